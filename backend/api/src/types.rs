@@ -1,0 +1,164 @@
+//! Request and response bodies of `/api/v1`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// What a person may do in the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Patient,
+    Physician,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Patient, Role::Physician, Role::Staff, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Patient => "patient",
+            Role::Physician => "physician",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown role {s:?}: expected patient, physician, staff or admin"))
+    }
+}
+
+/// `POST /api/v1/auth/login`
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A signed-in person, as the portal shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Answer to a successful sign-in. The token is a bearer secret: keep it in memory only.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    /// When the session ends at the latest (absolute lifetime); idle sessions end sooner.
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+/// `GET /api/v1/me`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MeResponse {
+    pub user: User,
+    /// Absolute end of this session.
+    pub session_expires_at: DateTime<Utc>,
+    /// Idle sessions end this many seconds after their last request.
+    pub idle_timeout_secs: u64,
+}
+
+/// `GET /api/v1/practice`: who runs this portal and how to reach them by phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PracticeInfo {
+    pub name: String,
+    /// The number to call for urgent requests (the portal is never for emergencies).
+    pub phone: String,
+}
+
+/// `GET /api/v1/policy`: the current portal policy and the caller's acceptance of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicyResponse {
+    pub version: i64,
+    pub title: String,
+    pub text: String,
+    pub published_at: DateTime<Utc>,
+    /// When the caller accepted this version, or null if not yet.
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/policy/{version}/accept`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicyAcceptance {
+    pub version: i64,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/health`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HealthResponse {
+    pub status: String,
+    pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("doctor".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let req = LoginRequest {
+            email: "a@b.c".into(),
+            password: "hunter2 hunter2".into(),
+        };
+        assert!(!format!("{req:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Operator actions shared by the command line and the demo: add an account, publish a
+//! policy version, set the practice's details. Each checks its input like the API would.
+
+use chrono::{DateTime, Utc};
+use portal_api::{PracticeInfo, Role};
+
+use crate::auth::password::PasswordHasher;
+use crate::domain::{EmailAddress, Passphrase, PassphraseContext, PersonName};
+use crate::store::users::CreateUserError;
+use crate::store::{self, Db};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("an account with the e-mail address {0} already exists")]
+    EmailTaken(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Hash(#[from] crate::auth::password::HashError),
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub passphrase: &'a str,
+}
+
+pub async fn add_user(
+    db: &Db,
+    hasher: &PasswordHasher,
+    user: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, AdminError> {
+    let email = EmailAddress::parse(user.email).map_err(AdminError::Invalid)?;
+    let name = PersonName::parse(user.name).map_err(AdminError::Invalid)?;
+    let practice = store::practice::get(db).await?;
+    let ctx = PassphraseContext {
+        email: Some(email.as_str()),
+        practice_name: practice.as_ref().map(|p| p.name.as_str()),
+        has_second_factor: false,
+    };
+    let phrase = Passphrase::parse(user.passphrase, &ctx).map_err(AdminError::Invalid)?;
+    let hash = hasher.hash(phrase.expose()).await?;
+    store::users::create(db, email.as_str(), name.as_str(), user.role, &hash, now)
+        .await
+        .map_err(|e| match e {
+            CreateUserError::EmailTaken => AdminError::EmailTaken(email.to_string()),
+            CreateUserError::Database(e) => AdminError::Database(e),
+        })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    New(i64),
+    /// The text is the same as the current version's: nothing was added.
+    Unchanged(i64),
+}
+
+/// Split a policy file into title (a first line `# Title`) and text.
+pub fn parse_policy_file(contents: &str) -> Result<(String, String), AdminError> {
+    let contents = contents.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let trimmed = contents.trim();
+    if trimmed.is_empty() {
+        return Err(AdminError::Invalid("the policy file is empty".into()));
+    }
+    let (title, body) = match trimmed.strip_prefix("# ") {
+        Some(rest) => {
+            let (title, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            (title.trim().to_string(), body.trim().to_string())
+        }
+        None => ("Patient Portal Policy".to_string(), trimmed.to_string()),
+    };
+    if body.is_empty() {
+        return Err(AdminError::Invalid("the policy file has a title but no text".into()));
+    }
+    if body.chars().count() > 200_000 {
+        return Err(AdminError::Invalid(
+            "the policy text is longer than 200,000 characters".into(),
+        ));
+    }
+    Ok((title, body))
+}
+
+pub async fn publish_policy(db: &Db, contents: &str, now: DateTime<Utc>) -> Result<Published, AdminError> {
+    let (title, body) = parse_policy_file(contents)?;
+    if let Some(current) = store::policy::current(db).await? {
+        if current.title == title && current.body == body {
+            return Ok(Published::Unchanged(current.version));
+        }
+    }
+    Ok(Published::New(store::policy::publish(db, &title, &body, now).await?))
+}
+
+pub async fn set_practice(db: &Db, name: &str, phone: &str) -> Result<(), AdminError> {
+    let name = name.trim();
+    let phone = phone.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AdminError::Invalid(
+            "the practice name must have 1 to 200 characters".into(),
+        ));
+    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !(3..=20).contains(&digits) || phone.chars().any(|c| !(c.is_ascii_digit() || " +-().".contains(c))) {
+        return Err(AdminError::Invalid(format!("{phone:?} is not a telephone number")));
+    }
+    store::practice::set(
+        db,
+        &PracticeInfo {
+            name: name.into(),
+            phone: phone.into(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_files_give_title_and_text() {
+        let (title, body) = parse_policy_file("\u{feff}# Our Policy\r\n\r\nFirst.\r\nSecond.\n").expect("valid");
+        assert_eq!(title, "Our Policy");
+        assert_eq!(body, "First.\nSecond.");
+        let (title, _) = parse_policy_file("Just text.").expect("valid");
+        assert_eq!(title, "Patient Portal Policy");
+        assert!(parse_policy_file("  \n").is_err());
+        assert!(parse_policy_file("# Title only\n").is_err());
+    }
+
+    #[test]
+    fn the_shipped_policy_covers_every_point_of_the_practice_policy() {
+        let text = include_str!("../policy/portal-policy.md").to_lowercase();
+        for point in [
+            "secure messages",
+            "view parts of your medical record",
+            "encrypted",
+            "pass-phrase",
+            "correct e-mail address",
+            "authorized",
+            "change it",
+            "emergenc",
+            "911",
+            "accept",
+            "version",
+            "risks",
+        ] {
+            assert!(text.contains(point), "the policy should mention {point:?}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Who is calling: pass-phrase hashing, sign-in, sessions, and the limits around them.
+
+pub mod client_addr;
+pub mod login;
+pub mod password;
+pub mod policy_gate;
+pub mod rate_limit;
+pub mod session;
+pub mod token;
+
+pub use client_addr::ClientAddr;
+pub use policy_gate::PolicyAccepted;
+pub use session::CurrentSession;

@@ -1,0 +1,89 @@
+//! The signed-in caller, from `Authorization: Bearer …`. Sessions end after 15 minutes idle
+//! or 12 hours in all (see [`crate::config::Limits`]), and when signed out.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::sessions;
+use crate::store::users::UserRecord;
+
+use super::token;
+
+/// How stale `last_seen_at` may get before a request writes it again. Keeps reads read-only
+/// under load; the idle limit is then exact to within this much.
+const TOUCH_EVERY: Duration = Duration::seconds(30);
+
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub session_id: i64,
+    pub user: UserRecord,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 128).then_some(token)
+}
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(session) = parts.extensions.get::<CurrentSession>() {
+            return Ok(session.clone());
+        }
+        let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
+        let record = sessions::find_by_token_hash(&state.db, &token::hash(token))
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if record.revoked_at.is_some() || record.user.disabled_at.is_some() {
+            return Err(ApiError::Unauthenticated);
+        }
+        let now = state.clock.now();
+        let idle = Duration::from_std(state.limits.idle_timeout).unwrap_or(Duration::MAX);
+        if now >= record.expires_at || now - record.last_seen_at >= idle {
+            sessions::revoke(&state.db, record.id, now).await?;
+            return Err(ApiError::SessionExpired);
+        }
+        if now - record.last_seen_at >= TOUCH_EVERY {
+            sessions::touch(&state.db, record.id, now).await?;
+        }
+        let session = CurrentSession {
+            session_id: record.id,
+            user: record.user,
+            expires_at: record.expires_at,
+        };
+        parts.extensions.insert(session.clone());
+        Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(auth: Option<&str>) -> Parts {
+        let mut req = Request::builder().uri("/");
+        if let Some(v) = auth {
+            req = req.header(AUTHORIZATION, v);
+        }
+        req.body(()).expect("request").into_parts().0
+    }
+
+    #[test]
+    fn only_well_formed_bearer_headers_are_read() {
+        assert_eq!(bearer_token(&parts(Some("Bearer abc"))), Some("abc"));
+        assert_eq!(bearer_token(&parts(Some("bearer  abc "))), Some("abc"));
+        assert_eq!(bearer_token(&parts(Some("Basic abc"))), None);
+        assert_eq!(bearer_token(&parts(Some("Bearer "))), None);
+        assert_eq!(bearer_token(&parts(Some(&format!("Bearer {}", "x".repeat(200))))), None);
+        assert_eq!(bearer_token(&parts(None)), None);
+    }
+}

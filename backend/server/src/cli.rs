@@ -1,0 +1,265 @@
+//! The operator's command line.
+//!
+//! ```text
+//! portal-server [--data-dir DIR] [--database-url URL] serve [--listen ADDR:PORT] [--tls-cert F --tls-key F]
+//! portal-server migrate | demo | user add --email E --role R --name N | policy publish FILE
+//!               | practice set --name N --phone P
+//! ```
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use portal_api::Role;
+
+use crate::admin::{self, NewUser, Published};
+use crate::auth::password::PasswordHasher;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, TlsFiles};
+use crate::startup::Application;
+use crate::store::Db;
+use crate::{demo, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portal-server",
+    version,
+    about = "Patient Portal service and its administration"
+)]
+pub struct Cli {
+    /// Folder for the SQLite database, the local TLS certificates and other data.
+    #[arg(long, global = true, env = "PORTAL_DATA_DIR", default_value = "portal-data")]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data folder).
+    #[arg(long, global = true, env = "PORTAL_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTPS service.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create the demo practice, its accounts and policy (changes nothing when run again).
+    Demo,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the portal policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Manage the practice's details.
+    #[command(subcommand)]
+    Practice(PracticeCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (HTTPS only).
+    #[arg(long, env = "PORTAL_LISTEN", default_value = "127.0.0.1:8443")]
+    pub listen: SocketAddr,
+    /// PEM certificate chain; without it a local CA and localhost certificate are made.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the pass-phrase is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        email: String,
+        /// patient, physician, staff or admin
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Publish FILE as the next policy version (a first line "# Title" gives its title).
+    Publish { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PracticeCommand {
+    /// Set the practice's name and the phone number shown for urgent requests.
+    Set {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+    },
+}
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_log = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    telemetry::init(default_log);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_db(cli: &Cli) -> Result<Db, String> {
+    let config = config_of(cli);
+    let db = Db::connect(&config.database_url()).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+fn config_of(cli: &Cli) -> Config {
+    let mut config = Config::new(&cli.data_dir);
+    config.database_url.clone_from(&cli.database_url);
+    config
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let now = SystemClock.now();
+    match &cli.command {
+        Command::Serve(args) => serve(&cli, args).await,
+        Command::Migrate => {
+            open_db(&cli).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open_db(&cli).await?;
+            let report = demo::seed(&db, &PasswordHasher::new(2), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Demo practice \"{}\" ready ({} account(s) created, policy {}).",
+                demo::PRACTICE_NAME,
+                report.accounts_created,
+                match report.policy {
+                    Some(Published::New(v)) => format!("version {v} published"),
+                    Some(Published::Unchanged(v)) => format!("version {v} unchanged"),
+                    None => "not published".into(),
+                }
+            );
+            print!("{}", demo::accounts_table());
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, role, name }) => {
+            let db = open_db(&cli).await?;
+            let passphrase = read_passphrase()?;
+            let user = NewUser {
+                email,
+                name,
+                role: *role,
+                passphrase: &passphrase,
+            };
+            let id = admin::add_user(&db, &PasswordHasher::new(1), &user, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Added {role} account {id} for {}.", email.trim().to_lowercase());
+            Ok(())
+        }
+        Command::Policy(PolicyCommand::Publish { file }) => {
+            let db = open_db(&cli).await?;
+            let contents = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            match admin::publish_policy(&db, &contents, now)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Published::New(v) => {
+                    println!("Published policy version {v}. Everyone will be asked to accept it at their next sign-in.")
+                }
+                Published::Unchanged(v) => {
+                    println!("The file is the same as the current policy (version {v}); nothing was published.")
+                }
+            }
+            Ok(())
+        }
+        Command::Practice(PracticeCommand::Set { name, phone }) => {
+            let db = open_db(&cli).await?;
+            admin::set_practice(&db, name, phone).await.map_err(|e| e.to_string())?;
+            println!("Practice details saved.");
+            Ok(())
+        }
+    }
+}
+
+fn read_passphrase() -> Result<zeroize::Zeroizing<String>, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("Pass-phrase (it will be shown as you type; end with Enter):");
+    }
+    let mut line = zeroize::Zeroizing::new(String::new());
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the pass-phrase: {e}"))?;
+    let phrase = zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string());
+    if phrase.is_empty() {
+        return Err("no pass-phrase on standard input".into());
+    }
+    Ok(phrase)
+}
+
+async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
+    let mut config = config_of(cli);
+    config.listen = args.listen;
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+        });
+    }
+    let data_dir = config.data_dir.clone();
+    let operator_tls = config.tls.is_some();
+    let app = Application::build(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Patient Portal listening on https://{}", app.local_addr());
+    if !operator_tls {
+        println!(
+            "Clients must trust the local CA: {}",
+            data_dir.join("tls/ca.pem").display()
+        );
+    }
+    app.run_until_stopped(shutdown_signal()).await;
+    println!("Stopped.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,78 @@
+//! Service configuration: where data lives, which database, how to listen, and the limits
+//! that protect accounts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Security limits. Defaults follow DESIGN.md; tests shrink some of them.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Sign-in attempts one client address may make per `login_window`.
+    pub login_per_address: u32,
+    pub login_window: Duration,
+    /// Consecutive failed sign-ins that lock an account …
+    pub lockout_threshold: u32,
+    /// … for this long.
+    pub lockout_duration: Duration,
+    /// A session ends this long after its last request …
+    pub idle_timeout: Duration,
+    /// … and at the latest this long after sign-in.
+    pub absolute_lifetime: Duration,
+    /// Largest JSON request body accepted.
+    pub max_body_bytes: usize,
+    /// Argon2 hashes computed at the same time (each costs ~19 MiB and a core).
+    pub concurrent_hashes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            login_per_address: 30,
+            login_window: Duration::from_secs(60),
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            idle_timeout: Duration::from_secs(15 * 60),
+            absolute_lifetime: Duration::from_secs(12 * 60 * 60),
+            max_body_bytes: 64 * 1024,
+            concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+}
+
+/// Operator-supplied certificate and key (PEM). Without them the service makes its own CA.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; `None` means the SQLite file in the data folder.
+    pub database_url: Option<String>,
+    pub listen: SocketAddr,
+    pub tls: Option<TlsFiles>,
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
+            tls: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The database URL in force: the one given, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("portal.db").display()),
+        }
+    }
+}

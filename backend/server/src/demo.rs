@@ -1,0 +1,114 @@
+//! `portal-server demo`: a practice with known accounts, for trying the portal. Running it
+//! again changes nothing.
+
+use chrono::{DateTime, Utc};
+use portal_api::Role;
+
+use crate::admin::{self, AdminError, NewUser, Published};
+use crate::auth::password::PasswordHasher;
+use crate::store::{self, Db};
+
+pub const PRACTICE_NAME: &str = "Dermatology Specialists of Kansas City";
+pub const PRACTICE_PHONE: &str = "(816) 555-0142";
+pub const POLICY_TEXT: &str = include_str!("../policy/portal-policy.md");
+
+/// A demo account (the pass-phrases are public: demo data only).
+#[derive(Debug, Clone, Copy)]
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub passphrase: &'static str,
+}
+
+pub const ACCOUNTS: [DemoAccount; 4] = [
+    DemoAccount {
+        email: "dr.okafor@dskc.example",
+        name: "Dr. Adaeze Okafor",
+        role: Role::Physician,
+        passphrase: "amber lantern over quiet hills",
+    },
+    DemoAccount {
+        email: "frontdesk@dskc.example",
+        name: "Sam Rivera",
+        role: Role::Staff,
+        passphrase: "paper boats drift past noon",
+    },
+    DemoAccount {
+        email: "blair.conroy@example.com",
+        name: "Blair Conroy",
+        role: Role::Patient,
+        passphrase: "violet kettle hums at dawn",
+    },
+    DemoAccount {
+        email: "claudie.walsh@example.com",
+        name: "Claudie Walsh",
+        role: Role::Patient,
+        passphrase: "seven owls guard the orchard",
+    },
+];
+
+#[derive(Debug, Default)]
+pub struct DemoReport {
+    pub accounts_created: usize,
+    pub policy: Option<Published>,
+}
+
+pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Result<DemoReport, AdminError> {
+    let mut report = DemoReport::default();
+    if store::practice::get(db).await?.is_none() {
+        admin::set_practice(db, PRACTICE_NAME, PRACTICE_PHONE).await?;
+    }
+    report.policy = Some(admin::publish_policy(db, POLICY_TEXT, now).await?);
+    for account in ACCOUNTS {
+        if store::users::find_by_email(db, account.email).await?.is_some() {
+            continue;
+        }
+        let user = NewUser {
+            email: account.email,
+            name: account.name,
+            role: account.role,
+            passphrase: account.passphrase,
+        };
+        admin::add_user(db, hasher, &user, now).await?;
+        report.accounts_created += 1;
+    }
+    Ok(report)
+}
+
+/// The accounts as printed for the person trying the demo.
+pub fn accounts_table() -> String {
+    let mut out = String::from("Demo accounts (demo data only; pass-phrases are public):\n");
+    for a in ACCOUNTS {
+        out.push_str(&format!(
+            "  {:<10} {:<27} pass-phrase: {}\n",
+            a.role.as_str(),
+            a.email,
+            a.passphrase
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn seeding_twice_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display()))
+            .await
+            .expect("db");
+        db.migrate().await.expect("migrate");
+        let hasher = PasswordHasher::new(2);
+        let first = seed(&db, &hasher, Utc::now()).await.expect("seed");
+        assert_eq!(first.accounts_created, 4);
+        assert_eq!(first.policy, Some(Published::New(1)));
+        let second = seed(&db, &hasher, Utc::now()).await.expect("seed again");
+        assert_eq!(second.accounts_created, 0);
+        assert_eq!(second.policy, Some(Published::Unchanged(1)));
+        let practice = store::practice::get(&db).await.expect("get").expect("set");
+        assert_eq!(practice.name, PRACTICE_NAME);
+    }
+}

@@ -1,0 +1,10 @@
+//! Input types that parse at the edge: once a value has one of these types, the rest of the
+//! service trusts it.
+
+pub mod email;
+pub mod passphrase;
+pub mod person_name;
+
+pub use email::EmailAddress;
+pub use passphrase::{Passphrase, PassphraseContext};
+pub use person_name::PersonName;

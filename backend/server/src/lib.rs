@@ -1,0 +1,26 @@
+//! The Patient Portal service.
+//!
+//! - [`startup`] builds the application from a [`config::Config`] and serves it over HTTPS.
+//! - [`routes`] holds one module per API area; [`auth`] the sign-in, session and rate-limit
+//!   machinery; [`domain`] the input types that parse at the edge; [`store`] the SQL.
+//! - [`cli`] is the operator's command line (`serve`, `migrate`, `demo`, `user add`, …).
+
+pub mod admin;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod https;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod tls;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, Limits};
+pub use startup::Application;

@@ -1,0 +1,48 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use portal_api::{LoginRequest, LoginResponse};
+
+use crate::auth::{login, ClientAddr, CurrentSession};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+use super::json::ApiJson;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(sign_in))
+        .route("/auth/logout", post(sign_out))
+}
+
+/// Sign in with e-mail address and pass-phrase.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "wrong e-mail or pass-phrase (the same for unknown accounts)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed e-mail address", body = portal_api::ApiErrorBody),
+        (status = 423, description = "account locked; see Retry-After", body = portal_api::ApiErrorBody),
+        (status = 429, description = "too many attempts from this address; see Retry-After", body = portal_api::ApiErrorBody),
+    ))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    login::sign_in(&state, &body.email, &body.password, addr)
+        .await
+        .map(Json)
+}
+
+/// End this session on the server.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = portal_api::ApiErrorBody)))]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    session: CurrentSession,
+) -> ApiResult<StatusCode> {
+    login::sign_out(&state, &session, addr).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,22 @@
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use portal_api::MeResponse;
+
+use crate::auth::CurrentSession;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/me", get(me))
+}
+
+/// Who is signed in, and when the session ends.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = portal_api::ApiErrorBody)))]
+pub async fn me(State(state): State<AppState>, session: CurrentSession) -> Json<MeResponse> {
+    Json(MeResponse {
+        user: session.user.to_api(),
+        session_expires_at: session.expires_at,
+        idle_timeout_secs: state.limits.idle_timeout.as_secs(),
+    })
+}

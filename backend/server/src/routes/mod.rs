@@ -1,0 +1,30 @@
+//! The HTTP surface: one module per API area, each with its `router()`.
+
+mod auth;
+mod health;
+pub mod json;
+mod me;
+pub mod openapi;
+mod policy;
+mod practice;
+mod response_policy;
+
+use axum::extract::DefaultBodyLimit;
+use axum::{middleware, Router};
+
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(health::router())
+        .merge(practice::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(policy::router())
+        .merge(openapi::router());
+    Router::new()
+        .nest(portal_api::API_PREFIX, api)
+        .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        .layer(middleware::from_fn(response_policy::json_errors_and_security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,79 @@
+//! Building and running the service: open the database, apply migrations, load (or make) the
+//! TLS certificate, bind the listener (port 0 picks a free one), and serve.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::routes;
+use crate::state::AppState;
+use crate::store::{Db, StoreError};
+use crate::tls::{self, TlsError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("TLS: {0}")]
+    Tls(#[from] TlsError),
+    #[error("pass-phrase hashing does not work: {0}")]
+    Hash(String),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        let db = Db::connect(&config.database_url()).await?;
+        db.migrate().await?;
+        let files = tls::certificate_files(&config.data_dir, config.tls.as_ref())?;
+        let tls = tls::server_config(&files)?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartupError::Bind(config.listen, e))?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|e| StartupError::Bind(config.listen, e))?;
+        let state = AppState::new(db, clock, config.limits);
+        state
+            .hasher
+            .warm_up()
+            .await
+            .map_err(|e| StartupError::Hash(e.to_string()))?;
+        Ok(Self {
+            listener,
+            local_addr,
+            tls,
+            state,
+        })
+    }
+
+    /// The address actually bound (with the port chosen when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
+        let app = routes::router(self.state);
+        crate::https::serve(self.listener, self.tls, app, shutdown).await;
+    }
+}

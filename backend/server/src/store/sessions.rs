@@ -1,0 +1,77 @@
+//! Sessions: only the SHA-256 of each token is stored.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::users::{self, UserRecord};
+use super::{from_millis, to_millis, Db};
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub user: UserRecord,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn create(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    client_addr: &str,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr) \
+         VALUES ($1, $2, $3, $3, $4, $5) RETURNING id",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(to_millis(now))
+    .bind(to_millis(expires_at))
+    .bind(client_addr)
+    .fetch_one(&db.pool)
+    .await?;
+    row.try_get("id")
+}
+
+pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, \
+                u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(SessionRecord {
+        id: row.try_get("session_id")?,
+        user: users::from_row(&row)?,
+        created_at: from_millis(row.try_get("created_at")?),
+        last_seen_at: from_millis(row.try_get("last_seen_at")?),
+        expires_at: from_millis(row.try_get("expires_at")?),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
+    }))
+}
+
+pub async fn touch(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(to_millis(now))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(to_millis(now))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Accounts.
+
+use chrono::{DateTime, Utc};
+use portal_api::{Role, User};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{from_millis, is_unique_violation, to_millis, Db};
+
+/// An account as stored, with its pass-phrase hash.
+#[derive(Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserRecord {
+    pub fn to_api(&self) -> User {
+        User {
+            id: self.id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("an account with this e-mail address already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str = "id, email, name, role, password_hash, disabled_at";
+
+pub(crate) fn from_row(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(UserRecord {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+        password_hash: row.try_get("password_hash")?,
+        disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(from_millis),
+    })
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
+    let row = sqlx::query(&sql).bind(email).fetch_optional(&db.pool).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRecord>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn create(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, CreateUserError> {
+    let result = sqlx::query(
+        "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(to_millis(now))
+    .fetch_one(&db.pool)
+    .await;
+    match result {
+        Ok(row) => Ok(row.try_get("id")?),
+        Err(e) if is_unique_violation(&e) => Err(CreateUserError::EmailTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Signing in: success, uniform failures, lockout, per-address limits, hash upgrades.
+
+use chrono::Duration;
+use portal_api::{ErrorCode, Role};
+use portal_server::store::{sessions, users};
+use portal_server::{Clock, Limits};
+use reqwest::Method;
+
+use crate::helpers::{api_error, test_limits, TestApp, PATIENT, PHYSICIAN};
+use crate::on_both_databases;
+
+async fn a_demo_patient_signs_in_and_sees_who_they_are(app: TestApp) {
+    let before = app.clock.now();
+    let login = app.login(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    assert_eq!(login.user.email, PATIENT.email);
+    assert_eq!(login.user.role, Role::Patient);
+    assert_eq!(login.expires_at - before, Duration::hours(12));
+    assert_eq!(login.token.len(), 43, "256-bit token");
+
+    let token = portal_api::client::SessionToken::new(login.token.clone());
+    let me = app.client.me(&token).await.expect("me");
+    assert_eq!(me.user, login.user);
+    assert_eq!(me.idle_timeout_secs, 15 * 60);
+
+    // Only the token's SHA-256 is stored.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("rows");
+    assert!(!stored.iter().any(|h| h.contains(&login.token)));
+    assert!(sessions::find_by_token_hash(&app.state.db, &login.token)
+        .await
+        .expect("query")
+        .is_none());
+}
+on_both_databases!(a_demo_patient_signs_in_and_sees_who_they_are);
+
+async fn physicians_and_staff_sign_in_the_same_way(app: TestApp) {
+    for account in portal_server::demo::ACCOUNTS {
+        let login = app.login(account.email, account.passphrase).await.expect("sign in");
+        assert_eq!(login.user.role, account.role);
+    }
+    let e = app
+        .login("  DR.OKAFOR@dskc.example ", PHYSICIAN.passphrase)
+        .await
+        .expect("e-mail is normalised");
+    assert_eq!(e.user.email, PHYSICIAN.email);
+}
+on_both_databases!(physicians_and_staff_sign_in_the_same_way);
+
+async fn a_wrong_pass_phrase_and_an_unknown_account_look_the_same(app: TestApp) {
+    let wrong = api_error(app.login(PATIENT.email, "not the right pass-phrase").await);
+    let unknown = api_error(app.login("nobody@example.com", "not the right pass-phrase").await);
+    assert_eq!(wrong.0, 401);
+    assert_eq!(wrong.1, ErrorCode::InvalidCredentials);
+    assert_eq!(
+        wrong, unknown,
+        "status, code, message and headers must not tell them apart"
+    );
+    assert_eq!(wrong.2, "The e-mail address or pass-phrase is not correct.");
+}
+on_both_databases!(a_wrong_pass_phrase_and_an_unknown_account_look_the_same);
+
+async fn malformed_sign_in_requests_get_clear_messages(app: TestApp) {
+    let (status, code, message, _) = api_error(app.login("not-an-email", "whatever whatever").await);
+    assert_eq!((status, code), (422, ErrorCode::Validation));
+    assert!(message.contains("not a valid e-mail address"), "{message}");
+    let (status, code, message, _) = api_error(app.login(PATIENT.email, "").await);
+    assert_eq!((status, code), (422, ErrorCode::Validation));
+    assert!(message.contains("pass-phrase"), "{message}");
+
+    let resp = app
+        .client
+        .request(Method::POST, "/auth/login")
+        .header("content-type", "application/json")
+        .body("{\"email\": 5")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 422);
+    let body: portal_api::ApiErrorBody = resp.json().await.expect("error body");
+    assert_eq!(body.code, ErrorCode::Validation);
+
+    let resp = app
+        .client
+        .request(Method::POST, "/auth/login")
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 415, "JSON content type required");
+
+    // A huge pass-phrase is refused without being hashed.
+    let (status, code, _, _) = api_error(app.login(PATIENT.email, &"x".repeat(5000)).await);
+    assert_eq!((status, code), (401, ErrorCode::InvalidCredentials));
+}
+on_both_databases!(malformed_sign_in_requests_get_clear_messages);
+
+async fn repeated_failures_lock_the_account_for_a_while(app: TestApp) {
+    for attempt in 1..=4 {
+        let (status, code, _, _) = api_error(app.login(PATIENT.email, "wrong wrong wrong wrong").await);
+        assert_eq!(
+            (status, code),
+            (401, ErrorCode::InvalidCredentials),
+            "attempt {attempt}"
+        );
+    }
+    let (status, code, message, retry_after) = api_error(app.login(PATIENT.email, "wrong wrong wrong wrong").await);
+    assert_eq!((status, code), (423, ErrorCode::AccountLocked));
+    assert_eq!(retry_after, Some(15 * 60));
+    assert!(message.contains("Try again in 15 minutes"), "{message}");
+
+    // Locked means locked, even with the right pass-phrase …
+    let (status, code, _, retry_after) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
+    assert_eq!((status, code), (423, ErrorCode::AccountLocked));
+    assert!(retry_after.is_some_and(|s| s <= 15 * 60));
+
+    // … and another account is not affected.
+    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+        .await
+        .expect("other accounts still sign in");
+
+    app.advance(Duration::minutes(15) + Duration::seconds(1));
+    app.login(PATIENT.email, PATIENT.passphrase)
+        .await
+        .expect("the lock runs out");
+
+    // Success resets the counter: four more failures do not lock.
+    for _ in 0..4 {
+        let (_, code, _, _) = api_error(app.login(PATIENT.email, "wrong wrong wrong wrong").await);
+        assert_eq!(code, ErrorCode::InvalidCredentials);
+    }
+    app.login(PATIENT.email, PATIENT.passphrase)
+        .await
+        .expect("still not locked");
+}
+on_both_databases!(repeated_failures_lock_the_account_for_a_while);
+
+async fn unknown_addresses_lock_exactly_like_real_ones(app: TestApp) {
+    let mut real = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..6 {
+        real.push(api_error(app.login(PATIENT.email, "wrong wrong wrong wrong").await));
+        unknown.push(api_error(
+            app.login("nobody@example.com", "wrong wrong wrong wrong").await,
+        ));
+    }
+    let shape = |v: &Vec<(u16, ErrorCode, String, Option<u64>)>| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
+    assert_eq!(
+        shape(&real),
+        shape(&unknown),
+        "lockouts must not reveal which addresses have accounts"
+    );
+}
+on_both_databases!(unknown_addresses_lock_exactly_like_real_ones);
+
+async fn too_many_attempts_from_one_address_get_429(app: TestApp) {
+    for _ in 0..3 {
+        let _ = app.login(PATIENT.email, "wrong wrong wrong wrong").await;
+    }
+    let (status, code, message, retry_after) = api_error(app.login(PHYSICIAN.email, PHYSICIAN.passphrase).await);
+    assert_eq!((status, code), (429, ErrorCode::RateLimited));
+    assert!(retry_after.is_some_and(|s| (1..=60).contains(&s)), "{retry_after:?}");
+    assert!(message.contains("Please wait"), "{message}");
+    app.advance(Duration::seconds(61));
+    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+        .await
+        .expect("the window has passed");
+}
+on_both_databases!(
+    too_many_attempts_from_one_address_get_429,
+    Limits {
+        login_per_address: 3,
+        ..test_limits()
+    }
+);
+
+async fn disabled_accounts_cannot_sign_in(app: TestApp) {
+    sqlx::query("UPDATE users SET disabled_at = 1 WHERE email = $1")
+        .bind(PATIENT.email)
+        .execute(&app.state.db.pool)
+        .await
+        .expect("disable");
+    let (status, code, _, _) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
+    assert_eq!((status, code), (401, ErrorCode::InvalidCredentials));
+}
+on_both_databases!(disabled_accounts_cannot_sign_in);
+
+async fn weaker_stored_hashes_are_upgraded_at_sign_in(app: TestApp) {
+    use argon2::password_hash::{PasswordHasher as _, SaltString};
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(4096, 1, 1, None).expect("params"),
+    );
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let old = weak
+        .hash_password(PATIENT.passphrase.as_bytes(), &salt)
+        .expect("hash")
+        .to_string();
+    let user = users::find_by_email(&app.state.db, PATIENT.email)
+        .await
+        .expect("query")
+        .expect("user");
+    users::update_password_hash(&app.state.db, user.id, &old)
+        .await
+        .expect("store weak hash");
+
+    app.login(PATIENT.email, PATIENT.passphrase)
+        .await
+        .expect("the old hash still verifies");
+    let user = users::find_by_email(&app.state.db, PATIENT.email)
+        .await
+        .expect("query")
+        .expect("user");
+    assert!(
+        user.password_hash.contains("m=19456,t=2,p=1"),
+        "re-hashed with today's parameters"
+    );
+    app.login(PATIENT.email, PATIENT.passphrase)
+        .await
+        .expect("and the new hash verifies");
+}
+on_both_databases!(weaker_stored_hashes_are_upgraded_at_sign_in);
+
+async fn sign_ins_and_failures_are_audited_without_secrets(app: TestApp) {
+    let _ = app.login(PATIENT.email, "wrong wrong wrong wrong").await;
+    app.login(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events ORDER BY id")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(actions, ["auth.sign_in_failed", "auth.sign_in"]);
+    let addrs: Vec<String> = sqlx::query_scalar("SELECT client_addr FROM audit_events")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("audit");
+    assert!(addrs.iter().all(|a| a == "127.0.0.1"));
+}
+on_both_databases!(sign_ins_and_failures_are_audited_without_secrets);

@@ -1,0 +1,128 @@
+//! The operator's command line, run as a real process.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn portal_server(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portal-server"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PORTAL_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run portal-server");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn demo_twice_changes_nothing_and_prints_the_accounts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = portal_server(dir.path(), &["demo"], None);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains("4 account(s) created, policy version 1 published"),
+        "{}",
+        text(&first)
+    );
+    assert!(text(&first).contains("blair.conroy@example.com"));
+    let second = portal_server(dir.path(), &["demo"], None);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(
+        text(&second).contains("0 account(s) created, policy version 1 unchanged"),
+        "{}",
+        text(&second)
+    );
+}
+
+#[test]
+fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let add = |email: &str, phrase: &str| {
+        portal_server(
+            dir.path(),
+            &["user", "add", "--email", email, "--role", "staff", "--name", "Pat Lee"],
+            Some(phrase),
+        )
+    };
+    let weak = add("pat@dskc.example", "password\n");
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("at least 15 characters"), "{}", text(&weak));
+    let breached = add("pat@dskc.example", "passwordpassword\n");
+    assert!(!breached.status.success());
+    assert!(text(&breached).contains("commonly used"), "{}", text(&breached));
+    let ok = add("Pat@DSKC.example", "marble comet under the bridge\n");
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("Added staff account"), "{}", text(&ok));
+    let again = add("pat@dskc.example", "another good long pass-phrase\n");
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already exists"), "{}", text(&again));
+    let bad_role = portal_server(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@y.example",
+            "--role",
+            "doctor",
+            "--name",
+            "X",
+        ],
+        Some("a b c\n"),
+    );
+    assert!(!bad_role.status.success());
+    assert!(text(&bad_role).contains("unknown role"), "{}", text(&bad_role));
+}
+
+#[test]
+fn policy_publish_adds_a_version_only_when_the_text_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("policy.md");
+    std::fs::write(&file, "# Our Policy\n\nNever for emergencies: call 911.\n").expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    let out = portal_server(dir.path(), &["policy", "publish", path], None);
+    assert!(text(&out).contains("Published policy version 1"), "{}", text(&out));
+    let out = portal_server(dir.path(), &["policy", "publish", path], None);
+    assert!(text(&out).contains("nothing was published"), "{}", text(&out));
+    std::fs::write(&file, "# Our Policy\n\nRevised.\n").expect("write");
+    let out = portal_server(dir.path(), &["policy", "publish", path], None);
+    assert!(text(&out).contains("Published policy version 2"), "{}", text(&out));
+    let missing = portal_server(dir.path(), &["policy", "publish", "/no/such/file.md"], None);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("cannot read /no/such/file.md"),
+        "{}",
+        text(&missing)
+    );
+}
+
+#[test]
+fn migrate_and_bad_database_urls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = portal_server(dir.path(), &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(dir.path().join("portal.db").exists());
+    let bad = portal_server(dir.path(), &["--database-url", "mysql://x", "migrate"], None);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("unsupported database URL"), "{}", text(&bad));
+}

@@ -1,0 +1,220 @@
+//! `TestApp`: one running service with its own database, data folder and test clock, plus a
+//! helper per endpoint.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::Utc;
+use portal_api::client::{ClientError, PortalClient, SessionToken};
+use portal_api::{ErrorCode, LoginResponse};
+use portal_server::auth::password::PasswordHasher;
+use portal_server::state::AppState;
+use portal_server::{demo, Application, Config, Limits, ManualClock};
+use sqlx::{Connection, Executor};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: PortalClient,
+    pub clock: ManualClock,
+    pub state: AppState,
+    pub data_dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// The demo patient every test may sign in as.
+pub const PATIENT: demo::DemoAccount = demo::ACCOUNTS[2];
+pub const OTHER_PATIENT: demo::DemoAccount = demo::ACCOUNTS[3];
+pub const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
+
+/// Limits for tests: the defaults, with a per-address limit high enough not to get in the way.
+pub fn test_limits() -> Limits {
+    Limits {
+        login_per_address: 10_000,
+        ..Limits::default()
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("PORTAL_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Make a fresh PostgreSQL database; `None` when no server answers outside CI.
+async fn fresh_pg_database() -> Option<(String, String)> {
+    let admin_url = pg_admin_url();
+    let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(conn) => conn,
+        Err(e) if std::env::var_os("CI").is_some() => {
+            panic!("PostgreSQL must be reachable in CI at {admin_url}: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipped: PostgreSQL not reachable at {admin_url} ({e}); this test ran on SQLite only");
+            return None;
+        }
+    };
+    let name = format!("portal_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("admin URL has a database name");
+    Some((format!("{base}/{name}"), name))
+}
+
+async fn drop_pg_database(name: &str) {
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+        let _ = conn
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
+}
+
+/// Run `body` against a fresh app on `backend` (skipping PostgreSQL only where allowed).
+pub async fn run<F, Fut>(backend: Backend, limits: Limits, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (database_url, pg_name) = match backend {
+        Backend::Sqlite => (None, None),
+        Backend::Postgres => match fresh_pg_database().await {
+            Some((url, name)) => (Some(url), Some(name)),
+            None => return,
+        },
+    };
+    let app = TestApp::spawn(database_url, limits).await;
+    body(app).await;
+    if let Some(name) = pg_name {
+        drop_pg_database(&name).await;
+    }
+}
+
+/// Declare a test that runs its body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident) => {
+        $crate::on_both_databases!($name, $crate::helpers::test_limits());
+    };
+    ($name:ident, $limits:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Backend::Sqlite, $limits, super::$name).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Backend::Postgres, $limits, super::$name).await;
+            }
+        }
+    };
+}
+
+impl TestApp {
+    async fn spawn(database_url: Option<String>, limits: Limits) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            portal_server::telemetry::init("debug");
+        }
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::new(data_dir.path());
+        config.database_url = database_url;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.limits = limits;
+        let clock = ManualClock::new();
+        let app = Application::build(config, Arc::new(clock.clone()))
+            .await
+            .expect("the service starts");
+        let addr = app.local_addr();
+        let state = app.state().clone();
+        demo::seed(&state.db, &PasswordHasher::new(2), Utc::now())
+            .await
+            .expect("demo data");
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        let ca = std::fs::read(data_dir.path().join("tls/ca.pem")).expect("the service wrote its CA");
+        let client = PortalClient::new(&format!("https://localhost:{}", addr.port()), &ca).expect("client");
+        Self {
+            addr,
+            client,
+            clock,
+            state,
+            data_dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.data_dir.path().join("tls/ca.pem")).expect("CA file")
+    }
+
+    /// A plain reqwest client that trusts this app's CA, shaped by `f` (TLS versions …).
+    pub fn raw_client(&self, f: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder) -> reqwest::Client {
+        let ca = reqwest::Certificate::from_pem(&self.ca_pem()).expect("CA");
+        let builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(ca);
+        f(builder).build().expect("client")
+    }
+
+    /// `https://localhost:PORT{path}`
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.addr.port())
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        self.client.login(email, password).await
+    }
+
+    /// Sign in as a demo account and return its token.
+    pub async fn login_as(&self, account: demo::DemoAccount) -> SessionToken {
+        let resp = self
+            .login(account.email, account.passphrase)
+            .await
+            .expect("demo account signs in");
+        SessionToken::new(resp.token)
+    }
+
+    /// Sign in and accept the current policy.
+    pub async fn login_and_accept(&self, account: demo::DemoAccount) -> SessionToken {
+        let token = self.login_as(account).await;
+        let policy = self.client.policy(&token).await.expect("policy");
+        self.client.accept_policy(&token, policy.version).await.expect("accept");
+        token
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.advance(by);
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The `(status, code)` of an API error, failing the test on anything else.
+pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, ErrorCode, String, Option<u64>) {
+    match result {
+        Err(ClientError::Api {
+            status,
+            body,
+            retry_after,
+        }) => (status, body.code, body.message, retry_after),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}

@@ -1,0 +1,78 @@
+//! Sessions: idle and absolute expiry (on the test clock), sign-out, bad tokens.
+
+use chrono::Duration;
+use portal_api::client::SessionToken;
+use portal_api::ErrorCode;
+use reqwest::Method;
+
+use crate::helpers::{api_error, TestApp, PATIENT};
+use crate::on_both_databases;
+
+async fn sessions_end_after_15_idle_minutes(app: TestApp) {
+    let token = app.login_as(PATIENT).await;
+    app.advance(Duration::minutes(14));
+    app.client.me(&token).await.expect("14 idle minutes are fine");
+    app.advance(Duration::minutes(14));
+    app.client.me(&token).await.expect("activity restarted the idle timer");
+    app.advance(Duration::minutes(15));
+    let (status, code, message, _) = api_error(app.client.me(&token).await);
+    assert_eq!((status, code), (401, ErrorCode::SessionExpired));
+    assert!(message.contains("15 minutes"), "{message}");
+    let (_, code, _, _) = api_error(app.client.me(&token).await);
+    assert_eq!(code, ErrorCode::Unauthenticated, "an expired session stays ended");
+}
+on_both_databases!(sessions_end_after_15_idle_minutes);
+
+async fn sessions_end_after_12_hours_however_active(app: TestApp) {
+    let token = app.login_as(PATIENT).await;
+    for _ in 0..(12 * 6 - 1) {
+        app.advance(Duration::minutes(10));
+        app.client.me(&token).await.expect("active and within 12 hours");
+    }
+    app.advance(Duration::minutes(10));
+    let (status, code, _, _) = api_error(app.client.me(&token).await);
+    assert_eq!((status, code), (401, ErrorCode::SessionExpired));
+}
+on_both_databases!(sessions_end_after_12_hours_however_active);
+
+async fn signing_out_revokes_the_token_on_the_server(app: TestApp) {
+    let token = app.login_as(PATIENT).await;
+    let other = app.login_as(PATIENT).await;
+    app.client.logout(&token).await.expect("sign out");
+    let (status, code, _, _) = api_error(app.client.me(&token).await);
+    assert_eq!((status, code), (401, ErrorCode::Unauthenticated));
+    let (status, _, _, _) = api_error(app.client.logout(&token).await);
+    assert_eq!(status, 401, "a revoked token cannot sign out again");
+    app.client
+        .me(&other)
+        .await
+        .expect("another session of the same person is unaffected");
+    let revoked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(revoked, 1);
+}
+on_both_databases!(signing_out_revokes_the_token_on_the_server);
+
+async fn missing_and_forged_tokens_are_refused(app: TestApp) {
+    let resp = app.client.request(Method::GET, "/me").send().await.expect("send");
+    assert_eq!(resp.status(), 401);
+    let body: portal_api::ApiErrorBody = resp.json().await.expect("json error");
+    assert_eq!(body.code, ErrorCode::Unauthenticated);
+
+    for forged in ["x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &"y".repeat(500)] {
+        let (status, code, _, _) = api_error(app.client.me(&SessionToken::new(forged)).await);
+        assert_eq!((status, code), (401, ErrorCode::Unauthenticated), "{forged}");
+    }
+    let token = app.login_as(PATIENT).await;
+    let resp = app
+        .client
+        .request(Method::GET, "/me")
+        .header("authorization", format!("Basic {}", token.expose()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401, "only the Bearer scheme is read");
+}
+on_both_databases!(missing_and_forged_tokens_are_refused);

@@ -1,0 +1,186 @@
+// axe-core on every screen, layout at 800x600 and larger, and screenshots
+// (tests/screenshots/, git-ignored) for a human look.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, launchBrowser, openApp, closeApp, signIn, runAxe, screenshot, policy, text,
+} from "./harness.mjs";
+
+const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
+const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function axeClean(page, label) {
+  const r = await runAxe(page);
+  console.log(
+    `axe ${r.version} ${label}: passes=${r.passes} violations=${r.violations.length} incomplete=${r.incomplete.length}` +
+      ` (AA rules passed: ${r.aaPassed.join(" ") || "none"})`,
+  );
+  for (const v of r.violations) console.log(`  VIOLATION ${v.id} [${v.impact}] ${v.help}: ${v.targets.join(", ")}`);
+  for (const i of r.incomplete) console.log(`  needs review: ${i}`);
+  assert.equal(r.violations.length, 0, `axe violations on ${label}`);
+}
+
+/** No sideways scrolling, and the given controls are inside the window. */
+async function fitsWindow(page, selectors) {
+  const { scrollWidth, innerWidth, innerHeight } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    innerHeight: window.innerHeight,
+  }));
+  assert.ok(scrollWidth <= innerWidth, `page scrolls sideways (${scrollWidth} > ${innerWidth})`);
+  for (const s of selectors) {
+    const box = await page.locator(s).boundingBox();
+    assert.ok(box, `${s} is not shown`);
+    assert.ok(box.x >= 0 && box.x + box.width <= innerWidth, `${s} is cut off at the side`);
+    assert.ok(box.y >= 0 && box.y + box.height <= innerHeight, `${s} is below the window (${box.y + box.height} > ${innerHeight})`);
+  }
+}
+
+for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) {
+  const tag = `${size.width}x${size.height}`;
+
+  test(`sign-in screen at ${tag}: no axe violations`, async () => {
+    const app = await openApp(browser, base, { practice: PRACTICE }, size);
+    const { page } = app;
+    await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
+    await axeClean(page, `sign-in ${tag}`);
+    await fitsWindow(page, ["#email", "#password", "#sign-in"]);
+    await screenshot(page, `sign-in-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`sign-in screen with errors and server settings at ${tag}: no axe violations`, async () => {
+    const app = await openApp(
+      browser,
+      base,
+      {
+        fail: {
+          practice_info: {
+            code: "untrusted_certificate",
+            message: "We could not confirm that this is your practice's server, so we did not connect. Please call the office.",
+          },
+        },
+      },
+      size,
+    );
+    const { page } = app;
+    await page.waitForSelector("#server-error");
+    await screenshot(page, `sign-in-server-error-${tag}`);
+    await signIn(page, "ana.garcia@example.com", "wrong");
+    await page.waitForSelector("#sign-in-error");
+    await axeClean(page, `sign-in with errors ${tag}`);
+    await screenshot(page, `sign-in-errors-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`policy screen at ${tag}: no axe violations, actions visible`, async () => {
+    const app = await openApp(browser, base, { practice: PRACTICE, policy: policy() }, size);
+    const { page } = app;
+    await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
+    await signIn(page);
+    await page.waitForSelector("#policy-text");
+    await axeClean(page, `policy ${tag}`);
+    await fitsWindow(page, ["#accept-policy", "#decline-policy", "#policy-text"]);
+    // the long text scrolls inside its own region
+    assert.ok(await page.$eval("#policy-text", (e) => e.scrollHeight > e.clientHeight));
+    await screenshot(page, `policy-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`home screen at ${tag}: no axe violations`, async () => {
+    const app = await openApp(
+      browser,
+      base,
+      { practice: PRACTICE, session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } },
+      size,
+    );
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.waitForSelector("#emergency-notice a");
+    await axeClean(page, `home ${tag}`);
+    await fitsWindow(page, ["#sign-out", "#emergency-notice"]);
+    await screenshot(page, `home-${tag}`);
+    await closeApp(app, assert);
+  });
+}
+
+test("keyboard: Tab reaches the controls in order and focus is visible", async () => {
+  const app = await openApp(browser, base, { practice: PRACTICE });
+  const { page } = app;
+  await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
+  const order = [];
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press("Tab");
+    order.push(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return `${el.id || el.tagName.toLowerCase()}:${style.outlineStyle !== "none" && style.outlineWidth !== "0px"}`;
+      }),
+    );
+  }
+  assert.deepEqual(order, ["email:true", "password:true", "sign-in:true", "a:true", "summary:true"]);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Shift+Tab"); // back on the summary
+  await page.keyboard.press("Enter");
+  assert.equal(await page.$eval("details", (d) => d.open), true);
+  await screenshot(page, "sign-in-keyboard-focus");
+  await closeApp(app, assert);
+});
+
+test("screen changes move focus to the new heading", async () => {
+  const app = await openApp(browser, base, { practice: PRACTICE });
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#policy-text");
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1");
+  assert.equal(await page.title(), "Portal policy – Patient Portal");
+  await page.click("#accept-policy");
+  await page.waitForSelector("#home");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Welcome, Ana García");
+  assert.equal(await page.title(), "Home – Patient Portal");
+  await closeApp(app, assert);
+});
+
+test("the test server enforces the app's CSP (an inline style is refused)", async () => {
+  const app = await openApp(browser, base, {});
+  const { page } = app;
+  await page.waitForSelector("#sign-in-form");
+  await page.evaluate(() => {
+    const s = document.createElement("style");
+    s.textContent = "body { background: red }";
+    document.head.append(s);
+  });
+  await page.waitForFunction(() => (window.__CSP_VIOLATIONS__ ?? []).length > 0);
+  assert.match((await page.evaluate(() => window.__CSP_VIOLATIONS__))[0], /^style-src/);
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 0, 0)");
+  await app.context.close();
+});
+
+test("no inline style attributes anywhere in the rendered screens", async () => {
+  const app = await openApp(browser, base, { practice: PRACTICE });
+  const { page } = app;
+  const styled = () => page.$$eval("[style]", (els) => els.map((e) => e.outerHTML.slice(0, 80)));
+  await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
+  assert.deepEqual(await styled(), []);
+  await signIn(page);
+  await page.waitForSelector("#policy-text");
+  assert.deepEqual(await styled(), []);
+  await page.click("#accept-policy");
+  await page.waitForSelector("#home");
+  assert.deepEqual(await styled(), []);
+  assert.match(await text(page, "#policy-accepted"), /version 3/);
+  await closeApp(app, assert);
+});
