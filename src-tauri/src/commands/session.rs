@@ -1,0 +1,27 @@
+//! Signing in and out. The pass-phrase goes straight to the server and is wiped here after.
+
+use tauri::State;
+use zeroize::Zeroizing;
+
+use crate::core::{DesktopCore, SessionView};
+use crate::error::CommandError;
+
+#[tauri::command]
+pub async fn sign_in(
+    core: State<'_, DesktopCore>,
+    email: String,
+    password: String,
+) -> Result<SessionView, CommandError> {
+    let password = Zeroizing::new(password);
+    core.sign_in(&email, &password).await
+}
+
+#[tauri::command]
+pub async fn current_session(core: State<'_, DesktopCore>) -> Result<Option<SessionView>, CommandError> {
+    core.current_session().await
+}
+
+#[tauri::command]
+pub async fn sign_out(core: State<'_, DesktopCore>) -> Result<(), CommandError> {
+    core.sign_out().await
+}

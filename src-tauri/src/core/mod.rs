@@ -1,0 +1,363 @@
+//! What the app's commands do, as plain async Rust with no Tauri in it, so it can be tested
+//! without a window (see `tests/tests/desktop_core.rs`).
+//!
+//! [`DesktopCore`] holds the settings and the one signed-in session. The session token lives
+//! only here, in memory: no result carries it, it is never written to disk or logged, and it
+//! is forgotten on sign-out or when the server says the session has ended.
+
+pub mod session;
+pub mod settings;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use portal_api::client::{ClientError, SessionToken};
+use portal_api::{PolicyResponse, PracticeInfo};
+
+use crate::error::CommandError;
+pub use session::SessionView;
+use session::{ActiveSession, SessionHandle};
+pub use settings::{
+    MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings, StartupOverrides,
+};
+
+/// How long signing out waits for the server before it gives up (the local session is gone
+/// either way).
+const SIGN_OUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+struct SettingsState {
+    /// What the preferences store holds (environment overrides are not written back).
+    stored: Preferences,
+    /// What is in force.
+    current: Settings,
+}
+
+pub struct DesktopCore {
+    preferences: Box<dyn PreferencesStore>,
+    /// Relative CA paths are resolved against this folder.
+    base_dir: PathBuf,
+    settings: Mutex<SettingsState>,
+    session: tokio::sync::Mutex<Option<ActiveSession>>,
+    next_session_id: AtomicU64,
+}
+
+impl std::fmt::Debug for DesktopCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesktopCore")
+            .field("base_dir", &self.base_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DesktopCore {
+    /// The core at start-up: settings from `overrides`, else the stored preferences, else the
+    /// defaults (see [`Settings::at_startup`]). Unreadable preferences count as none.
+    pub fn new(preferences: Box<dyn PreferencesStore>, overrides: &StartupOverrides, base_dir: PathBuf) -> Self {
+        let stored = preferences.load().unwrap_or_else(|error| {
+            tracing::warn!(%error, "stored preferences could not be read; using the defaults");
+            Preferences::default()
+        });
+        let current = Settings::at_startup(&stored, overrides, &base_dir);
+        Self {
+            preferences,
+            base_dir,
+            settings: Mutex::new(SettingsState { stored, current }),
+            session: tokio::sync::Mutex::new(None),
+            next_session_id: AtomicU64::new(1),
+        }
+    }
+
+    fn settings_state(&self) -> MutexGuard<'_, SettingsState> {
+        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// `get_settings`
+    pub fn settings(&self) -> Settings {
+        self.settings_state().current.clone()
+    }
+
+    /// `save_settings`: check the address and the CA file, then keep them.
+    pub fn save_settings(&self, server_url: &str, ca_file: &str) -> Result<Settings, CommandError> {
+        let checked = ServerConnection::check(server_url, ca_file, &self.base_dir)?;
+        let ca_file = checked.ca_file.display().to_string();
+        let mut state = self.settings_state();
+        let mut stored = state.stored.clone();
+        stored.server_url = Some(checked.server_url.clone());
+        stored.ca_file = Some(ca_file.clone());
+        self.preferences.save(&stored).map_err(|error| {
+            tracing::warn!(%error, "server settings could not be saved");
+            CommandError::Preferences
+        })?;
+        state.stored = stored;
+        state.current.server_url = checked.server_url;
+        state.current.ca_file = ca_file;
+        Ok(state.current.clone())
+    }
+
+    /// The server named by the settings in force, checked.
+    fn connection(&self) -> Result<ServerConnection, CommandError> {
+        let current = self.settings();
+        ServerConnection::check(&current.server_url, &current.ca_file, &self.base_dir)
+    }
+
+    /// `practice_info`: the practice's name and phone (needs no session).
+    pub async fn practice_info(&self) -> Result<PracticeInfo, CommandError> {
+        let client = self.connection()?.client()?;
+        Ok(client.practice().await?)
+    }
+
+    /// `sign_in`: sign in, load the policy, and hold the session. The pass-phrase is passed
+    /// to the client and not kept. A session held before is replaced (and revoked).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
+        let client = self.connection()?.client()?;
+        let login = client.login(email.trim(), password).await?;
+        let token = SessionToken::new(login.token);
+        let policy = match client.policy(&token).await {
+            Ok(policy) => policy,
+            Err(error) => {
+                revoke(&client, &token).await;
+                return Err(error.into());
+            }
+        };
+        let session = ActiveSession {
+            id: self.next_session_id.fetch_add(1, Ordering::Relaxed),
+            client,
+            token,
+            user: login.user,
+            policy,
+        };
+        let view = session.view();
+        let previous = self.session.lock().await.replace(session);
+        if let Some(previous) = previous {
+            revoke(&previous.client, &previous.token).await;
+        }
+        self.remember_email(&view.user.email);
+        Ok(view)
+    }
+
+    /// Keep the address just used, so the sign-in form can offer it next time.
+    fn remember_email(&self, email: &str) {
+        let mut state = self.settings_state();
+        let mut stored = state.stored.clone();
+        stored.last_email = Some(email.to_owned());
+        match self.preferences.save(&stored) {
+            Ok(()) => state.stored = stored,
+            // Not worth failing a sign-in for.
+            Err(error) => tracing::warn!(%error, "the last e-mail address could not be saved"),
+        }
+        state.current.last_email = Some(email.to_owned());
+    }
+
+    /// `current_session`: the session held, with the policy refreshed from the server, or
+    /// `None`. If the server cannot be reached the last known state is shown; if the server
+    /// says the session has ended, it is dropped and the error returned.
+    pub async fn current_session(&self) -> Result<Option<SessionView>, CommandError> {
+        let Some(handle) = self.handle().await else {
+            return Ok(None);
+        };
+        match handle.client.policy(&handle.token).await {
+            Ok(policy) => Ok(self.update_policy(handle.id, policy).await),
+            Err(error) => {
+                let error = self.failed(handle.id, error).await;
+                if error.ends_session() {
+                    return Err(error);
+                }
+                let held = self.session.lock().await;
+                Ok(held.as_ref().filter(|s| s.id == handle.id).map(ActiveSession::view))
+            }
+        }
+    }
+
+    /// `get_policy`: the current policy and whether the person accepted it.
+    pub async fn get_policy(&self) -> Result<PolicyResponse, CommandError> {
+        let handle = self.signed_in().await?;
+        match handle.client.policy(&handle.token).await {
+            Ok(policy) => {
+                self.update_policy(handle.id, policy.clone()).await;
+                Ok(policy)
+            }
+            Err(error) => Err(self.failed(handle.id, error).await),
+        }
+    }
+
+    /// `accept_policy`: accept `version`, then answer the policy as the server now has it.
+    pub async fn accept_policy(&self, version: i64) -> Result<PolicyResponse, CommandError> {
+        let handle = self.signed_in().await?;
+        if let Err(error) = handle.client.accept_policy(&handle.token, version).await {
+            return Err(self.failed(handle.id, error).await);
+        }
+        match handle.client.policy(&handle.token).await {
+            Ok(policy) => {
+                self.update_policy(handle.id, policy.clone()).await;
+                Ok(policy)
+            }
+            Err(error) => Err(self.failed(handle.id, error).await),
+        }
+    }
+
+    /// `sign_out`: forget the session here, and revoke it on the server if it answers.
+    pub async fn sign_out(&self) -> Result<(), CommandError> {
+        let session = self.session.lock().await.take();
+        if let Some(session) = session {
+            revoke(&session.client, &session.token).await;
+        }
+        Ok(())
+    }
+
+    /// True while a session is held (no network involved).
+    pub async fn is_signed_in(&self) -> bool {
+        self.session.lock().await.is_some()
+    }
+
+    /// The token of the session held, for the cross-crate tests only.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub async fn session_token_for_tests(&self) -> Option<String> {
+        self.session.lock().await.as_ref().map(|s| s.token.expose().to_owned())
+    }
+
+    async fn handle(&self) -> Option<SessionHandle> {
+        self.session.lock().await.as_ref().map(SessionHandle::from)
+    }
+
+    async fn signed_in(&self) -> Result<SessionHandle, CommandError> {
+        self.handle().await.ok_or(CommandError::NotSignedIn)
+    }
+
+    /// Keep `policy` for the session `id` (if still held) and answer the session's view.
+    async fn update_policy(&self, id: u64, policy: PolicyResponse) -> Option<SessionView> {
+        let mut held = self.session.lock().await;
+        let session = held.as_mut().filter(|s| s.id == id)?;
+        session.policy = policy;
+        Some(session.view())
+    }
+
+    /// Map a failure of a request made for session `id`; when it means the session has ended
+    /// on the server, forget the session here too.
+    async fn failed(&self, id: u64, error: ClientError) -> CommandError {
+        let error = CommandError::from(error);
+        if error.ends_session() {
+            let mut held = self.session.lock().await;
+            if held.as_ref().is_some_and(|s| s.id == id) {
+                *held = None;
+            }
+        }
+        error
+    }
+}
+
+/// Revoke a session on the server, best effort: failures are only logged (without details
+/// that could identify the session).
+async fn revoke(client: &portal_api::client::PortalClient, token: &SessionToken) {
+    match tokio::time::timeout(SIGN_OUT_TIMEOUT, client.logout(token)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::info!(
+            code = CommandError::from(error).code(),
+            "sign-out not confirmed by the server"
+        ),
+        Err(_) => tracing::info!("sign-out not confirmed by the server in time"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn core_with(prefs: Preferences, overrides: StartupOverrides, base: &Path) -> DesktopCore {
+        DesktopCore::new(Box::new(MemoryPreferences::new(prefs)), &overrides, base.to_path_buf())
+    }
+
+    #[test]
+    fn settings_come_from_the_store_at_start_up() {
+        let prefs = Preferences {
+            server_url: Some("https://stored.example".into()),
+            ca_file: Some("/srv/ca.pem".into()),
+            last_email: Some("blair.conroy@example.com".into()),
+        };
+        let core = core_with(prefs, StartupOverrides::default(), Path::new("/"));
+        let settings = core.settings();
+        assert_eq!(settings.server_url, "https://stored.example");
+        assert_eq!(settings.ca_file, "/srv/ca.pem");
+        assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
+        let json = serde_json::to_value(&settings).expect("json");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+    }
+
+    #[test]
+    fn saving_settings_checks_them_and_keeps_overrides_out_of_the_store() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem")).expect("write");
+        let store = std::sync::Arc::new(MemoryPreferences::default());
+        let overrides = StartupOverrides {
+            server_url: Some("https://env.example".into()),
+            ca_file: None,
+        };
+        let core = DesktopCore::new(Box::new(store.clone()), &overrides, dir.path().to_path_buf());
+        assert_eq!(core.settings().server_url, "https://env.example");
+        assert_eq!(store.saved(), Preferences::default(), "nothing written at start-up");
+
+        let err = core.save_settings("http://portal.example", "ca.pem").expect_err("http");
+        assert_eq!(err.code(), "invalid_server_url");
+        let err = core
+            .save_settings("https://portal.example", "nope.pem")
+            .expect_err("missing file");
+        assert_eq!(err.code(), "ca_file");
+        assert_eq!(
+            core.settings().server_url,
+            "https://env.example",
+            "failed saves change nothing"
+        );
+
+        let saved = core
+            .save_settings("https://portal.example:8443", "ca.pem")
+            .expect("save");
+        assert_eq!(saved.server_url, "https://portal.example:8443");
+        assert_eq!(saved.ca_file, ca.display().to_string());
+        assert_eq!(core.settings(), saved);
+        assert_eq!(store.saved().server_url.as_deref(), Some("https://portal.example:8443"));
+
+        core.remember_email("blair.conroy@example.com");
+        let stored = store.saved();
+        assert_eq!(stored.last_email.as_deref(), Some("blair.conroy@example.com"));
+        assert_eq!(core.settings().last_email.as_deref(), Some("blair.conroy@example.com"));
+    }
+
+    #[tokio::test]
+    async fn without_a_session_commands_say_sign_in() {
+        let core = core_with(Preferences::default(), StartupOverrides::default(), Path::new("/"));
+        assert_eq!(core.current_session().await.expect("no error"), None);
+        assert_eq!(
+            core.get_policy().await.expect_err("no session").code(),
+            "unauthenticated"
+        );
+        assert_eq!(
+            core.accept_policy(1).await.expect_err("no session").code(),
+            "unauthenticated"
+        );
+        core.sign_out().await.expect("signing out twice is fine");
+        assert!(!core.is_signed_in().await);
+    }
+
+    #[tokio::test]
+    async fn an_http_address_is_refused_before_anything_is_sent() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let overrides = StartupOverrides {
+            server_url: Some("http://localhost:8443".into()),
+            ca_file: Some("missing.pem".into()),
+        };
+        let core = core_with(Preferences::default(), overrides, dir.path());
+        let err = core
+            .sign_in("blair.conroy@example.com", "violet kettle hums at dawn")
+            .await
+            .expect_err("http");
+        assert_eq!(err.code(), "invalid_server_url");
+        assert_eq!(
+            core.practice_info().await.expect_err("http").code(),
+            "invalid_server_url"
+        );
+    }
+}

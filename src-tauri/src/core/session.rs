@@ -1,0 +1,102 @@
+//! The signed-in session as the app holds it: in memory only, with its bearer token.
+
+use portal_api::client::{PortalClient, SessionToken};
+use portal_api::{PolicyResponse, User};
+use serde::Serialize;
+
+/// What the UI is told about the session: who is signed in and the current policy. It has no
+/// token field, by construction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionView {
+    pub user: User,
+    pub policy: PolicyResponse,
+}
+
+/// The session held by the app. Not `Serialize`: it never leaves the Rust side, and its
+/// `Debug` output redacts the token.
+#[derive(Debug)]
+pub(crate) struct ActiveSession {
+    /// Distinguishes this sign-in from a later one, so a slow answer for an old session
+    /// cannot change or end a newer one.
+    pub(crate) id: u64,
+    /// The client for the server this session belongs to (settings saved later do not move it).
+    pub(crate) client: PortalClient,
+    pub(crate) token: SessionToken,
+    pub(crate) user: User,
+    pub(crate) policy: PolicyResponse,
+}
+
+impl ActiveSession {
+    pub(crate) fn view(&self) -> SessionView {
+        SessionView {
+            user: self.user.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+/// What a request on behalf of the session needs, taken out of the lock so that requests do
+/// not hold it while they wait for the network.
+#[derive(Clone)]
+pub(crate) struct SessionHandle {
+    pub(crate) id: u64,
+    pub(crate) client: PortalClient,
+    pub(crate) token: SessionToken,
+}
+
+impl From<&ActiveSession> for SessionHandle {
+    fn from(session: &ActiveSession) -> Self {
+        Self {
+            id: session.id,
+            client: session.client.clone(),
+            token: session.token.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use portal_api::Role;
+
+    const CA_PEM: &[u8] = include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem");
+    const TOKEN: &str = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+
+    fn session() -> ActiveSession {
+        ActiveSession {
+            id: 1,
+            client: PortalClient::new("https://portal.example", CA_PEM).expect("client"),
+            token: SessionToken::new(TOKEN),
+            user: User {
+                id: 3,
+                email: "blair.conroy@example.com".into(),
+                name: "Blair Conroy".into(),
+                role: Role::Patient,
+            },
+            policy: PolicyResponse {
+                version: 1,
+                title: "Portal policy".into(),
+                text: "Never for emergencies.".into(),
+                published_at: Utc::now(),
+                accepted_at: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_view_carries_no_token() {
+        let session = session();
+        let json = serde_json::to_string(&session.view()).expect("serialize");
+        assert!(!json.contains(TOKEN), "{json}");
+        assert!(!json.to_ascii_lowercase().contains("token"), "{json}");
+        assert!(json.contains("\"accepted_at\":null"), "{json}");
+        assert!(json.contains("\"role\":\"patient\""), "{json}");
+    }
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let session = session();
+        assert!(!format!("{session:?}").contains(TOKEN));
+    }
+}

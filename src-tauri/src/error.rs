@@ -1,0 +1,385 @@
+//! The one error every command can answer with. It reaches the UI as `{code, message}`:
+//! `code` is stable and the UI acts on some of them (see `ui/src/lib/ipc/types.ts`);
+//! `message` is written for patients and never carries internals (paths, TLS details, server
+//! internals) or secrets.
+
+use chrono::{DateTime, Local, TimeDelta, TimeZone, Timelike};
+use portal_api::client::ClientError;
+use portal_api::ErrorCode;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// Why a certificate authority file cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaFileProblem {
+    /// No file was given.
+    Missing,
+    /// The file cannot be read (absent, a folder, no permission, too large).
+    Unreadable,
+    /// The file holds no PEM certificate.
+    NotACertificate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("The server address is not valid. It must start with https:// . Please check the address your practice gave you.")]
+    InvalidServerUrl,
+
+    #[error("{}", ca_file_message(*.0))]
+    CaFile(CaFileProblem),
+
+    #[error("The portal server could not be reached. Please check your internet connection and the server address, then try again.")]
+    ServerUnreachable,
+
+    #[error("The app could not confirm the server's identity, so it did not connect. Please check the server address and the certificate file, or call the practice.")]
+    UntrustedCertificate,
+
+    /// The app holds no session (never signed in, signed out, or the session ended).
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+
+    /// An error answer from the server, passed on with its code. Its message is written for
+    /// people by the server (lockout and rate-limit messages are rewritten in local time).
+    #[error("{message}")]
+    Server { code: ErrorCode, message: String },
+
+    #[error(
+        "The portal server sent an answer this app does not understand. Please try again later, or call the practice."
+    )]
+    UnexpectedAnswer,
+
+    #[error("Your settings could not be saved on this computer. Please try again.")]
+    Preferences,
+}
+
+/// Shown when the server's own message is empty.
+const SERVER_FALLBACK_MESSAGE: &str =
+    "Something went wrong on the portal server. Please try again later, or call the practice.";
+
+fn ca_file_message(problem: CaFileProblem) -> &'static str {
+    match problem {
+        CaFileProblem::Missing => "Please enter the location of the certificate file your practice gave you.",
+        CaFileProblem::Unreadable => {
+            "The certificate file could not be read. Please check the file's location and try again."
+        }
+        CaFileProblem::NotACertificate => {
+            "This file is not a certificate file. Please choose the certificate file your practice gave you."
+        }
+    }
+}
+
+impl CommandError {
+    /// The stable code the UI sees.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidServerUrl => "invalid_server_url",
+            Self::CaFile(_) => "ca_file",
+            Self::ServerUnreachable => "server_unreachable",
+            Self::UntrustedCertificate => "untrusted_certificate",
+            Self::NotSignedIn => ErrorCode::Unauthenticated.as_str(),
+            Self::Server { code, .. } => code.as_str(),
+            Self::UnexpectedAnswer => "unexpected_answer",
+            Self::Preferences => "preferences",
+        }
+    }
+
+    /// True when the error means the person is no longer signed in.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            Self::NotSignedIn
+                | Self::Server {
+                    code: ErrorCode::SessionExpired | ErrorCode::Unauthenticated,
+                    ..
+                }
+        )
+    }
+
+    /// Map a client error, writing waiting times in the local time of `now`.
+    pub fn from_client_error<Tz>(error: ClientError, now: DateTime<Tz>) -> Self
+    where
+        Tz: TimeZone,
+        Tz::Offset: std::fmt::Display,
+    {
+        match error {
+            ClientError::InvalidUrl(_) => Self::InvalidServerUrl,
+            ClientError::CaFile(_) => Self::CaFile(CaFileProblem::NotACertificate),
+            ClientError::Unreachable => Self::ServerUnreachable,
+            ClientError::UntrustedCertificate => Self::UntrustedCertificate,
+            ClientError::Protocol(_) => Self::UnexpectedAnswer,
+            ClientError::Api { body, retry_after, .. } => {
+                let message = match (body.code, retry_after) {
+                    (ErrorCode::AccountLocked, Some(secs)) => lockout_message(secs, &now),
+                    (ErrorCode::RateLimited, Some(secs)) => rate_limit_message(secs, &now),
+                    _ if body.message.trim().is_empty() => SERVER_FALLBACK_MESSAGE.to_owned(),
+                    _ => body.message,
+                };
+                Self::Server {
+                    code: body.code,
+                    message,
+                }
+            }
+        }
+    }
+}
+
+impl From<ClientError> for CommandError {
+    fn from(error: ClientError) -> Self {
+        Self::from_client_error(error, Local::now())
+    }
+}
+
+impl Serialize for CommandError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serializer.serialize_struct("CommandError", 2)?;
+        body.serialize_field("code", self.code())?;
+        body.serialize_field("message", &self.to_string())?;
+        body.end()
+    }
+}
+
+/// "This account is locked … Try again in 15 minutes (after 10:42 AM), or call the practice."
+pub fn lockout_message<Tz>(retry_after_secs: u64, now: &DateTime<Tz>) -> String
+where
+    Tz: TimeZone,
+    Tz::Offset: std::fmt::Display,
+{
+    format!(
+        "This account is locked after too many failed sign-ins. Try again in {} (after {}), or call the practice.",
+        wait_in_words(retry_after_secs),
+        clock_time_after(retry_after_secs, now)
+    )
+}
+
+/// "Too many attempts from this computer. Please try again in 40 seconds (after 10:42 AM)."
+pub fn rate_limit_message<Tz>(retry_after_secs: u64, now: &DateTime<Tz>) -> String
+where
+    Tz: TimeZone,
+    Tz::Offset: std::fmt::Display,
+{
+    format!(
+        "Too many attempts from this computer. Please try again in {} (after {}).",
+        wait_in_words(retry_after_secs),
+        clock_time_after(retry_after_secs, now)
+    )
+}
+
+/// A wait as people say it: "1 second", "40 seconds", "1 minute", "15 minutes".
+fn wait_in_words(secs: u64) -> String {
+    let secs = secs.max(1);
+    if secs < 60 {
+        return if secs == 1 {
+            "1 second".into()
+        } else {
+            format!("{secs} seconds")
+        };
+    }
+    let minutes = secs.div_ceil(60);
+    if minutes == 1 {
+        "1 minute".into()
+    } else {
+        format!("{minutes} minutes")
+    }
+}
+
+/// The local clock time when the wait is over, rounded up to the next whole minute so that
+/// "after 10:42 AM" is never too early; the weekday is added when it is not today.
+fn clock_time_after<Tz>(secs: u64, now: &DateTime<Tz>) -> String
+where
+    Tz: TimeZone,
+    Tz::Offset: std::fmt::Display,
+{
+    let until = i64::try_from(secs.max(1))
+        .ok()
+        .and_then(TimeDelta::try_seconds)
+        .and_then(|wait| now.clone().checked_add_signed(wait));
+    let Some(until) = until else {
+        return "a while".into();
+    };
+    let past_minute = i64::from(until.second()) * 1000 + i64::from(until.nanosecond() / 1_000_000);
+    let until = if past_minute > 0 {
+        until + TimeDelta::milliseconds(60_000 - past_minute)
+    } else {
+        until
+    };
+    if until.date_naive() == now.date_naive() {
+        until.format("%-I:%M %p").to_string()
+    } else {
+        until.format("%A %-I:%M %p").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+    use portal_api::ApiErrorBody;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("time")
+    }
+
+    fn api(code: ErrorCode, message: &str, retry_after: Option<u64>) -> ClientError {
+        ClientError::Api {
+            status: 400,
+            body: ApiErrorBody {
+                code,
+                message: message.into(),
+            },
+            retry_after,
+        }
+    }
+
+    fn json(error: &CommandError) -> serde_json::Value {
+        serde_json::to_value(error).expect("serialize")
+    }
+
+    #[test]
+    fn errors_serialize_as_code_and_message_only() {
+        let value = json(&CommandError::ServerUnreachable);
+        let object = value.as_object().expect("object");
+        assert_eq!(object.len(), 2, "{value}");
+        assert_eq!(value["code"], "server_unreachable");
+        assert!(value["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("could not be reached")));
+    }
+
+    #[test]
+    fn transport_failures_get_their_own_codes_without_internals() {
+        let now = at("2026-03-03T10:00:00-06:00");
+        let cases = [
+            (
+                ClientError::InvalidUrl("relative URL without a base /etc/x".into()),
+                "invalid_server_url",
+            ),
+            (
+                ClientError::CaFile("/home/blair/secret/ca.pem: permission denied".into()),
+                "ca_file",
+            ),
+            (ClientError::Unreachable, "server_unreachable"),
+            (ClientError::UntrustedCertificate, "untrusted_certificate"),
+            (
+                ClientError::Protocol("error decoding response body: EOF at line 1".into()),
+                "unexpected_answer",
+            ),
+        ];
+        for (client_error, code) in cases {
+            let error = CommandError::from_client_error(client_error, now);
+            let value = json(&error);
+            assert_eq!(value["code"], code);
+            let message = value["message"].as_str().expect("message");
+            for internal in ["/etc", "/home", "permission", "decoding", "EOF", "rustls"] {
+                assert!(!message.contains(internal), "{code}: {message}");
+            }
+            assert!(!error.ends_session());
+        }
+    }
+
+    #[test]
+    fn server_codes_and_messages_pass_through() {
+        let now = at("2026-03-03T10:00:00-06:00");
+        let error = CommandError::from_client_error(
+            api(
+                ErrorCode::InvalidCredentials,
+                "The e-mail address or pass-phrase is not correct.",
+                None,
+            ),
+            now,
+        );
+        assert_eq!(error.code(), "invalid_credentials");
+        assert_eq!(error.to_string(), "The e-mail address or pass-phrase is not correct.");
+        let error = CommandError::from_client_error(api(ErrorCode::Validation, "  ", None), now);
+        assert_eq!(error.code(), "validation");
+        assert_eq!(error.to_string(), SERVER_FALLBACK_MESSAGE);
+    }
+
+    #[test]
+    fn only_session_end_codes_end_the_session() {
+        let now = at("2026-03-03T10:00:00-06:00");
+        for code in [ErrorCode::SessionExpired, ErrorCode::Unauthenticated] {
+            assert!(CommandError::from_client_error(api(code, "m", None), now).ends_session());
+        }
+        for code in [
+            ErrorCode::InvalidCredentials,
+            ErrorCode::Forbidden,
+            ErrorCode::PolicyOutdated,
+        ] {
+            assert!(!CommandError::from_client_error(api(code, "m", None), now).ends_session());
+        }
+        assert!(CommandError::NotSignedIn.ends_session());
+        assert_eq!(CommandError::NotSignedIn.code(), "unauthenticated");
+    }
+
+    #[test]
+    fn lockout_message_says_when_in_local_time() {
+        let now = at("2026-03-03T10:27:00-06:00");
+        let server = "This account is locked after too many failed sign-ins. Try again in 15 minutes (after 16:42 UTC), or call the practice.";
+        let error = CommandError::from_client_error(api(ErrorCode::AccountLocked, server, Some(900)), now);
+        assert_eq!(error.code(), "account_locked");
+        assert_eq!(
+            error.to_string(),
+            "This account is locked after too many failed sign-ins. Try again in 15 minutes (after 10:42 AM), or call the practice."
+        );
+    }
+
+    #[test]
+    fn waiting_times_round_up_to_the_minute() {
+        // 10:27:20 + 14m30s = 10:41:50, shown as 10:42.
+        let now = at("2026-03-03T10:27:20+01:00");
+        assert_eq!(
+            lockout_message(870, &now),
+            "This account is locked after too many failed sign-ins. Try again in 15 minutes (after 10:42 AM), or call the practice."
+        );
+        let now = at("2026-03-03T13:05:00+01:00");
+        assert_eq!(
+            rate_limit_message(40, &now),
+            "Too many attempts from this computer. Please try again in 40 seconds (after 1:06 PM)."
+        );
+        assert_eq!(
+            rate_limit_message(1, &now),
+            "Too many attempts from this computer. Please try again in 1 second (after 1:06 PM)."
+        );
+        assert_eq!(
+            rate_limit_message(60, &now),
+            "Too many attempts from this computer. Please try again in 1 minute (after 1:06 PM)."
+        );
+    }
+
+    #[test]
+    fn a_wait_past_midnight_names_the_day() {
+        let now = at("2026-03-03T23:55:00-05:00"); // a Tuesday
+        assert_eq!(
+            lockout_message(900, &now),
+            "This account is locked after too many failed sign-ins. Try again in 15 minutes (after Wednesday 12:10 AM), or call the practice."
+        );
+    }
+
+    #[test]
+    fn rate_limits_use_local_time_and_locks_without_retry_after_keep_the_server_message() {
+        let now = at("2026-03-03T10:00:00-06:00");
+        let error = CommandError::from_client_error(api(ErrorCode::RateLimited, "x", Some(120)), now);
+        assert_eq!(error.code(), "rate_limited");
+        assert_eq!(
+            error.to_string(),
+            "Too many attempts from this computer. Please try again in 2 minutes (after 10:02 AM)."
+        );
+        let error = CommandError::from_client_error(api(ErrorCode::AccountLocked, "Locked.", None), now);
+        assert_eq!(error.to_string(), "Locked.");
+    }
+
+    #[test]
+    fn ca_file_problems_have_their_own_messages() {
+        for problem in [
+            CaFileProblem::Missing,
+            CaFileProblem::Unreadable,
+            CaFileProblem::NotACertificate,
+        ] {
+            let value = json(&CommandError::CaFile(problem));
+            assert_eq!(value["code"], "ca_file");
+            assert!(value["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("certificate file")));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Patient Portal desktop app.
+//!
+//! - [`core`]: what the commands do, with no Tauri in it ([`core::DesktopCore`]): settings,
+//!   the in-memory session, and the calls to the portal server through `portal-api`'s client.
+//! - [`commands`]: the thin `#[tauri::command]` wrappers the UI calls.
+//! - [`error`]: [`error::CommandError`], which reaches the UI as `{code, message}`.
+//! - [`run`]: builds and runs the app (store plugin, state, commands).
+
+pub mod commands;
+pub mod core;
+pub mod error;
+mod preferences_file;
+
+use tauri::{Manager, Runtime};
+use tauri_plugin_store::StoreExt;
+
+use crate::core::{DesktopCore, MemoryPreferences, PreferencesStore, StartupOverrides};
+use crate::preferences_file::{PluginStorePreferences, PREFERENCES_FILE};
+
+/// Environment variable with a `tracing` filter for the app's log (default `warn`).
+pub const LOG_ENV: &str = "PORTAL_LOG";
+
+/// The app's builder, generic over the runtime so it can be driven by Tauri's mock runtime.
+pub fn builder<R: Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(|app| {
+            let preferences: Box<dyn PreferencesStore> = match app.store(PREFERENCES_FILE) {
+                Ok(store) => Box::new(PluginStorePreferences::new(store)),
+                Err(error) => {
+                    tracing::warn!(%error, "preferences cannot be opened; they will not be kept");
+                    Box::new(MemoryPreferences::default())
+                }
+            };
+            let base_dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("/"));
+            app.manage(DesktopCore::new(preferences, &StartupOverrides::from_env(), base_dir));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::settings::practice_info,
+            commands::session::sign_in,
+            commands::session::current_session,
+            commands::session::sign_out,
+            commands::policy::get_policy,
+            commands::policy::accept_policy,
+        ])
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_ENV)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+
+    if let Err(error) = builder::<tauri::Wry>().run(tauri::generate_context!()) {
+        eprintln!("Patient Portal could not start: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,82 @@
+//! Shared test support: a real portal-server running in this process, on `127.0.0.1:0`, with
+//! its own temporary data folder and SQLite database, and the demo practice seeded.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+use portal_server::demo::{self, DemoAccount};
+use portal_server::{Application, Config, Limits, SystemClock};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// The demo patient the tests sign in as.
+pub const PATIENT: DemoAccount = demo::ACCOUNTS[2];
+
+/// A CA that did not sign the server's certificate.
+pub const OTHER_CA_PEM: &[u8] = include_bytes!("../../backend/api/tests/fixtures/test-ca.pem");
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    /// `https://localhost:<port>` (the server's certificate names `localhost`).
+    pub url: String,
+    /// The CA the server made on first start (`DATA_DIR/tls/ca.pem`).
+    pub ca_file: PathBuf,
+    pub data_dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Start a server with the demo data. Must be called inside a Tokio runtime, which then
+    /// serves it until the `TestServer` is dropped.
+    pub async fn start() -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::new(data_dir.path());
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        // Sign-ins from one address are limited; these tests all come from 127.0.0.1.
+        config.limits = Limits {
+            login_per_address: 10_000,
+            ..Limits::default()
+        };
+        let app = Application::build(config, Arc::new(SystemClock))
+            .await
+            .expect("the server starts");
+        let addr = app.local_addr();
+        let state = app.state().clone();
+        demo::seed(&state.db, &state.hasher, Utc::now())
+            .await
+            .expect("demo data");
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        let ca_file = data_dir.path().join("tls").join("ca.pem");
+        assert!(ca_file.is_file(), "the server wrote its CA to {}", ca_file.display());
+        Self {
+            addr,
+            url: format!("https://localhost:{}", addr.port()),
+            ca_file,
+            data_dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn ca_file_text(&self) -> String {
+        self.ca_file.display().to_string()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago).
+pub fn unused_port() -> u16 {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    listener.local_addr().expect("local addr").port()
+}

@@ -1,0 +1,423 @@
+//! End-to-end test of the real app: fantoccini → tauri-driver → WebKitWebDriver → the built
+//! Patient Portal binary → a real portal-server started in this process.
+//!
+//! Runs only with `PORTAL_E2E=1` (it needs a display, `tauri-driver`, `WebKitWebDriver` and an
+//! app built with `tauri build --debug --no-bundle`):
+//!
+//! ```sh
+//! PORTAL_E2E=1 xvfb-run -a cargo test -p portal-tests --test e2e -- --nocapture
+//! ```
+//!
+//! `TAURI_APP` names the app binary (default: `portal-desktop` in this test's target folder,
+//! e.g. `$CARGO_TARGET_DIR/debug/portal-desktop`); `TAURI_DRIVER` the driver (default
+//! `tauri-driver` on `PATH`). Screenshots go to `<target>/e2e-screenshots/`.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use portal_api::client::{ClientError, PortalClient};
+use portal_server::demo;
+use portal_tests::{TestServer, PATIENT};
+use serde_json::json;
+
+/// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
+const APP_IDENTIFIER: &str = "org.patientportal.desktop";
+const WAIT: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_signs_in_accepts_the_policy_and_signs_out_in_the_real_app() {
+    if std::env::var("PORTAL_E2E").as_deref() != Ok("1") {
+        eprintln!(
+            "skipped: set PORTAL_E2E=1 to run the real-app end-to-end test (needs a display, e.g. xvfb-run -a; tauri-driver; WebKitWebDriver; and the app built with `tauri build --debug --no-bundle`)"
+        );
+        return;
+    }
+    let app = app_binary();
+    assert!(
+        app.is_file(),
+        "the app binary {} is missing: build it with `cd ui && TAURI_APP_PATH=../src-tauri npx tauri build --debug --no-bundle`, or set TAURI_APP",
+        app.display()
+    );
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    for stale in ["failure.png", "failure.html"] {
+        let _ = std::fs::remove_file(shots.join(stale));
+    }
+
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with the app");
+
+    // The flow runs as its own task so that a failed assertion (a panic) is caught here, a
+    // screenshot of the window is kept, and the app and driver are still shut down cleanly.
+    let expected = Expected::from_server(&server).await;
+    let flow = tokio::spawn(sign_in_flows(
+        client.clone(),
+        expected,
+        shots.clone(),
+        home.path().to_path_buf(),
+    ));
+    let outcome = flow.await;
+    if outcome.is_err() {
+        let path = shots.join("failure.png");
+        match client.screenshot().await {
+            Ok(png) if std::fs::write(&path, &png).is_ok() => {
+                eprintln!("e2e failed: screenshot of the app saved to {}", path.display());
+            }
+            _ => eprintln!("e2e failed: no screenshot could be taken"),
+        }
+        if let Ok(source) = client.source().await {
+            let _ = std::fs::write(shots.join("failure.html"), source);
+        }
+    }
+    let _ = client.close().await;
+    drop(driver);
+    drop(server);
+    if let Err(error) = outcome {
+        if error.is_panic() {
+            std::panic::resume_unwind(error.into_panic());
+        }
+        panic!("the e2e flow did not finish: {error}");
+    }
+}
+
+/// What the screens must show, from the server itself.
+struct Expected {
+    server_url: String,
+    invalid_credentials_message: String,
+}
+
+impl Expected {
+    async fn from_server(server: &TestServer) -> Self {
+        // An unknown account gets the same answer as a wrong pass-phrase (and does not count
+        // towards locking the demo patient's account).
+        let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+        let invalid_credentials_message = match client.login("nobody@example.com", "not the pass-phrase").await {
+            Err(ClientError::Api { body, .. }) => body.message,
+            other => panic!("expected invalid credentials, got {other:?}"),
+        };
+        Self {
+            server_url: server.url.clone(),
+            invalid_credentials_message,
+        }
+    }
+}
+
+async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: PathBuf) {
+    // The app starts on the sign-in form and reaches the test server (the practice's name
+    // comes from it: the environment and the CA reached the app).
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sign-in-form"))
+        .await
+        .expect("the sign-in form");
+    wait_for_text(&c, "h1", |t| t == demo::PRACTICE_NAME).await;
+
+    // The server settings show what the environment set; an http:// address is refused and
+    // the right one saved.
+    find(&c, ".server-settings summary")
+        .await
+        .click()
+        .await
+        .expect("open server settings");
+    wait_for_value(&c, "#server-url", |v| v == expected.server_url).await;
+    let http_url = expected.server_url.replace("https://", "http://");
+    set_value(&c, "#server-url", &http_url).await;
+    find(&c, "#save-server").await.click().await.expect("save settings");
+    wait_for_text(&c, "#server-error", |t| t.contains("https://")).await;
+    set_value(&c, "#server-url", &expected.server_url).await;
+    find(&c, "#save-server").await.click().await.expect("save settings");
+    wait_for_text(&c, "#server-status", |t| t.contains("connected")).await;
+
+    // (a) A wrong pass-phrase.
+    find(&c, "#email")
+        .await
+        .send_keys(PATIENT.email)
+        .await
+        .expect("type e-mail");
+    find(&c, "#password")
+        .await
+        .send_keys("violet kettle hums at dusk")
+        .await
+        .expect("type pass-phrase");
+    find(&c, "#sign-in").await.click().await.expect("click sign in");
+    let shown = wait_for_text(&c, "#sign-in-error", |t| !t.is_empty()).await;
+    assert_eq!(
+        shown, expected.invalid_credentials_message,
+        "the invalid-credentials message is shown"
+    );
+    assert_eq!(value_of(&c, "#password").await, "", "the pass-phrase field is emptied");
+    save_screenshot(&c, &shots, "sign-in-error.png").await;
+
+    // (b) The right pass-phrase: the policy must be accepted first.
+    find(&c, "#password")
+        .await
+        .send_keys(PATIENT.passphrase)
+        .await
+        .expect("type pass-phrase");
+    find(&c, "#sign-in").await.click().await.expect("click sign in");
+    let policy = wait_for_text(&c, "#policy-text", |t| !t.is_empty()).await;
+    assert!(
+        policy.to_lowercase().contains("emergenc"),
+        "the policy text is shown: {policy}"
+    );
+    wait_for_text(&c, "#policy-version", |t| t.contains("Version 1")).await;
+    save_screenshot(&c, &shots, "policy.png").await;
+    find(&c, "#accept-policy")
+        .await
+        .click()
+        .await
+        .expect("accept the policy");
+
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#home"))
+        .await
+        .expect("the home screen");
+    wait_for_text(&c, "#signed-in-as", |t| t.contains(PATIENT.name)).await;
+    let notice = wait_for_text(&c, "#emergency-notice", |t| t.contains(demo::PRACTICE_PHONE)).await;
+    assert!(notice.contains("911"), "{notice}");
+    wait_for_text(&c, "#policy-accepted", |t| t.contains("version 1")).await;
+    save_screenshot(&c, &shots, "home.png").await;
+
+    // Nothing is kept in the webview; the preferences hold the e-mail address and nothing secret.
+    let kept = c
+        .execute(
+            "return [localStorage.length, sessionStorage.length, document.cookie];",
+            vec![],
+        )
+        .await
+        .expect("run script");
+    assert_eq!(kept, json!([0, 0, ""]), "the webview stores nothing");
+    check_webview_lockdown(&c).await;
+    let prefs_file = home.join("data").join(APP_IDENTIFIER).join("settings.json");
+    let prefs =
+        std::fs::read_to_string(&prefs_file).unwrap_or_else(|e| panic!("preferences at {}: {e}", prefs_file.display()));
+    let stored: serde_json::Value = serde_json::from_str(&prefs).expect("preferences are JSON");
+    let mut keys: Vec<&str> = stored
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["ca_file", "last_email", "server_url"],
+        "only preferences are stored: {prefs}"
+    );
+    assert_eq!(stored["last_email"], PATIENT.email);
+    assert!(!prefs.contains(PATIENT.passphrase), "{prefs}");
+    assert!(!prefs.to_lowercase().contains("token"), "{prefs}");
+
+    // Sign out: back to the sign-in form.
+    find(&c, "#sign-out").await.click().await.expect("sign out");
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sign-in-form"))
+        .await
+        .expect("the sign-in form again");
+    wait_for_text(&c, "#sign-in-status", |t| t.contains("signed out")).await;
+    assert_eq!(
+        value_of(&c, "#email").await,
+        PATIENT.email,
+        "the last e-mail address is offered"
+    );
+    save_screenshot(&c, &shots, "signed-out.png").await;
+}
+
+/// The window runs under the app's CSP and frozen prototypes, and may call only the app's
+/// own commands: not the store plugin (used from Rust only), not core window commands.
+async fn check_webview_lockdown(c: &Client) {
+    let frozen = c
+        .execute("return Object.isFrozen(Object.prototype);", vec![])
+        .await
+        .expect("script");
+    assert_eq!(frozen, json!(true), "freezePrototype is in force");
+    let eval = c
+        .execute(
+            "try { eval('1 + 1'); return 'eval ran'; } catch (e) { return e.name; }",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(eval, json!("EvalError"), "the CSP blocks eval");
+    for (command, args) in [
+        ("plugin:store|load", json!({ "path": "settings.json" })),
+        ("plugin:window|set_title", json!({ "value": "x" })),
+    ] {
+        let answer = c
+            .execute_async(
+                "const [cmd, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done('allowed'), (e) => done('denied: ' + String(e)));",
+                vec![json!(command), args],
+            )
+            .await
+            .expect("script");
+        let answer = answer.as_str().unwrap_or_default();
+        eprintln!("{command}: {answer}");
+        assert!(answer.starts_with("denied"), "{command} must not be allowed: {answer}");
+    }
+}
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+async fn value_of(c: &Client, css: &str) -> String {
+    find(c, css)
+        .await
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Set an input's value as typing would (Svelte's `bind:value` listens to `input`).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const [css, value] = arguments; const input = document.querySelector(css);
+         input.value = value; input.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Wait until the input `css` has a value that satisfies `ok`.
+async fn wait_for_value(c: &Client, css: &str, ok: impl Fn(&str) -> bool) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let value = value_of(c, css).await;
+        if ok(&value) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css}: expected value not there in time; last value: {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until the element `css` exists and its text satisfies `ok`; answer the text.
+async fn wait_for_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut last = None;
+    loop {
+        if let Ok(element) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if ok(text.trim()) {
+                    return text.trim().to_owned();
+                }
+                last = Some(text);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css}: expected text not shown in time; last text: {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn save_screenshot(c: &Client, dir: &Path, name: &str) {
+    // Let WebKit paint what is on screen now: its snapshot is of the last painted frame.
+    let _ = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+            vec![],
+        )
+        .await;
+    let png = c.screenshot().await.expect("screenshot");
+    let path = dir.join(name);
+    std::fs::write(&path, png).expect("save screenshot");
+    eprintln!("screenshot: {}", path.display());
+}
+
+/// The target folder this test was built in (`<target>/debug/deps/e2e-…` → `<target>`).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    exe.ancestors().nth(3).map(Path::to_path_buf).expect("a target folder")
+}
+
+fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_APP") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("test executable");
+    let profile_dir = exe.ancestors().nth(2).expect("profile folder");
+    profile_dir.join(format!("portal-desktop{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn screenshot_dir() -> PathBuf {
+    target_dir().join("e2e-screenshots")
+}
+
+/// Two free consecutive ports: tauri-driver's and its WebKitWebDriver's.
+fn free_port_pair() -> u16 {
+    for _ in 0..50 {
+        let port = portal_tests::unused_port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no two free consecutive ports");
+}
+
+/// A running tauri-driver, stopped with SIGTERM when dropped (never SIGKILL: that would leave
+/// its WebKitWebDriver running, and later sessions would silently reuse it).
+struct Driver(Child);
+
+impl Driver {
+    fn start(port: u16, server: &TestServer, home: &Path) -> Self {
+        let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let child = Command::new(&bin)
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .env("PORTAL_SERVER_URL", &server.url)
+            .env("PORTAL_CA_FILE", &server.ca_file)
+            // Preferences and WebKit's data in a fresh folder: the test sees a first start.
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin} (cargo install tauri-driver --locked): {e}"));
+        let driver = Driver(child);
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
