@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "current_session",
     "sign_out",
+    "keep_alive",
     "get_policy",
     "accept_policy",
 ];

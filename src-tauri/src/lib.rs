@@ -43,6 +43,7 @@ pub fn builder<R: Runtime>() -> tauri::Builder<R> {
             commands::session::sign_in,
             commands::session::current_session,
             commands::session::sign_out,
+            commands::session::keep_alive,
             commands::policy::get_policy,
             commands::policy::accept_policy,
         ])

@@ -61,6 +61,7 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
     assert_eq!(json["policy"]["version"], 1);
     assert!(json["policy"]["accepted_at"].is_null(), "not accepted yet: {json}");
     assert!(json["policy"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(json["idle_timeout_secs"], 900, "the server's idle timeout: {json}");
 
     // Only the e-mail address is remembered; nothing else is written.
     let stored = preferences.saved();
@@ -123,6 +124,49 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
         .expect("sign in again");
     assert!(again.policy.accepted_at.is_some());
     core.sign_out().await.expect("sign out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alive_answers_the_idle_timeout_while_signed_in_only() {
+    let server = TestServer::start().await;
+    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    assert_eq!(session.idle_timeout_secs, 900);
+    let token = core.session_token_for_tests().await.expect("a session is held");
+
+    let alive = core.keep_alive().await.expect("keep alive");
+    assert_eq!(alive.idle_timeout_secs, 900);
+    assert_eq!(
+        to_json_without_token(&alive, &token),
+        serde_json::json!({ "idle_timeout_secs": 900 })
+    );
+    assert!(core.is_signed_in().await);
+    let current = core
+        .current_session()
+        .await
+        .expect("current session")
+        .expect("still signed in");
+    assert_eq!(current.idle_timeout_secs, 900);
+
+    core.sign_out().await.expect("sign out");
+    let error = core.keep_alive().await.expect_err("no local session");
+    assert_eq!(error.code(), "unauthenticated");
+    assert!(error.ends_session(), "the UI treats it as the end of the session");
+    assert!(!core.is_signed_in().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alive_on_a_session_ended_by_the_server_drops_it() {
+    let server = TestServer::start().await;
+    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    client.logout(&token).await.expect("revoke");
+    let error = core.keep_alive().await.expect_err("session ended");
+    assert_eq!(error.code(), "unauthenticated");
+    assert!(error.ends_session());
+    assert!(!core.is_signed_in().await, "the session is dropped");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

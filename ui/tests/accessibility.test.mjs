@@ -99,6 +99,25 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
     await closeApp(app, assert);
   });
 
+  test(`idle warning at ${tag}: no axe violations, the dialog fits`, async () => {
+    const app = await openApp(
+      browser,
+      base,
+      { practice: PRACTICE, session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } },
+      { ...size, clock: true },
+    );
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.waitForSelector("#emergency-notice a");
+    await page.clock.runFor(14 * 60_000); // time flows on afterwards: a minute is plenty for axe
+    await page.waitForSelector("#idle-warning");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "stay-signed-in");
+    await axeClean(page, `idle warning ${tag}`);
+    await fitsWindow(page, ["#idle-warning", "#stay-signed-in", "#idle-sign-out"]);
+    await screenshot(page, `idle-warning-${tag}`);
+    await closeApp(app, assert);
+  });
+
   test(`home screen at ${tag}: no axe violations`, async () => {
     const app = await openApp(
       browser,

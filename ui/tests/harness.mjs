@@ -80,13 +80,18 @@ export function launchBrowser() {
  * Opens the app with the IPC mock in the given scenario (see tests/ipc-mock.ts).
  * Returns the page plus what went wrong in it: uncaught errors, CSP violations
  * and JavaScript dialogs (none should ever happen).
+ *
+ * With `clock: true` the page runs on Playwright's fake clock (Date, timers and
+ * performance.now), installed before the app loads; time flows until the test
+ * pauses it (page.clock.pauseAt) and then moves only when the test says.
  */
-export async function openApp(browser, base, scenario = {}, { width = 1024, height = 768 } = {}) {
+export async function openApp(browser, base, scenario = {}, { width = 1024, height = 768, clock = false } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     locale: "en-US",
     timezoneId: "America/Chicago",
   });
+  if (clock) await context.clock.install();
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
   const problems = { pageErrors: [], cspViolations: [], dialogs: [] };

@@ -24,8 +24,10 @@ export interface MockScenario {
   policy?: Policy;
   /** A newer policy: the first accept_policy answers policy_outdated and the server serves this from then on. */
   newerPolicy?: Policy;
-  /** A session that already exists in the Rust side at start-up. */
-  session?: Session | null;
+  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs` may be left out). */
+  session?: (Omit<Session, "idle_timeout_secs"> & { idle_timeout_secs?: number }) | null;
+  /** The server's idle timeout, in new sessions and in `keep_alive` answers (default 900). */
+  idleTimeoutSecs?: number;
   /** Commands that reject, with what (an `{code, message}` object or a bare string). */
   fail?: Record<string, IpcError | string>;
   /** Milliseconds a command takes to answer. */
@@ -35,6 +37,8 @@ export interface MockScenario {
 interface MockCall {
   cmd: string;
   args: unknown;
+  /** `Date.now()` when the call arrived. */
+  at: number;
 }
 
 declare global {
@@ -55,6 +59,8 @@ const DEFAULT_POLICY: Policy = {
   accepted_at: null,
   text: "This policy explains how you may use the patient portal.\n\nThe portal is never for emergencies.",
 };
+
+const DEFAULT_IDLE_TIMEOUT_SECS = 900;
 
 function err(code: string, message: string): IpcError {
   return { code, message };
@@ -80,10 +86,16 @@ function currentState(): MockState {
       settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: null, ...s.settings },
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
-      session: s.session ? structuredClone(s.session) : null,
+      session: s.session
+        ? { idle_timeout_secs: idleTimeoutSecs(), ...structuredClone(s.session) }
+        : null,
     };
   }
   return state;
+}
+
+function idleTimeoutSecs(): number {
+  return scenario().idleTimeoutSecs ?? DEFAULT_IDLE_TIMEOUT_SECS;
 }
 
 function accounts(): MockAccount[] {
@@ -131,7 +143,11 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
         );
       }
       st.settings.last_email = account.email;
-      st.session = { user: { ...account.user }, policy: { ...st.policy, accepted_at: account.acceptedAt ?? null } };
+      st.session = {
+        user: { ...account.user },
+        policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },
+        idle_timeout_secs: idleTimeoutSecs(),
+      };
       return structuredClone(st.session);
     }
 
@@ -159,6 +175,10 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
       return { ...session.policy };
     }
 
+    case "keep_alive":
+      requireSession(st);
+      return { idle_timeout_secs: idleTimeoutSecs() };
+
     case "sign_out":
       st.session = null;
       return null;
@@ -170,7 +190,7 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
 
 mockIPC(async (cmd, payload) => {
   const args = (payload ?? {}) as Record<string, unknown>;
-  (window.__PORTAL_CALLS__ ??= []).push({ cmd, args: structuredClone(args) });
+  (window.__PORTAL_CALLS__ ??= []).push({ cmd, args: structuredClone(args), at: Date.now() });
   const delay = scenario().delayMs?.[cmd];
   if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
   const failure = scenario().fail?.[cmd];

@@ -38,7 +38,7 @@ mod tests {
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))
             .collect();
-        assert_eq!(expected.len(), 8, "{expected:?}");
+        assert_eq!(expected.len(), 9, "{expected:?}");
         granted.sort();
         expected.sort();
         assert_eq!(

@@ -1,9 +1,10 @@
-//! Signing in and out. The pass-phrase goes straight to the server and is wiped here after.
+//! Signing in and out, and keeping the session alive while the person is active. The
+//! pass-phrase goes straight to the server and is wiped here after.
 
 use tauri::State;
 use zeroize::Zeroizing;
 
-use crate::core::{DesktopCore, SessionView};
+use crate::core::{DesktopCore, KeepAlive, SessionView};
 use crate::error::CommandError;
 
 #[tauri::command]
@@ -19,6 +20,11 @@ pub async fn sign_in(
 #[tauri::command]
 pub async fn current_session(core: State<'_, DesktopCore>) -> Result<Option<SessionView>, CommandError> {
     core.current_session().await
+}
+
+#[tauri::command]
+pub async fn keep_alive(core: State<'_, DesktopCore>) -> Result<KeepAlive, CommandError> {
+    core.keep_alive().await
 }
 
 #[tauri::command]

@@ -17,8 +17,8 @@ use portal_api::client::{ClientError, SessionToken};
 use portal_api::{PolicyResponse, PracticeInfo};
 
 use crate::error::CommandError;
-pub use session::SessionView;
 use session::{ActiveSession, SessionHandle};
+pub use session::{KeepAlive, SessionView};
 pub use settings::{
     MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings, StartupOverrides,
 };
@@ -108,15 +108,17 @@ impl DesktopCore {
         Ok(client.practice().await?)
     }
 
-    /// `sign_in`: sign in, load the policy, and hold the session. The pass-phrase is passed
-    /// to the client and not kept. A session held before is replaced (and revoked).
+    /// `sign_in`: sign in, ask the server about the new session (`GET /me`, which also proves
+    /// the token works, and gives the idle timeout), load the policy, and hold the session. The
+    /// pass-phrase is passed to the client and not kept. A session held before is replaced (and
+    /// revoked).
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
         let client = self.connection()?.client()?;
         let login = client.login(email.trim(), password).await?;
         let token = SessionToken::new(login.token);
-        let policy = match client.policy(&token).await {
-            Ok(policy) => policy,
-            Err(error) => {
+        let (me, policy) = match tokio::join!(client.me(&token), client.policy(&token)) {
+            (Ok(me), Ok(policy)) => (me, policy),
+            (Err(error), _) | (_, Err(error)) => {
                 revoke(&client, &token).await;
                 return Err(error.into());
             }
@@ -127,6 +129,7 @@ impl DesktopCore {
             token,
             user: login.user,
             policy,
+            idle_timeout_secs: me.idle_timeout_secs,
         };
         let view = session.view();
         let previous = self.session.lock().await.replace(session);
@@ -192,6 +195,26 @@ impl DesktopCore {
             Ok(policy) => {
                 self.update_policy(handle.id, policy.clone()).await;
                 Ok(policy)
+            }
+            Err(error) => Err(self.failed(handle.id, error).await),
+        }
+    }
+
+    /// `keep_alive`: the person is active in the app, so keep the server's session from ending
+    /// idle. Any authenticated request restarts the server's idle timer; `GET /me` is the
+    /// cheapest, and it answers the idle timeout in force. If the server says the session has
+    /// ended, it is dropped here too and the error returned (as for every command).
+    pub async fn keep_alive(&self) -> Result<KeepAlive, CommandError> {
+        let handle = self.signed_in().await?;
+        match handle.client.me(&handle.token).await {
+            Ok(me) => {
+                let mut held = self.session.lock().await;
+                if let Some(session) = held.as_mut().filter(|s| s.id == handle.id) {
+                    session.idle_timeout_secs = me.idle_timeout_secs;
+                }
+                Ok(KeepAlive {
+                    idle_timeout_secs: me.idle_timeout_secs,
+                })
             }
             Err(error) => Err(self.failed(handle.id, error).await),
         }
@@ -338,6 +361,9 @@ mod tests {
             core.accept_policy(1).await.expect_err("no session").code(),
             "unauthenticated"
         );
+        let error = core.keep_alive().await.expect_err("no session");
+        assert_eq!(error.code(), "unauthenticated");
+        assert!(error.ends_session());
         core.sign_out().await.expect("signing out twice is fine");
         assert!(!core.is_signed_in().await);
     }

@@ -4,12 +4,22 @@ use portal_api::client::{PortalClient, SessionToken};
 use portal_api::{PolicyResponse, User};
 use serde::Serialize;
 
-/// What the UI is told about the session: who is signed in and the current policy. It has no
-/// token field, by construction.
+/// What the UI is told about the session: who is signed in, the current policy, and after how
+/// long without activity the server ends the session. It has no token field, by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SessionView {
     pub user: User,
     pub policy: PolicyResponse,
+    /// The server ends the session this many seconds after its last request (`GET /me`); the
+    /// UI warns before and signs out when the person has been inactive this long.
+    pub idle_timeout_secs: u64,
+}
+
+/// The answer to `keep_alive`: the server saw a request from the session just now, and ends it
+/// after this many seconds without another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KeepAlive {
+    pub idle_timeout_secs: u64,
 }
 
 /// The session held by the app. Not `Serialize`: it never leaves the Rust side, and its
@@ -24,6 +34,8 @@ pub(crate) struct ActiveSession {
     pub(crate) token: SessionToken,
     pub(crate) user: User,
     pub(crate) policy: PolicyResponse,
+    /// As the server last said (`GET /me`).
+    pub(crate) idle_timeout_secs: u64,
 }
 
 impl ActiveSession {
@@ -31,6 +43,7 @@ impl ActiveSession {
         SessionView {
             user: self.user.clone(),
             policy: self.policy.clone(),
+            idle_timeout_secs: self.idle_timeout_secs,
         }
     }
 }
@@ -81,6 +94,7 @@ mod tests {
                 published_at: Utc::now(),
                 accepted_at: None,
             },
+            idle_timeout_secs: 900,
         }
     }
 
@@ -92,6 +106,13 @@ mod tests {
         assert!(!json.to_ascii_lowercase().contains("token"), "{json}");
         assert!(json.contains("\"accepted_at\":null"), "{json}");
         assert!(json.contains("\"role\":\"patient\""), "{json}");
+        assert!(json.contains("\"idle_timeout_secs\":900"), "{json}");
+    }
+
+    #[test]
+    fn keep_alive_answers_only_the_idle_timeout() {
+        let json = serde_json::to_value(KeepAlive { idle_timeout_secs: 900 }).expect("serialize");
+        assert_eq!(json, serde_json::json!({ "idle_timeout_secs": 900 }));
     }
 
     #[test]

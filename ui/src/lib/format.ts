@@ -25,3 +25,19 @@ export function telHref(phone: string): string {
   const digits = trimmed.replace(/[^0-9]/g, "");
   return `tel:${trimmed.startsWith("+") ? "+" : ""}${digits}`;
 }
+
+/** A number of seconds as people say it: "1 second", "30 seconds". */
+export function secondsInWords(seconds: number): string {
+  const n = Math.max(0, Math.round(seconds));
+  return n === 1 ? "1 second" : `${n} seconds`;
+}
+
+/**
+ * A length of time as people say it, in whole minutes from one minute up ("1 minute",
+ * "15 minutes"), in seconds below.
+ */
+export function durationInWords(seconds: number): string {
+  if (seconds < 60) return secondsInWords(seconds);
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}

@@ -15,7 +15,7 @@ use super::token;
 
 /// How stale `last_seen_at` may get before a request writes it again. Keeps reads read-only
 /// under load; the idle limit is then exact to within this much.
-const TOUCH_EVERY: Duration = Duration::seconds(30);
+const TOUCH_EVERY: Duration = Duration::seconds(5);
 
 #[derive(Debug, Clone)]
 pub struct CurrentSession {

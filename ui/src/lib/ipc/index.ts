@@ -1,7 +1,15 @@
 // The only module that talks to the Rust side. Views call these typed
 // functions; they never import `invoke` themselves.
 import { invoke } from "@tauri-apps/api/core";
-import { ErrorCode, type IpcError, type PracticeInfo, type Policy, type Session, type Settings } from "./types";
+import {
+  ErrorCode,
+  type IpcError,
+  type KeepAlive,
+  type PracticeInfo,
+  type Policy,
+  type Session,
+  type Settings,
+} from "./types";
 
 export * from "./types";
 
@@ -52,12 +60,17 @@ export function onSessionEnded(listener: SessionEndedListener): () => void {
   };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+interface CallOptions {
+  /** Tell the `onSessionEnded` listeners when the command says the session has ended (default). */
+  reportSessionEnd?: boolean;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>, options: CallOptions = {}): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
     const error = toIpcError(raw);
-    if (endsSession(error)) {
+    if (endsSession(error) && options.reportSessionEnd !== false) {
       for (const listener of sessionEndedListeners) listener(error);
     }
     throw error;
@@ -92,6 +105,18 @@ export function currentSession(): Promise<Session | null> {
   return call<Session | null>("current_session");
 }
 
-export async function signOut(): Promise<void> {
-  await call<null>("sign_out");
+/**
+ * Tells the server the person is still active, so their session does not end idle. Answers
+ * the session's idle timeout.
+ */
+export function keepAlive(): Promise<KeepAlive> {
+  return call<KeepAlive>("keep_alive");
+}
+
+/**
+ * Signs out. With `quietly`, a session that had already ended is not reported to the
+ * `onSessionEnded` listeners (for when the app has already left the signed-in screens).
+ */
+export async function signOut({ quietly = false }: { quietly?: boolean } = {}): Promise<void> {
+  await call<null>("sign_out", undefined, { reportSessionEnd: !quietly });
 }

@@ -35,6 +35,13 @@ export interface Policy {
 export interface Session {
   user: User;
   policy: Policy;
+  /** The server ends the session after this many seconds without a request. */
+  idle_timeout_secs: number;
+}
+
+/** What `keep_alive` answers: the server saw the session just now. */
+export interface KeepAlive {
+  idle_timeout_secs: number;
 }
 
 /** Every command rejects with this shape; `message` is written for patients. */
