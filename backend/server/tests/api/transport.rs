@@ -93,3 +93,50 @@ async fn a_client_with_another_ca_does_not_connect(app: TestApp) {
     );
 }
 on_both_databases!(a_client_with_another_ca_does_not_connect);
+
+/// `serve --tls-cert/--tls-key`: an operator's certificate is used as given, and no local CA
+/// is made.
+#[tokio::test]
+async fn an_operators_certificate_is_served_as_given() {
+    use std::sync::Arc;
+
+    use portal_server::config::TlsFiles;
+    use portal_server::{Application, Config, SystemClock};
+
+    let operator = tempfile::tempdir().expect("tempdir");
+    let issued = portal_server::tls::certificate_files(operator.path(), None).expect("issue a certificate");
+    let files = TlsFiles {
+        cert: issued.cert,
+        key: issued.key,
+    };
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::new(data.path());
+    config.listen = ([127, 0, 0, 1], 0).into();
+    config.tls = Some(files);
+    let app = Application::build(config, Arc::new(SystemClock))
+        .await
+        .expect("starts with the operator's files");
+    let port = app.port();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+
+    let ca = std::fs::read(operator.path().join("tls/ca.pem")).expect("operator CA");
+    let client = portal_api::client::PortalClient::new(&format!("https://localhost:{port}"), &ca).expect("client");
+    assert_eq!(
+        client
+            .health()
+            .await
+            .expect("health over the operator's certificate")
+            .status,
+        "ok"
+    );
+    assert!(
+        !data.path().join("tls").exists(),
+        "no local CA is made when the operator gives one"
+    );
+
+    let _ = tx.send(());
+    server.await.expect("server stops");
+}
