@@ -76,24 +76,39 @@ async fn drop_pg_database(name: &str) {
     }
 }
 
+/// Drops its PostgreSQL test database when the test ends, passed or failed.
+struct TestDatabase(String);
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.0.clone();
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(drop_pg_database(&name));
+        })
+        .join();
+    }
+}
+
 /// Run `body` against a fresh app on `backend` (skipping PostgreSQL only where allowed).
 pub async fn run<F, Fut>(backend: Backend, limits: Limits, body: F)
 where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (database_url, pg_name) = match backend {
+    let (database_url, _database) = match backend {
         Backend::Sqlite => (None, None),
         Backend::Postgres => match fresh_pg_database().await {
-            Some((url, name)) => (Some(url), Some(name)),
+            Some((url, name)) => (Some(url), Some(TestDatabase(name))),
             None => return,
         },
     };
     let app = TestApp::spawn(database_url, limits).await;
     body(app).await;
-    if let Some(name) = pg_name {
-        drop_pg_database(&name).await;
-    }
 }
 
 /// Declare a test that runs its body on SQLite and on PostgreSQL.
