@@ -158,11 +158,7 @@ async fn keep_alive_answers_the_idle_timeout_while_signed_in_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_alive_on_a_session_ended_by_the_server_drops_it() {
     let server = TestServer::start().await;
-    let (core, _) = core_for(&server.url, &server.ca_file_text());
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
-    let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
-    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
-    client.logout(&token).await.expect("revoke");
+    let core = signed_in_then_revoked_by_the_server(&server).await;
     let error = core.keep_alive().await.expect_err("session ended");
     assert_eq!(error.code(), "unauthenticated");
     assert!(error.ends_session());
@@ -194,13 +190,7 @@ async fn a_wrong_pass_phrase_is_invalid_credentials() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ended_session_is_dropped_and_reported() {
     let server = TestServer::start().await;
-    let (core, _) = core_for(&server.url, &server.ca_file_text());
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
-    let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
-    // The session ends on the server behind the app's back (as on another device or by an
-    // operator): the next command reports it and the app forgets the session.
-    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
-    client.logout(&token).await.expect("revoke");
+    let core = signed_in_then_revoked_by_the_server(&server).await;
     let error = core.current_session().await.expect_err("session ended");
     assert_eq!(error.code(), "unauthenticated");
     assert!(error.ends_session());
@@ -311,4 +301,15 @@ async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
         code_of(core.sign_in(account.email, account.passphrase).await),
         "account_locked"
     );
+}
+
+/// A core signed in as the demo patient whose session then ends on the server behind the
+/// app's back (as on another device or by an operator).
+async fn signed_in_then_revoked_by_the_server(server: &TestServer) -> DesktopCore {
+    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    client.logout(&token).await.expect("revoke");
+    core
 }

@@ -1,25 +1,15 @@
 // axe-core on every screen, layout at 800x600 and larger, and screenshots
 // (tests/screenshots/, git-ignored) for a human look.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openApp, closeApp, signIn, runAxe, screenshot, policy, text,
+  useBrowser, openApp, closeApp, signIn, runAxe, screenshot, policy, text,
 } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
 
-let server, base, browser;
-
-before(async () => {
-  ({ server, base } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 async function axeClean(page, label) {
   const r = await runAxe(page);
@@ -52,7 +42,7 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
   const tag = `${size.width}x${size.height}`;
 
   test(`sign-in screen at ${tag}: no axe violations`, async () => {
-    const app = await openApp(browser, base, { practice: PRACTICE }, size);
+    const app = await openApp(env.browser, env.base, { practice: PRACTICE }, size);
     const { page } = app;
     await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
     await axeClean(page, `sign-in ${tag}`);
@@ -63,8 +53,8 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
 
   test(`sign-in screen with errors and server settings at ${tag}: no axe violations`, async () => {
     const app = await openApp(
-      browser,
-      base,
+      env.browser,
+      env.base,
       {
         fail: {
           practice_info: {
@@ -86,7 +76,7 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
   });
 
   test(`policy screen at ${tag}: no axe violations, actions visible`, async () => {
-    const app = await openApp(browser, base, { practice: PRACTICE, policy: policy() }, size);
+    const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy() }, size);
     const { page } = app;
     await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
     await signIn(page);
@@ -101,8 +91,8 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
 
   test(`idle warning at ${tag}: no axe violations, the dialog fits`, async () => {
     const app = await openApp(
-      browser,
-      base,
+      env.browser,
+      env.base,
       { practice: PRACTICE, session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } },
       { ...size, clock: true },
     );
@@ -120,8 +110,8 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
 
   test(`home screen at ${tag}: no axe violations`, async () => {
     const app = await openApp(
-      browser,
-      base,
+      env.browser,
+      env.base,
       { practice: PRACTICE, session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } },
       size,
     );
@@ -136,7 +126,7 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
 }
 
 test("keyboard: Tab reaches the controls in order and focus is visible", async () => {
-  const app = await openApp(browser, base, { practice: PRACTICE });
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE });
   const { page } = app;
   await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
   const order = [];
@@ -160,7 +150,7 @@ test("keyboard: Tab reaches the controls in order and focus is visible", async (
 });
 
 test("screen changes move focus to the new heading", async () => {
-  const app = await openApp(browser, base, { practice: PRACTICE });
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#policy-text");
@@ -174,7 +164,7 @@ test("screen changes move focus to the new heading", async () => {
 });
 
 test("the test server enforces the app's CSP (an inline style is refused)", async () => {
-  const app = await openApp(browser, base, {});
+  const app = await openApp(env.browser, env.base, {});
   const { page } = app;
   await page.waitForSelector("#sign-in-form");
   await page.evaluate(() => {
@@ -189,7 +179,7 @@ test("the test server enforces the app's CSP (an inline style is refused)", asyn
 });
 
 test("no inline style attributes anywhere in the rendered screens", async () => {
-  const app = await openApp(browser, base, { practice: PRACTICE });
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE });
   const { page } = app;
   const styled = () => page.$$eval("[style]", (els) => els.map((e) => e.outerHTML.slice(0, 80)));
   await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);

@@ -1,8 +1,8 @@
 // End-to-end flows of the built UI in Chromium, with the Rust side mocked.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openApp, closeApp, signIn, text, mockCalls, policy,
+  useBrowser, openApp, closeApp, signIn, text, mockCalls, policy,
   DEFAULT_EMAIL, DEFAULT_PASSWORD,
 } from "./harness.mjs";
 
@@ -13,20 +13,10 @@ const EXPIRED = {
   message: "You were signed out after 15 minutes without activity. Please sign in again.",
 };
 
-let server, base, browser;
-
-before(async () => {
-  ({ server, base } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 test("sign in, accept the policy, see home, sign out", async () => {
-  const app = await openApp(browser, base, { practice: PRACTICE, policy: policy() });
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy() });
   const { page } = app;
 
   await page.waitForSelector("h1:has-text('Dermatology Specialists of Kansas City')");
@@ -87,7 +77,7 @@ test("sign in, accept the policy, see home, sign out", async () => {
 });
 
 test("a wrong pass-phrase shows the message and empties the pass-phrase field", async () => {
-  const app = await openApp(browser, base, { settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: DEFAULT_EMAIL } });
+  const app = await openApp(env.browser, env.base, { settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: DEFAULT_EMAIL } });
   const { page } = app;
   await page.waitForFunction(() => document.querySelector("#email").value !== "");
   assert.equal(await page.inputValue("#email"), DEFAULT_EMAIL, "email prefilled from last_email");
@@ -107,7 +97,7 @@ test("a wrong pass-phrase shows the message and empties the pass-phrase field", 
 });
 
 test("while signing in the button is disabled and the pass-phrase is already cleared", async () => {
-  const app = await openApp(browser, base, { delayMs: { sign_in: 600 } });
+  const app = await openApp(env.browser, env.base, { delayMs: { sign_in: 600 } });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#sign-in:disabled");
@@ -118,7 +108,7 @@ test("while signing in the button is disabled and the pass-phrase is already cle
 });
 
 test("empty fields are explained without calling the server", async () => {
-  const app = await openApp(browser, base, {});
+  const app = await openApp(env.browser, env.base, {});
   const { page } = app;
   await page.click("#sign-in");
   assert.equal(await text(page, "#sign-in-error"), "Please enter your email address.");
@@ -132,7 +122,7 @@ test("empty fields are explained without calling the server", async () => {
 
 test("a locked account shows when to try again", async () => {
   const message = "Your account is locked after too many tries. You can try again after 3:45 PM, or call the office.";
-  const app = await openApp(browser, base, { fail: { sign_in: { code: "account_locked", message } } });
+  const app = await openApp(env.browser, env.base, { fail: { sign_in: { code: "account_locked", message } } });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#sign-in-error");
@@ -146,7 +136,7 @@ for (const [code, message] of [
   ["untrusted_certificate", "We could not confirm that this is your practice's server, so we did not connect. Please call the office."],
 ]) {
   test(`practice_info ${code}: the message is shown in #server-error and the form stays usable`, async () => {
-    const app = await openApp(browser, base, { fail: { practice_info: { code, message } } });
+    const app = await openApp(env.browser, env.base, { fail: { practice_info: { code, message } } });
     const { page } = app;
     await page.waitForSelector("#server-error");
     assert.equal(await page.isVisible("#server-error"), true);
@@ -164,7 +154,7 @@ for (const [code, message] of [
 
 test("sign_in connection errors are shown in #sign-in-error", async () => {
   const message = "We can't reach your practice's server right now. Please try again in a few minutes.";
-  const app = await openApp(browser, base, { fail: { sign_in: { code: "server_unreachable", message } } });
+  const app = await openApp(env.browser, env.base, { fail: { sign_in: { code: "server_unreachable", message } } });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#sign-in-error");
@@ -174,7 +164,7 @@ test("sign_in connection errors are shown in #sign-in-error", async () => {
 });
 
 test("server settings: a bad address is explained; saving fetches the practice again", async () => {
-  const app = await openApp(browser, base, {
+  const app = await openApp(env.browser, env.base, {
     practice: PRACTICE,
     fail: { practice_info: { code: "server_unreachable", message: "We can't reach your practice's server right now." } },
   });
@@ -207,7 +197,7 @@ test("server settings: a bad address is explained; saving fetches the practice a
 });
 
 test("an already-accepted policy goes straight to home", async () => {
-  const app = await openApp(browser, base, {
+  const app = await openApp(env.browser, env.base, {
     accounts: [{ email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD, user: ANA, acceptedAt: "2026-03-05T17:30:00Z" }],
   });
   const { page } = app;
@@ -220,7 +210,7 @@ test("an already-accepted policy goes straight to home", async () => {
 
 test("an existing session at start-up opens home, or the policy when not yet accepted", async () => {
   for (const [acceptedAt, selector] of [["2026-03-05T17:30:00Z", "#home"], [null, "#policy-text"]]) {
-    const app = await openApp(browser, base, {
+    const app = await openApp(env.browser, env.base, {
       session: { user: { ...ANA, role: "physician", name: "Dr. Lee" }, policy: policy({ accepted_at: acceptedAt }) },
     });
     await app.page.waitForSelector(selector);
@@ -232,13 +222,13 @@ test("an existing session at start-up opens home, or the policy when not yet acc
 
 test("session_expired from any command returns to sign-in with its message", async () => {
   // 1. at start-up
-  let app = await openApp(browser, base, { fail: { current_session: EXPIRED } });
+  let app = await openApp(env.browser, env.base, { fail: { current_session: EXPIRED } });
   await app.page.waitForSelector("#sign-in-status:has-text('15 minutes')");
   assert.equal(await text(app.page, "#sign-in-status"), EXPIRED.message);
   await closeApp(app, assert);
 
   // 2. accepting the policy
-  app = await openApp(browser, base, { session: { user: ANA, policy: policy() } });
+  app = await openApp(env.browser, env.base, { session: { user: ANA, policy: policy() } });
   await app.page.waitForSelector("#policy-text");
   await app.page.evaluate((e) => (window.__PORTAL_MOCK__.fail = { accept_policy: e }), EXPIRED);
   await app.page.click("#accept-policy");
@@ -248,7 +238,7 @@ test("session_expired from any command returns to sign-in with its message", asy
   await closeApp(app, assert);
 
   // 3. signing out from home, with `unauthenticated`
-  app = await openApp(browser, base, { session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } });
+  app = await openApp(env.browser, env.base, { session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } });
   await app.page.waitForSelector("#home");
   const message = "Please sign in again to continue.";
   await app.page.evaluate((m) => (window.__PORTAL_MOCK__.fail = { sign_out: { code: "unauthenticated", message: m } }), message);
@@ -264,7 +254,7 @@ test("session_expired from any command returns to sign-in with its message", asy
 
 test("policy text is shown as plain text, never as HTML", async () => {
   const evil = `Before <img src=x onerror=alert(1)> after\n\n<script>alert(2)</script><b>bold?</b>`;
-  const app = await openApp(browser, base, { session: { user: ANA, policy: policy({ title: "<i>Policy</i>", text: evil }) } });
+  const app = await openApp(env.browser, env.base, { session: { user: ANA, policy: policy({ title: "<i>Policy</i>", text: evil }) } });
   const { page } = app;
   await page.waitForSelector("#policy-text");
   assert.equal(await page.textContent("#policy-text"), evil);
@@ -277,7 +267,7 @@ test("policy text is shown as plain text, never as HTML", async () => {
 
 test("a newer policy version is loaded and shown again when accepting an outdated one", async () => {
   const newer = policy({ version: 4, title: "Patient Portal Policy (updated)", published_at: "2026-04-02T14:00:00Z", text: "Version four." });
-  const app = await openApp(browser, base, { session: { user: ANA, policy: policy() }, policy: policy(), newerPolicy: newer });
+  const app = await openApp(env.browser, env.base, { session: { user: ANA, policy: policy() }, policy: policy(), newerPolicy: newer });
   const { page } = app;
   await page.waitForSelector("#policy-text");
   await page.click("#accept-policy");
@@ -294,7 +284,7 @@ test("a newer policy version is loaded and shown again when accepting an outdate
 });
 
 test("declining the policy signs out", async () => {
-  const app = await openApp(browser, base, { session: { user: ANA, policy: policy() } });
+  const app = await openApp(env.browser, env.base, { session: { user: ANA, policy: policy() } });
   const { page } = app;
   await page.waitForSelector("#decline-policy");
   await page.click("#decline-policy");
@@ -305,7 +295,7 @@ test("declining the policy signs out", async () => {
 });
 
 test("an unexpected (string) rejection is shown in plain words", async () => {
-  const app = await openApp(browser, base, { fail: { sign_in: "command sign_in not found" } });
+  const app = await openApp(env.browser, env.base, { fail: { sign_in: "command sign_in not found" } });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#sign-in-error");

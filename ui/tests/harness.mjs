@@ -1,6 +1,7 @@
 // Shared set-up for the Chromium tests: serves the built UI (ui/dist) with the
 // app's Content-Security-Policy, starts Debian's Chromium through
 // playwright-core, and opens pages with the IPC mock injected.
+import { before, after } from "node:test";
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -85,6 +86,23 @@ export function launchBrowser() {
  * performance.now), installed before the app loads; time flows until the test
  * pauses it (page.clock.pauseAt) and then moves only when the test says.
  */
+/**
+ * Serve the built UI and start Chromium before a test file's tests, and stop both after
+ * them. Returns an object whose `browser` and `base` are set once the hooks have run.
+ */
+export function useBrowser() {
+  const env = { server: undefined, base: undefined, browser: undefined };
+  before(async () => {
+    ({ server: env.server, base: env.base } = await startServer());
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  return env;
+}
+
 export async function openApp(browser, base, scenario = {}, { width = 1024, height = 768, clock = false } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },

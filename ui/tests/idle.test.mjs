@@ -2,25 +2,15 @@
 // there?" warning, and the automatic sign-out. The first tests run in real time
 // with a 4-second timeout (warning 1 s before, keep_alive at most once a
 // second); the others use Playwright's fake clock with the real 15 minutes.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openApp, closeApp, signIn, text, mockCalls, policy } from "./harness.mjs";
+import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy } from "./harness.mjs";
 
 const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
 const SIGNED_IN = { session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } };
 const IDLE_MESSAGE_15 = "For your privacy, you were signed out after 15 minutes without activity.";
 
-let server, base, browser;
-
-before(async () => {
-  ({ server, base } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +38,7 @@ function dialogSnapshot(page) {
  * last activity is exactly now. Returns the app.
  */
 async function homeOnFakeClock(scenario = {}) {
-  const app = await openApp(browser, base, { ...SIGNED_IN, ...scenario }, { clock: true });
+  const app = await openApp(env.browser, env.base, { ...SIGNED_IN, ...scenario }, { clock: true });
   await app.page.waitForSelector("#home");
   await app.page.clock.pauseAt((await app.page.evaluate(() => Date.now())) + 100);
   await app.page.keyboard.press("Shift");
@@ -56,7 +46,7 @@ async function homeOnFakeClock(scenario = {}) {
 }
 
 test("after inactivity the warning appears, then the app signs out (mouse moves alone do not count)", async () => {
-  const app = await openApp(browser, base, { idleTimeoutSecs: 4, policy: policy() });
+  const app = await openApp(env.browser, env.base, { idleTimeoutSecs: 4, policy: policy() });
   const { page } = app;
   await signIn(page);
   await page.waitForSelector("#policy-text");
@@ -94,7 +84,7 @@ test("after inactivity the warning appears, then the app signs out (mouse moves 
 });
 
 test("key presses postpone the warning and call keep_alive at most once per window", async () => {
-  const app = await openApp(browser, base, { ...SIGNED_IN, idleTimeoutSecs: 4 });
+  const app = await openApp(env.browser, env.base, { ...SIGNED_IN, idleTimeoutSecs: 4 });
   const { page } = app;
   await page.waitForSelector("#home");
   const started = Date.now();
