@@ -4,12 +4,14 @@
 //!   the in-memory session, and the calls to the portal server through `portal-api`'s client.
 //! - [`commands`]: the thin `#[tauri::command]` wrappers the UI calls.
 //! - [`error`]: [`error::CommandError`], which reaches the UI as `{code, message}`.
+//! - [`vault`]: the local encrypted draft vault (not yet used by the commands).
 //! - [`run`]: builds and runs the app (store plugin, state, commands).
 
 pub mod commands;
 pub mod core;
 pub mod error;
 mod preferences_file;
+pub mod vault;
 
 use tauri::{Manager, Runtime};
 use tauri_plugin_store::StoreExt;

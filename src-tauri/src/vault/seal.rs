@@ -1,0 +1,254 @@
+//! Sealing and opening one draft record with AES-256-GCM (ring).
+//!
+//! Record format: `RECORD_VERSION` (1 byte) ‖ nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes).
+//! Every write gets a fresh random 96-bit nonce: a GCM nonce reused under one key leaks the
+//! XOR of two plaintexts and the authentication key, and a counter would have to survive
+//! crashes and copies of the file, which a random nonce does not need.
+//!
+//! The additional data `portal/draft/v1/{user}/{draft}/{version}` binds a record to where it
+//! is stored: a record copied to another user, another draft or another version fails to open
+//! instead of showing one draft's text in place of another.
+
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+use super::error::VaultError;
+use super::keys::DataKey;
+
+/// The format byte at the start of every record; a record with another byte is not opened.
+pub const RECORD_VERSION: u8 = 1;
+
+/// The GCM tag length (AES-256-GCM in ring).
+const TAG_LEN: usize = 16;
+
+/// The shortest possible record: format byte, nonce and tag around an empty draft.
+pub const MIN_RECORD_LEN: usize = 1 + NONCE_LEN + TAG_LEN;
+
+/// Longest user or draft id: ids are chosen by the app, a long one is a bug.
+const MAX_ID_LEN: usize = 128;
+
+/// A record that did not open. Deliberately carries no detail: GCM does not say whether the
+/// key, the additional data or the bytes were wrong, and the store only needs "damaged".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenFailed;
+
+/// A fresh random 96-bit nonce from the system generator. The one function both the draft
+/// records and the wrapped data key take their nonces from (tested for uniqueness).
+pub fn fresh_nonce(rng: &SystemRandom) -> Result<[u8; NONCE_LEN], VaultError> {
+    let mut nonce = [0u8; NONCE_LEN];
+    rng.fill(&mut nonce).map_err(|_| VaultError::Random)?;
+    Ok(nonce)
+}
+
+/// Checks an id before it goes into additional data: non-empty, short, printable and without
+/// `/`, so `{user}/{draft}` can be read only one way (user `a/b` + draft `c` and user `a` +
+/// draft `b/c` would otherwise produce the same bytes).
+pub fn check_id(id: &str) -> Result<(), VaultError> {
+    let ok = !id.is_empty() && id.len() <= MAX_ID_LEN && !id.chars().any(|c| c == '/' || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(VaultError::InvalidId)
+    }
+}
+
+/// The exact additional-data bytes for a draft record.
+pub fn additional_data(user: &str, draft: &str, version: i64) -> Vec<u8> {
+    format!("portal/draft/v1/{user}/{draft}/{version}").into_bytes()
+}
+
+/// Builds ring's key from the data key for one operation. ring's key schedule does not wipe
+/// itself, so it is kept only as long as one seal or open; the durable copy is the zeroizing
+/// [`DataKey`]. Also used to wrap the data key itself (see `keys`).
+pub(super) fn aead_key(key: &DataKey) -> LessSafeKey {
+    // AES-256 takes exactly 32 bytes, which is what a DataKey holds: this cannot fail.
+    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.as_bytes()).expect("a 256-bit key fits AES-256-GCM"))
+}
+
+/// Seals `plaintext` as `version` of `draft` for `user`. The plaintext is copied only into
+/// the returned ciphertext buffer (encrypted in place), never anywhere else.
+pub fn seal(
+    rng: &SystemRandom,
+    key: &DataKey,
+    user: &str,
+    draft: &str,
+    version: i64,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, VaultError> {
+    seal_with_aad(rng, key, &additional_data(user, draft, version), plaintext)
+}
+
+/// Seals `plaintext` under `key` with `aad` into the record format.
+fn seal_with_aad(rng: &SystemRandom, key: &DataKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+    let nonce = fresh_nonce(rng)?;
+    let mut record = Vec::with_capacity(MIN_RECORD_LEN + plaintext.len());
+    record.push(RECORD_VERSION);
+    record.extend_from_slice(&nonce);
+    let mut body = record.split_off(1 + NONCE_LEN);
+    body.extend_from_slice(plaintext);
+    aead_key(key)
+        .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut body)
+        .map_err(|_| VaultError::Crypto)?;
+    record.extend_from_slice(&body);
+    Ok(record)
+}
+
+/// Opens a record sealed by [`seal`] for exactly this user, draft and version. Any other
+/// format byte, a short record, a changed byte, another key or other additional data fails.
+pub fn open(
+    key: &DataKey,
+    user: &str,
+    draft: &str,
+    version: i64,
+    record: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
+    open_with_aad(key, &additional_data(user, draft, version), record)
+}
+
+/// Opens a record sealed by [`seal_with_aad`]. The plaintext is returned in a zeroizing buffer
+/// so it is wiped when the caller drops it.
+fn open_with_aad(key: &DataKey, aad: &[u8], record: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
+    if record.len() < MIN_RECORD_LEN || record[0] != RECORD_VERSION {
+        return Err(OpenFailed);
+    }
+    let nonce = Nonce::try_assume_unique_for_key(&record[1..1 + NONCE_LEN]).map_err(|_| OpenFailed)?;
+    let mut buffer = Zeroizing::new(record[1 + NONCE_LEN..].to_vec());
+    let len = aead_key(key)
+        .open_in_place(nonce, Aad::from(aad), &mut buffer)
+        .map_err(|_| OpenFailed)?
+        .len();
+    buffer.truncate(len);
+    Ok(buffer)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn key(rng: &SystemRandom) -> DataKey {
+        DataKey::generate(rng).unwrap()
+    }
+
+    #[test]
+    fn round_trip() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let record = seal(&rng, &k, "alice", "d1", 3, b"hello doctor").unwrap();
+        assert_eq!(record[0], RECORD_VERSION);
+        assert_eq!(record.len(), MIN_RECORD_LEN + b"hello doctor".len());
+        assert_eq!(&open(&k, "alice", "d1", 3, &record).unwrap()[..], b"hello doctor");
+    }
+
+    #[test]
+    fn empty_draft_round_trips() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let record = seal(&rng, &k, "alice", "d1", 1, b"").unwrap();
+        assert_eq!(record.len(), MIN_RECORD_LEN);
+        assert!(open(&k, "alice", "d1", 1, &record).unwrap().is_empty());
+    }
+
+    #[test]
+    fn additional_data_is_exact() {
+        assert_eq!(
+            additional_data("u7", "draft-9", 12),
+            b"portal/draft/v1/u7/draft-9/12".to_vec()
+        );
+    }
+
+    #[test]
+    fn ciphertext_does_not_contain_plaintext() {
+        let rng = SystemRandom::new();
+        let record = seal(&rng, &key(&rng), "alice", "d1", 1, b"MARKER-chest-pain-MARKER").unwrap();
+        assert!(!record.windows(6).any(|w| w == b"MARKER"));
+    }
+
+    #[test]
+    fn same_plaintext_seals_differently_each_time() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let a = seal(&rng, &k, "alice", "d1", 1, b"same").unwrap();
+        let b = seal(&rng, &k, "alice", "d1", 1, b"same").unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn swapped_additional_data_is_refused() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let record = seal(&rng, &k, "alice", "d1", 2, b"text").unwrap();
+        assert_eq!(open(&k, "bob", "d1", 2, &record), Err(OpenFailed));
+        assert_eq!(open(&k, "alice", "d2", 2, &record), Err(OpenFailed));
+        assert_eq!(open(&k, "alice", "d1", 1, &record), Err(OpenFailed));
+        assert_eq!(open(&k, "alice", "d1", 3, &record), Err(OpenFailed));
+    }
+
+    #[test]
+    fn another_key_is_refused() {
+        let rng = SystemRandom::new();
+        let record = seal(&rng, &key(&rng), "alice", "d1", 1, b"text").unwrap();
+        assert_eq!(open(&key(&rng), "alice", "d1", 1, &record), Err(OpenFailed));
+    }
+
+    #[test]
+    fn every_flipped_bit_is_refused() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let record = seal(&rng, &k, "alice", "d1", 1, b"a short draft").unwrap();
+        for byte in 0..record.len() {
+            for bit in 0..8 {
+                let mut bad = record.clone();
+                bad[byte] ^= 1 << bit;
+                assert_eq!(
+                    open(&k, "alice", "d1", 1, &bad),
+                    Err(OpenFailed),
+                    "byte {byte} bit {bit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let record = seal(&rng, &k, "alice", "d1", 1, b"a short draft").unwrap();
+        for len in 0..record.len() {
+            assert_eq!(open(&k, "alice", "d1", 1, &record[..len]), Err(OpenFailed), "len {len}");
+        }
+        let mut longer = record.clone();
+        longer.push(0);
+        assert_eq!(open(&k, "alice", "d1", 1, &longer), Err(OpenFailed));
+    }
+
+    #[test]
+    fn unknown_record_version_is_refused() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let mut record = seal(&rng, &k, "alice", "d1", 1, b"text").unwrap();
+        record[0] = 2;
+        assert_eq!(open(&k, "alice", "d1", 1, &record), Err(OpenFailed));
+    }
+
+    #[test]
+    fn hundred_thousand_nonces_are_unique() {
+        let rng = SystemRandom::new();
+        let mut seen = HashSet::with_capacity(100_000);
+        for _ in 0..100_000 {
+            assert!(seen.insert(fresh_nonce(&rng).unwrap()), "nonce repeated");
+        }
+        assert_eq!(seen.len(), 100_000);
+    }
+
+    #[test]
+    fn ids_that_would_make_additional_data_ambiguous_are_refused() {
+        assert!(check_id("patient-42").is_ok());
+        assert!(check_id("7f3c2a9e-draft").is_ok());
+        for bad in ["", "a/b", "line\nbreak", "nul\0", &"x".repeat(MAX_ID_LEN + 1)] {
+            assert!(matches!(check_id(bad), Err(VaultError::InvalidId)), "{bad:?}");
+        }
+    }
+}
