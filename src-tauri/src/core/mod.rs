@@ -104,7 +104,7 @@ impl DesktopCore {
 
     /// `practice_info`: the practice's name and phone (needs no session).
     pub async fn practice_info(&self) -> Result<PracticeInfo, CommandError> {
-        let client = self.connection()?.client()?;
+        let client = self.connection()?.client;
         Ok(client.practice().await?)
     }
 
@@ -113,7 +113,7 @@ impl DesktopCore {
     /// pass-phrase is passed to the client and not kept. A session held before is replaced (and
     /// revoked).
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
-        let client = self.connection()?.client()?;
+        let client = self.connection()?.client;
         let login = client.login(email.trim(), password).await?;
         let token = SessionToken::new(login.token);
         let (me, policy) = match tokio::join!(client.me(&token), client.policy(&token)) {
@@ -176,13 +176,7 @@ impl DesktopCore {
     /// `get_policy`: the current policy and whether the person accepted it.
     pub async fn get_policy(&self) -> Result<PolicyResponse, CommandError> {
         let handle = self.signed_in().await?;
-        match handle.client.policy(&handle.token).await {
-            Ok(policy) => {
-                self.update_policy(handle.id, policy.clone()).await;
-                Ok(policy)
-            }
-            Err(error) => Err(self.failed(handle.id, error).await),
-        }
+        self.fetch_policy(&handle).await
     }
 
     /// `accept_policy`: accept `version`, then answer the policy as the server now has it.
@@ -191,6 +185,11 @@ impl DesktopCore {
         if let Err(error) = handle.client.accept_policy(&handle.token, version).await {
             return Err(self.failed(handle.id, error).await);
         }
+        self.fetch_policy(&handle).await
+    }
+
+    /// The policy as the server has it now, kept for the session it was asked for.
+    async fn fetch_policy(&self, handle: &SessionHandle) -> Result<PolicyResponse, CommandError> {
         match handle.client.policy(&handle.token).await {
             Ok(policy) => {
                 self.update_policy(handle.id, policy.clone()).await;

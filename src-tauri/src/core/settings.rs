@@ -133,12 +133,14 @@ impl Settings {
 }
 
 /// A server address and CA file that were checked: the address is `https://`, and the file
-/// can be read and holds at least one PEM certificate.
+/// can be read and holds at least one PEM certificate. Checking builds the client, which is
+/// kept for the request that needed the check.
 #[derive(Debug, Clone)]
 pub struct ServerConnection {
     pub server_url: String,
     pub ca_file: PathBuf,
-    pub ca_pem: Vec<u8>,
+    /// A client for this server that trusts only this CA.
+    pub client: PortalClient,
 }
 
 impl ServerConnection {
@@ -151,18 +153,15 @@ impl ServerConnection {
         }
         let ca_file = absolute(ca_file, base_dir);
         let ca_pem = read_small_file(&ca_file).ok_or(CommandError::CaFile(CaFileProblem::Unreadable))?;
-        // Building a client parses the PEM and adds every certificate to its trust store.
-        PortalClient::new(server_url, &ca_pem).map_err(|_| CommandError::CaFile(CaFileProblem::NotACertificate))?;
+        // Building the client parses the PEM and adds every certificate to its trust store (the
+        // address was checked above, so a failure here is the file's).
+        let client =
+            PortalClient::new(server_url, &ca_pem).map_err(|_| CommandError::CaFile(CaFileProblem::NotACertificate))?;
         Ok(Self {
             server_url: server_url.to_owned(),
             ca_file,
-            ca_pem,
+            client,
         })
-    }
-
-    /// A client for this server that trusts only this CA.
-    pub fn client(&self) -> Result<PortalClient, CommandError> {
-        PortalClient::new(&self.server_url, &self.ca_pem).map_err(CommandError::from)
     }
 }
 
