@@ -206,7 +206,7 @@ pub async fn send_empty(req: RequestBuilder) -> Result<(), ClientError> {
     checked(req).await.map(drop)
 }
 
-async fn checked(req: RequestBuilder) -> Result<reqwest::Response, ClientError> {
+pub(crate) async fn checked(req: RequestBuilder) -> Result<reqwest::Response, ClientError> {
     let resp = req.send().await.map_err(transport_error)?;
     if resp.status().is_success() {
         return Ok(resp);

@@ -2,16 +2,26 @@
 //! the format cannot drift.
 //!
 //! - [`types`]: request and response bodies of `/api/v1`.
+//! - [`messaging`]: threads, messages, attachments and triage.
+//! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
 //! - [`client`] (feature `client`): a typed HTTPS client that trusts only a given CA.
 
+pub mod emergency;
 pub mod error;
+pub mod media;
+pub mod messaging;
 pub mod types;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+mod client_messaging;
+#[cfg(feature = "client")]
+pub use client_messaging::ProgressFn;
 
 pub use error::{ApiErrorBody, ErrorCode};
+pub use messaging::*;
 pub use types::*;
 
 /// Path prefix of every route of this version of the API.

@@ -70,6 +70,13 @@ pub struct ServeArgs {
     /// PEM private key for --tls-cert.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// File with the key sealing attachments at rest (made if missing). Every instance on one
+    /// database needs the same file. Default: DATA_DIR/keys/attachments.key.
+    #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
+    pub attachment_key_file: Option<PathBuf>,
+    /// Largest attachment accepted, in MiB.
+    #[arg(long, env = "PORTAL_MAX_ATTACHMENT_MIB", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub max_attachment_mib: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +233,8 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
             key: key.clone(),
         });
     }
+    config.attachment_key_file = args.attachment_key_file.clone();
+    config.limits.max_attachment_bytes = usize::from(args.max_attachment_mib) * 1024 * 1024;
     let data_dir = config.data_dir.clone();
     let operator_tls = config.tls.is_some();
     let app = Application::build(config, Arc::new(SystemClock))

@@ -23,6 +23,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Argon2 hashes computed at the same time (each costs ~19 MiB and a core).
     pub concurrent_hashes: usize,
+    /// Largest attachment accepted, in bytes (before metadata is removed).
+    pub max_attachment_bytes: usize,
+    /// Uploads one person may hold that are not sent yet.
+    pub max_unsent_attachments: i64,
 }
 
 impl Default for Limits {
@@ -36,6 +40,8 @@ impl Default for Limits {
             absolute_lifetime: Duration::from_secs(12 * 60 * 60),
             max_body_bytes: 64 * 1024,
             concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
+            max_attachment_bytes: 10 * 1024 * 1024,
+            max_unsent_attachments: 50,
         }
     }
 }
@@ -54,6 +60,8 @@ pub struct Config {
     pub database_url: Option<String>,
     pub listen: SocketAddr,
     pub tls: Option<TlsFiles>,
+    /// The key sealing attachments at rest; `None` means `DATA_DIR/keys/attachments.key`.
+    pub attachment_key_file: Option<PathBuf>,
     pub limits: Limits,
 }
 
@@ -64,6 +72,7 @@ impl Config {
             database_url: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             tls: None,
+            attachment_key_file: None,
             limits: Limits::default(),
         }
     }

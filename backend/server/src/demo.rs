@@ -73,6 +73,13 @@ pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Resul
         admin::add_user(db, hasher, &user, now).await?;
         report.accounts_created += 1;
     }
+    // Dr. Okafor cares for both demo patients: she sees their threads.
+    let physician = store::users::find_by_email(db, ACCOUNTS[0].email).await?;
+    for patient in ACCOUNTS.iter().filter(|a| a.role == Role::Patient) {
+        if let (Some(doctor), Some(patient)) = (&physician, store::users::find_by_email(db, patient.email).await?) {
+            store::care_team::relate(db, patient.id, doctor.id, now).await?;
+        }
+    }
     Ok(report)
 }
 

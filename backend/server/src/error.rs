@@ -121,7 +121,9 @@ impl ApiError {
             Self::MethodNotAllowed => "This route does not accept that method.".into(),
             Self::Validation(why) | Self::WeakPassphrase(why) | Self::Conflict(why) => why.clone(),
             Self::PayloadTooLarge => "The request is too large.".into(),
-            Self::UnsupportedMediaType => "This kind of content is not accepted.".into(),
+            Self::UnsupportedMediaType => {
+                "This kind of content is not accepted. Attachments must be photos (JPEG or PNG) or PDF files.".into()
+            }
             Self::Database(sqlx::Error::PoolTimedOut) => {
                 "The portal is busy. Please try again in a moment.".into()
             }

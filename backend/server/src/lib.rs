@@ -6,14 +6,17 @@
 //! - [`cli`] is the operator's command line (`serve`, `migrate`, `demo`, `user add`, …).
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod https;
+pub mod messaging;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::attachments::{AttachmentCipher, CipherError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::routes;
@@ -22,6 +23,8 @@ pub enum StartupError {
     Tls(#[from] TlsError),
     #[error("pass-phrase hashing does not work: {0}")]
     Hash(String),
+    #[error("attachment key: {0}")]
+    AttachmentKey(#[from] CipherError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
@@ -45,7 +48,12 @@ impl Application {
         let local_addr = listener
             .local_addr()
             .map_err(|e| StartupError::Bind(config.listen, e))?;
-        let state = AppState::new(db, clock, config.limits);
+        let key_file = config
+            .attachment_key_file
+            .clone()
+            .unwrap_or_else(|| AttachmentCipher::default_path(&config.data_dir));
+        let cipher = AttachmentCipher::load_or_create(&key_file)?;
+        let state = AppState::new(db, clock, config.limits, cipher);
         state
             .hasher
             .warm_up()

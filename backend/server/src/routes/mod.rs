@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per API area, each with its `router()`.
 
+mod attachments;
 mod auth;
 mod health;
 pub mod json;
@@ -7,7 +8,9 @@ mod me;
 pub mod openapi;
 mod policy;
 mod practice;
+mod query;
 mod response_policy;
+mod threads;
 
 use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
@@ -21,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(me::router())
         .merge(policy::router())
+        .merge(threads::router())
+        .merge(attachments::router(state.limits.max_attachment_bytes))
         .merge(openapi::router());
     Router::new()
         .nest(portal_api::API_PREFIX, api)

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use sqlx::{Any, Executor};
+
 use super::{to_millis, Db};
 
 /// One audit event. `object` names a thing by kind and id (`policy:3`), never its content.
@@ -15,6 +17,14 @@ pub struct AuditEvent<'a> {
 }
 
 pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    append_on(&db.pool, event, at).await
+}
+
+/// [`append`] on a given connection or transaction (inside the write it records).
+pub async fn append_on<'e, E>(exec: E, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     sqlx::query(
         "INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -25,7 +35,7 @@ pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Resul
     .bind(event.action)
     .bind(event.object.as_deref())
     .bind(event.client_addr)
-    .execute(&db.pool)
+    .execute(exec)
     .await?;
     Ok(())
 }
@@ -36,4 +46,14 @@ pub mod action {
     pub const SIGN_IN_FAILED: &str = "auth.sign_in_failed";
     pub const SIGN_OUT: &str = "auth.sign_out";
     pub const POLICY_ACCEPTED: &str = "policy.accepted";
+    pub const THREADS_LISTED: &str = "threads.listed";
+    pub const THREAD_READ: &str = "thread.read";
+    pub const THREAD_MARKED_READ: &str = "thread.marked_read";
+    pub const THREAD_CREATED: &str = "thread.created";
+    pub const MESSAGE_SENT: &str = "message.sent";
+    pub const THREAD_ASSIGNED: &str = "thread.assigned";
+    pub const THREAD_CLOSED: &str = "thread.closed";
+    pub const THREAD_REOPENED: &str = "thread.reopened";
+    pub const ATTACHMENT_UPLOADED: &str = "attachment.uploaded";
+    pub const ATTACHMENT_READ: &str = "attachment.read";
 }

@@ -4,12 +4,18 @@
 //! SQL, so one set of queries serves SQLite and PostgreSQL; each engine has its own migrations.
 //! Times are stored as Unix milliseconds.
 
+pub mod attachments;
 pub mod audit;
+pub mod care_team;
+pub mod idempotency;
 pub mod login_throttle;
 pub mod policy;
 pub mod practice;
 pub mod sessions;
+pub mod sql;
+pub mod threads;
 pub mod users;
+pub mod write_queue;
 
 use std::path::Path;
 use std::time::Duration;

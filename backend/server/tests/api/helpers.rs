@@ -34,6 +34,7 @@ pub struct TestApp {
 pub const PATIENT: demo::DemoAccount = demo::ACCOUNTS[2];
 pub const OTHER_PATIENT: demo::DemoAccount = demo::ACCOUNTS[3];
 pub const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
+pub const STAFF: demo::DemoAccount = demo::ACCOUNTS[1];
 
 /// Limits for tests: the defaults, with a per-address limit high enough not to get in the way.
 pub fn test_limits() -> Limits {
@@ -48,7 +49,7 @@ fn pg_admin_url() -> String {
 }
 
 /// Make a fresh PostgreSQL database; `None` when no server answers outside CI.
-async fn fresh_pg_database() -> Option<(String, String)> {
+pub async fn fresh_pg_database() -> Option<(String, String)> {
     let admin_url = pg_admin_url();
     let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
         Ok(conn) => conn,
@@ -77,7 +78,7 @@ async fn drop_pg_database(name: &str) {
 }
 
 /// Drops its PostgreSQL test database when the test ends, passed or failed.
-struct TestDatabase(String);
+pub struct TestDatabase(pub String);
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {

@@ -5,9 +5,13 @@
 
 mod helpers;
 
+mod attachments;
 mod auth;
 mod cli;
+mod crash;
 mod errors;
+mod messaging;
+mod messaging_access;
 mod policy;
 mod sessions;
 mod transport;

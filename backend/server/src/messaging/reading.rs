@@ -1,0 +1,120 @@
+//! Reading: the thread list with unread counts, one thread with its messages, and marking a
+//! thread read (which is what read receipts show). Every read is written to the audit log
+//! before the answer leaves.
+
+use portal_api::{ReadReceipt, ThreadDetail, ThreadList, ThreadQuery, DEFAULT_PAGE, MAX_PAGE};
+
+use super::thread_write::{on_visible_thread, Audited};
+use super::Viewer;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::audit::{self, action, AuditEvent};
+use crate::store::threads::{self, Cursor, ListFilter};
+
+pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: ThreadQuery) -> ApiResult<ThreadList> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Validation(format!("limit must be between 1 and {MAX_PAGE}.")));
+    }
+    let after = match query.cursor.as_deref() {
+        Some(text) => {
+            Some(Cursor::decode(text).ok_or_else(|| ApiError::Validation("The cursor is not valid.".into()))?)
+        }
+        None => None,
+    };
+    let filter = ListFilter {
+        pool: query.pool,
+        status: query.status,
+        assigned: query.assigned,
+    };
+    let (page, next) = threads::list(&state.db.pool, viewer, &filter, limit, after).await?;
+    let unread_total = threads::unread_total(&state.db.pool, viewer).await?;
+    let ids: Vec<String> = page.iter().map(|t| t.id.to_string()).collect();
+    let subject = match viewer {
+        Viewer::Patient(id) => Some(id),
+        _ => None,
+    };
+    record(
+        state,
+        viewer,
+        subject,
+        action::THREADS_LISTED,
+        format!("threads:{}", ids.join(",")),
+        client_addr,
+    )
+    .await?;
+    Ok(ThreadList {
+        threads: page,
+        unread_total,
+        next_cursor: next.map(Cursor::encode),
+    })
+}
+
+pub async fn detail(state: &AppState, viewer: Viewer, client_addr: String, thread_id: i64) -> ApiResult<ThreadDetail> {
+    let mut conn = state.db.pool.acquire().await?;
+    let thread = threads::find(&mut *conn, viewer, thread_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let messages = threads::messages(&mut conn, thread_id).await?;
+    drop(conn);
+    record(
+        state,
+        viewer,
+        Some(thread.patient.id),
+        action::THREAD_READ,
+        format!("thread:{thread_id}"),
+        client_addr,
+    )
+    .await?;
+    Ok(ThreadDetail { thread, messages })
+}
+
+pub async fn mark_read(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    thread_id: i64,
+) -> ApiResult<ReadReceipt> {
+    let now = state.clock.now();
+    let audited = Audited {
+        action: action::THREAD_MARKED_READ,
+        object: format!("thread:{thread_id}"),
+        client_addr,
+    };
+    on_visible_thread(state, viewer, thread_id, audited, move |conn, _| {
+        Box::pin(async move {
+            let marked = threads::mark_read(conn, thread_id, viewer.side(), now).await?;
+            let unread_total = threads::unread_total(&mut *conn, viewer).await?;
+            Ok(ReadReceipt { marked, unread_total })
+        })
+    })
+    .await
+}
+
+/// Appends one audit event through the write queue and waits for it to be durable.
+pub(crate) async fn record(
+    state: &AppState,
+    viewer: Viewer,
+    subject: Option<i64>,
+    what: &'static str,
+    object: String,
+    client_addr: String,
+) -> ApiResult<()> {
+    let now = state.clock.now();
+    state
+        .writer
+        .run(move |conn| {
+            Box::pin(async move {
+                let event = AuditEvent {
+                    actor_user_id: Some(viewer.user_id()),
+                    subject_user_id: subject,
+                    action: what,
+                    object: Some(object),
+                    client_addr: &client_addr,
+                };
+                audit::append_on(&mut *conn, &event, now).await?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,188 @@
+//! Sending: a patient starts a thread, either side replies. Each send is one write in the
+//! group-commit queue: the idempotency key is checked and stored in the same transaction as
+//! the message, so a retried send (same key, same content) answers the first result and never
+//! stores a second message; an answer means the message is durable.
+
+use portal_api::{emergency, NewMessage, NewThread, SendReceipt};
+use ring::digest::{digest, SHA256};
+
+use super::{input, Side, Viewer};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::audit::{self, action, AuditEvent};
+use crate::store::idempotency::{self, StoredSend};
+use crate::store::threads::{self, NewThreadRow};
+use crate::store::{attachments, is_unique_violation};
+
+/// Who sends, from where, under which idempotency key.
+pub struct Sender {
+    pub viewer: Viewer,
+    pub client_addr: String,
+    pub idempotency_key: String,
+}
+
+/// `POST /threads`: patients only.
+pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) -> ApiResult<SendReceipt> {
+    let Viewer::Patient(patient_id) = sender.viewer else {
+        return Err(ApiError::Forbidden);
+    };
+    let subject = input::subject(&request.subject)?;
+    let body = input::body(&request.body)?;
+    let ids = input::attachment_ids(&request.attachment_ids)?;
+    let hash = request_hash(&["thread", request.category.as_str(), &subject, &body, &ids.join(",")]);
+    let urgent = emergency::matched(&format!("{subject}\n{body}")).is_some();
+    let now = state.clock.now();
+    state
+        .writer
+        .run(move |conn| {
+            Box::pin(async move {
+                if let Some(previous) = idempotency::find(conn, patient_id, &sender.idempotency_key).await? {
+                    return replay(conn, previous, &hash).await;
+                }
+                let row = NewThreadRow {
+                    patient_id,
+                    category: request.category,
+                    subject: &subject,
+                    urgent,
+                    created_by: patient_id,
+                    at: now,
+                };
+                let thread_id = threads::insert_thread(conn, &row).await?;
+                let message_id =
+                    threads::insert_message(conn, thread_id, patient_id, Side::Patient, &body, urgent, now).await?;
+                let sent = StoredSend {
+                    request_hash: hash,
+                    thread_id,
+                    message_id,
+                };
+                attach_and_remember(conn, patient_id, &ids, &sender.idempotency_key, &sent, now).await?;
+                for (what, object) in [
+                    (action::THREAD_CREATED, format!("thread:{thread_id}")),
+                    (action::MESSAGE_SENT, format!("message:{message_id}")),
+                ] {
+                    let event = AuditEvent {
+                        actor_user_id: Some(patient_id),
+                        subject_user_id: Some(patient_id),
+                        action: what,
+                        object: Some(object),
+                        client_addr: &sender.client_addr,
+                    };
+                    audit::append_on(&mut *conn, &event, now).await?;
+                }
+                Ok(SendReceipt {
+                    thread_id,
+                    message_id,
+                    created_at: now,
+                })
+            })
+        })
+        .await
+}
+
+/// `POST /threads/{id}/messages`: the patient of the thread, or a care-team member who can
+/// see it.
+pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: NewMessage) -> ApiResult<SendReceipt> {
+    let viewer = sender.viewer;
+    if matches!(viewer, Viewer::Nobody(_)) {
+        return Err(ApiError::NotFound);
+    }
+    let body = input::body(&request.body)?;
+    let ids = input::attachment_ids(&request.attachment_ids)?;
+    let hash = request_hash(&["reply", &thread_id.to_string(), &body, &ids.join(",")]);
+    // Only a patient's words raise a thread's urgency.
+    let urgent = viewer.side() == Side::Patient && emergency::matched(&body).is_some();
+    let now = state.clock.now();
+    let user_id = viewer.user_id();
+    state
+        .writer
+        .run(move |conn| {
+            Box::pin(async move {
+                if let Some(previous) = idempotency::find(conn, user_id, &sender.idempotency_key).await? {
+                    return replay(conn, previous, &hash).await;
+                }
+                let thread = threads::find(&mut *conn, viewer, thread_id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                let message_id =
+                    threads::insert_message(conn, thread_id, user_id, viewer.side(), &body, urgent, now).await?;
+                let sent = StoredSend {
+                    request_hash: hash,
+                    thread_id,
+                    message_id,
+                };
+                attach_and_remember(conn, user_id, &ids, &sender.idempotency_key, &sent, now).await?;
+                let event = AuditEvent {
+                    actor_user_id: Some(user_id),
+                    subject_user_id: Some(thread.patient.id),
+                    action: action::MESSAGE_SENT,
+                    object: Some(format!("message:{message_id}")),
+                    client_addr: &sender.client_addr,
+                };
+                audit::append_on(&mut *conn, &event, now).await?;
+                Ok(SendReceipt {
+                    thread_id,
+                    message_id,
+                    created_at: now,
+                })
+            })
+        })
+        .await
+}
+
+/// A key seen before: the same content answers the first result, other content is refused.
+async fn replay(conn: &mut sqlx::AnyConnection, previous: StoredSend, hash: &str) -> ApiResult<SendReceipt> {
+    if previous.request_hash != hash {
+        return Err(ApiError::Conflict(
+            "This Idempotency-Key was already used for a different message. Use a new key for a new message.".into(),
+        ));
+    }
+    Ok(SendReceipt {
+        thread_id: previous.thread_id,
+        message_id: previous.message_id,
+        created_at: threads::message_created_at(conn, previous.message_id).await?,
+    })
+}
+
+/// After the message row: ties the sender's uploads to it (an id that is not an unsent upload
+/// of theirs is not found, and the savepoint undoes the message) and stores the key.
+async fn attach_and_remember(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    attachment_ids: &[String],
+    key: &str,
+    sent: &StoredSend,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<()> {
+    if !attachments::attach(conn, user_id, attachment_ids, sent.message_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    idempotency::insert(conn, user_id, key, sent, now).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            // Another instance is storing the same key right now (PostgreSQL, several servers).
+            ApiError::Conflict("This message is being sent already. Please try again in a moment.".into())
+        } else {
+            ApiError::Database(e)
+        }
+    })
+}
+
+/// SHA-256 over the parts, each length-prefixed so no two different sends hash alike.
+fn request_hash(parts: &[&str]) -> String {
+    let mut bytes = Vec::new();
+    for part in parts {
+        bytes.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    hex::encode(digest(&SHA256, &bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_hashes_separate_their_parts() {
+        assert_ne!(request_hash(&["ab", "c"]), request_hash(&["a", "bc"]));
+        assert_eq!(request_hash(&["a", "b"]), request_hash(&["a", "b"]));
+    }
+}

@@ -1,0 +1,130 @@
+//! Attachment rows and their sealed bytes. An attachment belongs to its uploader until a send
+//! ties it to a message; from then on whoever may see the message's thread may read it.
+
+use chrono::{DateTime, Utc};
+use portal_api::media::MediaType;
+use portal_api::AttachmentInfo;
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use super::sql::Sql;
+use super::threads::parse_media_type;
+use super::to_millis;
+use crate::attachments::cipher::SealedBlob;
+use crate::messaging::Viewer;
+
+pub struct NewAttachment<'a> {
+    pub id: &'a str,
+    pub owner_id: i64,
+    pub filename: &'a str,
+    pub media_type: MediaType,
+    pub size: i64,
+    pub at: DateTime<Utc>,
+    pub blob: SealedBlob,
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: NewAttachment<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attachments (id, owner_id, message_id, filename, media_type, size, created_at) \
+         VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+    )
+    .bind(new.id)
+    .bind(new.owner_id)
+    .bind(new.filename)
+    .bind(new.media_type.mime())
+    .bind(new.size)
+    .bind(to_millis(new.at))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO attachment_blobs (attachment_id, key_id, nonce, sealed) VALUES ($1, $2, $3, $4)")
+        .bind(new.id)
+        .bind(new.blob.key_id)
+        .bind(new.blob.nonce)
+        .bind(new.blob.sealed)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many uploads of `owner_id` are not sent yet.
+pub async fn unsent_count<'e, E>(exec: E, owner_id: i64) -> Result<i64, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE owner_id = $1 AND message_id IS NULL")
+        .bind(owner_id)
+        .fetch_one(exec)
+        .await
+}
+
+/// Ties unsent uploads of `owner_id` to `message_id`. Answers false (and changes nothing the
+/// caller keeps: it runs in the send's savepoint) when any id is not such an upload.
+pub async fn attach(
+    conn: &mut AnyConnection,
+    owner_id: i64,
+    ids: &[String],
+    message_id: i64,
+) -> Result<bool, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut sql = Sql::new("UPDATE attachments SET message_id = ");
+    let m = sql.arg(message_id);
+    sql.push(&m).push(" WHERE message_id IS NULL AND owner_id = ");
+    let o = sql.arg(owner_id);
+    sql.push(&o).push(" AND id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        let p = sql.arg(id.clone());
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(&p);
+    }
+    sql.push(")");
+    let (text, args) = sql.build()?;
+    let updated = sqlx::query_with(&text, args).execute(&mut *conn).await?.rows_affected();
+    Ok(updated == ids.len() as u64)
+}
+
+/// An attachment the viewer may read, with its sealed bytes and the patient it concerns.
+pub struct StoredAttachment {
+    pub info: AttachmentInfo,
+    pub blob: SealedBlob,
+    /// The patient of the thread, or the uploader while it is not sent.
+    pub subject_user_id: i64,
+}
+
+pub async fn find_readable<'e, E>(exec: E, viewer: Viewer, id: &str) -> Result<Option<StoredAttachment>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut sql = Sql::new(
+        "SELECT a.id, a.owner_id, a.filename, a.media_type, a.size, b.key_id, b.nonce, b.sealed, t.patient_id \
+         FROM attachments a JOIN attachment_blobs b ON b.attachment_id = a.id \
+         LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN threads t ON t.id = m.thread_id WHERE a.id = ",
+    );
+    let a = sql.arg(id.to_owned());
+    sql.push(&a).push(" AND ((a.message_id IS NULL AND a.owner_id = ");
+    let owner = sql.arg(viewer.user_id());
+    sql.push(&owner).push(") OR (a.message_id IS NOT NULL AND ");
+    let scope = sql.arg(viewer.scope_arg());
+    sql.push(&viewer.scope_sql(&scope)).push("))");
+    let (text, args) = sql.build()?;
+    let Some(row) = sqlx::query_with(&text, args).fetch_optional(exec).await? else {
+        return Ok(None);
+    };
+    let owner_id: i64 = row.try_get("owner_id")?;
+    Ok(Some(StoredAttachment {
+        info: AttachmentInfo {
+            id: row.try_get("id")?,
+            filename: row.try_get("filename")?,
+            media_type: parse_media_type(&row.try_get::<String, _>("media_type")?)?,
+            size: row.try_get("size")?,
+        },
+        blob: SealedBlob {
+            key_id: row.try_get("key_id")?,
+            nonce: row.try_get("nonce")?,
+            sealed: row.try_get("sealed")?,
+        },
+        subject_user_id: row.try_get::<Option<i64>, _>("patient_id")?.unwrap_or(owner_id),
+    }))
+}

@@ -1,0 +1,60 @@
+//! The care team: who threads can be assigned to, and which clinicians care for which
+//! patients (a physician sees the threads of their patients).
+
+use chrono::{DateTime, Utc};
+use portal_api::Person;
+use sqlx::{Any, Executor, Row};
+
+use super::{to_millis, Db};
+
+/// Physicians and staff who can take a thread, by name.
+pub async fn members<'e, E>(exec: E) -> Result<Vec<Person>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT id, name, role FROM users WHERE role IN ('physician', 'staff') AND disabled_at IS NULL ORDER BY name, id",
+    )
+    .fetch_all(exec)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Person {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                role: r
+                    .try_get::<String, _>("role")?
+                    .parse()
+                    .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+            })
+        })
+        .collect()
+}
+
+/// True when `user_id` is an active physician or staff member.
+pub async fn is_member<'e, E>(exec: E, user_id: i64) -> Result<bool, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND role IN ('physician', 'staff') AND disabled_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(exec)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Records that `clinician_id` cares for `patient_id` (idempotent).
+pub async fn relate(db: &Db, patient_id: i64, clinician_id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO care_relationships (patient_id, clinician_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (patient_id, clinician_id) DO NOTHING",
+    )
+    .bind(patient_id)
+    .bind(clinician_id)
+    .bind(to_millis(at))
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,380 @@
+//! Threads and their messages. Every read takes the [`Viewer`] and filters with its scope, so
+//! a thread outside it is simply not found. Writes take the writer's connection (see
+//! [`super::write_queue`]) and keep the per-side unread counters on `threads` exact.
+
+use chrono::{DateTime, Utc};
+use portal_api::media::MediaType;
+use portal_api::{AssignedFilter, AttachmentInfo, Category, Message, Person, Pool, Role, ThreadStatus, ThreadSummary};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use super::sql::Sql;
+use super::{from_millis, to_millis};
+use crate::messaging::{Side, Viewer};
+
+const SUMMARY_SELECT: &str = "SELECT t.id, t.subject, t.category, t.pool, t.status, t.urgent, \
+     t.patient_id, p.name AS patient_name, t.assigned_to, a.name AS assignee_name, a.role AS assignee_role, \
+     t.created_at, t.last_message_at, t.message_count, t.unread_by_patient, t.unread_by_team \
+     FROM threads t JOIN users p ON p.id = t.patient_id LEFT JOIN users a ON a.id = t.assigned_to";
+
+/// What a list asks for (see `portal_api::ThreadQuery`).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub pool: Option<Pool>,
+    pub status: Option<ThreadStatus>,
+    pub assigned: Option<AssignedFilter>,
+}
+
+/// Position after the last thread of a page: `(urgent, last_message_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub urgent: i64,
+    pub last_message_at: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        format!("{}.{}.{}", self.urgent, self.last_message_at, self.id)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.split('.');
+        let cursor = Cursor {
+            urgent: parts.next()?.parse().ok()?,
+            last_message_at: parts.next()?.parse().ok()?,
+            id: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(cursor)
+    }
+}
+
+/// One page of the viewer's threads, and the cursor of the next page.
+pub async fn list<'e, E>(
+    exec: E,
+    viewer: Viewer,
+    filter: &ListFilter,
+    limit: u32,
+    after: Option<Cursor>,
+) -> Result<(Vec<ThreadSummary>, Option<Cursor>), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    // Triage lists (a pool given) put possibly urgent threads first.
+    let triage = filter.pool.is_some();
+    let mut sql = Sql::new(SUMMARY_SELECT);
+    let scope = sql.arg(viewer.scope_arg());
+    sql.push(" WHERE ").push(&viewer.scope_sql(&scope));
+    if let Some(pool) = filter.pool {
+        let p = sql.arg(pool.as_str().to_owned());
+        sql.push(" AND t.pool = ").push(&p);
+    }
+    if let Some(status) = filter.status {
+        let s = sql.arg(status.as_str().to_owned());
+        sql.push(" AND t.status = ").push(&s);
+    }
+    match filter.assigned {
+        Some(AssignedFilter::Me) => {
+            let me = sql.arg(viewer.user_id());
+            sql.push(" AND t.assigned_to = ").push(&me);
+        }
+        Some(AssignedFilter::Unassigned) => {
+            sql.push(" AND t.assigned_to IS NULL");
+        }
+        None => {}
+    }
+    if let Some(c) = after {
+        if triage {
+            let (u, l, i) = (sql.arg(c.urgent), sql.arg(c.last_message_at), sql.arg(c.id));
+            sql.push(&format!(" AND (t.urgent, t.last_message_at, t.id) < ({u}, {l}, {i})"));
+        } else {
+            let (l, i) = (sql.arg(c.last_message_at), sql.arg(c.id));
+            sql.push(&format!(" AND (t.last_message_at, t.id) < ({l}, {i})"));
+        }
+    }
+    sql.push(if triage {
+        " ORDER BY t.urgent DESC, t.last_message_at DESC, t.id DESC"
+    } else {
+        " ORDER BY t.last_message_at DESC, t.id DESC"
+    });
+    let n = sql.arg(i64::from(limit) + 1);
+    sql.push(" LIMIT ").push(&n);
+    let (text, args) = sql.build()?;
+    let rows = sqlx::query_with(&text, args).fetch_all(exec).await?;
+    let mut threads = Vec::with_capacity(rows.len());
+    let mut next = None;
+    for (i, row) in rows.iter().enumerate() {
+        if i == limit as usize {
+            next = threads.last().map(|t: &ThreadSummary| Cursor {
+                urgent: i64::from(t.urgent),
+                last_message_at: to_millis(t.last_message_at),
+                id: t.id,
+            });
+            break;
+        }
+        threads.push(summary_from_row(row, viewer.side())?);
+    }
+    Ok((threads, next))
+}
+
+/// The viewer's unread messages over every thread they can see.
+pub async fn unread_total<'e, E>(exec: E, viewer: Viewer) -> Result<i64, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let column = viewer.side().unread_column();
+    let mut sql = Sql::new(&format!(
+        // SUM of BIGINT is NUMERIC in PostgreSQL: cast back.
+        "SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE "
+    ));
+    let scope = sql.arg(viewer.scope_arg());
+    sql.push(&viewer.scope_sql(&scope));
+    sql.push(&format!(" AND t.{column} > 0"));
+    let (text, args) = sql.build()?;
+    let total: i64 = sqlx::query_scalar_with(&text, args).fetch_one(exec).await?;
+    Ok(total)
+}
+
+/// One thread, if the viewer may see it.
+pub async fn find<'e, E>(exec: E, viewer: Viewer, thread_id: i64) -> Result<Option<ThreadSummary>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut sql = Sql::new(SUMMARY_SELECT);
+    let id = sql.arg(thread_id);
+    sql.push(" WHERE t.id = ").push(&id).push(" AND ");
+    let scope = sql.arg(viewer.scope_arg());
+    sql.push(&viewer.scope_sql(&scope));
+    let (text, args) = sql.build()?;
+    let row = sqlx::query_with(&text, args).fetch_optional(exec).await?;
+    row.map(|r| summary_from_row(&r, viewer.side())).transpose()
+}
+
+/// The messages of a thread (already checked to be visible), oldest first, with attachments.
+pub async fn messages(conn: &mut AnyConnection, thread_id: i64) -> Result<Vec<Message>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.author_id, u.name, u.role, m.body, m.created_at, m.read_at \
+         FROM messages m JOIN users u ON u.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id",
+    )
+    .bind(thread_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in &rows {
+        messages.push(Message {
+            id: row.try_get("id")?,
+            author: Person {
+                id: row.try_get("author_id")?,
+                name: row.try_get("name")?,
+                role: parse_role(&row.try_get::<String, _>("role")?)?,
+            },
+            body: row.try_get("body")?,
+            created_at: from_millis(row.try_get("created_at")?),
+            read_at: row.try_get::<Option<i64>, _>("read_at")?.map(from_millis),
+            attachments: Vec::new(),
+        });
+    }
+    let attachments = sqlx::query(
+        "SELECT a.id, a.message_id, a.filename, a.media_type, a.size FROM attachments a \
+         JOIN messages m ON m.id = a.message_id WHERE m.thread_id = $1 ORDER BY a.created_at, a.id",
+    )
+    .bind(thread_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &attachments {
+        let message_id: i64 = row.try_get("message_id")?;
+        let info = AttachmentInfo {
+            id: row.try_get("id")?,
+            filename: row.try_get("filename")?,
+            media_type: parse_media_type(&row.try_get::<String, _>("media_type")?)?,
+            size: row.try_get("size")?,
+        };
+        if let Some(message) = messages.iter_mut().find(|m| m.id == message_id) {
+            message.attachments.push(info);
+        }
+    }
+    Ok(messages)
+}
+
+/// A new thread's first row (the message is added with [`insert_message`]).
+pub struct NewThreadRow<'a> {
+    pub patient_id: i64,
+    pub category: Category,
+    pub subject: &'a str,
+    pub urgent: bool,
+    pub created_by: i64,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_thread(conn: &mut AnyConnection, row: &NewThreadRow<'_>) -> Result<i64, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO threads (patient_id, category, pool, subject, status, urgent, assigned_to, created_by, \
+         created_at, last_message_at, message_count, unread_by_patient, unread_by_team) \
+         VALUES ($1, $2, $3, $4, 'open', $5, NULL, $6, $7, $7, 0, 0, 0) RETURNING id",
+    )
+    .bind(row.patient_id)
+    .bind(row.category.as_str())
+    .bind(row.category.pool().as_str())
+    .bind(row.subject)
+    .bind(i64::from(row.urgent))
+    .bind(row.created_by)
+    .bind(to_millis(row.at))
+    .fetch_one(&mut *conn)
+    .await?;
+    inserted.try_get("id")
+}
+
+/// Adds a message from `author` on `side` and updates the thread: activity time, count, the
+/// other side's unread counter; a patient's message reopens a closed thread and a team
+/// member's reply takes an unassigned thread; urgency is only ever raised.
+pub async fn insert_message(
+    conn: &mut AnyConnection,
+    thread_id: i64,
+    author_id: i64,
+    side: Side,
+    body: &str,
+    urgent: bool,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO messages (thread_id, author_id, from_patient, body, created_at, read_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL) RETURNING id",
+    )
+    .bind(thread_id)
+    .bind(author_id)
+    .bind(side.from_patient_flag())
+    .bind(body)
+    .bind(to_millis(at))
+    .fetch_one(&mut *conn)
+    .await?;
+    let message_id: i64 = inserted.try_get("id")?;
+    let other = side.other().unread_column();
+    let (status, takes_thread) = match side {
+        Side::Patient => ("'open'", None),
+        Side::Team => ("status", Some(author_id)),
+    };
+    sqlx::query(&format!(
+        "UPDATE threads SET last_message_at = $1, message_count = message_count + 1, {other} = {other} + 1, \
+         status = {status}, assigned_to = COALESCE(assigned_to, $4), \
+         urgent = CASE WHEN $3 = 1 THEN 1 ELSE urgent END WHERE id = $2"
+    ))
+    .bind(to_millis(at))
+    .bind(thread_id)
+    .bind(i64::from(urgent))
+    .bind(takes_thread)
+    .execute(&mut *conn)
+    .await?;
+    Ok(message_id)
+}
+
+/// Marks the other side's unread messages of a thread read by `side`; answers how many.
+pub async fn mark_read(
+    conn: &mut AnyConnection,
+    thread_id: i64,
+    side: Side,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let marked =
+        sqlx::query("UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND from_patient = $3 AND read_at IS NULL")
+            .bind(to_millis(at))
+            .bind(thread_id)
+            .bind(side.other().from_patient_flag())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    let column = side.unread_column();
+    sqlx::query(&format!("UPDATE threads SET {column} = 0 WHERE id = $1"))
+        .bind(thread_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(i64::try_from(marked).unwrap_or(i64::MAX))
+}
+
+pub async fn set_assignee(conn: &mut AnyConnection, thread_id: i64, user_id: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE threads SET assigned_to = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(thread_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_status(conn: &mut AnyConnection, thread_id: i64, status: ThreadStatus) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE threads SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(thread_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The created time of a stored message (for answering a retried send).
+pub async fn message_created_at(conn: &mut AnyConnection, message_id: i64) -> Result<DateTime<Utc>, sqlx::Error> {
+    let at: i64 = sqlx::query_scalar("SELECT created_at FROM messages WHERE id = $1")
+        .bind(message_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(from_millis(at))
+}
+
+fn summary_from_row(row: &AnyRow, side: Side) -> Result<ThreadSummary, sqlx::Error> {
+    let assigned_to = match row.try_get::<Option<i64>, _>("assigned_to")? {
+        Some(id) => Some(Person {
+            id,
+            name: row.try_get("assignee_name")?,
+            role: parse_role(&row.try_get::<String, _>("assignee_role")?)?,
+        }),
+        None => None,
+    };
+    Ok(ThreadSummary {
+        id: row.try_get("id")?,
+        subject: row.try_get("subject")?,
+        category: Category::parse(&row.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
+        pool: Pool::parse(&row.try_get::<String, _>("pool")?).ok_or_else(|| decode("pool"))?,
+        status: ThreadStatus::parse(&row.try_get::<String, _>("status")?).ok_or_else(|| decode("status"))?,
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        patient: Person {
+            id: row.try_get("patient_id")?,
+            name: row.try_get("patient_name")?,
+            role: Role::Patient,
+        },
+        assigned_to,
+        created_at: from_millis(row.try_get("created_at")?),
+        last_message_at: from_millis(row.try_get("last_message_at")?),
+        message_count: row.try_get("message_count")?,
+        unread: row.try_get(side.unread_column())?,
+    })
+}
+
+fn parse_role(text: &str) -> Result<Role, sqlx::Error> {
+    text.parse().map_err(|_| decode("role"))
+}
+
+pub(crate) fn parse_media_type(text: &str) -> Result<MediaType, sqlx::Error> {
+    [MediaType::Jpeg, MediaType::Png, MediaType::Pdf]
+        .into_iter()
+        .find(|m| m.mime() == text)
+        .ok_or_else(|| decode("media_type"))
+}
+
+fn decode(column: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected value in column {column}").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let c = Cursor {
+            urgent: 1,
+            last_message_at: 1_700_000_000_000,
+            id: 42,
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        for junk in ["", "1.2", "1.2.3.4", "a.b.c", "1.2.x"] {
+            assert_eq!(Cursor::decode(junk), None, "{junk}");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Attachments: type by content, size limits, metadata removed before storage, sealed at
+//! rest, and served only as downloads.
+
+use portal_api::client::{ClientError, SessionToken};
+use portal_api::media::MediaType;
+use portal_api::{AttachmentInfo, Category, ErrorCode};
+
+use crate::helpers::{api_error, test_limits, TestApp, PATIENT, PHYSICIAN};
+use crate::messaging::{key, new_thread};
+use crate::on_both_databases;
+
+/// A 2×2 PNG carrying a tEXt chunk with a location and a name in it.
+pub fn tiny_png() -> Vec<u8> {
+    hex::decode(
+        "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000002974455874436f6d6d656e74\
+         004750532033392e30393937202d39342e3537383620426c61697220436f6e726f79e129f3700000001049444154789c\
+         63f8cfc000440c100a001fee03fd8b5f14d40000000049454e44ae426082",
+    )
+    .expect("hex")
+}
+
+pub async fn upload(
+    app: &TestApp,
+    token: &SessionToken,
+    name: &str,
+    bytes: &[u8],
+) -> Result<AttachmentInfo, ClientError> {
+    app.client.upload_attachment(token, name, bytes, None).await
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn photos_lose_their_metadata_and_are_sealed_at_rest(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let png = tiny_png();
+    assert!(contains(&png, b"tEXt") && contains(&png, b"39.0997"));
+    let info = upload(&app, &patient, "C:\\photos\\arm.png", &png)
+        .await
+        .expect("upload");
+    assert_eq!(info.media_type, MediaType::Png);
+    assert_eq!(info.filename, "arm.png");
+    assert_eq!(info.id.len(), 32);
+    let (media_type, stored) = app.client.attachment(&patient, &info.id).await.expect("download");
+    assert_eq!(media_type, "image/png");
+    assert_eq!(stored.len() as i64, info.size);
+    assert!(stored.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(!contains(&stored, b"tEXt") && !contains(&stored, b"39.0997") && !contains(&stored, b"Blair"));
+    assert!(contains(&stored, b"IDAT"), "the picture itself is kept");
+
+    let jpeg = std::fs::read(fixture("gps-photo.jpg")).expect("fixture photo");
+    let info = upload(&app, &patient, "mole.jpg", &jpeg).await.expect("upload photo");
+    assert_eq!(info.media_type, MediaType::Jpeg);
+    let (_, stored) = app.client.attachment(&patient, &info.id).await.expect("download");
+    assert!(contains(&jpeg, b"Exif\0\0"));
+    assert!(stored.starts_with(&[0xFF, 0xD8]) && stored.ends_with(&[0xFF, 0xD9]));
+    assert!(!contains(&stored, b"GPS") && !contains(&stored, b"http://ns.adobe.com/xap"));
+    assert!(stored.len() < jpeg.len());
+
+    // At rest the bytes are sealed: no file signature or pixel data in the database.
+    let blobs: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed FROM attachment_blobs")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("blobs");
+    assert_eq!(blobs.len(), 2);
+    for blob in blobs {
+        assert!(!contains(&blob, b"IDAT") && !contains(&blob, b"JFIF") && !contains(&blob, b"\x89PNG"));
+    }
+}
+on_both_databases!(photos_lose_their_metadata_and_are_sealed_at_rest);
+
+pub fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+async fn downloads_are_attachments_never_sniffed_never_cached(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let info = upload(&app, &patient, "résultats \"final\".pdf", pdf)
+        .await
+        .expect("upload pdf");
+    assert_eq!(info.media_type, MediaType::Pdf);
+    let mut thread = new_thread(Category::MedicalQuestion, "Lab results", "From the other clinic");
+    thread.attachment_ids = vec![info.id.clone()];
+    let sent = app.client.create_thread(&patient, &key(), &thread).await.expect("send");
+    let doctor = app.login_and_accept(PHYSICIAN).await;
+    let resp = app
+        .client
+        .authed(reqwest::Method::GET, &format!("/attachments/{}", info.id), &doctor)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers();
+    assert_eq!(h["content-type"], "application/pdf");
+    let disposition = h["content-disposition"].to_str().expect("ascii");
+    assert!(
+        disposition.starts_with("attachment; filename=\"r_sultats _final_.pdf\""),
+        "{disposition}"
+    );
+    assert!(
+        disposition.ends_with("filename*=UTF-8''r%C3%A9sultats%20_final_.pdf"),
+        "{disposition}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(resp.bytes().await.expect("body").as_ref(), pdf);
+    let detail = app.client.thread(&doctor, sent.thread_id).await.expect("thread");
+    assert_eq!(detail.messages[0].attachments[0].filename, "résultats _final_.pdf");
+}
+on_both_databases!(downloads_are_attachments_never_sniffed_never_cached);
+
+async fn wrong_types_and_sizes_are_refused(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    for (name, bytes) in [
+        ("notes.txt", b"just some text".to_vec()),
+        ("photo.jpg", b"<html><script>alert(1)</script></html>".to_vec()),
+        ("virus.pdf", b"MZ\x90\x00\x03".to_vec()),
+        ("image.gif", b"GIF89a\x01\x00\x01\x00".to_vec()),
+    ] {
+        let (status, code, message, _) = api_error(upload(&app, &patient, name, &bytes).await);
+        assert_eq!((status, code), (415, ErrorCode::UnsupportedMediaType), "{name}");
+        assert!(message.contains("JPEG"), "{message}");
+    }
+    let (status, code, ..) = api_error(upload(&app, &patient, "empty.png", b"").await);
+    assert_eq!((status, code), (422, ErrorCode::Validation));
+    let mut broken = tiny_png();
+    broken.truncate(60);
+    let (status, ..) = api_error(upload(&app, &patient, "broken.png", &broken).await);
+    assert_eq!(status, 422, "a damaged image is refused with a reason");
+
+    // Limit: 64 KiB in this test (10 MiB by default).
+    let mut big = tiny_png();
+    big.resize(64 * 1024 + 1, 0);
+    let (status, code, ..) = api_error(upload(&app, &patient, "big.png", &big).await);
+    assert_eq!((status, code), (413, ErrorCode::PayloadTooLarge));
+    let mut huge = tiny_png();
+    huge.resize(3 * 1024 * 1024, 0);
+    let (status, ..) = api_error(upload(&app, &patient, "huge.png", &huge).await);
+    assert_eq!(status, 413);
+
+    // Not multipart at all.
+    let resp = app
+        .client
+        .authed(reqwest::Method::POST, "/attachments", &patient)
+        .body(tiny_png())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 415);
+
+    // Five per message.
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(
+            upload(&app, &patient, &format!("p{i}.png"), &tiny_png())
+                .await
+                .expect("upload")
+                .id,
+        );
+    }
+    let mut six = new_thread(Category::MedicalQuestion, "Photos", "Six photos");
+    six.attachment_ids = ids.clone();
+    assert_eq!(api_error(app.client.create_thread(&patient, &key(), &six).await).0, 422);
+    six.attachment_ids.truncate(5);
+    let sent = app
+        .client
+        .create_thread(&patient, &key(), &six)
+        .await
+        .expect("five are fine");
+    let detail = app.client.thread(&patient, sent.thread_id).await.expect("thread");
+    assert_eq!(detail.messages[0].attachments.len(), 5);
+}
+on_both_databases!(
+    wrong_types_and_sizes_are_refused,
+    portal_server::Limits {
+        max_attachment_bytes: 64 * 1024,
+        ..test_limits()
+    }
+);
+
+async fn upload_progress_is_reported(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let mut png = tiny_png();
+    // Padding after IEND is dropped by the server; it makes the upload span several chunks.
+    png.resize(300 * 1024, 0);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let progress: portal_api::ProgressFn = std::sync::Arc::new(move |sent, total| {
+        record.lock().expect("lock").push((sent, total));
+    });
+    let info = app
+        .client
+        .upload_attachment(&patient, "big.png", &png, Some(progress))
+        .await
+        .expect("upload");
+    assert!(info.size < 1024);
+    let seen = seen.lock().expect("lock").clone();
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    let (last, total) = *seen.last().expect("progress");
+    assert_eq!(last, total);
+}
+on_both_databases!(upload_progress_is_reported);
