@@ -6,7 +6,7 @@ use reqwest::{header, Method};
 
 use crate::client::{send, transport_error, ClientError, PortalClient, SessionToken};
 use crate::messaging::*;
-use crate::IDEMPOTENCY_KEY_HEADER;
+use crate::{BACKGROUND_HEADER, IDEMPOTENCY_KEY_HEADER};
 
 /// Upload progress: bytes handed to the connection so far, and the total.
 pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;
@@ -17,6 +17,21 @@ const UPLOAD_CHUNK: usize = 64 * 1024;
 impl PortalClient {
     pub async fn threads(&self, token: &SessionToken, query: &ThreadQuery) -> Result<ThreadList, ClientError> {
         send(self.authed(Method::GET, "/threads", token).query(query)).await
+    }
+
+    /// [`threads`](Self::threads) for a refresh the person did not ask for (a timer): the
+    /// server does not count it as activity (see [`BACKGROUND_HEADER`]).
+    pub async fn threads_in_background(
+        &self,
+        token: &SessionToken,
+        query: &ThreadQuery,
+    ) -> Result<ThreadList, ClientError> {
+        send(
+            self.authed(Method::GET, "/threads", token)
+                .header(BACKGROUND_HEADER, "1")
+                .query(query),
+        )
+        .await
     }
 
     pub async fn thread(&self, token: &SessionToken, thread_id: i64) -> Result<ThreadDetail, ClientError> {

@@ -14,6 +14,11 @@ use crate::Role;
 /// answers the first result and never creates a second message.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
+/// Header marking a request the app made on its own (a timer refreshing the unread count),
+/// not for something the person did: the server does not count it as activity, so an
+/// unattended app still reaches the idle sign-out. Value `1`.
+pub const BACKGROUND_HEADER: &str = "x-portal-background";
+
 /// Longest message body, in characters.
 pub const MAX_BODY_CHARS: usize = 20_000;
 /// Longest subject, in characters.

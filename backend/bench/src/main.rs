@@ -37,6 +37,9 @@ struct Args {
     /// A PostgreSQL URL (an empty database) instead of the embedded SQLite file.
     #[arg(long)]
     database_url: Option<String>,
+    /// Run only this scenario (health, inbox or sends), e.g. under a profiler.
+    #[arg(long)]
+    only: Option<String>,
     /// Worker threads of the server's runtime (the load generator gets its own).
     #[arg(long, default_value_t = 2)]
     server_threads: usize,
@@ -99,6 +102,19 @@ fn main() -> anyhow::Result<()> {
         args.seconds,
         std::thread::available_parallelism().map_or(0, usize::from)
     );
+    if let Some(only) = args.only.as_deref() {
+        client_rt.block_on(async {
+            match only {
+                "health" => load::health(&target).await?.print("(c) GET /health (ceiling)"),
+                "inbox" => load::inbox(&target, &fixture).await?.print("(a) GET /threads?limit=50 (inbox)"),
+                "sends" => load::sends(&target, &fixture).await?.print("(b) POST /threads/{id}/messages (sends)"),
+                other => anyhow::bail!("unknown scenario {other:?}: health, inbox or sends"),
+            }
+            anyhow::Ok(())
+        })?;
+        let _ = stop.send(());
+        return Ok(());
+    }
     let results = client_rt.block_on(async {
         let health = load::health(&target).await?;
         health.print("(c) GET /health (ceiling)");

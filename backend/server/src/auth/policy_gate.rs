@@ -6,7 +6,6 @@ use axum::http::request::Parts;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::policy;
 
 use super::CurrentSession;
 
@@ -18,11 +17,11 @@ impl FromRequestParts<AppState> for PolicyAccepted {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // The session query already read the current version and the user's acceptance.
         let session = CurrentSession::from_request_parts(parts, state).await?;
-        let current = policy::current(&state.db).await?.ok_or(ApiError::PolicyNotAccepted)?;
-        policy::accepted_at(&state.db, session.user.id, current.version)
-            .await?
-            .ok_or(ApiError::PolicyNotAccepted)?;
+        if !session.accepted_current_policy {
+            return Err(ApiError::PolicyNotAccepted);
+        }
         Ok(PolicyAccepted(session))
     }
 }

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::sessions;
 use crate::store::users::UserRecord;
+use crate::store::{sessions, to_millis};
 
 use super::token;
 
@@ -22,6 +22,9 @@ pub struct CurrentSession {
     pub session_id: i64,
     pub user: UserRecord,
     pub expires_at: DateTime<Utc>,
+    /// Whether the user has accepted the current policy (as of this request); see
+    /// [`super::PolicyAccepted`].
+    pub accepted_current_policy: bool,
 }
 
 fn bearer_token(parts: &Parts) -> Option<&str> {
@@ -51,13 +54,20 @@ impl FromRequestParts<AppState> for CurrentSession {
             sessions::revoke(&state.db, record.id, now).await?;
             return Err(ApiError::SessionExpired);
         }
-        if now - record.last_seen_at >= TOUCH_EVERY {
-            sessions::touch(&state.db, record.id, now).await?;
+        // A background refresh (an unread-count timer) is not activity: it must not keep an
+        // unattended session alive.
+        let background = parts
+            .headers
+            .get(portal_api::BACKGROUND_HEADER)
+            .is_some_and(|v| v.as_bytes() == b"1");
+        if !background && now - record.last_seen_at >= TOUCH_EVERY {
+            state.writer.touch_session(record.id, to_millis(now)).await?;
         }
         let session = CurrentSession {
             session_id: record.id,
             user: record.user,
             expires_at: record.expires_at,
+            accepted_current_policy: record.current_policy.is_some() && record.accepted_current_policy,
         };
         parts.extensions.insert(session.clone());
         Ok(session)

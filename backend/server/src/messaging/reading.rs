@@ -8,8 +8,10 @@ use super::thread_write::{on_visible_thread, Audited};
 use super::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::audit::{self, action, AuditEvent};
+use crate::store::audit::action;
 use crate::store::threads::{self, Cursor, ListFilter};
+use crate::store::to_millis;
+use crate::store::write_queue::AuditRow;
 
 pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: ThreadQuery) -> ApiResult<ThreadList> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
@@ -27,8 +29,7 @@ pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: 
         status: query.status,
         assigned: query.assigned,
     };
-    let (page, next) = threads::list(&state.db.pool, viewer, &filter, limit, after).await?;
-    let unread_total = threads::unread_total(&state.db.pool, viewer).await?;
+    let (page, next, unread_total) = threads::list(&state.db, viewer, &filter, limit, after).await?;
     let ids: Vec<String> = page.iter().map(|t| t.id.to_string()).collect();
     let subject = match viewer {
         Viewer::Patient(id) => Some(id),
@@ -100,21 +101,15 @@ pub(crate) async fn record(
     object: String,
     client_addr: String,
 ) -> ApiResult<()> {
-    let now = state.clock.now();
     state
         .writer
-        .run(move |conn| {
-            Box::pin(async move {
-                let event = AuditEvent {
-                    actor_user_id: Some(viewer.user_id()),
-                    subject_user_id: subject,
-                    action: what,
-                    object: Some(object),
-                    client_addr: &client_addr,
-                };
-                audit::append_on(&mut *conn, &event, now).await?;
-                Ok(())
-            })
+        .append_audit(AuditRow {
+            at_ms: to_millis(state.clock.now()),
+            actor_user_id: Some(viewer.user_id()),
+            subject_user_id: subject,
+            action: what,
+            object: Some(object),
+            client_addr,
         })
         .await
 }

@@ -9,10 +9,11 @@ use ring::digest::{digest, SHA256};
 use super::{input, Side, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::audit::{self, action, AuditEvent};
+use crate::store::audit::action;
 use crate::store::idempotency::{self, StoredSend};
 use crate::store::threads::{self, NewThreadRow};
-use crate::store::{attachments, is_unique_violation};
+use crate::store::write_queue::AuditRow;
+use crate::store::{attachments, is_unique_violation, to_millis};
 
 /// Who sends, from where, under which idempotency key.
 pub struct Sender {
@@ -34,10 +35,10 @@ pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) ->
     let now = state.clock.now();
     state
         .writer
-        .run(move |conn| {
+        .run_audited(move |conn| {
             Box::pin(async move {
                 if let Some(previous) = idempotency::find(conn, patient_id, &sender.idempotency_key).await? {
-                    return replay(conn, previous, &hash).await;
+                    return Ok((replay(conn, previous, &hash).await?, Vec::new()));
                 }
                 let row = NewThreadRow {
                     patient_id,
@@ -56,24 +57,24 @@ pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) ->
                     message_id,
                 };
                 attach_and_remember(conn, patient_id, &ids, &sender.idempotency_key, &sent, now).await?;
-                for (what, object) in [
+                let audit = [
                     (action::THREAD_CREATED, format!("thread:{thread_id}")),
                     (action::MESSAGE_SENT, format!("message:{message_id}")),
-                ] {
-                    let event = AuditEvent {
-                        actor_user_id: Some(patient_id),
-                        subject_user_id: Some(patient_id),
-                        action: what,
-                        object: Some(object),
-                        client_addr: &sender.client_addr,
-                    };
-                    audit::append_on(&mut *conn, &event, now).await?;
-                }
-                Ok(SendReceipt {
+                ]
+                .map(|(what, object)| AuditRow {
+                    at_ms: to_millis(now),
+                    actor_user_id: Some(patient_id),
+                    subject_user_id: Some(patient_id),
+                    action: what,
+                    object: Some(object),
+                    client_addr: sender.client_addr.clone(),
+                });
+                let receipt = SendReceipt {
                     thread_id,
                     message_id,
                     created_at: now,
-                })
+                };
+                Ok((receipt, audit.to_vec()))
             })
         })
         .await
@@ -95,12 +96,12 @@ pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: Ne
     let user_id = viewer.user_id();
     state
         .writer
-        .run(move |conn| {
+        .run_audited(move |conn| {
             Box::pin(async move {
                 if let Some(previous) = idempotency::find(conn, user_id, &sender.idempotency_key).await? {
-                    return replay(conn, previous, &hash).await;
+                    return Ok((replay(conn, previous, &hash).await?, Vec::new()));
                 }
-                let thread = threads::find(&mut *conn, viewer, thread_id)
+                let patient_id = threads::patient_of(&mut *conn, viewer, thread_id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 let message_id =
@@ -111,19 +112,20 @@ pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: Ne
                     message_id,
                 };
                 attach_and_remember(conn, user_id, &ids, &sender.idempotency_key, &sent, now).await?;
-                let event = AuditEvent {
+                let audit = AuditRow {
+                    at_ms: to_millis(now),
                     actor_user_id: Some(user_id),
-                    subject_user_id: Some(thread.patient.id),
+                    subject_user_id: Some(patient_id),
                     action: action::MESSAGE_SENT,
                     object: Some(format!("message:{message_id}")),
-                    client_addr: &sender.client_addr,
+                    client_addr: sender.client_addr,
                 };
-                audit::append_on(&mut *conn, &event, now).await?;
-                Ok(SendReceipt {
+                let receipt = SendReceipt {
                     thread_id,
                     message_id,
                     created_at: now,
-                })
+                };
+                Ok((receipt, vec![audit]))
             })
         })
         .await

@@ -1,6 +1,6 @@
 //! The shape every change to an existing thread shares: in one queued write, find the thread
-//! in the viewer's scope (else 404), apply the change, and append the audit event, so the
-//! change and its record commit together or not at all.
+//! in the viewer's scope (else 404), apply the change, and add the audit row to the same
+//! transaction, so the change and its record commit together or not at all.
 
 use portal_api::ThreadSummary;
 use sqlx::AnyConnection;
@@ -8,9 +8,9 @@ use sqlx::AnyConnection;
 use super::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::audit::{self, AuditEvent};
 use crate::store::threads;
-use crate::store::write_queue::BoxFuture;
+use crate::store::to_millis;
+use crate::store::write_queue::{AuditRow, BoxFuture};
 
 /// What to record for a change.
 pub struct Audited {
@@ -34,22 +34,22 @@ where
     let now = state.clock.now();
     state
         .writer
-        .run(move |conn| {
+        .run_audited(move |conn| {
             Box::pin(async move {
                 let thread = threads::find(&mut *conn, viewer, thread_id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 let patient_id = thread.patient.id;
                 let answer = apply(&mut *conn, thread).await?;
-                let event = AuditEvent {
+                let row = AuditRow {
+                    at_ms: to_millis(now),
                     actor_user_id: Some(viewer.user_id()),
                     subject_user_id: Some(patient_id),
                     action: audited.action,
                     object: Some(audited.object),
-                    client_addr: &audited.client_addr,
+                    client_addr: audited.client_addr,
                 };
-                audit::append_on(&mut *conn, &event, now).await?;
-                Ok(answer)
+                Ok((answer, vec![row]))
             })
         })
         .await

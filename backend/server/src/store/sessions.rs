@@ -14,6 +14,10 @@ pub struct SessionRecord {
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The current policy version (none published: `None`) and whether this user accepted
+    /// it, read in the same query so the policy gate costs no extra round trip.
+    pub current_policy: Option<i64>,
+    pub accepted_current_policy: bool,
 }
 
 pub async fn create(
@@ -41,7 +45,10 @@ pub async fn create(
 pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, \
-                u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at \
+                u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at, \
+                (SELECT MAX(version) FROM policy_versions) AS current_policy, \
+                (SELECT COUNT(*) FROM policy_acceptances pa WHERE pa.user_id = u.id \
+                   AND pa.version = (SELECT MAX(version) FROM policy_versions)) AS accepted_current \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
@@ -55,16 +62,9 @@ pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<Sess
         last_seen_at: from_millis(row.try_get("last_seen_at")?),
         expires_at: from_millis(row.try_get("expires_at")?),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
+        current_policy: row.try_get("current_policy")?,
+        accepted_current_policy: row.try_get::<i64, _>("accepted_current")? > 0,
     }))
-}
-
-pub async fn touch(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-        .bind(to_millis(now))
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
 }
 
 pub async fn revoke(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {

@@ -9,13 +9,47 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::sql::Sql;
-use super::{from_millis, to_millis};
+use super::{from_millis, to_millis, Db, Engine};
 use crate::messaging::{Side, Viewer};
 
-const SUMMARY_SELECT: &str = "SELECT t.id, t.subject, t.category, t.pool, t.status, t.urgent, \
-     t.patient_id, p.name AS patient_name, t.assigned_to, a.name AS assignee_name, a.role AS assignee_role, \
-     t.created_at, t.last_message_at, t.message_count, t.unread_by_patient, t.unread_by_team \
-     FROM threads t JOIN users p ON p.id = t.patient_id LEFT JOIN users a ON a.id = t.assigned_to";
+/// The columns of a [`SummaryRow`], `unread` counted for `side`.
+fn summary_select(side: Side) -> String {
+    format!(
+        "SELECT t.id, t.subject, t.category, t.pool, t.status, t.urgent, \
+         t.patient_id, p.name AS patient_name, t.assigned_to, a.name AS assignee_name, a.role AS assignee_role, \
+         t.created_at, t.last_message_at, t.message_count, t.{} AS unread \
+         FROM threads t JOIN users p ON p.id = t.patient_id LEFT JOIN users a ON a.id = t.assigned_to",
+        side.unread_column()
+    )
+}
+
+/// The same columns as JSON object members (`x` is the summary subquery), for lists built in
+/// one row (see [`list`]).
+const SUMMARY_JSON_MEMBERS: &str = "'id', x.id, 'subject', x.subject, 'category', x.category, 'pool', x.pool, \
+     'status', x.status, 'urgent', x.urgent, 'patient_id', x.patient_id, 'patient_name', x.patient_name, \
+     'assigned_to', x.assigned_to, 'assignee_name', x.assignee_name, 'assignee_role', x.assignee_role, \
+     'created_at', x.created_at, 'last_message_at', x.last_message_at, 'message_count', x.message_count, \
+     'unread', x.unread";
+
+/// One thread as stored, before it becomes a [`ThreadSummary`].
+#[derive(Debug, serde::Deserialize)]
+struct SummaryRow {
+    id: i64,
+    subject: String,
+    category: String,
+    pool: String,
+    status: String,
+    urgent: i64,
+    patient_id: i64,
+    patient_name: String,
+    assigned_to: Option<i64>,
+    assignee_name: Option<String>,
+    assignee_role: Option<String>,
+    created_at: i64,
+    last_message_at: i64,
+    message_count: i64,
+    unread: i64,
+}
 
 /// What a list asks for (see `portal_api::ThreadQuery`).
 #[derive(Debug, Clone, Default)]
@@ -49,72 +83,90 @@ impl Cursor {
     }
 }
 
-/// One page of the viewer's threads, and the cursor of the next page.
-pub async fn list<'e, E>(
-    exec: E,
+/// One page of the viewer's threads, the cursor of the next page, and the viewer's unread
+/// total, in one statement answering one row: the page as a JSON array built by the database.
+/// (sqlx's SQLite driver hands rows one by one across threads; 51 rows per inbox request cost
+/// more than the query itself.)
+pub async fn list(
+    db: &Db,
     viewer: Viewer,
     filter: &ListFilter,
     limit: u32,
     after: Option<Cursor>,
-) -> Result<(Vec<ThreadSummary>, Option<Cursor>), sqlx::Error>
-where
-    E: Executor<'e, Database = Any>,
-{
+) -> Result<(Vec<ThreadSummary>, Option<Cursor>, i64), sqlx::Error> {
     // Triage lists (a pool given) put possibly urgent threads first.
     let triage = filter.pool.is_some();
-    let mut sql = Sql::new(SUMMARY_SELECT);
+    let mut sql = Sql::new("");
     let scope = sql.arg(viewer.scope_arg());
-    sql.push(" WHERE ").push(&viewer.scope_sql(&scope));
+    let mut inner = summary_select(viewer.side());
+    inner.push_str(" WHERE ");
+    inner.push_str(&viewer.scope_sql(&scope));
     if let Some(pool) = filter.pool {
-        let p = sql.arg(pool.as_str().to_owned());
-        sql.push(" AND t.pool = ").push(&p);
+        inner.push_str(&format!(" AND t.pool = {}", sql.arg(pool.as_str().to_owned())));
     }
     if let Some(status) = filter.status {
-        let s = sql.arg(status.as_str().to_owned());
-        sql.push(" AND t.status = ").push(&s);
+        inner.push_str(&format!(" AND t.status = {}", sql.arg(status.as_str().to_owned())));
     }
     match filter.assigned {
-        Some(AssignedFilter::Me) => {
-            let me = sql.arg(viewer.user_id());
-            sql.push(" AND t.assigned_to = ").push(&me);
-        }
-        Some(AssignedFilter::Unassigned) => {
-            sql.push(" AND t.assigned_to IS NULL");
-        }
+        Some(AssignedFilter::Me) => inner.push_str(&format!(" AND t.assigned_to = {}", sql.arg(viewer.user_id()))),
+        Some(AssignedFilter::Unassigned) => inner.push_str(" AND t.assigned_to IS NULL"),
         None => {}
     }
     if let Some(c) = after {
         if triage {
             let (u, l, i) = (sql.arg(c.urgent), sql.arg(c.last_message_at), sql.arg(c.id));
-            sql.push(&format!(" AND (t.urgent, t.last_message_at, t.id) < ({u}, {l}, {i})"));
+            inner.push_str(&format!(" AND (t.urgent, t.last_message_at, t.id) < ({u}, {l}, {i})"));
         } else {
             let (l, i) = (sql.arg(c.last_message_at), sql.arg(c.id));
-            sql.push(&format!(" AND (t.last_message_at, t.id) < ({l}, {i})"));
+            inner.push_str(&format!(" AND (t.last_message_at, t.id) < ({l}, {i})"));
         }
     }
-    sql.push(if triage {
-        " ORDER BY t.urgent DESC, t.last_message_at DESC, t.id DESC"
+    let (inner_order, outer_order) = if triage {
+        (
+            "t.urgent DESC, t.last_message_at DESC, t.id DESC",
+            "x.urgent DESC, x.last_message_at DESC, x.id DESC",
+        )
     } else {
-        " ORDER BY t.last_message_at DESC, t.id DESC"
-    });
-    let n = sql.arg(i64::from(limit) + 1);
-    sql.push(" LIMIT ").push(&n);
-    let (text, args) = sql.build()?;
-    let rows = sqlx::query_with(&text, args).fetch_all(exec).await?;
-    let mut threads = Vec::with_capacity(rows.len());
-    let mut next = None;
-    for (i, row) in rows.iter().enumerate() {
-        if i == limit as usize {
-            next = threads.last().map(|t: &ThreadSummary| Cursor {
-                urgent: i64::from(t.urgent),
-                last_message_at: to_millis(t.last_message_at),
-                id: t.id,
-            });
-            break;
+        ("t.last_message_at DESC, t.id DESC", "x.last_message_at DESC, x.id DESC")
+    };
+    inner.push_str(&format!(
+        " ORDER BY {inner_order} LIMIT {}",
+        sql.arg(i64::from(limit) + 1)
+    ));
+    let aggregate = match db.engine {
+        Engine::Sqlite => format!("json_group_array(json_object({SUMMARY_JSON_MEMBERS}) ORDER BY {outer_order})"),
+        Engine::Postgres => {
+            format!("CAST(json_agg(json_build_object({SUMMARY_JSON_MEMBERS}) ORDER BY {outer_order}) AS TEXT)")
         }
-        threads.push(summary_from_row(row, viewer.side())?);
+    };
+    let column = viewer.side().unread_column();
+    sql.push(&format!(
+        "SELECT COALESCE({aggregate}, '[]') AS page, \
+         (SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE {} AND t.{column} > 0) AS unread_total \
+         FROM ({inner}) x",
+        viewer.scope_sql(&scope)
+    ));
+    let (text, args) = sql.build()?;
+    let row = sqlx::query_with(&text, args).fetch_one(&db.pool).await?;
+    let page: String = row.try_get("page")?;
+    let unread_total: i64 = row.try_get("unread_total")?;
+    let rows: Vec<SummaryRow> =
+        serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(format!("thread list: {e}").into()))?;
+    let mut threads = Vec::with_capacity(rows.len());
+    for row in rows {
+        threads.push(summary(row)?);
     }
-    Ok((threads, next))
+    let next = if threads.len() > limit as usize {
+        threads.truncate(limit as usize);
+        threads.last().map(|t| Cursor {
+            urgent: i64::from(t.urgent),
+            last_message_at: to_millis(t.last_message_at),
+            id: t.id,
+        })
+    } else {
+        None
+    };
+    Ok((threads, next, unread_total))
 }
 
 /// The viewer's unread messages over every thread they can see.
@@ -140,14 +192,25 @@ pub async fn find<'e, E>(exec: E, viewer: Viewer, thread_id: i64) -> Result<Opti
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new(SUMMARY_SELECT);
+    let mut sql = Sql::new(&summary_select(viewer.side()));
     let id = sql.arg(thread_id);
     sql.push(" WHERE t.id = ").push(&id).push(" AND ");
     let scope = sql.arg(viewer.scope_arg());
     sql.push(&viewer.scope_sql(&scope));
     let (text, args) = sql.build()?;
     let row = sqlx::query_with(&text, args).fetch_optional(exec).await?;
-    row.map(|r| summary_from_row(&r, viewer.side())).transpose()
+    row.map(|r| summary(summary_row(&r)?)).transpose()
+}
+
+/// The patient of a thread the viewer may see (a cheaper check than [`find`]).
+pub async fn patient_of(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT t.patient_id FROM threads t WHERE t.id = ");
+    let id = sql.arg(thread_id);
+    sql.push(&id).push(" AND ");
+    let scope = sql.arg(viewer.scope_arg());
+    sql.push(&viewer.scope_sql(&scope));
+    let (text, args) = sql.build()?;
+    sqlx::query_scalar_with(&text, args).fetch_optional(&mut *conn).await
 }
 
 /// The messages of a thread (already checked to be visible), oldest first, with attachments.
@@ -317,32 +380,53 @@ pub async fn message_created_at(conn: &mut AnyConnection, message_id: i64) -> Re
     Ok(from_millis(at))
 }
 
-fn summary_from_row(row: &AnyRow, side: Side) -> Result<ThreadSummary, sqlx::Error> {
-    let assigned_to = match row.try_get::<Option<i64>, _>("assigned_to")? {
-        Some(id) => Some(Person {
-            id,
-            name: row.try_get("assignee_name")?,
-            role: parse_role(&row.try_get::<String, _>("assignee_role")?)?,
-        }),
-        None => None,
-    };
-    Ok(ThreadSummary {
+fn summary_row(row: &AnyRow) -> Result<SummaryRow, sqlx::Error> {
+    Ok(SummaryRow {
         id: row.try_get("id")?,
         subject: row.try_get("subject")?,
-        category: Category::parse(&row.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
-        pool: Pool::parse(&row.try_get::<String, _>("pool")?).ok_or_else(|| decode("pool"))?,
-        status: ThreadStatus::parse(&row.try_get::<String, _>("status")?).ok_or_else(|| decode("status"))?,
-        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        category: row.try_get("category")?,
+        pool: row.try_get("pool")?,
+        status: row.try_get("status")?,
+        urgent: row.try_get("urgent")?,
+        patient_id: row.try_get("patient_id")?,
+        patient_name: row.try_get("patient_name")?,
+        assigned_to: row.try_get("assigned_to")?,
+        assignee_name: row.try_get("assignee_name")?,
+        assignee_role: row.try_get("assignee_role")?,
+        created_at: row.try_get("created_at")?,
+        last_message_at: row.try_get("last_message_at")?,
+        message_count: row.try_get("message_count")?,
+        unread: row.try_get("unread")?,
+    })
+}
+
+fn summary(row: SummaryRow) -> Result<ThreadSummary, sqlx::Error> {
+    let assigned_to = match (row.assigned_to, row.assignee_name, row.assignee_role) {
+        (Some(id), Some(name), Some(role)) => Some(Person {
+            id,
+            name,
+            role: parse_role(&role)?,
+        }),
+        (None, ..) => None,
+        _ => return Err(decode("assigned_to")),
+    };
+    Ok(ThreadSummary {
+        id: row.id,
+        subject: row.subject,
+        category: Category::parse(&row.category).ok_or_else(|| decode("category"))?,
+        pool: Pool::parse(&row.pool).ok_or_else(|| decode("pool"))?,
+        status: ThreadStatus::parse(&row.status).ok_or_else(|| decode("status"))?,
+        urgent: row.urgent != 0,
         patient: Person {
-            id: row.try_get("patient_id")?,
-            name: row.try_get("patient_name")?,
+            id: row.patient_id,
+            name: row.patient_name,
             role: Role::Patient,
         },
         assigned_to,
-        created_at: from_millis(row.try_get("created_at")?),
-        last_message_at: from_millis(row.try_get("last_message_at")?),
-        message_count: row.try_get("message_count")?,
-        unread: row.try_get(side.unread_column())?,
+        created_at: from_millis(row.created_at),
+        last_message_at: from_millis(row.last_message_at),
+        message_count: row.message_count,
+        unread: row.unread,
     })
 }
 

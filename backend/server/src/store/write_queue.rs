@@ -14,6 +14,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
+use super::sql::Sql;
 use super::{Db, Engine};
 use crate::error::ApiError;
 
@@ -28,7 +29,31 @@ pub type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
 type Deliver = Box<dyn FnOnce(bool) + Send>;
 /// One queued write: runs on the writer's connection; `None` when it failed (and already
 /// answered its caller).
-type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Option<Deliver>> + Send>;
+/// Its audit rows go into the batch's one audit INSERT.
+type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Option<(Deliver, Vec<AuditRow>)>> + Send>;
+
+/// An audit event to append on its own (a read was served): all of a batch's go into one
+/// multi-row INSERT, since they cannot fail one by one.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at_ms: i64,
+    pub actor_user_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub action: &'static str,
+    pub object: Option<String>,
+    pub client_addr: String,
+}
+
+enum Job {
+    Work(Work),
+    Audit(AuditRow, oneshot::Sender<bool>),
+    /// A session's `last_seen_at`.
+    Touch {
+        session_id: i64,
+        at_ms: i64,
+        answer: oneshot::Sender<bool>,
+    },
+}
 
 #[derive(Clone)]
 pub struct WriteQueue {
@@ -57,17 +82,34 @@ impl WriteQueue {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, ApiError>> + Send + 'static,
     {
+        self.run_audited(move |conn| Box::pin(async move { work(conn).await.map(|value| (value, Vec::new())) }))
+            .await
+    }
+
+    /// [`run`](Self::run) for a write that also answers audit rows: they are appended in the
+    /// same transaction (with the batch's other audit rows, in one INSERT), so the write and
+    /// its record commit together or not at all.
+    pub async fn run_audited<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<(T, Vec<AuditRow>), ApiError>>
+            + Send
+            + 'static,
+    {
         let (answer, answered) = oneshot::channel::<Result<T, ApiError>>();
-        let job: Job = Box::new(move |conn| {
+        let job: Work = Box::new(move |conn| {
             Box::pin(async move {
                 match work(conn).await {
-                    Ok(value) => Some(Box::new(move |committed: bool| {
-                        let _ = answer.send(if committed {
-                            Ok(value)
-                        } else {
-                            Err(ApiError::Internal("the write batch did not commit".into()))
-                        });
-                    }) as Deliver),
+                    Ok((value, audit)) => {
+                        let deliver = Box::new(move |committed: bool| {
+                            let _ = answer.send(if committed {
+                                Ok(value)
+                            } else {
+                                Err(ApiError::Internal("the write batch did not commit".into()))
+                            });
+                        }) as Deliver;
+                        Some((deliver, audit))
+                    }
                     Err(error) => {
                         let _ = answer.send(Err(error));
                         None
@@ -76,12 +118,44 @@ impl WriteQueue {
             })
         });
         self.jobs
-            .send(job)
+            .send(Job::Work(job))
             .await
             .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
         answered
             .await
             .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
+    }
+
+    /// Moves a session's `last_seen_at` forward in the next batch (through this queue because
+    /// on SQLite a write beside it would make the writer wait in SQLite's sleeping busy
+    /// handler), and answers once it is stored, so the next request sees it.
+    pub async fn touch_session(&self, session_id: i64, at_ms: i64) -> Result<(), ApiError> {
+        let (answer, answered) = oneshot::channel::<bool>();
+        self.jobs
+            .send(Job::Touch {
+                session_id,
+                at_ms,
+                answer,
+            })
+            .await
+            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
+        match answered.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::Internal("the session was not updated".into())),
+        }
+    }
+
+    /// Appends an audit event in the next batch and answers once it is durable.
+    pub async fn append_audit(&self, row: AuditRow) -> Result<(), ApiError> {
+        let (answer, answered) = oneshot::channel::<bool>();
+        self.jobs
+            .send(Job::Audit(row, answer))
+            .await
+            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
+        match answered.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::Internal("the audit record was not written".into())),
+        }
     }
 }
 
@@ -130,20 +204,50 @@ async fn run_batch(
         Engine::Postgres => "BEGIN",
     };
     let mut pending: Vec<Deliver> = Vec::new();
+    let mut audits: Vec<AuditRow> = Vec::new();
+    // Answered with whether the batch committed: audit rows and session touches.
+    let mut audit_answers: Vec<oneshot::Sender<bool>> = Vec::new();
+    let mut touches: Vec<(i64, i64)> = Vec::new();
     let outcome = async {
         conn.execute(begin).await?;
         for job in jobs {
+            let work = match job {
+                Job::Work(work) => work,
+                Job::Audit(row, answer) => {
+                    audits.push(row);
+                    audit_answers.push(answer);
+                    continue;
+                }
+                Job::Touch {
+                    session_id,
+                    at_ms,
+                    answer,
+                } => {
+                    touches.push((session_id, at_ms));
+                    audit_answers.push(answer);
+                    continue;
+                }
+            };
             conn.execute("SAVEPOINT portal_write").await?;
-            match job(conn).await {
-                Some(deliver) => {
+            match work(conn).await {
+                Some((deliver, audit)) => {
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                     pending.push(deliver);
+                    audits.extend(audit);
                 }
                 None => {
                     conn.execute("ROLLBACK TO SAVEPOINT portal_write").await?;
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                 }
             }
+        }
+        insert_audits(conn, &audits).await?;
+        for (session_id, at_ms) in &touches {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
+                .bind(at_ms)
+                .bind(session_id)
+                .execute(&mut *conn)
+                .await?;
         }
         conn.execute("COMMIT").await?;
         Ok::<(), sqlx::Error>(())
@@ -156,7 +260,35 @@ async fn run_batch(
     for deliver in pending {
         deliver(committed);
     }
+    for answer in audit_answers {
+        let _ = answer.send(committed);
+    }
     outcome
+}
+
+async fn insert_audits(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql =
+        Sql::new("INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) VALUES ");
+    for (i, row) in rows.iter().enumerate() {
+        let values = [
+            sql.arg(row.at_ms),
+            sql.arg(row.actor_user_id),
+            sql.arg(row.subject_user_id),
+            sql.arg(row.action.to_owned()),
+            sql.arg(row.object.clone()),
+            sql.arg(row.client_addr.clone()),
+        ];
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(&format!("({})", values.join(", ")));
+    }
+    let (text, args) = sql.build()?;
+    sqlx::query_with(&text, args).execute(&mut *conn).await?;
+    Ok(())
 }
 
 fn error_kind(error: &sqlx::Error) -> &'static str {
@@ -214,7 +346,10 @@ mod tests {
             }
         }
         assert_eq!(failed, 1);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&db.pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
         assert_eq!(n, 501);
     }
 

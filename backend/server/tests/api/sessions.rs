@@ -76,3 +76,23 @@ async fn missing_and_forged_tokens_are_refused(app: TestApp) {
     assert_eq!(resp.status(), 401, "only the Bearer scheme is read");
 }
 on_both_databases!(missing_and_forged_tokens_are_refused);
+
+async fn background_refreshes_do_not_keep_a_session_alive(app: TestApp) {
+    let token = app.login_and_accept(PATIENT).await;
+    let query = portal_api::ThreadQuery::default();
+    for _ in 0..7 {
+        app.advance(Duration::minutes(2));
+        app.client
+            .threads_in_background(&token, &query)
+            .await
+            .expect("a background refresh works while the session lasts");
+    }
+    app.advance(Duration::minutes(2));
+    let (status, code, _, _) = api_error(app.client.threads_in_background(&token, &query).await);
+    assert_eq!(
+        (status, code),
+        (401, ErrorCode::SessionExpired),
+        "16 minutes without activity"
+    );
+}
+on_both_databases!(background_refreshes_do_not_keep_a_session_alive);
