@@ -12,6 +12,23 @@ const COMMANDS: &[&str] = &[
     "keep_alive",
     "get_policy",
     "accept_policy",
+    "list_drafts",
+    "load_draft",
+    "save_draft",
+    "discard_draft",
+    "add_draft_attachment",
+    "remove_draft_attachment",
+    "list_threads",
+    "get_thread",
+    "mark_thread_read",
+    "care_team",
+    "assign_thread",
+    "close_thread",
+    "reopen_thread",
+    "emergency_check",
+    "get_attachment",
+    "save_attachment",
+    "send_draft",
 ];
 
 fn main() {

@@ -50,6 +50,55 @@ pub enum CommandError {
 
     #[error("Your settings could not be saved on this computer. Please try again.")]
     Preferences,
+
+    /// The draft vault holds no key: nobody is signed in, or the session ended.
+    #[error("Your drafts are locked. Please sign in again.")]
+    VaultLocked,
+
+    /// The vault on this computer was created under a pass-phrase that is no longer the
+    /// account's (changed on another computer). Its drafts are kept, not deleted.
+    #[error("Your drafts on this computer were saved under your previous pass-phrase, so they cannot be opened with the new one. They have been kept, not deleted. Until this is resolved, new drafts cannot be saved on this computer.")]
+    VaultPassphraseChanged,
+
+    /// The vault file cannot be opened or written (no data folder, disk full, damaged file).
+    #[error("Drafts cannot be saved on this computer right now. You can still use the portal; please try again later, and call the practice if this keeps happening.")]
+    VaultUnavailable,
+
+    /// The draft's record failed to open; it was set aside (quarantined), never shown.
+    #[error("This draft could not be opened and was set aside.")]
+    DraftDamaged,
+
+    /// A file attached to the draft failed to open; it was set aside and removed from the
+    /// draft, whose text is kept.
+    #[error("A file attached to this draft could not be opened and was set aside. Please check the draft and attach the file again.")]
+    AttachmentDamaged,
+
+    /// No such draft (sent, discarded, set aside, or never saved).
+    #[error("This draft was not found. It may have been sent or discarded.")]
+    DraftNotFound,
+
+    /// The file's content is not a JPEG, PNG or PDF (checked by content, not by name).
+    #[error("Only photos (JPEG, PNG) and PDF files can be attached.")]
+    UnsupportedAttachment,
+
+    /// The file is over the attachment size limit.
+    #[error("This file is larger than 10 MB. Please choose a smaller file, or take a photo at a lower resolution.")]
+    AttachmentTooLarge,
+
+    /// A value the app checks locally is not acceptable; the message says which and why.
+    #[error("{0}")]
+    Invalid(&'static str),
+
+    /// A downloaded attachment could not be written to the Downloads folder.
+    #[error(
+        "The file could not be saved in your Downloads folder. Please check that there is free space, then try again."
+    )]
+    SaveFailed,
+
+    /// A send was retried after the draft changed, and an earlier text of it had already
+    /// reached the practice (its answer was lost). The edited text is kept as a draft.
+    #[error("An earlier version of this message reached the practice before the connection was lost. Please look at the conversation; your edited text is still here and can be sent as a new message.")]
+    EarlierVersionSent,
 }
 
 /// Shown when the server's own message is empty.
@@ -80,6 +129,16 @@ impl CommandError {
             Self::Server { code, .. } => code.as_str(),
             Self::UnexpectedAnswer => "unexpected_answer",
             Self::Preferences => "preferences",
+            Self::VaultLocked | Self::VaultPassphraseChanged => "vault_locked",
+            Self::VaultUnavailable => "vault_unavailable",
+            Self::DraftDamaged => "draft_damaged",
+            Self::AttachmentDamaged => "attachment_damaged",
+            Self::DraftNotFound => "draft_not_found",
+            Self::UnsupportedAttachment => ErrorCode::UnsupportedMediaType.as_str(),
+            Self::AttachmentTooLarge => ErrorCode::PayloadTooLarge.as_str(),
+            Self::Invalid(_) => ErrorCode::Validation.as_str(),
+            Self::SaveFailed => "save_failed",
+            Self::EarlierVersionSent => "earlier_version_sent",
         }
     }
 
@@ -366,6 +425,47 @@ mod tests {
         );
         let error = CommandError::from_client_error(api(ErrorCode::AccountLocked, "Locked.", None), now);
         assert_eq!(error.to_string(), "Locked.");
+    }
+
+    #[test]
+    fn draft_errors_have_stable_codes_and_plain_messages() {
+        let cases = [
+            (CommandError::VaultLocked, "vault_locked"),
+            (CommandError::VaultPassphraseChanged, "vault_locked"),
+            (CommandError::VaultUnavailable, "vault_unavailable"),
+            (CommandError::DraftDamaged, "draft_damaged"),
+            (CommandError::AttachmentDamaged, "attachment_damaged"),
+            (CommandError::DraftNotFound, "draft_not_found"),
+            (CommandError::UnsupportedAttachment, "unsupported_media_type"),
+            (CommandError::AttachmentTooLarge, "payload_too_large"),
+            (CommandError::Invalid("The subject is too long."), "validation"),
+        ];
+        for (error, code) in cases {
+            let value = json(&error);
+            assert_eq!(value["code"], code);
+            assert_eq!(value.as_object().map(|o| o.len()), Some(2));
+            assert!(!error.ends_session(), "{code}: the session goes on");
+        }
+        assert_eq!(
+            CommandError::VaultLocked.to_string(),
+            "Your drafts are locked. Please sign in again."
+        );
+        assert_eq!(
+            CommandError::DraftDamaged.to_string(),
+            "This draft could not be opened and was set aside."
+        );
+        assert_eq!(
+            CommandError::UnsupportedAttachment.to_string(),
+            "Only photos (JPEG, PNG) and PDF files can be attached."
+        );
+        assert!(CommandError::AttachmentTooLarge
+            .to_string()
+            .starts_with("This file is larger than 10 MB"));
+        let changed = CommandError::VaultPassphraseChanged.to_string();
+        assert!(
+            changed.contains("previous pass-phrase") && changed.contains("not deleted"),
+            "{changed}"
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!   the in-memory session, and the calls to the portal server through `portal-api`'s client.
 //! - [`commands`]: the thin `#[tauri::command]` wrappers the UI calls.
 //! - [`error`]: [`error::CommandError`], which reaches the UI as `{code, message}`.
-//! - [`vault`]: the local encrypted draft vault (not yet used by the commands).
+//! - [`vault`]: the local encrypted draft vault (`drafts.db` in the app's data folder),
+//!   used through [`core::drafts`].
 //! - [`run`]: builds and runs the app (store plugin, state, commands).
 
 pub mod commands;
@@ -16,6 +17,7 @@ pub mod vault;
 use tauri::{Manager, Runtime};
 use tauri_plugin_store::StoreExt;
 
+use crate::core::drafts::DRAFTS_FILE;
 use crate::core::{DesktopCore, MemoryPreferences, PreferencesStore, StartupOverrides};
 use crate::preferences_file::{PluginStorePreferences, PREFERENCES_FILE};
 
@@ -35,7 +37,22 @@ pub fn builder<R: Runtime>() -> tauri::Builder<R> {
                 }
             };
             let base_dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("/"));
-            app.manage(DesktopCore::new(preferences, &StartupOverrides::from_env(), base_dir));
+            let vault_path = match app.path().app_data_dir() {
+                Ok(dir) => {
+                    create_private_dir(&dir);
+                    Some(dir.join(DRAFTS_FILE))
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the app has no data folder; drafts cannot be saved");
+                    None
+                }
+            };
+            app.manage(DesktopCore::new(
+                preferences,
+                &StartupOverrides::from_env(),
+                base_dir,
+                vault_path,
+            ));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -48,7 +65,42 @@ pub fn builder<R: Runtime>() -> tauri::Builder<R> {
             commands::session::keep_alive,
             commands::policy::get_policy,
             commands::policy::accept_policy,
+            commands::drafts::list_drafts,
+            commands::drafts::load_draft,
+            commands::drafts::save_draft,
+            commands::drafts::discard_draft,
+            commands::drafts::add_draft_attachment,
+            commands::drafts::remove_draft_attachment,
+            commands::messages::list_threads,
+            commands::messages::get_thread,
+            commands::messages::mark_thread_read,
+            commands::messages::care_team,
+            commands::messages::assign_thread,
+            commands::messages::close_thread,
+            commands::messages::reopen_thread,
+            commands::messages::emergency_check,
+            commands::messages::get_attachment,
+            commands::messages::save_attachment,
+            commands::messages::send_draft,
         ])
+}
+
+/// Creates the app's data folder if missing, and makes it its owner's only where the system
+/// has such permissions: it holds the draft vault, whose key header, copied by another user of
+/// the computer, would allow guessing the pass-phrase offline. Failures are only logged; the
+/// vault then says it cannot be opened.
+fn create_private_dir(dir: &std::path::Path) {
+    if let Err(error) = std::fs::create_dir_all(dir) {
+        tracing::warn!(%error, "the app's data folder could not be created");
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(error) = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!(%error, "the app's data folder could not be made private");
+        }
+    }
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

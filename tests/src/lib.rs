@@ -6,10 +6,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
+use portal_desktop::vault::KdfParams;
 use portal_server::demo::{self, DemoAccount};
 use portal_server::{Application, Config, Limits, SystemClock};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
+
+pub mod draft_crash;
+
+/// Argon2 parameters for draft vaults made by tests (milliseconds instead of a fraction of a
+/// second; the app always uses [`KdfParams::PRODUCTION`]).
+pub const TEST_KDF: KdfParams = KdfParams {
+    m_cost_kib: 1024,
+    t_cost: 1,
+    p_cost: 1,
+};
 
 /// The demo patient the tests sign in as.
 pub const PATIENT: DemoAccount = demo::ACCOUNTS[2];

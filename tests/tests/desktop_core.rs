@@ -6,18 +6,27 @@ use std::sync::Arc;
 
 use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::ErrorCode;
+use portal_desktop::core::drafts::DRAFTS_FILE;
 use portal_desktop::core::{DesktopCore, MemoryPreferences, Preferences, StartupOverrides};
-use portal_tests::{unused_port, TestServer, OTHER_CA_PEM, PATIENT};
+use portal_tests::{unused_port, TestServer, OTHER_CA_PEM, PATIENT, TEST_KDF};
 use serde::Serialize;
 
-/// A core whose settings point at `server_url` and `ca_file`, with preferences in memory.
-fn core_for(server_url: &str, ca_file: &str) -> (DesktopCore, Arc<MemoryPreferences>) {
+/// A core whose settings point at `server_url` and `ca_file`, with preferences in memory and
+/// its draft vault in `data_dir` (with cheap Argon2 parameters).
+fn core_for(server_url: &str, ca_file: &str, data_dir: &Path) -> (DesktopCore, Arc<MemoryPreferences>) {
     let preferences = Arc::new(MemoryPreferences::default());
     let overrides = StartupOverrides {
         server_url: Some(server_url.into()),
         ca_file: Some(ca_file.into()),
     };
-    let core = DesktopCore::new(Box::new(preferences.clone()), &overrides, std::env::temp_dir());
+    let vault_path = data_dir.join("desktop").join(DRAFTS_FILE);
+    let core = DesktopCore::new(
+        Box::new(preferences.clone()),
+        &overrides,
+        std::env::temp_dir(),
+        Some(vault_path),
+    )
+    .with_vault_kdf_for_tests(TEST_KDF);
     (core, preferences)
 }
 
@@ -43,7 +52,7 @@ fn code_of<T: std::fmt::Debug>(result: Result<T, portal_desktop::error::CommandE
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
     let server = TestServer::start().await;
-    let (core, preferences) = core_for(&server.url, &server.ca_file_text());
+    let (core, preferences) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
 
     let practice = core.practice_info().await.expect("practice info");
     assert_eq!(practice.name, portal_server::demo::PRACTICE_NAME);
@@ -129,7 +138,7 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_alive_answers_the_idle_timeout_while_signed_in_only() {
     let server = TestServer::start().await;
-    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
     let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
     assert_eq!(session.idle_timeout_secs, 900);
     let token = core.session_token_for_tests().await.expect("a session is held");
@@ -168,7 +177,7 @@ async fn keep_alive_on_a_session_ended_by_the_server_drops_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_pass_phrase_is_invalid_credentials() {
     let server = TestServer::start().await;
-    let (core, preferences) = core_for(&server.url, &server.ca_file_text());
+    let (core, preferences) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
     let error = core
         .sign_in(PATIENT.email, "violet kettle hums at dusk")
         .await
@@ -204,7 +213,7 @@ async fn a_server_with_another_ca_is_untrusted() {
     let dir = tempfile::tempdir().expect("temp dir");
     let other_ca = dir.path().join("other-ca.pem");
     std::fs::write(&other_ca, OTHER_CA_PEM).expect("write");
-    let (core, _) = core_for(&server.url, &other_ca.display().to_string());
+    let (core, _) = core_for(&server.url, &other_ca.display().to_string(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "untrusted_certificate");
     assert_eq!(
         code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
@@ -217,7 +226,7 @@ async fn a_server_with_another_ca_is_untrusted() {
 async fn nothing_listening_is_unreachable() {
     let server = TestServer::start().await; // only for a real CA file
     let url = format!("https://localhost:{}", unused_port());
-    let (core, _) = core_for(&url, &server.ca_file_text());
+    let (core, _) = core_for(&url, &server.ca_file_text(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "server_unreachable");
     assert_eq!(
         code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
@@ -229,7 +238,7 @@ async fn nothing_listening_is_unreachable() {
 async fn plain_http_is_refused() {
     let server = TestServer::start().await;
     let http_url = format!("http://localhost:{}", server.addr.port());
-    let (core, _) = core_for(&http_url, &server.ca_file_text());
+    let (core, _) = core_for(&http_url, &server.ca_file_text(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "invalid_server_url");
     assert_eq!(
         code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
@@ -244,7 +253,7 @@ async fn plain_http_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_are_checked_before_they_are_saved() {
     let server = TestServer::start().await;
-    let (core, preferences) = core_for("https://localhost:1", "/nonexistent/ca.pem");
+    let (core, preferences) = core_for("https://localhost:1", "/nonexistent/ca.pem", server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "ca_file");
     assert_eq!(
         code_of(core.save_settings(&server.url, "/nonexistent/ca.pem")),
@@ -272,7 +281,7 @@ async fn settings_are_checked_before_they_are_saved() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
     let server = TestServer::start().await;
-    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
     let account = portal_server::demo::ACCOUNTS[3];
     let mut last = None;
     for _ in 0..10 {
@@ -306,7 +315,7 @@ async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
 /// A core signed in as the demo patient whose session then ends on the server behind the
 /// app's back (as on another device or by an operator).
 async fn signed_in_then_revoked_by_the_server(server: &TestServer) -> DesktopCore {
-    let (core, _) = core_for(&server.url, &server.ca_file_text());
+    let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
     core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
     let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");

@@ -296,7 +296,8 @@ async fn value_of(c: &Client, css: &str) -> String {
 async fn set_value(c: &Client, css: &str, value: &str) {
     c.execute(
         "const [css, value] = arguments; const input = document.querySelector(css);
-         input.value = value; input.dispatchEvent(new Event('input', { bubbles: true }));",
+         input.value = value; input.dispatchEvent(new Event('input', { bubbles: true }));
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
         vec![json!(css), json!(value)],
     )
     .await
@@ -419,5 +420,201 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
         let _ = self.0.wait();
+    }
+}
+
+/// The demo physician who answers in the messaging flow.
+const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
+
+/// A real phone photo (it carries GPS EXIF; the server removes it).
+const PHOTO: &[u8] = include_bytes!("../../backend/server/tests/fixtures/gps-photo.jpg");
+
+const SUBJECT: &str = "Mole on my left forearm";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_app() {
+    if std::env::var("PORTAL_E2E").as_deref() != Ok("1") {
+        eprintln!("skipped: set PORTAL_E2E=1 to run the real-app end-to-end test");
+        return;
+    }
+    let app = app_binary();
+    assert!(app.is_file(), "the app binary {} is missing", app.display());
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+
+    // 1. The patient writes a message with a photo; it is autosaved; the app is closed.
+    in_app(&app, port, &shots, "compose", |c, shots| async move {
+        sign_in(&c, PATIENT).await;
+        find(&c, "#nav-messages").await.click().await.expect("messages");
+        find(&c, "#new-message").await.click().await.expect("new message");
+        set_value(&c, "#compose-category", "medical_question").await;
+        set_value(&c, "#compose-subject", SUBJECT).await;
+        set_value(&c, "#compose-body", "It has grown since March and itches at night.").await;
+        attach_photo(&c, "#compose-files", "IMG_0001.JPG").await;
+        wait_for_count(&c, "#compose-attachments [data-file]", 1).await;
+        wait_for_text(&c, "#compose-draft-status", |t| t.contains("Saved on this computer")).await;
+        save_screenshot(&c, &shots, "compose.png").await;
+    })
+    .await;
+
+    // 2. Started again: the draft is there with its photo. "I have chest pain" brings up the
+    //    emergency prompt; "Call 911" does not send. Then the message is sent.
+    in_app(&app, port, &shots, "restart", |c, shots| async move {
+        sign_in(&c, PATIENT).await;
+        find(&c, "#nav-messages").await.click().await.expect("messages");
+        find(&c, "#draft-list [data-draft-id] button.open")
+            .await
+            .click()
+            .await
+            .expect("open the draft");
+        wait_for_value(&c, "#compose-subject", |v| v == SUBJECT).await;
+        wait_for_count(&c, "#compose-attachments [data-file]", 1).await;
+        set_value(&c, "#compose-body", "I have chest pain since this morning.").await;
+        find(&c, "#compose-send").await.click().await.expect("send");
+        find(&c, "#emergency-dialog").await;
+        save_screenshot(&c, &shots, "emergency-prompt.png").await;
+        find(&c, "#emergency-call-911").await.click().await.expect("call 911");
+        wait_for_text(&c, "#emergency-call", |t| t.contains("911")).await;
+        assert!(c.find(Locator::Css("#thread")).await.is_err(), "nothing was sent");
+        set_value(&c, "#compose-body", "It has grown since March and itches at night.").await;
+        find(&c, "#compose-send").await.click().await.expect("send");
+        wait_for_text(&c, "#thread-subject", |t| t == SUBJECT).await;
+        wait_for_count(&c, "#message-list img", 1).await;
+        save_screenshot(&c, &shots, "sent.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+
+    // 3. The physician finds it in triage, sees the photo and replies.
+    in_app(&app, port, &shots, "triage", |c, shots| async move {
+        sign_in(&c, PHYSICIAN).await;
+        find(&c, "#nav-triage").await.click().await.expect("triage");
+        let row = find(&c, "#triage-list [data-thread-id] .open").await;
+        assert!(row.text().await.expect("row text").contains(SUBJECT));
+        row.click().await.expect("open the thread");
+        wait_for_text(&c, "#thread-subject", |t| t == SUBJECT).await;
+        wait_for_count(&c, "#message-list img", 1).await;
+        set_value(
+            &c,
+            "#reply-body",
+            "Thank you. Please come in on Thursday so we can look at it.",
+        )
+        .await;
+        find(&c, "#reply-send").await.click().await.expect("reply");
+        wait_for_count(&c, "#message-list [id^='message-']", 2).await;
+        save_screenshot(&c, &shots, "triage-reply.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+
+    // 4. The patient sees the reply; reading it takes the unread count down.
+    in_app(&app, port, &shots, "read", |c, shots| async move {
+        sign_in(&c, PATIENT).await;
+        wait_for_text(&c, "#unread-badge", |t| t.starts_with('1')).await;
+        find(&c, "#nav-messages").await.click().await.expect("messages");
+        find(&c, "#thread-list [data-thread-id] .open")
+            .await
+            .click()
+            .await
+            .expect("open the thread");
+        wait_for_text(&c, "#message-list", |t| t.contains("Thursday")).await;
+        wait_for_count(&c, "#unread-badge", 0).await;
+        save_screenshot(&c, &shots, "reply-read.png").await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// Starts the app in a new WebDriver session, runs `phase` in it (a failure keeps a
+/// screenshot and the page), and closes the app.
+async fn in_app<F, Fut>(app: &Path, port: u16, shots: &Path, name: &str, phase: F)
+where
+    F: FnOnce(Client, PathBuf) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with the app");
+    let outcome = tokio::spawn(phase(client.clone(), shots.to_path_buf())).await;
+    if outcome.is_err() {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(shots.join(format!("failure-{name}.png")), png);
+        }
+        if let Ok(source) = client.source().await {
+            let _ = std::fs::write(shots.join(format!("failure-{name}.html")), source);
+        }
+        eprintln!("e2e phase {name} failed: see {}", shots.display());
+    }
+    let _ = client.close().await;
+    if let Err(error) = outcome {
+        if error.is_panic() {
+            std::panic::resume_unwind(error.into_panic());
+        }
+        panic!("the e2e phase {name} did not finish: {error}");
+    }
+}
+
+/// Signs in as `account` (accepting the policy if asked) and waits for the home screen.
+async fn sign_in(c: &Client, account: demo::DemoAccount) {
+    find(c, "#sign-in-form").await;
+    set_value(c, "#email", account.email).await;
+    set_value(c, "#password", account.passphrase).await;
+    find(c, "#sign-in").await.click().await.expect("sign in");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if c.find(Locator::Css("#home")).await.is_ok() {
+            break;
+        }
+        if let Ok(accept) = c.find(Locator::Css("#accept-policy")).await {
+            let _ = accept.click().await;
+        }
+        assert!(Instant::now() < deadline, "signed in as {}", account.email);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for_text(c, "#signed-in-as", |t| t.contains(account.name)).await;
+}
+
+async fn sign_out(c: &Client) {
+    find(c, "#sign-out").await.click().await.expect("sign out");
+    find(c, "#sign-in-form").await;
+}
+
+/// Gives the file input `css` a photo, as picking it in the system dialog would.
+async fn attach_photo(c: &Client, css: &str, name: &str) {
+    let bytes: Vec<u8> = PHOTO.to_vec();
+    c.execute(
+        "const [css, name, bytes] = arguments;
+         const file = new File([new Uint8Array(bytes)], name, { type: 'image/jpeg' });
+         const transfer = new DataTransfer();
+         transfer.items.add(file);
+         const input = document.querySelector(css);
+         input.files = transfer.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(css), json!(name), json!(bytes)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Waits until exactly `n` elements match `css`.
+async fn wait_for_count(c: &Client, css: &str, n: usize) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let found = c.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+        if found == n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css}: expected {n}, found {found}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -9,7 +9,37 @@ import {
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
 
+const PATEL = { id: 21, email: "maya.patel@example.com", name: "Dr. Maya Patel", role: "physician" };
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
 const env = useBrowser();
+
+/** Signed in (policy accepted), with the mock's default messaging world and a few drafts. */
+function portal(user = ANA) {
+  const now = new Date().toISOString();
+  return {
+    practice: PRACTICE,
+    session: { user, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) },
+    messaging: {
+      drafts: [
+        { draft_id: "d-1", owner: user.id, thread_id: null, category: "other", subject: "Sunscreen question", body: "Which SPF?", attachments: [], updated_at: now, version: 1 },
+        { draft_id: "d-2", owner: user.id, thread_id: null, category: "other", subject: "", body: "", attachments: [], updated_at: now, version: 1, damaged: true },
+      ],
+    },
+  };
+}
+
+/** No element has a style attribute (axe-core leaves empty ones behind after its contrast checks). */
+async function noInlineStyles(page) {
+  const styled = await page.$$eval("[style]", (els) =>
+    els.filter((e) => e.getAttribute("style").trim() !== "").map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(styled, []);
+}
 
 async function axeClean(page, label) {
   const r = await runAxe(page);
@@ -121,6 +151,104 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
     await axeClean(page, `home ${tag}`);
     await fitsWindow(page, ["#sign-out", "#emergency-notice"]);
     await screenshot(page, `home-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`messages (inbox with drafts) at ${tag}: no axe violations`, async () => {
+    const app = await openApp(env.browser, env.base, portal(), size);
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-messages");
+    await page.waitForSelector("#thread-list");
+    await page.waitForSelector("#draft-list");
+    await noInlineStyles(page);
+    await axeClean(page, `inbox ${tag}`);
+    await fitsWindow(page, ["#nav-messages", "#sign-out", "#new-message", "#thread-102-row"]);
+    await screenshot(page, `inbox-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`conversation with a photo and a PDF at ${tag}: no axe violations`, async () => {
+    const app = await openApp(env.browser, env.base, portal(), size);
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-messages");
+    await page.click("#thread-101-row .open");
+    await page.waitForSelector('img[alt="Attached photo: typical-reaction.png"]');
+    await page.waitForSelector("#attachment-att-pdf-1 button");
+    await page.waitForSelector("#reply-form");
+    await page.click("#attachment-att-pdf-1 button");
+    await page.waitForSelector("#attachment-att-pdf-1-saved:has-text('Saved to')");
+    await noInlineStyles(page);
+    await axeClean(page, `thread ${tag}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await fitsWindow(page, ["#back-to-list", "#thread-subject"]);
+    await screenshot(page, `thread-${tag}`);
+    await page.locator("#reply-form").scrollIntoViewIfNeeded();
+    await screenshot(page, `thread-reply-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`new message (empty, with files, with the emergency dialog) at ${tag}: no axe violations`, async () => {
+    const app = await openApp(env.browser, env.base, portal(), size);
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-messages");
+    await page.click("#new-message");
+    await page.waitForSelector("#compose-form");
+    await noInlineStyles(page);
+    await axeClean(page, `compose empty ${tag}`);
+    await fitsWindow(page, ["#back-to-messages", "#compose-emergency-notice"]);
+    await screenshot(page, `compose-${tag}`);
+
+    await page.selectOption("#compose-category", "medical_question");
+    await page.fill("#compose-subject", "Pain and a new spot");
+    await page.fill("#compose-body", "I have chest pain.\nAnd a new spot on my arm.");
+    await page.setInputFiles("#compose-files", [
+      { name: "arm.png", mimeType: "image/png", buffer: PNG },
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("text") },
+    ]);
+    await page.waitForSelector('[data-file="arm.png"] button.remove:enabled');
+    await page.waitForSelector('[data-file="notes.txt"] .error');
+    await page.waitForSelector("#compose-draft-status:has-text('Saved')");
+    await noInlineStyles(page);
+    await axeClean(page, `compose with files ${tag}`);
+    await page.locator("#compose-attachments").scrollIntoViewIfNeeded();
+    await screenshot(page, `compose-files-${tag}`);
+
+    await page.click("#compose-send");
+    await page.waitForSelector("#emergency-dialog");
+    await noInlineStyles(page);
+    await axeClean(page, `compose with the emergency dialog ${tag}`);
+    await fitsWindow(page, ["#emergency-dialog", "#emergency-call-911", "#emergency-send-anyway"]);
+    await screenshot(page, `emergency-dialog-${tag}`);
+    await page.click("#emergency-call-911");
+    await page.waitForSelector("#emergency-call");
+    await axeClean(page, `compose after "Call 911" ${tag}`);
+    await screenshot(page, `emergency-call-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`triage and a conversation with the triage actions at ${tag}: no axe violations`, async () => {
+    const app = await openApp(env.browser, env.base, portal(PATEL), size);
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-triage");
+    await page.waitForSelector("#triage-list");
+    await noInlineStyles(page);
+    await axeClean(page, `triage ${tag}`);
+    await fitsWindow(page, ["#nav-triage", "#triage-pool", "#triage-assigned", "#thread-104-row"]);
+    await screenshot(page, `triage-${tag}`);
+
+    await page.click("#thread-104-row .open");
+    await page.waitForSelector("#triage-controls");
+    await page.waitForSelector("#assign-to option[value='31']", { state: "attached" });
+    await page.selectOption("#assign-to", "31");
+    await page.click("#assign-thread");
+    await page.waitForSelector("#triage-action-status:has-text('Assigned')");
+    await axeClean(page, `thread with triage actions ${tag}`);
+    await fitsWindow(page, ["#assign-to", "#assign-thread", "#close-thread"]);
+    await screenshot(page, `thread-triage-${tag}`);
     await closeApp(app, assert);
   });
 }

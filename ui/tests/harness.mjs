@@ -17,7 +17,7 @@ export const screenshotDir = path.join(root, "tests/screenshots");
 
 /** The policy the app runs under in Tauri (tauri.conf.json). */
 export const APP_CSP =
-  "default-src 'self'; connect-src ipc: http://ipc.localhost; style-src 'self'; img-src 'self' data:";
+  "default-src 'self'; connect-src ipc: http://ipc.localhost; style-src 'self'; img-src 'self' data: blob:";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -6,7 +6,23 @@
 // while the page is open (for example to make a command fail from now on).
 // Every call is recorded in `window.__PORTAL_CALLS__`.
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { IpcError, Policy, PracticeInfo, Session, Settings, User } from "../src/lib/ipc/types";
+import type {
+  AttachmentInfo,
+  Category,
+  Draft,
+  DraftAttachment,
+  DraftSummary,
+  IpcError,
+  Message,
+  Person,
+  Policy,
+  Pool,
+  PracticeInfo,
+  Session,
+  Settings,
+  ThreadSummary,
+  User,
+} from "../src/lib/ipc/types";
 
 export interface MockAccount {
   email: string;
@@ -32,10 +48,40 @@ export interface MockScenario {
   fail?: Record<string, IpcError | string>;
   /** Milliseconds a command takes to answer. */
   delayMs?: Record<string, number>;
+  /** The messaging world (conversations, care team, drafts); the default world when missing. */
+  messaging?: MockMessaging;
+}
+
+/** A message as the fake server keeps it (`read_at`: when the other side read it). */
+export type MockMessage = Message;
+
+/** A conversation as the fake server keeps it; counts and unread are worked out per caller. */
+export interface MockThread extends Omit<ThreadSummary, "unread" | "message_count" | "last_message_at"> {
+  messages: MockMessage[];
+}
+
+/** A draft in the fake vault of user `owner`. `damaged`: it cannot be opened. */
+export interface MockDraft extends Draft {
+  draft_id: string;
+  owner: number;
+  updated_at: string;
+  version: number;
+  damaged?: boolean;
+}
+
+export interface MockMessaging {
+  threads?: MockThread[];
+  careTeam?: Person[];
+  drafts?: MockDraft[];
+  /** Bytes of attachments by id, base64 (default: a small PNG for pictures, a tiny PDF else). */
+  attachmentBytes?: Record<string, string>;
+  /** Milliseconds between two progress messages of `send_draft` (default 40). */
+  sendStepMs?: number;
 }
 
 interface MockCall {
   cmd: string;
+  /** The arguments; for a raw body `{ bytes, headers }`, for a channel `"channel"`. */
   args: unknown;
   /** `Date.now()` when the call arrived. */
   at: number;
@@ -71,6 +117,19 @@ interface MockState {
   policy: Policy;
   newerPolicyPending: boolean;
   session: Session | null;
+  threads: MockThread[];
+  careTeam: Person[];
+  drafts: MockDraft[];
+  /** Attachments of drafts (not sent yet), with their bytes. */
+  draftFiles: Map<string, { attachment: DraftAttachment; bytes: Uint8Array }>;
+  /** Bytes of attachments sent with messages. */
+  sentFiles: Map<string, Uint8Array>;
+  /** What each sent draft became (sending it again answers the same: idempotent). */
+  sent: Map<string, { thread_id: number; message_id: number }>;
+  /** The next number for a thread, message or file (above the fixtures' 1–4999). */
+  nextId: number;
+  /** The next draft is `draft-<nextDraft>`. */
+  nextDraft: number;
 }
 
 let state: MockState | null = null;
@@ -89,6 +148,14 @@ function currentState(): MockState {
       session: s.session
         ? { idle_timeout_secs: idleTimeoutSecs(), ...structuredClone(s.session) }
         : null,
+      threads: structuredClone(s.messaging?.threads ?? defaultThreads()),
+      careTeam: structuredClone(s.messaging?.careTeam ?? CARE_TEAM),
+      drafts: structuredClone(s.messaging?.drafts ?? []),
+      draftFiles: new Map(),
+      sentFiles: new Map(),
+      sent: new Map(),
+      nextId: 5000,
+      nextDraft: 1000,
     };
   }
   return state;
@@ -107,8 +174,9 @@ function requireSession(st: MockState): Session {
   return st.session;
 }
 
-function handle(cmd: string, args: Record<string, unknown>): unknown {
+function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | null): unknown {
   const st = currentState();
+  if (MESSAGING_COMMANDS.has(cmd)) return handleMessaging(st, cmd, args, raw);
   switch (cmd) {
     case "get_settings":
       return { ...st.settings };
@@ -188,12 +256,601 @@ function handle(cmd: string, args: Record<string, unknown>): unknown {
   }
 }
 
-mockIPC(async (cmd, payload) => {
-  const args = (payload ?? {}) as Record<string, unknown>;
-  (window.__PORTAL_CALLS__ ??= []).push({ cmd, args: structuredClone(args), at: Date.now() });
+// ---- Secure messaging -------------------------------------------------------------
+
+const PATIENT_ANA: Person = { id: 7, name: "Ana García", role: "patient" };
+const PATIENT_ROBERT: Person = { id: 8, name: "Robert Miller", role: "patient" };
+const PATIENT_MARIA: Person = { id: 9, name: "María López", role: "patient" };
+const DR_PATEL: Person = { id: 21, name: "Dr. Maya Patel", role: "physician" };
+const DR_LEE: Person = { id: 22, name: "Dr. Samuel Lee", role: "physician" };
+const JORDAN: Person = { id: 31, name: "Jordan Kim", role: "staff" };
+const CHRIS: Person = { id: 32, name: "Chris Ortiz", role: "staff" };
+
+const CARE_TEAM: Person[] = [DR_PATEL, DR_LEE, JORDAN, CHRIS];
+
+/** A 48×32 PNG. */
+const PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAADAAAAAgCAIAAADbtmxLAAAOIElEQVR42g3SAaqqQABA0dYbj4iIMDMzMzMzM7NpmqZJRERERERERERERCQipAX9v4V7z6AFVAPmNaArsCgBU4BlDtgMrFLAJWAdAz4CmxAIAdj6QPTAzgWSA/Y2kC1wMIFCwBEDFYETBBoAZwPoOrhowFDBVQFABjcJQBHcBYB48OAAZsGTAYQGLwpQMzCfAnoCFmPAjMDyD7BDsBq0cN5AuoaLCjIlXBaQzeEqg1wK1wnkY7iJoBDCbQBFH+48KLlw70DZhgcLKiY8EqhieEJQg/AMoG7Aiw4NDV5VCBR4kyGU4F2ESIAPHmIOPllIGPiiIUXB+QzSU7iYQGYMlyPI/sHVEHKDFtENWtSIqdCyRGyBVjniMrROEZ+gTYyECG1DJAZo5yPJQ3sXyQ462Eix0NFEKkEnjDSEzhDpAF0MZOjoqqH/0W4KgjK6SwiJ6CEgzKMnhwiLXgyiaDSnED1DiyliJmg5RuwIrf4QN0TrQYsXDWZqvKwwW+JVgbkcrzPMp3iTYCHG2wiLId4FWPLx3sOyiw8OVmx8tLBq4hPBGsZnhHWILwAbBr7qGGj49r+bgu8yRhJ+iBgL+MljwuEXiykGz2lMU3gxw8wULyeYHePVCHN/eD3E/KAlTEOWNWErsioJV5B1TviMbFIiJGQbEzEiu5BIAdn7RPbIwSWKQ442US1yMolGyBkTHZELJAYgV4MAndy0/yPJXSFIJg+JYJE8BUJ48uIIxZI5Q2iaLCjCzMhyStgJWY0JNyLrP8IPyWbQmsvGZGtzVZlcaa4Lk8/NTWYKqblNTDE2d5EpheY+MGXfPHim4ppHx1Rt82SZmmmeialj84JMA5pXYALDvOkm1My7aiLFfMgmlsynaBLBfPEmxZlz1qQZc0GbDGUuZyY7NVcTkxub65HJ/5mboSkMWottrFVtcZW1Li2+sDa5JWTWNrXExNrFlhRZ+9CSA+vgW4pnHV1LdayTbWmWdTYtnVgXbBnIukILAOtmWFC37pqFVOuhWFi2npJFROslWBRvzTmLZq0FYzG0taQsdmatphY3sdZjix9Zmz9LGFrbQWuvGpur7XVl86W9KWwht7eZLab2LrGl2N5Hthzah8BWfPvo2aprnxxbs+2zZeumfSG2ge0rsgG0b8CGhn3XbaTZD9X+D+0p20SyX6JNCfact2nOXrA2w9hL2mYpezWzuam9ntj82N6MbOHP3g5tcdA6XOOsa4evnE3pCIWzzR0xc3apIyXOPnbkyDmEjhI4R99RPefkOprjnG1Ht5yL6RjEuWIHIOcGHQicu+Eg3XloDlad539rsvOSHEp05oJD886CcxjWWTIOSzsryuFmznrq8BNnM3aEkbP9c8Shsxu07rpx+drdVK5QutvCFXN3l7lS6u4TV47dQ+QqoXsMXNV3T56rue7ZcXXbvViuYbpX4gLs3pALoXsHLjLch+5izX2q//G7L9mlJHcuurTgLniX4dwl67KMu6JdjnLXM5efupuJK4zd7cgV/9zd0JUGrcc33qb2hMrblp5YeLvckzJvn3py4h1iT4m8Y+ipgXfyPc3zzq6nO97F9gzLu5oeIN4NexB5d+gh4D0MD+veU/OI6r0Uj5K9ueTRorcQPIb3lpzHst6K8TjaW1MeP/M2U0+YeNuxJ4683Z8nDb39oPU3jS/U/rbyxdLfFb6U+/vMl1P/kPhK7B8jXw39U+Brvn/2fN31L45v2P7V8oHp34gPsX9HPoL+A/jY8J+6TzT/pfqU4s9ln5b8hegzgr/kfZbzV6zPMf6a9nnK38x8YepvJ7449ncjX/rz90NfHrSB0ATbOhCrYFcGUhHs80DOgkMaKElwjAM1Ck5hoAXB2Q90L7i4geEEVzsAVnAzA0iCOw4QCh4wwCB4GgHRg5cWUGowVwJaDhZSwIjBUghYPlhxAccGaybg6WBDBcIs2E4DcRLsxoE0CvZ/gTwMDoM23DahWIe7KpTKcF+Ech4eslBJw2MSqnF4ikItDM9BqPvhxQsNN7w6IbDDmxVCM7yTEOHwgUIMwycIiRG+9JDSwrka0kq4kENGCpdiyArhig85LlyzIc+EGzoUqHA7C8VpuJuE0jjcj0L5LzwMQ2XQRmIT7epIqqJ9GclFdMgjJYuOaaQm0SmOtCg6h5EeRBc/Mrzo6kbAiW52BK3obkaIRA8cYRQ9YURA9DIiSo/mWkSr0UKJGDlaShErRish4vhozUU8G22YSKCjLRWJs2g3jaRJtB9H8ig6/EXKMDoO2njXxFId76tYLuNDESt5fMxiNY1PSazF8TmK9TC+BLHhx1cvBm58c2Jox3crRmb8IDHG8RPFBMYvEFNGPNdjWosXaswo8VKOWSleiTEnxGs+5rl4w8YCE2/pWKTi3SyWpvF+Esvj+DCKlb/4OIzVQZtITbKvE7lKDmWiFMkxT9QsOaWJliTnONGj5BImRpBc/QR4yc1NoJPc7QRZycNMMEmeOCEoecGEAsncSGg9WWgJoyZLJWHlZCUlnJishYTnkw2XCGyyZRKRTnZUIs2S/TSRJ8lhnCij5PiXqMPkNGjTfZPKdXqoUqVMj0Wq5ukpS7U0PSepHqeXKDXC9BqkwE9vXgrd9O6kyE4fVorN9ElSgtMXSimYzkFKG+lCTxktXaopq6QrOeWkdC2mvJBu+FTg0i2biky6o1OJSvezVJ6mh0mqjNPjKFX/0tMw1QZtJjfZoc6UKjuWmVpkpzzTsuycZnqSXeLMiLJrmIEgu/kZ9LK7myEne9gZtrKnmRGSvXBGoWwOMxpkCyNj9GypZayarZSMk7O1lPFithEygc+2XCay2Y7JJDrbU5k8yw7TTJlkx3GmjrLTX6YNs/OgzQ9NrtT5scrVMj8VuZbn5yzX0/yS5EacX6MchPktyKGf370cufnDybGdP62cmPmL5BTO5yinYb4AOWPkSz1ntXyl5pySr+Wcl/KNmAtCvuVzkct3bC4x+Z7OZSo/zHJlmh8nuTrOT6Nc+8vPw1wftIXSFMe6UKviVBZaUZzzQs+KS1oYSXGNCxAVt7CAQXH3C+QVD7fATvG0C2IVL7OgSDHHBY2KBSwYUCyNgtWLlVZwarFWCl4uNlIhiMVWKES+2HGFxBZ7ppDp4kAVyqw4Tgt1UpzGhTYqzn+FPiwug7Y8NqVal6eq1MryXJR6Xl6y0kjLa1KCuLxFJQzLe1Aiv3x4JXbLp1MSu3xZJWWWc1LSuFygkoHlEpSsUa70ktPKtVrySrmRS0Eqt2IpCuWOLyWu3LOlzJQHulSo8jgr1Wl5mpTauDyPSv2vvAxLY9BWalOd6kqrqnNZ6UV1ySsjq65pBZLqFlcwqu5hhYLq4VfYq55uRZzqZVeUVc3NiibVAlcMqpawYkG1MipOr9ZaxavVRqkEudpKlShWO6GS+GrPVTJbHZhKoasjVamz6jSttEl1Hlf6qLr8Vcawug7a+tTUWl2fq1ov60tRG3l9zWqQ1rekhnF9j2oU1o+gxn799Gri1i+npux6btW0WS9IzeB6iWoW1itQc0a91mteqzdqLSj1Vq5Fqd6JtSTUe76WufrA1gpTH+laperTrNam9XlS6+P6MqqNv/o6rMGgbbSmOdeNXjWXsjGK5po3IGtuaQOT5h43KGoeYYOD5uk3xGtebkM5zdxuaKtZmA1DmiVuWNSsYMOBZm00vN5stEZQm63SiHKzkxpJbPZCI/PNgWsUtjkyjUo3J6rRZs152uiT5jJujFFz/WvAsLkN2vbctHrdXqrWKNtr0YK8vWUtTNt70qK4fUQtDttn0BK/fXkt5bZzp6XtdmG1jNkuScvidoVaDrZr0PJGu9FbQWu3aisq7U5uJandi60stAe+Vbj2yLYq057oVqPa86zVp+1l0hrj9jpqwV97G7Zw0HZ6013qzqi6a9mBorvlHcy6e9qhpHvEHY66Z9iRoHv5HeV1c7ejnW5hd4zVLc2OJd0Kdxzq1rDjQbcxOkHvtlonqt1O6SS520udLHYHoVP47sh1KtudmE6juzPV6bPuMu2MSXcdd2DU3f46OOzug/Z9ad5G/b5Wb1C+b8Ub5u979kbp+5G8cfx+Rm8Svl/Bm/Lfc+9Nu++F82bs99J6s+Z7Rd4cfq/Rm4fvDXgLxnurv0XtvVPfkvLey29Zeh/EtyK8j/xb5d4n9q0x7zP91qn3ZfY2pu/r5A3G79voDf/e9+EbDdqP0Xyu9QdUn1v5gcXnnn9Q9nmkH5x8nvGHRJ9X+KGCz9z/0N5n4X4Y57O0P6z1WZkfjnzW+MOjzwZ+BPDZGh9R/+y0j6R+9spHlj8H6aOIn6PwUfnPifto7OfMfHT6c6E+xuxznX7A5HMbf+Doc//7oOHnMWi/1+YL6u+t+sLyey++KP8+si9Ov8/kS+LvK/pS4XcefGn/u/C+jPtdOl/W/q6sL2d+1+TL4+8GfQX43YKvaHx3+lfSvnv1Kyvfg/xVpO9R/KrC98R/Ne57Zr86873QX4P6XmdfMP3eJl84/t5HX/T3fQy/eND2oOlvdQ+r/l72qOgfeY+z/pn2JOlfcU9F/Tzs6aBf+D3j9Uu3Z51+Zfec1a/Nnif9BvcC6rewF0G/M3pJ7/daL6v9QekVuT9KvSr2J6HX+P7M9TrbX5jeoPsr1YNZf5v2cNLfxz0a9Y+/Hg/756D93ZofrH/36ofK36P44fz3zH4k/b2SHxX/5tGPDn+L4Mf4v6X3Y93fyvlx9m9t/XjztyE/Af+26CfC3w78JOO313+y9juoP0X5HeWfKv1O4k8Tfmf+p3O/C/szmN+V/gHqd5v94PR3n/zQ+PcY/fDf7zn8kX9SJBkmTBUTHwAAAABJRU5ErkJggg==";
+
+const PDF_TEXT = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+const MAX_ATTACHMENTS = 5;
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** Words that suggest an emergency, English and Spanish (compared without accents or case). */
+const EMERGENCY_PHRASES = [
+  "chest pain",
+  "trouble breathing",
+  "can't breathe",
+  "cannot breathe",
+  "heavy bleeding",
+  "bleeding heavily",
+  "suicide",
+  "kill myself",
+  "harm myself",
+  "overdose",
+  "stroke",
+  "dolor de pecho",
+  "dolor en el pecho",
+  "no puedo respirar",
+  "dificultad para respirar",
+  "sangrado abundante",
+  "suicidio",
+  "quiero morir",
+  "hacerme dano",
+];
+
+function ago(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString();
+}
+
+function message(
+  id: number,
+  author: Person,
+  minutesAgo: number,
+  body: string,
+  readMinutesAgo: number | null,
+  attachments: AttachmentInfo[] = [],
+): MockMessage {
+  return { id, author, body, created_at: ago(minutesAgo), read_at: readMinutesAgo === null ? null : ago(readMinutesAgo), attachments };
+}
+
+/** The default world: three conversations of Ana's (3 unread), and others in the triage pools. */
+function defaultThreads(): MockThread[] {
+  const thread = (t: Omit<MockThread, "created_at">): MockThread => ({ ...t, created_at: t.messages[0].created_at });
+  return [
+    thread({
+      id: 101,
+      subject: "Rash on my arm after the new cream",
+      category: "medical_question",
+      pool: "clinical",
+      status: "open",
+      urgent: false,
+      patient: PATIENT_ANA,
+      assigned_to: DR_PATEL,
+      messages: [
+        message(1001, PATIENT_ANA, 2 * 24 * 60, "Hello,\nsince I started the new cream my arm is red and itchy.\nShould I stop using it?", 2 * 24 * 60 - 90),
+        message(1002, DR_PATEL, 65, "Thank you for writing. Please stop the cream for now.\nCould you send a photo of the rash?", null),
+        message(1003, DR_PATEL, 30, "Here is the handout about skin care I mentioned, and a photo of how a reaction usually looks.", null, [
+          { id: "att-photo-1", filename: "typical-reaction.png", media_type: "image/png", size: 3673 },
+          { id: "att-pdf-1", filename: "skin-care-handout.pdf", media_type: "application/pdf", size: 182_400 },
+        ]),
+      ],
+    }),
+    thread({
+      id: 102,
+      subject: "Prescription renewal for tretinoin",
+      category: "prescription_renewal",
+      pool: "clinical",
+      status: "open",
+      urgent: false,
+      patient: PATIENT_ANA,
+      assigned_to: null,
+      messages: [
+        message(1004, PATIENT_ANA, 3 * 60, "Could you please renew my tretinoin cream? I have one week left.", 2 * 60),
+        message(1005, JORDAN, 20, "We sent the request to Dr. Patel. You will hear from us soon.", null),
+      ],
+    }),
+    thread({
+      id: 103,
+      subject: "Question about my bill",
+      category: "billing",
+      pool: "billing",
+      status: "closed",
+      urgent: false,
+      patient: PATIENT_ANA,
+      assigned_to: CHRIS,
+      messages: [
+        message(1006, PATIENT_ANA, 10 * 24 * 60, "I was charged twice for my visit in March.", 10 * 24 * 60 - 60),
+        message(1007, CHRIS, 9 * 24 * 60, "You are right, we refunded the second charge. Sorry about that!", 9 * 24 * 60 - 30),
+      ],
+    }),
+    thread({
+      id: 104,
+      subject: "Mole changed color",
+      category: "medical_question",
+      pool: "clinical",
+      status: "open",
+      urgent: true,
+      patient: PATIENT_ROBERT,
+      assigned_to: null,
+      messages: [message(1008, PATIENT_ROBERT, 10, "A mole on my back got darker and it bleeds a little. I also have chest pain.", null)],
+    }),
+    thread({
+      id: 105,
+      subject: "Cambiar mi cita",
+      category: "appointment",
+      pool: "front_desk",
+      status: "open",
+      urgent: false,
+      patient: PATIENT_MARIA,
+      assigned_to: null,
+      messages: [message(1009, PATIENT_MARIA, 60, "¿Puedo cambiar mi cita del jueves al viernes?", null)],
+    }),
+    thread({
+      id: 106,
+      subject: "Insurance card update",
+      category: "billing",
+      pool: "billing",
+      status: "open",
+      urgent: false,
+      patient: PATIENT_ROBERT,
+      assigned_to: CHRIS,
+      messages: [message(1010, PATIENT_ROBERT, 5 * 60, "I have a new insurance card. How do I send it?", 4 * 60)],
+    }),
+    thread({
+      id: 107,
+      subject: "Follow-up after biopsy",
+      category: "medical_question",
+      pool: "clinical",
+      status: "closed",
+      urgent: false,
+      patient: PATIENT_MARIA,
+      assigned_to: DR_PATEL,
+      messages: [
+        message(1011, PATIENT_MARIA, 6 * 24 * 60, "When will the biopsy results be ready?", 6 * 24 * 60 - 45),
+        message(1012, DR_PATEL, 5 * 24 * 60, "The results are normal. No treatment is needed.", 5 * 24 * 60 - 10),
+      ],
+    }),
+  ];
+}
+
+const MESSAGING_COMMANDS: ReadonlySet<string> = new Set([
+  "list_threads",
+  "get_thread",
+  "mark_thread_read",
+  "care_team",
+  "assign_thread",
+  "close_thread",
+  "reopen_thread",
+  "emergency_check",
+  "get_attachment",
+  "save_attachment",
+  "list_drafts",
+  "load_draft",
+  "save_draft",
+  "discard_draft",
+  "add_draft_attachment",
+  "remove_draft_attachment",
+  "send_draft",
+]);
+
+interface RawRequest {
+  bytes: Uint8Array;
+  headers: Record<string, string>;
+}
+
+const POOL_OF: Record<Category, Pool> = {
+  medical_question: "clinical",
+  prescription_renewal: "clinical",
+  appointment: "front_desk",
+  billing: "billing",
+  other: "front_desk",
+};
+
+function isCareTeam(user: User): boolean {
+  return user.role === "physician" || user.role === "staff";
+}
+
+/** The signed-in user, who must have accepted the policy. */
+function portalUser(st: MockState): User {
+  const session = requireSession(st);
+  if (!session.policy.accepted_at) {
+    throw err("policy_not_accepted", "Please read and accept the portal policy to continue.");
+  }
+  return session.user;
+}
+
+function person(user: User): Person {
+  return { id: user.id, name: user.name, role: user.role };
+}
+
+/** Messages of the thread that `user` has not read: those from the other side without `read_at`. */
+function unreadFor(thread: MockThread, user: User): MockMessage[] {
+  const fromOtherSide = (m: MockMessage) => (user.role === "patient" ? m.author.role !== "patient" : m.author.role === "patient");
+  return thread.messages.filter((m) => fromOtherSide(m) && m.read_at === null);
+}
+
+function summary(thread: MockThread, user: User): ThreadSummary {
+  const { messages, ...rest } = thread;
+  return structuredClone({
+    ...rest,
+    last_message_at: messages[messages.length - 1]?.created_at ?? thread.created_at,
+    message_count: messages.length,
+    unread: unreadFor(thread, user).length,
+  });
+}
+
+/** The conversations that are the user's own: a patient's, or those a care team member has or wrote in. */
+function ownThreads(st: MockState, user: User): MockThread[] {
+  if (user.role === "patient") return st.threads.filter((t) => t.patient.id === user.id);
+  if (!isCareTeam(user)) return [];
+  return st.threads.filter((t) => t.assigned_to?.id === user.id || t.messages.some((m) => m.author.id === user.id));
+}
+
+function lastActivity(thread: MockThread): number {
+  return Date.parse(thread.messages[thread.messages.length - 1]?.created_at ?? thread.created_at);
+}
+
+function visibleThread(st: MockState, user: User, threadId: unknown): MockThread {
+  const thread = st.threads.find((t) => t.id === threadId);
+  if (!thread || (user.role === "patient" && thread.patient.id !== user.id) || user.role === "admin") {
+    throw err("not_found", "This conversation could not be found.");
+  }
+  return thread;
+}
+
+function requireCareTeam(user: User): void {
+  if (!isCareTeam(user)) throw err("forbidden", "Only the care team can do this.");
+}
+
+function normalize(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[\u2019']/g, "'")
+    .replace(/\s+/g, " ");
+}
+
+function emergencyMatch(text: string): string | null {
+  const plain = normalize(text);
+  return EMERGENCY_PHRASES.find((phrase) => plain.includes(normalize(phrase))) ?? null;
+}
+
+function base64Bytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The type of a file from its first bytes (as the Rust side checks it). */
+function sniff(bytes: Uint8Array): AttachmentInfo["media_type"] | null {
+  const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return "application/pdf";
+  return null;
+}
+
+function myDraft(st: MockState, user: User, draftId: unknown): MockDraft {
+  const draft = st.drafts.find((d) => d.draft_id === draftId && d.owner === user.id);
+  if (!draft) throw err("not_found", "This draft could not be found.");
+  return draft;
+}
+
+function openDraft(draft: MockDraft): Draft {
+  if (draft.damaged) throw err("draft_damaged", "This draft could not be opened and was set aside.");
+  const { owner: _owner, updated_at: _updated, version: _version, damaged: _damaged, ...plain } = draft;
+  return structuredClone(plain);
+}
+
+function newDraft(st: MockState, user: User): MockDraft {
+  const draft: MockDraft = {
+    draft_id: `draft-${st.nextDraft++}`,
+    owner: user.id,
+    thread_id: null,
+    category: null,
+    subject: "",
+    body: "",
+    attachments: [],
+    updated_at: new Date().toISOString(),
+    version: 0,
+  };
+  st.drafts.push(draft);
+  return draft;
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface ChannelLike {
+  id: number;
+}
+
+/** Posts to a `Channel` the way the Rust side does: numbered messages, then the end. */
+function channelSender(channel: unknown): { send: (message: unknown) => void; end: () => void } {
+  const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+  const id = (channel as ChannelLike | null)?.id;
+  let index = 0;
+  const post = (payload: Record<string, unknown>) => {
+    if (typeof id === "number") internals.runCallback(id, payload);
+  };
+  return {
+    send: (message) => post({ index: index++, message }),
+    end: () => post({ index: index++, end: true }),
+  };
+}
+
+function handleMessaging(st: MockState, cmd: string, args: Record<string, unknown>, raw: RawRequest | null): unknown {
+  const user = portalUser(st);
+  switch (cmd) {
+    case "list_threads": {
+      const { pool, status, assigned } = args as { pool?: Pool; status?: string; assigned?: string };
+      let threads: MockThread[];
+      if (pool !== undefined) {
+        requireCareTeam(user);
+        threads = st.threads
+          .filter((t) => t.pool === pool)
+          .filter((t) => assigned !== "me" || t.assigned_to?.id === user.id)
+          .filter((t) => assigned !== "unassigned" || t.assigned_to === null);
+      } else {
+        threads = ownThreads(st, user);
+      }
+      if (status !== undefined) threads = threads.filter((t) => t.status === status);
+      threads = [...threads].sort(
+        (a, b) => (pool !== undefined ? Number(b.urgent) - Number(a.urgent) : 0) || lastActivity(b) - lastActivity(a),
+      );
+      const unreadTotal = ownThreads(st, user).reduce((n, t) => n + unreadFor(t, user).length, 0);
+      return { threads: threads.map((t) => summary(t, user)), unread_total: unreadTotal };
+    }
+
+    case "get_thread": {
+      const thread = visibleThread(st, user, args.threadId);
+      return { thread: summary(thread, user), messages: structuredClone(thread.messages) };
+    }
+
+    case "mark_thread_read": {
+      const thread = visibleThread(st, user, args.threadId);
+      const now = new Date().toISOString();
+      for (const m of unreadFor(thread, user)) m.read_at = now;
+      return { unread_total: ownThreads(st, user).reduce((n, t) => n + unreadFor(t, user).length, 0) };
+    }
+
+    case "care_team":
+      requireCareTeam(user);
+      return structuredClone(st.careTeam);
+
+    case "assign_thread": {
+      requireCareTeam(user);
+      const thread = visibleThread(st, user, args.threadId);
+      const userId = args.userId;
+      if (userId === null) {
+        thread.assigned_to = null;
+      } else {
+        const member = st.careTeam.find((p) => p.id === userId);
+        if (!member) throw err("validation", "Please choose someone from the care team.");
+        thread.assigned_to = { ...member };
+      }
+      return summary(thread, user);
+    }
+
+    case "close_thread":
+    case "reopen_thread": {
+      requireCareTeam(user);
+      const thread = visibleThread(st, user, args.threadId);
+      thread.status = cmd === "close_thread" ? "closed" : "open";
+      return summary(thread, user);
+    }
+
+    case "emergency_check":
+      return { matched: emergencyMatch(String(args.text ?? "")) };
+
+    case "get_attachment": {
+      const id = String(args.attachmentId ?? "");
+      const info = st.threads
+        .filter((t) => user.role !== "patient" || t.patient.id === user.id)
+        .flatMap((t) => t.messages.flatMap((m) => m.attachments))
+        .find((a) => a.id === id);
+      if (!info) throw err("not_found", "This file could not be found.");
+      const given = scenario().messaging?.attachmentBytes?.[id];
+      const bytes =
+        st.sentFiles.get(id) ??
+        (given !== undefined
+          ? base64Bytes(given)
+          : info.media_type === "application/pdf"
+            ? new TextEncoder().encode(PDF_TEXT)
+            : base64Bytes(PNG_BASE64));
+      return bytes.slice().buffer;
+    }
+
+    case "save_attachment": {
+      const id = String(args.attachmentId ?? "");
+      const info = st.threads.flatMap((t) => t.messages.flatMap((m) => m.attachments)).find((a) => a.id === id);
+      if (!info) throw err("not_found", "This file could not be found.");
+      const home = user.name.split(" ")[0].toLowerCase();
+      return { path: `/home/${home}/Downloads/${info.filename}` };
+    }
+
+    case "list_drafts":
+      return st.drafts
+        .filter((d) => d.owner === user.id)
+        .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+        .map(
+          (d): DraftSummary => ({
+            draft_id: d.draft_id,
+            thread_id: d.thread_id,
+            subject: d.damaged ? "" : d.thread_id === null ? d.subject : (st.threads.find((t) => t.id === d.thread_id)?.subject ?? ""),
+            updated_at: d.updated_at,
+            status: d.damaged ? "damaged" : "ok",
+          }),
+        );
+
+    case "load_draft":
+      return openDraft(myDraft(st, user, args.draftId));
+
+    case "save_draft": {
+      const given = args.draft as Draft;
+      if (given.subject.length > 200) throw err("validation", "The subject can be at most 200 characters long.");
+      if (given.body.length > 20_000) throw err("validation", "The message can be at most 20,000 characters long.");
+      const draft = given.draft_id === null ? newDraft(st, user) : myDraft(st, user, given.draft_id);
+      if (draft.damaged) throw err("draft_damaged", "This draft could not be opened and was set aside.");
+      draft.thread_id = given.thread_id;
+      draft.category = given.category;
+      draft.subject = given.subject;
+      draft.body = given.body;
+      // The vault knows the attachments; the list given is only checked against it.
+      draft.version += 1;
+      draft.updated_at = new Date().toISOString();
+      return { draft_id: draft.draft_id, version: draft.version, saved_at: draft.updated_at };
+    }
+
+    case "discard_draft": {
+      const draft = myDraft(st, user, args.draftId);
+      st.drafts = st.drafts.filter((d) => d !== draft);
+      for (const a of draft.attachments) st.draftFiles.delete(a.id);
+      return null;
+    }
+
+    case "add_draft_attachment": {
+      if (!raw) throw err("validation", "No file was received.");
+      const draftId = raw.headers["x-draft-id"] ?? "";
+      const filename = decodeURIComponent(raw.headers["x-filename"] ?? "file");
+      const draft = draftId === "" ? null : myDraft(st, user, draftId);
+      if (draft && draft.attachments.length >= MAX_ATTACHMENTS) {
+        throw err("validation", "You can attach up to 5 files to one message.");
+      }
+      if (raw.bytes.length > MAX_ATTACHMENT_BYTES) {
+        throw err("payload_too_large", "This file is larger than 10 MB. Please choose a smaller file.");
+      }
+      const mediaType = sniff(raw.bytes);
+      if (!mediaType) {
+        throw err("unsupported_media_type", "This kind of file can't be attached. Please choose a JPEG or PNG photo, or a PDF.");
+      }
+      const target = draft ?? newDraft(st, user);
+      const attachment: DraftAttachment = { id: `file-${st.nextId++}`, filename, media_type: mediaType, size: raw.bytes.length };
+      target.attachments.push(attachment);
+      target.updated_at = new Date().toISOString();
+      st.draftFiles.set(attachment.id, { attachment, bytes: raw.bytes });
+      return { draft_id: target.draft_id, attachment: { ...attachment } };
+    }
+
+    case "remove_draft_attachment": {
+      const draft = myDraft(st, user, args.draftId);
+      draft.attachments = draft.attachments.filter((a) => a.id !== args.attachmentId);
+      st.draftFiles.delete(String(args.attachmentId));
+      draft.updated_at = new Date().toISOString();
+      return openDraft(draft);
+    }
+
+    case "send_draft":
+      return sendDraft(st, user, String(args.draftId ?? ""), args.onProgress);
+
+    default:
+      throw `unknown command ${cmd}`;
+  }
+}
+
+async function sendDraft(st: MockState, user: User, draftId: string, channel: unknown): Promise<unknown> {
+  const already = st.sent.get(draftId);
+  if (already) return { ...already }; // the same idempotency key: sent once
+  const draft = myDraft(st, user, draftId);
+  const content = openDraft(draft);
+  if (content.body.trim() === "") throw err("validation", "Please write your message.");
+  if (content.thread_id === null && (!content.category || content.subject.trim() === "")) {
+    throw err("validation", "Please choose a topic and write a subject.");
+  }
+  const thread = content.thread_id === null ? null : visibleThread(st, user, content.thread_id);
+  if (thread?.status === "closed") throw err("validation", "This conversation is closed.");
+
+  // Upload the attachments, telling the page how far each has gone.
+  const progress = channelSender(channel);
+  const step = scenario().messaging?.sendStepMs ?? 40;
+  const attachments: AttachmentInfo[] = [];
+  for (const a of content.attachments) {
+    const file = st.draftFiles.get(a.id);
+    const total = file?.bytes.length ?? a.size;
+    for (const part of [1, 2, 3, 4]) {
+      await wait(step);
+      progress.send({ attachment_id: a.id, sent: Math.round((total * part) / 4), total });
+    }
+    const sentId = `att-${st.nextId++}`;
+    if (file) st.sentFiles.set(sentId, file.bytes);
+    attachments.push({ id: sentId, filename: a.filename, media_type: a.media_type as AttachmentInfo["media_type"], size: total });
+  }
+  progress.end();
+
+  const now = new Date().toISOString();
+  const msg: MockMessage = { id: st.nextId++, author: person(user), body: content.body, created_at: now, read_at: null, attachments };
+  const urgent = emergencyMatch(`${content.subject}\n${content.body}`) !== null;
+  let target = thread;
+  if (!target) {
+    const category = content.category ?? "other";
+    target = {
+      id: st.nextId++,
+      subject: content.subject.trim(),
+      category,
+      pool: POOL_OF[category],
+      status: "open",
+      urgent,
+      patient: person(user),
+      assigned_to: null,
+      created_at: now,
+      messages: [],
+    };
+    st.threads.push(target);
+  } else if (urgent && user.role === "patient") {
+    target.urgent = true;
+  }
+  target.messages.push(msg);
+  st.drafts = st.drafts.filter((d) => d !== draft);
+  const sent = { thread_id: target.id, message_id: msg.id };
+  st.sent.set(draftId, sent);
+  return { ...sent };
+}
+
+// ---- The IPC entry point ------------------------------------------------------------
+
+interface TauriInternals {
+  invoke: (cmd: string, args?: unknown, options?: { headers?: HeadersInit }) => Promise<unknown>;
+  runCallback: (id: number, data: unknown) => void;
+}
+
+/** What the test can read back: no proxies, no channels, a raw body as its size and headers. */
+function recordable(args: unknown, raw: RawRequest | null): unknown {
+  if (raw) return { bytes: raw.bytes.length, headers: { ...raw.headers } };
+  if (typeof args !== "object" || args === null) return args ?? {};
+  return Object.fromEntries(
+    Object.entries(args as Record<string, unknown>).map(([key, value]) => [
+      key,
+      typeof value === "object" && value !== null && "id" in value && typeof (value as ChannelLike).id === "number" && key === "onProgress"
+        ? "channel"
+        : structuredClone(value),
+    ]),
+  );
+}
+
+function rawRequest(payload: unknown, options?: { headers?: HeadersInit }): RawRequest | null {
+  if (!(payload instanceof Uint8Array) && !(payload instanceof ArrayBuffer)) return null;
+  const headers: Record<string, string> = {};
+  new Headers(options?.headers ?? {}).forEach((value, key) => {
+    headers[key.toLowerCase()] = value;
+  });
+  return { bytes: payload instanceof Uint8Array ? payload : new Uint8Array(payload), headers };
+}
+
+// mockIPC sets up what Channels need (callbacks); its `invoke` does not pass on the options
+// (headers of a raw body), so the mock answers through its own.
+mockIPC(() => undefined);
+(window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__.invoke = async (cmd, payload, options) => {
+  const raw = rawRequest(payload, options);
+  const args = (raw ? {} : (payload ?? {})) as Record<string, unknown>;
+  (window.__PORTAL_CALLS__ ??= []).push({ cmd, args: recordable(payload, raw), at: Date.now() });
   const delay = scenario().delayMs?.[cmd];
   if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
   const failure = scenario().fail?.[cmd];
   if (failure !== undefined) throw typeof failure === "string" ? failure : { ...failure };
-  return handle(cmd, args);
-});
+  return handle(cmd, args, raw);
+};

@@ -9,6 +9,7 @@
 
 pub mod emergency;
 pub mod error;
+pub mod file_name;
 pub mod media;
 pub mod messaging;
 pub mod types;

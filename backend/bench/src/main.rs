@@ -106,8 +106,12 @@ fn main() -> anyhow::Result<()> {
         client_rt.block_on(async {
             match only {
                 "health" => load::health(&target).await?.print("(c) GET /health (ceiling)"),
-                "inbox" => load::inbox(&target, &fixture).await?.print("(a) GET /threads?limit=50 (inbox)"),
-                "sends" => load::sends(&target, &fixture).await?.print("(b) POST /threads/{id}/messages (sends)"),
+                "inbox" => load::inbox(&target, &fixture)
+                    .await?
+                    .print("(a) GET /threads?limit=50 (inbox)"),
+                "sends" => load::sends(&target, &fixture)
+                    .await?
+                    .print("(b) POST /threads/{id}/messages (sends)"),
                 other => anyhow::bail!("unknown scenario {other:?}: health, inbox or sends"),
             }
             anyhow::Ok(())

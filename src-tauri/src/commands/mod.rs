@@ -2,6 +2,8 @@
 //! [`crate::core::DesktopCore`]. Arguments arrive camelCase from JavaScript as snake_case
 //! parameters; results are snake_case; errors are `{code, message}`.
 
+pub mod drafts;
+pub mod messages;
 pub mod policy;
 pub mod session;
 pub mod settings;
@@ -38,7 +40,7 @@ mod tests {
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))
             .collect();
-        assert_eq!(expected.len(), 9, "{expected:?}");
+        assert_eq!(expected.len(), 26, "{expected:?}");
         granted.sort();
         expected.sort();
         assert_eq!(
@@ -53,12 +55,15 @@ mod tests {
         let security = &conf["app"]["security"];
         assert_eq!(
             security["csp"],
-            "default-src 'self'; connect-src ipc: http://ipc.localhost; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            "default-src 'self'; connect-src ipc: http://ipc.localhost; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         );
         assert_eq!(security["freezePrototype"], true);
         assert_eq!(security["capabilities"], json!(["main"]));
         let windows = conf["app"]["windows"].as_array().expect("windows");
         assert_eq!(windows.len(), 1);
         assert_eq!(windows[0]["label"], "main");
+        // Dropped files reach the page as File objects (HTML5 drop), not as paths through
+        // Tauri's own drop events.
+        assert_eq!(windows[0]["dragDropEnabled"], false);
     }
 }

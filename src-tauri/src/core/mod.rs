@@ -4,7 +4,14 @@
 //! [`DesktopCore`] holds the settings and the one signed-in session. The session token lives
 //! only here, in memory: no result carries it, it is never written to disk or logged, and it
 //! is forgotten on sign-out or when the server says the session has ended.
+//!
+//! The draft vault ([`drafts::Drafts`]) is unlocked with the pass-phrase at sign-in and
+//! locked whenever the session is dropped, so drafts can be read exactly while someone is
+//! signed in.
 
+pub mod drafts;
+pub mod messages;
+pub mod send;
 pub mod session;
 pub mod settings;
 
@@ -17,6 +24,8 @@ use portal_api::client::{ClientError, SessionToken};
 use portal_api::{PolicyResponse, PracticeInfo};
 
 use crate::error::CommandError;
+use crate::vault::KdfParams;
+use drafts::Drafts;
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
@@ -39,8 +48,10 @@ pub struct DesktopCore {
     /// Relative CA paths are resolved against this folder.
     base_dir: PathBuf,
     settings: Mutex<SettingsState>,
+    /// Whenever this is taken together with the drafts' own lock, this one is taken first.
     session: tokio::sync::Mutex<Option<ActiveSession>>,
     next_session_id: AtomicU64,
+    drafts: Drafts,
 }
 
 impl std::fmt::Debug for DesktopCore {
@@ -53,8 +64,15 @@ impl std::fmt::Debug for DesktopCore {
 
 impl DesktopCore {
     /// The core at start-up: settings from `overrides`, else the stored preferences, else the
-    /// defaults (see [`Settings::at_startup`]). Unreadable preferences count as none.
-    pub fn new(preferences: Box<dyn PreferencesStore>, overrides: &StartupOverrides, base_dir: PathBuf) -> Self {
+    /// defaults (see [`Settings::at_startup`]). Unreadable preferences count as none. Drafts
+    /// are kept in the vault file at `vault_path` (opened when first needed; `None` when the
+    /// app has no data folder, and then the draft commands say drafts cannot be saved).
+    pub fn new(
+        preferences: Box<dyn PreferencesStore>,
+        overrides: &StartupOverrides,
+        base_dir: PathBuf,
+        vault_path: Option<PathBuf>,
+    ) -> Self {
         let stored = preferences.load().unwrap_or_else(|error| {
             tracing::warn!(%error, "stored preferences could not be read; using the defaults");
             Preferences::default()
@@ -66,7 +84,22 @@ impl DesktopCore {
             settings: Mutex::new(SettingsState { stored, current }),
             session: tokio::sync::Mutex::new(None),
             next_session_id: AtomicU64::new(1),
+            drafts: Drafts::new(vault_path, KdfParams::PRODUCTION),
         }
+    }
+
+    /// Cheaper Argon2 parameters for vaults created by this core, for the cross-crate tests
+    /// only (the app always uses [`KdfParams::PRODUCTION`]).
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn with_vault_kdf_for_tests(mut self, kdf: KdfParams) -> Self {
+        self.drafts.set_kdf_params(kdf);
+        self
+    }
+
+    /// The drafts of the signed-in person (the draft commands, and the send path).
+    pub fn drafts(&self) -> &Drafts {
+        &self.drafts
     }
 
     fn settings_state(&self) -> MutexGuard<'_, SettingsState> {
@@ -110,13 +143,29 @@ impl DesktopCore {
 
     /// `sign_in`: sign in, ask the server about the new session (`GET /me`, which also proves
     /// the token works, and gives the idle timeout), load the policy, and hold the session. The
-    /// pass-phrase is passed to the client and not kept. A session held before is replaced (and
-    /// revoked).
+    /// pass-phrase is passed to the client and to the draft vault and not kept. A session held
+    /// before is replaced (and revoked).
+    ///
+    /// Once the server has accepted the pass-phrase it also unlocks the person's draft vault
+    /// (creating it at the first sign-in on this computer), while the other two requests are
+    /// on their way. A vault that cannot be opened does not stop the sign-in: the draft
+    /// commands then say why.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
         let client = self.connection()?.client;
         let login = client.login(email.trim(), password).await?;
         let token = SessionToken::new(login.token);
-        let (me, policy) = match tokio::join!(client.me(&token), client.policy(&token)) {
+        let server = client.base_url();
+        let vault_user = drafts::vault_user_id(
+            login.user.id,
+            server.host_str().unwrap_or_default(),
+            server.port_or_known_default().unwrap_or(443),
+        );
+        let (me, policy, vault) = tokio::join!(
+            client.me(&token),
+            client.policy(&token),
+            self.drafts.open_user(&vault_user, password.as_bytes())
+        );
+        let (me, policy) = match (me, policy) {
             (Ok(me), Ok(policy)) => (me, policy),
             (Err(error), _) | (_, Err(error)) => {
                 revoke(&client, &token).await;
@@ -132,7 +181,11 @@ impl DesktopCore {
             idle_timeout_secs: me.idle_timeout_secs,
         };
         let view = session.view();
-        let previous = self.session.lock().await.replace(session);
+        let previous = {
+            let mut held = self.session.lock().await;
+            self.drafts.install(vault);
+            held.replace(session)
+        };
         if let Some(previous) = previous {
             revoke(&previous.client, &previous.token).await;
         }
@@ -219,9 +272,14 @@ impl DesktopCore {
         }
     }
 
-    /// `sign_out`: forget the session here, and revoke it on the server if it answers.
+    /// `sign_out` (also the UI's idle sign-out): forget the session and lock the drafts here,
+    /// and revoke the session on the server if it answers.
     pub async fn sign_out(&self) -> Result<(), CommandError> {
-        let session = self.session.lock().await.take();
+        let session = {
+            let mut held = self.session.lock().await;
+            self.drafts.lock();
+            held.take()
+        };
         if let Some(session) = session {
             revoke(&session.client, &session.token).await;
         }
@@ -257,12 +315,13 @@ impl DesktopCore {
     }
 
     /// Map a failure of a request made for session `id`; when it means the session has ended
-    /// on the server, forget the session here too.
+    /// on the server, forget the session and lock the drafts here too.
     async fn failed(&self, id: u64, error: ClientError) -> CommandError {
         let error = CommandError::from(error);
         if error.ends_session() {
             let mut held = self.session.lock().await;
             if held.as_ref().is_some_and(|s| s.id == id) {
+                self.drafts.lock();
                 *held = None;
             }
         }
@@ -289,7 +348,12 @@ mod tests {
     use std::path::Path;
 
     fn core_with(prefs: Preferences, overrides: StartupOverrides, base: &Path) -> DesktopCore {
-        DesktopCore::new(Box::new(MemoryPreferences::new(prefs)), &overrides, base.to_path_buf())
+        DesktopCore::new(
+            Box::new(MemoryPreferences::new(prefs)),
+            &overrides,
+            base.to_path_buf(),
+            None,
+        )
     }
 
     #[test]
@@ -318,7 +382,7 @@ mod tests {
             server_url: Some("https://env.example".into()),
             ca_file: None,
         };
-        let core = DesktopCore::new(Box::new(store.clone()), &overrides, dir.path().to_path_buf());
+        let core = DesktopCore::new(Box::new(store.clone()), &overrides, dir.path().to_path_buf(), None);
         assert_eq!(core.settings().server_url, "https://env.example");
         assert_eq!(store.saved(), Preferences::default(), "nothing written at start-up");
 
@@ -365,6 +429,15 @@ mod tests {
         assert!(error.ends_session());
         core.sign_out().await.expect("signing out twice is fine");
         assert!(!core.is_signed_in().await);
+        let error = core.drafts().list().await.expect_err("no session");
+        assert_eq!(error.code(), "vault_locked");
+        assert!(!error.ends_session(), "drafts being locked does not end anything");
+    }
+
+    #[test]
+    fn the_app_creates_vaults_at_production_cost() {
+        let core = core_with(Preferences::default(), StartupOverrides::default(), Path::new("/"));
+        assert_eq!(core.drafts().kdf_params(), KdfParams::PRODUCTION);
     }
 
     #[tokio::test]

@@ -24,6 +24,11 @@ pub enum VaultError {
     #[error("The saved draft {draft_id} is damaged and has been set aside.")]
     Damaged { draft_id: String },
 
+    /// An attachment's record failed to open. It has been moved to the quarantine; the draft
+    /// itself is not affected.
+    #[error("An attachment of the saved draft {draft_id} is damaged and has been set aside.")]
+    AttachmentDamaged { draft_id: String, attachment_id: String },
+
     /// No draft with this id for this user.
     #[error("This draft was not found.")]
     NotFound,

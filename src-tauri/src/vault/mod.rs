@@ -10,12 +10,14 @@
 //!   binding it to the user, the draft and its version.
 //! - [`store`]: the SQLite file (WAL, `synchronous=FULL`) with the key headers, the sealed
 //!   drafts and the quarantine for records that fail to open.
+//! - [`attachments`]: each file attached to a draft as its own sealed record, written once.
 //! - [`error`]: [`VaultError`], the one error type.
 //!
-//! Drafts are opaque bytes here: the caller serializes subject, body and attachments.
-//! The module has no Tauri in it; the commands will open a [`DraftVault`] in the app's data
-//! folder and hold an [`UnlockedVault`] for the signed-in user only.
+//! Drafts and attachments are opaque bytes here: the caller (`core::drafts`) serializes
+//! subject, body and the attachment list. The module has no Tauri in it; the app opens a
+//! [`DraftVault`] in its data folder and holds an [`UnlockedVault`] for the signed-in user only.
 
+pub mod attachments;
 pub mod error;
 pub mod keys;
 pub mod seal;
@@ -23,4 +25,4 @@ pub mod store;
 
 pub use error::VaultError;
 pub use keys::KdfParams;
-pub use store::{DraftEntry, DraftStatus, DraftVault, UnlockedVault};
+pub use store::{DraftEntry, DraftStatus, DraftVault, OpenedDraft, Saved, UnlockedVault};

@@ -7,11 +7,13 @@
 //!
 //! The additional data `portal/draft/v1/{user}/{draft}/{version}` binds a record to where it
 //! is stored: a record copied to another user, another draft or another version fails to open
-//! instead of showing one draft's text in place of another.
+//! instead of showing one draft's text in place of another. Attachments are sealed the same
+//! way under `portal/draft-attachment/v1/{user}/{draft}/{attachment}`: they are written once
+//! and never change, so no version is needed, and a photo cannot be moved to another draft.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::error::VaultError;
 use super::keys::DataKey;
@@ -22,8 +24,11 @@ pub const RECORD_VERSION: u8 = 1;
 /// The GCM tag length (AES-256-GCM in ring).
 const TAG_LEN: usize = 16;
 
+/// The format byte and the nonce, before the ciphertext.
+const HEADER_LEN: usize = 1 + NONCE_LEN;
+
 /// The shortest possible record: format byte, nonce and tag around an empty draft.
-pub const MIN_RECORD_LEN: usize = 1 + NONCE_LEN + TAG_LEN;
+pub const MIN_RECORD_LEN: usize = HEADER_LEN + TAG_LEN;
 
 /// Longest user or draft id: ids are chosen by the app, a long one is a bug.
 const MAX_ID_LEN: usize = 128;
@@ -58,6 +63,11 @@ pub fn additional_data(user: &str, draft: &str, version: i64) -> Vec<u8> {
     format!("portal/draft/v1/{user}/{draft}/{version}").into_bytes()
 }
 
+/// The exact additional-data bytes for an attachment record.
+pub fn attachment_additional_data(user: &str, draft: &str, attachment: &str) -> Vec<u8> {
+    format!("portal/draft-attachment/v1/{user}/{draft}/{attachment}").into_bytes()
+}
+
 /// Builds ring's key from the data key for one operation. ring's key schedule does not wipe
 /// itself, so it is kept only as long as one seal or open; the durable copy is the zeroizing
 /// [`DataKey`]. Also used to wrap the data key itself (see `keys`).
@@ -76,22 +86,98 @@ pub fn seal(
     version: i64,
     plaintext: &[u8],
 ) -> Result<Vec<u8>, VaultError> {
-    seal_with_aad(rng, key, &additional_data(user, draft, version), plaintext)
+    RecordBuffer::with_plaintext(rng, plaintext)?.seal(key, &additional_data(user, draft, version))
 }
 
-/// Seals `plaintext` under `key` with `aad` into the record format.
-fn seal_with_aad(rng: &SystemRandom, key: &DataKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
-    let nonce = fresh_nonce(rng)?;
-    let mut record = Vec::with_capacity(MIN_RECORD_LEN + plaintext.len());
-    record.push(RECORD_VERSION);
-    record.extend_from_slice(&nonce);
-    let mut body = record.split_off(1 + NONCE_LEN);
-    body.extend_from_slice(plaintext);
-    aead_key(key)
-        .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut body)
-        .map_err(|_| VaultError::Crypto)?;
-    record.extend_from_slice(&body);
-    Ok(record)
+/// Seals `plaintext` as attachment `attachment` of `draft` for `user`.
+pub fn seal_attachment(
+    rng: &SystemRandom,
+    key: &DataKey,
+    user: &str,
+    draft: &str,
+    attachment: &str,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, VaultError> {
+    RecordBuffer::with_plaintext(rng, plaintext)?.seal(key, &attachment_additional_data(user, draft, attachment))
+}
+
+/// A record being written: the format byte and a fresh nonce, then the plaintext, which the
+/// caller writes straight into it (it is an [`std::io::Write`], so a draft's JSON is
+/// serialized in place). Sealing then encrypts the plaintext where it is and appends the tag:
+/// the plaintext exists in this one buffer only, which becomes the record, and a 64 KiB
+/// draft is not copied once more on every autosave. Dropped unsealed, it is wiped.
+pub struct RecordBuffer {
+    bytes: Vec<u8>,
+}
+
+impl RecordBuffer {
+    /// An empty record with a fresh nonce and room for `capacity` bytes of plaintext (it grows
+    /// if needed, but growing leaves a copy of what was written so far in freed memory).
+    pub fn new(rng: &SystemRandom, capacity: usize) -> Result<Self, VaultError> {
+        let nonce = fresh_nonce(rng)?;
+        let mut bytes = Vec::with_capacity(MIN_RECORD_LEN + capacity);
+        bytes.push(RECORD_VERSION);
+        bytes.extend_from_slice(&nonce);
+        Ok(Self { bytes })
+    }
+
+    /// A record holding a copy of `plaintext`.
+    pub fn with_plaintext(rng: &SystemRandom, plaintext: &[u8]) -> Result<Self, VaultError> {
+        let mut record = Self::new(rng, plaintext.len())?;
+        record.extend_from_slice(plaintext);
+        Ok(record)
+    }
+
+    pub fn extend_from_slice(&mut self, plaintext: &[u8]) {
+        self.bytes.extend_from_slice(plaintext);
+    }
+
+    /// The plaintext written so far.
+    pub fn plaintext(&self) -> &[u8] {
+        &self.bytes[HEADER_LEN..]
+    }
+
+    /// Encrypts the plaintext in place under `key` with `aad` and answers the record. On
+    /// failure the plaintext is wiped.
+    pub fn seal(mut self, key: &DataKey, aad: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let mut record = std::mem::take(&mut self.bytes);
+        let nonce = Nonce::try_assume_unique_for_key(&record[1..HEADER_LEN]).map_err(|_| VaultError::Crypto)?;
+        match aead_key(key).seal_in_place_separate_tag(nonce, Aad::from(aad), &mut record[HEADER_LEN..]) {
+            Ok(tag) => {
+                record.extend_from_slice(tag.as_ref());
+                Ok(record)
+            }
+            Err(_) => {
+                record.zeroize();
+                Err(VaultError::Crypto)
+            }
+        }
+    }
+}
+
+impl std::io::Write for RecordBuffer {
+    fn write(&mut self, plaintext: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(plaintext);
+        Ok(plaintext.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for RecordBuffer {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl std::fmt::Debug for RecordBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordBuffer")
+            .field("plaintext_len", &self.plaintext().len())
+            .finish()
+    }
 }
 
 /// Opens a record sealed by [`seal`] for exactly this user, draft and version. Any other
@@ -106,14 +192,26 @@ pub fn open(
     open_with_aad(key, &additional_data(user, draft, version), record)
 }
 
+/// Opens an attachment record sealed by [`seal_attachment`] for exactly this user, draft and
+/// attachment.
+pub fn open_attachment(
+    key: &DataKey,
+    user: &str,
+    draft: &str,
+    attachment: &str,
+    record: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
+    open_with_aad(key, &attachment_additional_data(user, draft, attachment), record)
+}
+
 /// Opens a record sealed by [`seal_with_aad`]. The plaintext is returned in a zeroizing buffer
 /// so it is wiped when the caller drops it.
-fn open_with_aad(key: &DataKey, aad: &[u8], record: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
+pub(super) fn open_with_aad(key: &DataKey, aad: &[u8], record: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
     if record.len() < MIN_RECORD_LEN || record[0] != RECORD_VERSION {
         return Err(OpenFailed);
     }
-    let nonce = Nonce::try_assume_unique_for_key(&record[1..1 + NONCE_LEN]).map_err(|_| OpenFailed)?;
-    let mut buffer = Zeroizing::new(record[1 + NONCE_LEN..].to_vec());
+    let nonce = Nonce::try_assume_unique_for_key(&record[1..HEADER_LEN]).map_err(|_| OpenFailed)?;
+    let mut buffer = Zeroizing::new(record[HEADER_LEN..].to_vec());
     let len = aead_key(key)
         .open_in_place(nonce, Aad::from(aad), &mut buffer)
         .map_err(|_| OpenFailed)?
@@ -157,6 +255,57 @@ mod tests {
             additional_data("u7", "draft-9", 12),
             b"portal/draft/v1/u7/draft-9/12".to_vec()
         );
+    }
+
+    #[test]
+    fn attachment_additional_data_is_exact_and_distinct_from_drafts() {
+        assert_eq!(
+            attachment_additional_data("u7", "draft-9", "a1"),
+            b"portal/draft-attachment/v1/u7/draft-9/a1".to_vec()
+        );
+        assert_ne!(attachment_additional_data("u", "d", "1"), additional_data("u", "d", 1));
+    }
+
+    #[test]
+    fn attachments_round_trip_and_are_bound_to_their_place() {
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        let photo = vec![0xFF_u8; 70_000];
+        let record = seal_attachment(&rng, &k, "alice", "d1", "a1", &photo).unwrap();
+        assert_eq!(record.len(), MIN_RECORD_LEN + photo.len());
+        assert_eq!(
+            &open_attachment(&k, "alice", "d1", "a1", &record).unwrap()[..],
+            &photo[..]
+        );
+        assert_eq!(open_attachment(&k, "bob", "d1", "a1", &record), Err(OpenFailed));
+        assert_eq!(open_attachment(&k, "alice", "d2", "a1", &record), Err(OpenFailed));
+        assert_eq!(open_attachment(&k, "alice", "d1", "a2", &record), Err(OpenFailed));
+        // A draft record is not an attachment record, and the other way round.
+        let draft = seal(&rng, &k, "alice", "d1", 1, b"text").unwrap();
+        assert_eq!(open_attachment(&k, "alice", "d1", "1", &draft), Err(OpenFailed));
+        let small = seal_attachment(&rng, &k, "alice", "d1", "1", b"text").unwrap();
+        assert_eq!(open(&k, "alice", "d1", 1, &small), Err(OpenFailed));
+    }
+
+    #[test]
+    fn a_record_written_in_place_opens_like_any_other() {
+        use std::io::Write;
+        let rng = SystemRandom::new();
+        let k = key(&rng);
+        // Smaller than what is written: it grows.
+        let mut record = RecordBuffer::new(&rng, 4).unwrap();
+        let word = "hello";
+        write!(record, "{{\"body\":\"{word}\"}}").unwrap();
+        assert_eq!(record.plaintext(), br#"{"body":"hello"}"#);
+        let sealed = record.seal(&k, &additional_data("alice", "d1", 1)).unwrap();
+        assert_eq!(sealed.len(), MIN_RECORD_LEN + 16);
+        assert_eq!(
+            &open(&k, "alice", "d1", 1, &sealed).unwrap()[..],
+            br#"{"body":"hello"}"#
+        );
+        assert!(!sealed.windows(5).any(|w| w == b"hello"));
+        let shown = format!("{:?}", RecordBuffer::with_plaintext(&rng, b"SECRET").unwrap());
+        assert!(!shown.contains("SECRET"), "{shown}");
     }
 
     #[test]

@@ -1,27 +1,31 @@
 //! The vault file: one SQLite database (path chosen by the caller; the app uses its data
-//! folder) with three tables:
+//! folder) with these tables:
 //!
 //! - `vault_keys`: one [`KeyHeader`] per app user (the wrapped data key and its parameters);
 //! - `drafts`: the latest sealed record of each draft, with its version;
-//! - `quarantine`: records that failed to open, set aside so they are never shown and never
-//!   block the rest of the vault, but not destroyed (they may be evidence of tampering).
+//! - `draft_attachments`: each attached file as its own sealed record, written once (see
+//!   `attachments.rs`), so an autosave of the text never re-seals megabytes of photos;
+//! - `quarantine` and `quarantined_attachments`: records that failed to open, set aside so
+//!   they are never shown and never block the rest of the vault, but not destroyed (they may
+//!   be evidence of tampering).
 //!
 //! Only sealed records and key headers are written: plaintext never reaches SQLite, so it
 //! cannot end up in the file, the WAL or free pages. The file runs in WAL mode with
 //! `synchronous=FULL` so a save that returned survives a crash or a power cut.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::aead::NONCE_LEN;
 use ring::rand::SystemRandom;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::Row;
+use sqlx::{Row, Sqlite, Transaction};
 use zeroize::Zeroizing;
 
 use super::error::VaultError;
 use super::keys::{self, DataKey, KdfParams, KeyHeader, SALT_LEN};
-use super::seal;
+use super::seal::{self, RecordBuffer};
 
 /// Tables, created on open if missing. `record` is the sealed draft (see [`seal`]).
 const SCHEMA: &[&str] = &[
@@ -53,19 +57,36 @@ const SCHEMA: &[&str] = &[
         updated_at     INTEGER NOT NULL,
         quarantined_at INTEGER NOT NULL
     )",
+    "CREATE TABLE IF NOT EXISTS draft_attachments (
+        user_id       TEXT NOT NULL,
+        draft_id      TEXT NOT NULL,
+        attachment_id TEXT NOT NULL,
+        record        BLOB NOT NULL,
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (user_id, draft_id, attachment_id)
+    )",
+    "CREATE TABLE IF NOT EXISTS quarantined_attachments (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id        TEXT NOT NULL,
+        draft_id       TEXT NOT NULL,
+        attachment_id  TEXT NOT NULL,
+        record         BLOB NOT NULL,
+        created_at     INTEGER NOT NULL,
+        quarantined_at INTEGER NOT NULL
+    )",
 ];
 
 /// How long a write waits for another connection (or another process) holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Runs Argon2 (tens to hundreds of milliseconds at production cost) off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
 ) -> Result<T, VaultError> {
     tokio::task::spawn_blocking(f).await.map_err(|_| VaultError::Crypto)?
@@ -74,7 +95,7 @@ async fn blocking<T: Send + 'static>(
 /// The vault file, opened but with no user's key in memory.
 #[derive(Debug, Clone)]
 pub struct DraftVault {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl DraftVault {
@@ -102,6 +123,15 @@ impl DraftVault {
     /// Closes the file (waits for connections to finish; the WAL is checkpointed).
     pub async fn close(self) {
         self.pool.close().await;
+    }
+
+    /// SQLite's own consistency check of the whole file (`PRAGMA integrity_check`): true when
+    /// it answers "ok". For diagnostics and the crash tests; it reads every page.
+    pub async fn check_integrity(&self) -> Result<bool, VaultError> {
+        let answer: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(answer == ["ok"])
     }
 
     /// True when `user` has a vault on this computer.
@@ -152,7 +182,7 @@ impl DraftVault {
         Ok(UnlockedVault {
             pool: self.pool.clone(),
             user: user.to_owned(),
-            key: data_key,
+            key: Arc::new(data_key),
             rng,
         })
     }
@@ -166,7 +196,7 @@ impl DraftVault {
         Ok(UnlockedVault {
             pool: self.pool.clone(),
             user: user.to_owned(),
-            key,
+            key: Arc::new(key),
             rng: SystemRandom::new(),
         })
     }
@@ -272,14 +302,38 @@ pub struct DraftEntry {
     pub status: DraftStatus,
 }
 
+/// One draft in [`UnlockedVault::list_drafts_with_content`]: the entry, and the opened content
+/// when its status is [`DraftStatus::Ok`] (in a buffer wiped on drop).
+pub struct OpenedDraft {
+    pub entry: DraftEntry,
+    pub plaintext: Option<Zeroizing<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for OpenedDraft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedDraft")
+            .field("entry", &self.entry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a save wrote: the new version and its time (Unix milliseconds, as listed later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    pub version: i64,
+    pub updated_at_ms: i64,
+}
+
 /// One user's vault with the data key in memory: held from sign-in until sign-out or idle
 /// lock. Dropping it (or [`lock`](Self::lock)) wipes the key; every query is scoped to the
 /// user it was unlocked for.
 pub struct UnlockedVault {
-    pool: SqlitePool,
-    user: String,
-    key: DataKey,
-    rng: SystemRandom,
+    pub(super) pool: SqlitePool,
+    pub(super) user: String,
+    /// Shared only with work moved to the blocking pool (sealing a large attachment); the
+    /// key is wiped when the last holder drops it.
+    pub(super) key: Arc<DataKey>,
+    pub(super) rng: SystemRandom,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -305,15 +359,46 @@ impl UnlockedVault {
     /// `BEGIN IMMEDIATE` transaction (read version, write record) so two saves cannot take
     /// the same version; when it returns the record is on disk (`synchronous=FULL`).
     pub async fn save_draft(&self, draft_id: &str, plaintext: &[u8]) -> Result<i64, VaultError> {
+        Ok(self.save(draft_id, plaintext).await?.version)
+    }
+
+    /// [`save_draft`](Self::save_draft), also answering the time stored with the version.
+    pub async fn save(&self, draft_id: &str, plaintext: &[u8]) -> Result<Saved, VaultError> {
+        self.save_record(draft_id, RecordBuffer::with_plaintext(&self.rng, plaintext)?)
+            .await
+    }
+
+    /// An empty record to write a draft's content into (see [`RecordBuffer`]).
+    pub fn record_buffer(&self, capacity: usize) -> Result<RecordBuffer, VaultError> {
+        RecordBuffer::new(&self.rng, capacity)
+    }
+
+    /// [`save`](Self::save) for content written straight into a [`RecordBuffer`]: it is
+    /// encrypted where it is, with no copy (what every autosave does).
+    pub async fn save_record(&self, draft_id: &str, content: RecordBuffer) -> Result<Saved, VaultError> {
         seal::check_id(draft_id)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let saved = self.write_draft(&mut tx, draft_id, content).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Writes `content` as the next version of `draft_id` inside `tx` (which must have been
+    /// begun `IMMEDIATE`, so the version read cannot be taken by another writer).
+    pub(super) async fn write_draft(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        draft_id: &str,
+        content: RecordBuffer,
+    ) -> Result<Saved, VaultError> {
         let current: Option<i64> = sqlx::query_scalar("SELECT version FROM drafts WHERE user_id = ? AND draft_id = ?")
             .bind(&self.user)
             .bind(draft_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let version = current.unwrap_or(0).checked_add(1).ok_or(VaultError::Crypto)?;
-        let record = seal::seal(&self.rng, &self.key, &self.user, draft_id, version, plaintext)?;
+        let record = content.seal(&self.key, &seal::additional_data(&self.user, draft_id, version))?;
+        let updated_at_ms = now_ms();
         sqlx::query(
             "INSERT INTO drafts (user_id, draft_id, version, record, updated_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (user_id, draft_id) DO UPDATE
@@ -323,11 +408,10 @@ impl UnlockedVault {
         .bind(draft_id)
         .bind(version)
         .bind(&record)
-        .bind(now_ms())
-        .execute(&mut *tx)
+        .bind(updated_at_ms)
+        .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
-        Ok(version)
+        Ok(Saved { version, updated_at_ms })
     }
 
     /// The latest saved content of `draft_id`, in a buffer wiped on drop. A record that does
@@ -357,6 +441,17 @@ impl UnlockedVault {
     /// plaintext wiped at once) so a damaged draft is found and set aside here, not when the
     /// patient picks it.
     pub async fn list_drafts(&self) -> Result<Vec<DraftEntry>, VaultError> {
+        Ok(self
+            .list_drafts_with_content()
+            .await?
+            .into_iter()
+            .map(|opened| opened.entry)
+            .collect())
+    }
+
+    /// [`list_drafts`](Self::list_drafts) with the content of each draft that opened, for a
+    /// list that shows more than ids (the app shows each draft's subject).
+    pub async fn list_drafts_with_content(&self) -> Result<Vec<OpenedDraft>, VaultError> {
         let rows = sqlx::query(
             "SELECT draft_id, version, record, updated_at FROM drafts WHERE user_id = ?
              ORDER BY updated_at DESC, draft_id",
@@ -370,36 +465,48 @@ impl UnlockedVault {
             let version: i64 = row.try_get("version")?;
             let record: Vec<u8> = row.try_get("record")?;
             // An id that could not have been saved (e.g. a row written by hand) cannot open.
-            let opens = seal::check_id(&draft_id).is_ok()
-                && seal::open(&self.key, &self.user, &draft_id, version, &record).is_ok();
-            let status = if opens {
+            let plaintext = seal::check_id(&draft_id)
+                .ok()
+                .and_then(|()| seal::open(&self.key, &self.user, &draft_id, version, &record).ok());
+            let status = if plaintext.is_some() {
                 DraftStatus::Ok
             } else {
                 self.quarantine(&draft_id, version, &record).await?;
                 DraftStatus::Damaged
             };
-            entries.push(DraftEntry {
-                draft_id,
-                version,
-                updated_at_ms: row.try_get("updated_at")?,
-                status,
+            entries.push(OpenedDraft {
+                entry: DraftEntry {
+                    draft_id,
+                    version,
+                    updated_at_ms: row.try_get("updated_at")?,
+                    status,
+                },
+                plaintext,
             });
         }
         Ok(entries)
     }
 
-    /// Removes `draft_id` (after it was sent). Returns whether there was one.
+    /// Removes `draft_id` and its attachments, in one transaction (after it was sent, or
+    /// discarded). Returns whether there was a draft.
     pub async fn delete_draft(&self, draft_id: &str) -> Result<bool, VaultError> {
         seal::check_id(draft_id)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM draft_attachments WHERE user_id = ? AND draft_id = ?")
+            .bind(&self.user)
+            .bind(draft_id)
+            .execute(&mut *tx)
+            .await?;
         let deleted = sqlx::query("DELETE FROM drafts WHERE user_id = ? AND draft_id = ?")
             .bind(&self.user)
             .bind(draft_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(deleted.rows_affected() > 0)
     }
 
-    /// How many of this user's records are in the quarantine.
+    /// How many of this user's draft records are in the quarantine.
     pub async fn quarantined_count(&self) -> Result<i64, VaultError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM quarantine WHERE user_id = ?")
             .bind(&self.user)
@@ -407,8 +514,27 @@ impl UnlockedVault {
             .await?)
     }
 
-    /// Moves the record that failed to open into the quarantine, in one transaction. Only
-    /// that exact row moves: if a save replaced it meanwhile, the new record stays.
+    /// Sets the current record of `draft_id` aside although it opened: for content that is
+    /// authentic but cannot be used (the app cannot read its format). Returns whether there
+    /// was one.
+    pub async fn quarantine_draft(&self, draft_id: &str) -> Result<bool, VaultError> {
+        seal::check_id(draft_id)?;
+        let Some(row) = sqlx::query("SELECT version, record FROM drafts WHERE user_id = ? AND draft_id = ?")
+            .bind(&self.user)
+            .bind(draft_id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let record: Vec<u8> = row.try_get("record")?;
+        self.quarantine(draft_id, row.try_get("version")?, &record).await?;
+        Ok(true)
+    }
+
+    /// Moves the record that failed to open into the quarantine, with the draft's attachments
+    /// (which no draft refers to any more), in one transaction. Only that exact row moves: if
+    /// a save replaced it meanwhile, the new record and the attachments stay.
     async fn quarantine(&self, draft_id: &str, version: i64, record: &[u8]) -> Result<(), VaultError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let moved = sqlx::query(
@@ -429,6 +555,22 @@ impl UnlockedVault {
                 .bind(draft_id)
                 .bind(version)
                 .bind(record)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO quarantined_attachments
+                 (user_id, draft_id, attachment_id, record, created_at, quarantined_at)
+                 SELECT user_id, draft_id, attachment_id, record, created_at, ? FROM draft_attachments
+                 WHERE user_id = ? AND draft_id = ?",
+            )
+            .bind(now_ms())
+            .bind(&self.user)
+            .bind(draft_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM draft_attachments WHERE user_id = ? AND draft_id = ?")
+                .bind(&self.user)
+                .bind(draft_id)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -41,3 +41,58 @@ export function durationInWords(seconds: number): string {
   const minutes = Math.round(seconds / 60);
   return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+
+function parse(rfc3339: string): Date | null {
+  const date = new Date(rfc3339);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** An RFC 3339 timestamp as a date and time in the user's locale: "March 3, 2026 at 3:05 PM". */
+export function formatDateTime(rfc3339: string): string {
+  const date = parse(rfc3339);
+  return date ? dateTimeFormat.format(date) : rfc3339;
+}
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
+/**
+ * When something happened, in local time, relative where recent: "just now",
+ * "5 minutes ago", "today at 3:05 PM", "yesterday at 9:12 AM", else "March 3, 2026 at 3:05 PM".
+ */
+export function formatWhen(rfc3339: string, now: number = Date.now()): string {
+  const date = parse(rfc3339);
+  if (!date) return rfc3339;
+  const ago = now - date.getTime();
+  if (ago >= 0 && ago < 60_000) return "just now";
+  if (ago >= 0 && ago < 60 * 60_000) {
+    const minutes = Math.floor(ago / 60_000);
+    return minutes === 1 ? "1 minute ago" : `${minutes} minutes ago`;
+  }
+  const days = Math.round((startOfDay(new Date(now)) - startOfDay(date)) / 86_400_000);
+  if (days === 0) return `today at ${timeFormat.format(date)}`;
+  if (days === 1) return `yesterday at ${timeFormat.format(date)}`;
+  return dateTimeFormat.format(date);
+}
+
+/** The first letter in upper case ("today at…" at the start of a line). */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A file size as people read it: "820 bytes", "34 KB", "2.5 MB". */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+}
+
+/** "1 unread", "3 unread". */
+export function countWords(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,35 +1,11 @@
-//! The name an attachment is listed and downloaded under: the uploader's base name, without
-//! folders or control characters, at most 120 characters, ending in the extension of its real
-//! type (a PDF named `photo.jpg` is listed as `photo.jpg.pdf`).
+//! The name an attachment is listed and downloaded under (cleaned as everywhere, see
+//! [`portal_api::file_name`]), and the `Content-Disposition` header that carries it.
 
 use portal_api::media::MediaType;
 
-const MAX_CHARS: usize = 120;
-
+/// See [`portal_api::file_name::display_name`]; `None` (no name given) is `attachment.<ext>`.
 pub fn display_name(uploaded: Option<&str>, media_type: MediaType) -> String {
-    let base = uploaded
-        .unwrap_or_default()
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    let extension = media_type.extension();
-    let stem = if cleaned.is_empty() { "attachment" } else { cleaned };
-    let has_extension = stem.rsplit_once('.').is_some_and(|(_, ext)| {
-        ext.eq_ignore_ascii_case(extension) || (extension == "jpg" && ext.eq_ignore_ascii_case("jpeg"))
-    });
-    let suffix = if has_extension {
-        String::new()
-    } else {
-        format!(".{extension}")
-    };
-    let room = MAX_CHARS.saturating_sub(suffix.chars().count());
-    let stem: String = stem.chars().take(room).collect();
-    format!("{stem}{suffix}")
+    portal_api::file_name::display_name(uploaded.unwrap_or_default(), media_type)
 }
 
 /// `Content-Disposition: attachment` with an ASCII fallback and the UTF-8 name (RFC 6266).

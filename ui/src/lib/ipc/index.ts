@@ -1,81 +1,12 @@
-// The only module that talks to the Rust side. Views call these typed
+// The only modules that talk to the Rust side. Views call these typed
 // functions; they never import `invoke` themselves.
-import { invoke } from "@tauri-apps/api/core";
-import {
-  ErrorCode,
-  type IpcError,
-  type KeepAlive,
-  type PracticeInfo,
-  type Policy,
-  type Session,
-  type Settings,
-} from "./types";
+import { call } from "./call";
+import type { KeepAlive, PracticeInfo, Policy, Session, Settings } from "./types";
 
 export * from "./types";
-
-const GENERIC_MESSAGE =
-  "Something went wrong on our side. Please try again. If it keeps happening, please call the practice.";
-
-const SESSION_END_CODES: ReadonlySet<string> = new Set([ErrorCode.SessionExpired, ErrorCode.Unauthenticated]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
-
-/** Turns whatever a command rejected with into `{code, message}`. */
-export function toIpcError(raw: unknown): IpcError {
-  if (isRecord(raw)) {
-    const code = typeof raw.code === "string" && raw.code !== "" ? raw.code : ErrorCode.Unknown;
-    const message = typeof raw.message === "string" && raw.message.trim() !== "" ? raw.message : GENERIC_MESSAGE;
-    return { code, message };
-  }
-  // A bare string comes from Tauri itself (for example a missing command), not
-  // from our commands: it is technical, so patients get a plain message instead.
-  if (typeof raw === "string" && raw !== "") {
-    console.error("IPC error:", raw);
-  }
-  return { code: ErrorCode.Unknown, message: GENERIC_MESSAGE };
-}
-
-export function isIpcError(value: unknown): value is IpcError {
-  return isRecord(value) && typeof value.code === "string" && typeof value.message === "string";
-}
-
-/** True when the error means the user is no longer signed in. */
-export function endsSession(error: IpcError): boolean {
-  return SESSION_END_CODES.has(error.code);
-}
-
-type SessionEndedListener = (error: IpcError) => void;
-const sessionEndedListeners = new Set<SessionEndedListener>();
-
-/**
- * Calls `listener` whenever any command reports `session_expired` or
- * `unauthenticated`. Returns a function that removes the listener.
- */
-export function onSessionEnded(listener: SessionEndedListener): () => void {
-  sessionEndedListeners.add(listener);
-  return () => {
-    sessionEndedListeners.delete(listener);
-  };
-}
-
-interface CallOptions {
-  /** Tell the `onSessionEnded` listeners when the command says the session has ended (default). */
-  reportSessionEnd?: boolean;
-}
-
-async function call<T>(command: string, args?: Record<string, unknown>, options: CallOptions = {}): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (raw) {
-    const error = toIpcError(raw);
-    if (endsSession(error) && options.reportSessionEnd !== false) {
-      for (const listener of sessionEndedListeners) listener(error);
-    }
-    throw error;
-  }
-}
+export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired } from "./call";
+export * from "./messages";
+export * from "./drafts";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

@@ -61,7 +61,154 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   Validation: "validation",
   PolicyOutdated: "policy_outdated",
+  PolicyNotAccepted: "policy_not_accepted",
   SessionExpired: "session_expired",
   Unauthenticated: "unauthenticated",
+  Forbidden: "forbidden",
+  NotFound: "not_found",
+  PayloadTooLarge: "payload_too_large",
+  UnsupportedMediaType: "unsupported_media_type",
+  DraftDamaged: "draft_damaged",
+  VaultLocked: "vault_locked",
   Unknown: "unknown",
 } as const;
+
+// ---- Secure messaging ----
+
+/** Someone in a conversation: the patient or a member of the care team. */
+export interface Person {
+  id: number;
+  name: string;
+  role: Role;
+}
+
+export type Category = "medical_question" | "prescription_renewal" | "appointment" | "billing" | "other";
+
+/** The team that handles a conversation (triage pools). */
+export type Pool = "clinical" | "front_desk" | "billing";
+
+export type ThreadStatus = "open" | "closed";
+
+export interface ThreadSummary {
+  id: number;
+  subject: string;
+  category: Category;
+  pool: Pool;
+  status: ThreadStatus;
+  /** The server's emergency-phrase check flagged the conversation. */
+  urgent: boolean;
+  patient: Person;
+  assigned_to: Person | null;
+  /** RFC 3339 timestamp. */
+  created_at: string;
+  /** RFC 3339 timestamp. */
+  last_message_at: string;
+  message_count: number;
+  /** Messages in this conversation the caller has not read yet. */
+  unread: number;
+}
+
+export interface ThreadList {
+  threads: ThreadSummary[];
+  /** All unread messages of the caller, for the badge (not only those in `threads`). */
+  unread_total: number;
+}
+
+export type AttachmentMediaType = "image/jpeg" | "image/png" | "application/pdf";
+
+export interface AttachmentInfo {
+  id: string;
+  filename: string;
+  media_type: AttachmentMediaType;
+  /** Bytes. */
+  size: number;
+}
+
+export interface Message {
+  id: number;
+  author: Person;
+  body: string;
+  /** RFC 3339 timestamp. */
+  created_at: string;
+  /** When the other side read it (RFC 3339), or null. */
+  read_at: string | null;
+  attachments: AttachmentInfo[];
+}
+
+export interface ThreadDetail {
+  thread: ThreadSummary;
+  messages: Message[];
+}
+
+export interface UnreadTotal {
+  unread_total: number;
+}
+
+export interface ThreadFilter {
+  pool?: Pool;
+  status?: ThreadStatus;
+  assigned?: "me" | "unassigned";
+}
+
+export interface EmergencyCheck {
+  /** The phrase that looks like an emergency, or null. */
+  matched: string | null;
+}
+
+export interface SavedFile {
+  path: string;
+}
+
+// ---- Drafts (kept encrypted on this computer by the Rust side) ----
+
+export interface DraftAttachment {
+  id: string;
+  filename: string;
+  media_type: string;
+  size: number;
+}
+
+/** A message being written. `thread_id` set: a reply in that conversation (category and subject unused). */
+export interface Draft {
+  /** Null until the Rust side has saved it once (it creates the id). */
+  draft_id: string | null;
+  thread_id: number | null;
+  category: Category | null;
+  subject: string;
+  body: string;
+  attachments: DraftAttachment[];
+}
+
+export interface DraftSummary {
+  draft_id: string;
+  thread_id: number | null;
+  subject: string;
+  /** RFC 3339 timestamp. */
+  updated_at: string;
+  /** `damaged`: the draft could not be opened and was set aside; it has no content to show. */
+  status: "ok" | "damaged";
+}
+
+export interface SavedDraft {
+  draft_id: string;
+  version: number;
+  /** RFC 3339 timestamp. */
+  saved_at: string;
+}
+
+export interface AddedAttachment {
+  draft_id: string;
+  attachment: DraftAttachment;
+}
+
+/** Progress of one attachment while a draft is sent. */
+export interface SendProgress {
+  attachment_id: string;
+  sent: number;
+  total: number;
+}
+
+export interface Sent {
+  thread_id: number;
+  message_id: number;
+}

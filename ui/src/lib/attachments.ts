@@ -1,0 +1,46 @@
+// Files attached to a draft, as the form shows them.
+import type { DraftAttachment } from "./ipc";
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "./messaging";
+
+export interface AttachmentItem {
+  /** Stable key in the list (the vault's id is only known once attached). */
+  key: string;
+  filename: string;
+  size: number;
+  /** `uploading`: going to the vault; `failed`: not attached (see `error`). */
+  state: "uploading" | "ready" | "removing" | "failed";
+  /** The vault's attachment, once attached. */
+  attachment: DraftAttachment | null;
+  error: string | null;
+}
+
+let counter = 0;
+
+export function newKey(): string {
+  counter += 1;
+  return `file-${counter}`;
+}
+
+export function fromDraft(attachment: DraftAttachment): AttachmentItem {
+  return { key: newKey(), filename: attachment.filename, size: attachment.size, state: "ready", attachment, error: null };
+}
+
+/** Files that count against the limit: attached, or on their way. */
+export function countAttached(items: readonly AttachmentItem[]): number {
+  return items.filter((item) => item.state !== "failed").length;
+}
+
+/**
+ * Why a file cannot be attached before its bytes are even read, or null. (The Rust side
+ * checks the type from the content, and the size and count again.)
+ */
+export function precheck(file: File, alreadyAttached: number): string | null {
+  if (alreadyAttached >= MAX_ATTACHMENTS) {
+    return `You can attach up to ${MAX_ATTACHMENTS} files to one message. Remove a file to add another.`;
+  }
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    return "This file is larger than 10 MB. Please choose a smaller file.";
+  }
+  if (file.size === 0) return "This file is empty.";
+  return null;
+}
