@@ -209,7 +209,10 @@ async fn attachments_are_checked_by_type_size_and_count() {
         .add_attachment(Some(&draft_id), "../../secret\u{202E}fdp.exe", &pdf_with("lab results"))
         .await
         .expect("a PDF whatever its name");
-    assert_eq!(renamed.attachment.filename, "secretfdp.exe.pdf", "cleaned, and named for its real type");
+    assert_eq!(
+        renamed.attachment.filename, "secretfdp.exe.pdf",
+        "cleaned, and named for its real type"
+    );
     assert_eq!(renamed.attachment.media_type, portal_api::media::MediaType::Pdf);
     for i in 0..3 {
         drafts

@@ -56,6 +56,27 @@ where
         .await
 }
 
+/// True when every id is an upload of `owner_id` not sent yet (no ids: true).
+pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[String]) -> Result<bool, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut sql = Sql::new("SELECT COUNT(*) FROM attachments WHERE message_id IS NULL AND owner_id = ");
+    let o = sql.arg(owner_id);
+    sql.push(&o).push(" AND id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        let p = sql.arg(id.clone());
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(&p);
+    }
+    sql.push(")");
+    let (text, args) = sql.build()?;
+    let found: i64 = sqlx::query_scalar_with(&text, args).fetch_one(&mut *conn).await?;
+    Ok(found == ids.len() as i64)
+}
+
 /// Ties unsent uploads of `owner_id` to `message_id`. Answers false (and changes nothing the
 /// caller keeps: it runs in the send's savepoint) when any id is not such an upload.
 pub async fn attach(

@@ -27,10 +27,25 @@ pub type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
 
 /// Told whether the batch committed; sends the caller its answer.
 type Deliver = Box<dyn FnOnce(bool) + Send>;
-/// One queued write: runs on the writer's connection; `None` when it failed (and already
-/// answered its caller).
-/// Its audit rows go into the batch's one audit INSERT.
-type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Option<(Deliver, Vec<AuditRow>)>> + Send>;
+/// What one queued write did.
+enum Outcome {
+    /// It succeeded: answer after the commit; its audit rows go into the batch's one INSERT.
+    Done(Deliver, Vec<AuditRow>),
+    /// It refused (and already answered its caller).
+    Refused,
+    /// A checked write failed after it started writing: the whole batch must roll back.
+    Broken(sqlx::Error),
+}
+
+/// One queued write, run on the writer's connection.
+type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Outcome> + Send>;
+
+/// The first step of a checked write: reads only, then either goes on to the writes with
+/// what it found, or already has the answer (a retried send).
+pub enum Checked<P, T> {
+    Proceed(P),
+    Answer(T),
+}
 
 /// An audit event to append on its own (a read was served): all of a batch's go into one
 /// multi-row INSERT, since they cannot fail one by one.
@@ -45,7 +60,11 @@ pub struct AuditRow {
 }
 
 enum Job {
-    Work(Work),
+    /// Run inside a savepoint: it may fail after writing, and only its own writes are undone.
+    Guarded(Work),
+    /// Run without a savepoint (two statements fewer): it refuses only in its read-only check,
+    /// and a failure while writing rolls back the batch.
+    Checked(Work),
     Audit(AuditRow, oneshot::Sender<bool>),
     /// A session's `last_seen_at`.
     Touch {
@@ -100,25 +119,59 @@ impl WriteQueue {
         let job: Work = Box::new(move |conn| {
             Box::pin(async move {
                 match work(conn).await {
-                    Ok((value, audit)) => {
-                        let deliver = Box::new(move |committed: bool| {
-                            let _ = answer.send(if committed {
-                                Ok(value)
-                            } else {
-                                Err(ApiError::Internal("the write batch did not commit".into()))
-                            });
-                        }) as Deliver;
-                        Some((deliver, audit))
-                    }
+                    Ok((value, audit)) => Outcome::Done(deliver_after_commit(answer, value), audit),
                     Err(error) => {
                         let _ = answer.send(Err(error));
-                        None
+                        Outcome::Refused
                     }
                 }
             })
         });
         self.jobs
-            .send(Job::Work(job))
+            .send(Job::Guarded(job))
+            .await
+            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
+        answered
+            .await
+            .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
+    }
+
+    /// A write in two steps, without a savepoint: `check` only reads (its `Err` is the
+    /// caller's answer, and nothing was written), `apply` writes what `check` decided. An
+    /// error in `apply` is unexpected (the check ruled the expected ones out) and fails the
+    /// whole batch, whose callers then retry. Checks run in the batch's transaction after the
+    /// writes before them, so they see those (two sends with one idempotency key in one batch
+    /// store one message).
+    pub async fn run_checked<P, T, C, A>(&self, check: C, apply: A) -> Result<T, ApiError>
+    where
+        P: Send + 'static,
+        T: Send + 'static,
+        C: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Checked<P, T>, ApiError>> + Send + 'static,
+        A: for<'c> FnOnce(&'c mut AnyConnection, P) -> BoxFuture<'c, Result<(T, Vec<AuditRow>), sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        let (answer, answered) = oneshot::channel::<Result<T, ApiError>>();
+        let job: Work = Box::new(move |conn| {
+            Box::pin(async move {
+                match check(&mut *conn).await {
+                    Err(error) => {
+                        let _ = answer.send(Err(error));
+                        Outcome::Refused
+                    }
+                    Ok(Checked::Answer(value)) => Outcome::Done(deliver_after_commit(answer, value), Vec::new()),
+                    Ok(Checked::Proceed(plan)) => match apply(conn, plan).await {
+                        Ok((value, audit)) => Outcome::Done(deliver_after_commit(answer, value), audit),
+                        Err(error) => {
+                            let _ = answer.send(Err(ApiError::Internal("the write batch failed".into())));
+                            Outcome::Broken(error)
+                        }
+                    },
+                }
+            })
+        });
+        self.jobs
+            .send(Job::Checked(job))
             .await
             .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
         answered
@@ -211,8 +264,9 @@ async fn run_batch(
     let outcome = async {
         conn.execute(begin).await?;
         for job in jobs {
-            let work = match job {
-                Job::Work(work) => work,
+            let (work, guarded) = match job {
+                Job::Guarded(work) => (work, true),
+                Job::Checked(work) => (work, false),
                 Job::Audit(row, answer) => {
                     audits.push(row);
                     audit_answers.push(answer);
@@ -228,14 +282,25 @@ async fn run_batch(
                     continue;
                 }
             };
+            if !guarded {
+                match work(conn).await {
+                    Outcome::Done(deliver, audit) => {
+                        pending.push(deliver);
+                        audits.extend(audit);
+                    }
+                    Outcome::Refused => {}
+                    Outcome::Broken(error) => return Err(error),
+                }
+                continue;
+            }
             conn.execute("SAVEPOINT portal_write").await?;
             match work(conn).await {
-                Some((deliver, audit)) => {
+                Outcome::Done(deliver, audit) => {
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                     pending.push(deliver);
                     audits.extend(audit);
                 }
-                None => {
+                Outcome::Refused | Outcome::Broken(_) => {
                     conn.execute("ROLLBACK TO SAVEPOINT portal_write").await?;
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                 }
@@ -289,6 +354,17 @@ async fn insert_audits(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<()
     let (text, args) = sql.build()?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Sends `value` to the caller if the batch commits, else an error.
+fn deliver_after_commit<T: Send + 'static>(answer: oneshot::Sender<Result<T, ApiError>>, value: T) -> Deliver {
+    Box::new(move |committed: bool| {
+        let _ = answer.send(if committed {
+            Ok(value)
+        } else {
+            Err(ApiError::Internal("the write batch did not commit".into()))
+        });
+    })
 }
 
 fn error_kind(error: &sqlx::Error) -> &'static str {
@@ -369,5 +445,64 @@ mod tests {
         queue.run(insert(2)).await.expect("next write");
         let values: Vec<i64> = sqlx::query_scalar("SELECT v FROM t").fetch_all(&db.pool).await.unwrap();
         assert_eq!(values, vec![2]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checked_writes_refuse_in_their_check_and_a_broken_one_fails_its_batch() {
+        let (_dir, db) = sqlite().await;
+        let queue = WriteQueue::start(db.clone());
+        // The check sees the writes before it in the same batch: one value, once.
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let q = queue.clone();
+            tasks.push(tokio::spawn(async move {
+                q.run_checked(
+                    |conn| {
+                        Box::pin(async move {
+                            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t WHERE v = 1")
+                                .fetch_one(&mut *conn)
+                                .await?;
+                            Ok(if n > 0 {
+                                Checked::Answer(0)
+                            } else {
+                                Checked::Proceed(())
+                            })
+                        })
+                    },
+                    |conn, ()| {
+                        Box::pin(async move {
+                            sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut *conn).await?;
+                            Ok((1, Vec::new()))
+                        })
+                    },
+                )
+                .await
+            }));
+        }
+        let mut inserted = 0;
+        for task in tasks {
+            inserted += task.await.expect("join").expect("write");
+        }
+        assert_eq!(inserted, 1);
+        // A write that breaks after its check fails, and the batch with it; the next works.
+        let broken: Result<i64, ApiError> = queue
+            .run_checked(
+                |_| Box::pin(async { Ok(Checked::Proceed(())) }),
+                |conn, ()| {
+                    Box::pin(async move {
+                        sqlx::query("INSERT INTO t (v) VALUES (2)").execute(&mut *conn).await?;
+                        sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut *conn).await?;
+                        Ok((0, Vec::new()))
+                    })
+                },
+            )
+            .await;
+        assert!(broken.is_err());
+        queue.run(insert(3)).await.expect("the writer goes on");
+        let values: Vec<i64> = sqlx::query_scalar("SELECT v FROM t ORDER BY v")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(values, vec![1, 3], "nothing of the broken write stayed");
     }
 }
