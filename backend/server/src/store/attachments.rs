@@ -61,17 +61,8 @@ pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[Strin
     if ids.is_empty() {
         return Ok(true);
     }
-    let mut sql = Sql::new("SELECT COUNT(*) FROM attachments WHERE message_id IS NULL AND owner_id = ");
-    let o = sql.arg(owner_id);
-    sql.push(&o).push(" AND id IN (");
-    for (i, id) in ids.iter().enumerate() {
-        let p = sql.arg(id.clone());
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push(&p);
-    }
-    sql.push(")");
+    let mut sql = Sql::new("SELECT COUNT(*) FROM attachments WHERE ");
+    unsent_of(&mut sql, owner_id, ids);
     let (text, args) = sql.build()?;
     let found: i64 = sqlx::query_scalar_with(&text, args).fetch_one(&mut *conn).await?;
     Ok(found == ids.len() as i64)
@@ -90,9 +81,19 @@ pub async fn attach(
     }
     let mut sql = Sql::new("UPDATE attachments SET message_id = ");
     let m = sql.arg(message_id);
-    sql.push(&m).push(" WHERE message_id IS NULL AND owner_id = ");
+    sql.push(&m).push(" WHERE ");
+    unsent_of(&mut sql, owner_id, ids);
+    let (text, args) = sql.build()?;
+    let updated = sqlx::query_with(&text, args).execute(&mut *conn).await?.rows_affected();
+    Ok(updated == ids.len() as u64)
+}
+
+/// The condition "one of `ids`, uploaded by `owner_id`, not sent yet".
+fn unsent_of(sql: &mut Sql, owner_id: i64, ids: &[String]) {
     let o = sql.arg(owner_id);
-    sql.push(&o).push(" AND id IN (");
+    sql.push("message_id IS NULL AND owner_id = ")
+        .push(&o)
+        .push(" AND id IN (");
     for (i, id) in ids.iter().enumerate() {
         let p = sql.arg(id.clone());
         if i > 0 {
@@ -101,9 +102,6 @@ pub async fn attach(
         sql.push(&p);
     }
     sql.push(")");
-    let (text, args) = sql.build()?;
-    let updated = sqlx::query_with(&text, args).execute(&mut *conn).await?.rows_affected();
-    Ok(updated == ids.len() as u64)
 }
 
 /// An attachment the viewer may read, with its sealed bytes and the patient it concerns.

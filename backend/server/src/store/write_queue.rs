@@ -1,11 +1,12 @@
-//! Group commit: every write of messaging goes through one writer task that runs the writes
-//! waiting in its queue in a single transaction, each inside its own savepoint, and answers
-//! each caller only after the COMMIT (so an answer still means "durable").
+//! Group commit: every write of messaging (and every audit row of a read, and every session
+//! touch) goes through one writer task that runs the writes waiting in its queue in a single
+//! transaction and answers each caller only after the COMMIT (so an answer still means
+//! "durable"). A guarded write runs in its own savepoint, so its failure undoes only its own
+//! statements; a checked write (a send) only reads until it has decided, then writes.
 //!
 //! Why: with SQLite in WAL mode and `synchronous=FULL` every commit costs an fsync, and
 //! concurrent writers on separate connections wait for the lock in SQLite's sleeping busy
-//! handler. One writer that commits many sends per fsync turns both into throughput, and a
-//! failing write (a conflict, a missing id) rolls back only its own savepoint.
+//! handler. One writer that commits many sends per fsync turns both into throughput.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -183,31 +184,29 @@ impl WriteQueue {
     /// on SQLite a write beside it would make the writer wait in SQLite's sleeping busy
     /// handler), and answers once it is stored, so the next request sees it.
     pub async fn touch_session(&self, session_id: i64, at_ms: i64) -> Result<(), ApiError> {
-        let (answer, answered) = oneshot::channel::<bool>();
-        self.jobs
-            .send(Job::Touch {
-                session_id,
-                at_ms,
-                answer,
-            })
-            .await
-            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
-        match answered.await {
-            Ok(true) => Ok(()),
-            _ => Err(ApiError::Internal("the session was not updated".into())),
-        }
+        self.send_and_wait(|answer| Job::Touch {
+            session_id,
+            at_ms,
+            answer,
+        })
+        .await
     }
 
     /// Appends an audit event in the next batch and answers once it is durable.
     pub async fn append_audit(&self, row: AuditRow) -> Result<(), ApiError> {
+        self.send_and_wait(|answer| Job::Audit(row, answer)).await
+    }
+
+    /// Queues a job answered with whether its batch committed, and waits for that.
+    async fn send_and_wait(&self, job: impl FnOnce(oneshot::Sender<bool>) -> Job) -> Result<(), ApiError> {
         let (answer, answered) = oneshot::channel::<bool>();
         self.jobs
-            .send(Job::Audit(row, answer))
+            .send(job(answer))
             .await
             .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
         match answered.await {
             Ok(true) => Ok(()),
-            _ => Err(ApiError::Internal("the audit record was not written".into())),
+            _ => Err(ApiError::Internal("the write batch did not commit".into())),
         }
     }
 }
@@ -223,7 +222,7 @@ async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let connection = match conn.take() {
+        let mut connection = match conn.take() {
             Some(c) => c,
             None => match db.pool.acquire().await {
                 Ok(c) => c,
@@ -235,7 +234,6 @@ async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
                 }
             },
         };
-        let mut connection = connection;
         match run_batch(&mut connection, db.engine, batch.drain(..)).await {
             Ok(()) => conn = Some(connection),
             Err(error) => {
