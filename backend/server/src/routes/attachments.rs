@@ -53,13 +53,13 @@ pub async fn upload(
         return Err(ApiError::Forbidden);
     }
     let mut multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
-    let (uploaded_name, bytes) = read_file_field(&mut multipart, state.limits.max_attachment_bytes).await?;
     let owner_id = viewer.user_id();
     if attachments::unsent_count(&state.db.pool, owner_id).await? >= state.limits.max_unsent_attachments {
         return Err(ApiError::Validation(
             "There are too many attachments waiting to be sent. Please send or remove some first.".into(),
         ));
     }
+    let (uploaded_name, bytes) = read_file_field(&mut multipart, state.limits.max_attachment_bytes).await?;
     let id = new_id()?;
     let cipher = state.attachment_cipher.clone();
     let sealed_id = id.clone();

@@ -205,3 +205,25 @@ async fn upload_progress_is_reported(app: TestApp) {
     assert_eq!(last, total);
 }
 on_both_databases!(upload_progress_is_reported);
+
+async fn unsent_uploads_are_limited_per_person(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    for i in 0..2 {
+        upload(&app, &patient, &format!("p{i}.png"), &tiny_png())
+            .await
+            .expect("upload");
+    }
+    let (status, code, message, _) = api_error(upload(&app, &patient, "p3.png", &tiny_png()).await);
+    assert_eq!((status, code), (422, ErrorCode::Validation));
+    assert!(message.contains("too many attachments waiting"), "{message}");
+    // Another person is not affected.
+    let doctor = app.login_and_accept(PHYSICIAN).await;
+    upload(&app, &doctor, "d.png", &tiny_png()).await.expect("upload");
+}
+on_both_databases!(
+    unsent_uploads_are_limited_per_person,
+    portal_server::Limits {
+        max_unsent_attachments: 2,
+        ..test_limits()
+    }
+);
