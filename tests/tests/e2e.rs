@@ -497,6 +497,7 @@ async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_a
         assert!(row.text().await.expect("row text").contains(SUBJECT));
         row.click().await.expect("open the thread");
         wait_for_text(&c, "#thread-subject", |t| t == SUBJECT).await;
+        wait_for_count(&c, "#message-list > li[data-message-id]", 1).await;
         wait_for_count(&c, "#message-list img", 1).await;
         set_value(
             &c,
@@ -505,7 +506,8 @@ async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_a
         )
         .await;
         find(&c, "#reply-send").await.click().await.expect("reply");
-        wait_for_count(&c, "#message-list [id^='message-']", 2).await;
+        wait_for_count(&c, "#message-list > li[data-message-id]", 2).await;
+        wait_for_text(&c, "#message-list > li:last-child .body", |t| t.contains("Thursday")).await;
         save_screenshot(&c, &shots, "triage-reply.png").await;
         sign_out(&c).await;
     })
