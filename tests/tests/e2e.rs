@@ -30,11 +30,28 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_signs_in_accepts_the_policy_and_signs_out_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    let expected = Expected::from_server(&server).await;
+    let home_path = home.path().to_path_buf();
+    in_app(&app, port, &shots, "sign-in", |c, shots| {
+        sign_in_flows(c, expected, shots, home_path)
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// The app binary and the screenshot folder; `None` (after saying why) unless `PORTAL_E2E=1`.
+fn prepare() -> Option<(PathBuf, PathBuf)> {
     if std::env::var("PORTAL_E2E").as_deref() != Ok("1") {
         eprintln!(
             "skipped: set PORTAL_E2E=1 to run the real-app end-to-end test (needs a display, e.g. xvfb-run -a; tauri-driver; WebKitWebDriver; and the app built with `tauri build --debug --no-bundle`)"
         );
-        return;
+        return None;
     }
     let app = app_binary();
     assert!(
@@ -44,55 +61,7 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out_in_the_real_app() {
     );
     let shots = screenshot_dir();
     std::fs::create_dir_all(&shots).expect("screenshot folder");
-    for stale in ["failure.png", "failure.html"] {
-        let _ = std::fs::remove_file(shots.join(stale));
-    }
-
-    let server = TestServer::start().await;
-    let home = tempfile::tempdir().expect("temp home");
-    let port = free_port_pair();
-    let driver = Driver::start(port, &server, home.path());
-
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert("tauri:options".into(), json!({ "application": app }));
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the app");
-
-    // The flow runs as its own task so that a failed assertion (a panic) is caught here, a
-    // screenshot of the window is kept, and the app and driver are still shut down cleanly.
-    let expected = Expected::from_server(&server).await;
-    let flow = tokio::spawn(sign_in_flows(
-        client.clone(),
-        expected,
-        shots.clone(),
-        home.path().to_path_buf(),
-    ));
-    let outcome = flow.await;
-    if outcome.is_err() {
-        let path = shots.join("failure.png");
-        match client.screenshot().await {
-            Ok(png) if std::fs::write(&path, &png).is_ok() => {
-                eprintln!("e2e failed: screenshot of the app saved to {}", path.display());
-            }
-            _ => eprintln!("e2e failed: no screenshot could be taken"),
-        }
-        if let Ok(source) = client.source().await {
-            let _ = std::fs::write(shots.join("failure.html"), source);
-        }
-    }
-    let _ = client.close().await;
-    drop(driver);
-    drop(server);
-    if let Err(error) = outcome {
-        if error.is_panic() {
-            std::panic::resume_unwind(error.into_panic());
-        }
-        panic!("the e2e flow did not finish: {error}");
-    }
+    Some((app, shots))
 }
 
 /// What the screens must show, from the server itself.
@@ -433,14 +402,7 @@ const SUBJECT: &str = "Mole on my left forearm";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_app() {
-    if std::env::var("PORTAL_E2E").as_deref() != Ok("1") {
-        eprintln!("skipped: set PORTAL_E2E=1 to run the real-app end-to-end test");
-        return;
-    }
-    let app = app_binary();
-    assert!(app.is_file(), "the app binary {} is missing", app.display());
-    let shots = screenshot_dir();
-    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start().await;
     let home = tempfile::tempdir().expect("temp home");
     let port = free_port_pair();
@@ -532,8 +494,9 @@ async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_a
     drop(server);
 }
 
-/// Starts the app in a new WebDriver session, runs `phase` in it (a failure keeps a
-/// screenshot and the page), and closes the app.
+/// Starts the app in a new WebDriver session, runs `phase` in it as its own task (so a failed
+/// assertion is caught here, a screenshot and the page are kept, and the app is still closed
+/// cleanly), and closes the app.
 async fn in_app<F, Fut>(app: &Path, port: u16, shots: &Path, name: &str, phase: F)
 where
     F: FnOnce(Client, PathBuf) -> Fut,
@@ -547,6 +510,9 @@ where
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("a WebDriver session with the app");
+    for stale in ["png", "html"] {
+        let _ = std::fs::remove_file(shots.join(format!("failure-{name}.{stale}")));
+    }
     let outcome = tokio::spawn(phase(client.clone(), shots.to_path_buf())).await;
     if outcome.is_err() {
         if let Ok(png) = client.screenshot().await {
