@@ -201,3 +201,36 @@ async fn a_send_retried_after_a_lost_answer_is_stored_once() {
         .expect("sent as a new message");
     assert_ne!(sent.thread_id, first.thread_id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_uploaded_long_ago_and_deleted_unsent_are_uploaded_again() {
+    let server = TestServer::start().await;
+    let folder = tempfile::tempdir().expect("tempdir");
+    let patient = signed_in(&server, PATIENT, folder.path()).await;
+    let mut draft = Draft::new("Rash", "Photo from last week attached.");
+    draft.category = Some(Category::MedicalQuestion);
+    let saved = patient.drafts().save(draft).await.expect("save");
+    let added = patient
+        .drafts()
+        .add_attachment(Some(&saved.draft_id), "rash.jpg", PHOTO)
+        .await
+        .expect("attach");
+    // An earlier attempt uploaded the photo, then the service deleted it unsent after a day.
+    let gone = [(added.attachment.id.clone(), "0".repeat(32))].into_iter().collect();
+    patient
+        .drafts()
+        .remember_send_state(&saved.draft_id, "key-from-last-week".into(), gone)
+        .await
+        .expect("send state");
+    let (sink, progress) = recorder();
+    let sent = patient
+        .send_draft(&saved.draft_id, sink)
+        .await
+        .expect("sent after uploading again");
+    assert!(
+        !progress.lock().expect("lock").is_empty(),
+        "the photo was uploaded again"
+    );
+    let detail = patient.get_thread(sent.thread_id).await.expect("thread");
+    assert_eq!(detail.messages[0].attachments.len(), 1);
+}

@@ -25,8 +25,10 @@ pub struct Limits {
     pub concurrent_hashes: usize,
     /// Largest attachment accepted, in bytes (before metadata is removed).
     pub max_attachment_bytes: usize,
-    /// Uploads one person may hold that are not sent yet.
+    /// Uploads one person may hold that are not sent yet …
     pub max_unsent_attachments: i64,
+    /// … and how long they are kept unsent before they are deleted.
+    pub unsent_attachment_lifetime: Duration,
 }
 
 impl Default for Limits {
@@ -42,6 +44,7 @@ impl Default for Limits {
             concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
             max_attachment_bytes: 10 * 1024 * 1024,
             max_unsent_attachments: 50,
+            unsent_attachment_lifetime: Duration::from_secs(24 * 60 * 60),
         }
     }
 }

@@ -81,7 +81,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
+        let sweeper = tokio::spawn(crate::messaging::sweep::run_forever(self.state.clone()));
         let app = routes::router(self.state);
         crate::https::serve(self.listener, self.tls, app, shutdown).await;
+        sweeper.abort();
     }
 }

@@ -10,10 +10,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use portal_api::{ErrorCode, NewMessage, NewThread};
+use portal_api::{ErrorCode, NewMessage, NewThread, SendReceipt};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
+use super::drafts::{DraftAttachment, DraftContent};
 use super::DesktopCore;
 use crate::error::CommandError;
 
@@ -45,62 +47,27 @@ impl DesktopCore {
             Some(key) => key.clone(),
             None => new_idempotency_key()?,
         };
-        let mut uploaded: BTreeMap<String, String> = content.uploaded.clone();
-        self.drafts()
-            .remember_send_state(draft_id, key.clone(), uploaded.clone())
-            .await?;
-
-        for (attachment, bytes) in &files {
-            if uploaded.contains_key(&attachment.id) {
-                continue;
-            }
-            let report = progress.clone();
-            let local_id = attachment.id.clone();
-            let on_progress: portal_api::ProgressFn = Arc::new(move |sent, total| {
-                report(SendProgress {
-                    attachment_id: local_id.clone(),
-                    sent,
-                    total,
-                });
-            });
-            let name = attachment.filename.clone();
-            let body: &[u8] = bytes;
-            let info = self
-                .with_session(|c, t| async move { c.upload_attachment(&t, &name, body, Some(on_progress)).await })
-                .await?;
-            uploaded.insert(attachment.id.clone(), info.id);
-            self.drafts()
-                .remember_send_state(draft_id, key.clone(), uploaded.clone())
-                .await?;
-        }
-
-        let attachment_ids: Vec<String> = content
-            .attachments
-            .iter()
-            .filter_map(|a| uploaded.get(&a.id).cloned())
-            .collect();
-        let posted = match content.thread_id {
-            Some(thread_id) => {
-                let body = NewMessage {
-                    body: content.body.clone(),
-                    attachment_ids,
-                };
-                let key = key.clone();
-                self.with_session(|c, t| async move { c.reply(&t, thread_id, &key, &body).await })
-                    .await
-            }
-            None => {
-                let body = NewThread {
-                    category: content.category.unwrap_or(portal_api::Category::Other),
-                    subject: content.subject.clone(),
-                    body: content.body.clone(),
-                    attachment_ids,
-                };
-                let key = key.clone();
-                self.with_session(|c, t| async move { c.create_thread(&t, &key, &body).await })
-                    .await
-            }
+        let send = Attempt {
+            draft_id,
+            content: &content,
+            files: &files,
+            key: &key,
+            progress: &progress,
         };
+        let reused_uploads = !content.uploaded.is_empty();
+        let mut posted = self.attempt(&send, content.uploaded.clone()).await;
+        if reused_uploads
+            && matches!(
+                posted,
+                Err(CommandError::Server {
+                    code: ErrorCode::NotFound,
+                    ..
+                })
+            )
+        {
+            // The service deletes uploads left unsent for a day: upload them again, once.
+            posted = self.attempt(&send, BTreeMap::new()).await;
+        }
         let receipt = match posted {
             Ok(receipt) => receipt,
             Err(CommandError::Server {
@@ -125,6 +92,77 @@ impl DesktopCore {
             message_id: receipt.message_id,
         })
     }
+
+    /// Uploads the files not in `uploaded` yet, then posts the message. The key and every
+    /// upload's id are saved in the draft first, so nothing is sent twice after a crash.
+    async fn attempt(
+        &self,
+        send: &Attempt<'_>,
+        mut uploaded: BTreeMap<String, String>,
+    ) -> Result<SendReceipt, CommandError> {
+        let (draft_id, content, key) = (send.draft_id, send.content, send.key);
+        self.drafts()
+            .remember_send_state(draft_id, key.to_owned(), uploaded.clone())
+            .await?;
+        for (attachment, bytes) in send.files {
+            if uploaded.contains_key(&attachment.id) {
+                continue;
+            }
+            let report = send.progress.clone();
+            let local_id = attachment.id.clone();
+            let on_progress: portal_api::ProgressFn = Arc::new(move |sent, total| {
+                report(SendProgress {
+                    attachment_id: local_id.clone(),
+                    sent,
+                    total,
+                });
+            });
+            let name = attachment.filename.clone();
+            let body: &[u8] = bytes;
+            let info = self
+                .with_session(|c, t| async move { c.upload_attachment(&t, &name, body, Some(on_progress)).await })
+                .await?;
+            uploaded.insert(attachment.id.clone(), info.id);
+            self.drafts()
+                .remember_send_state(draft_id, key.to_owned(), uploaded.clone())
+                .await?;
+        }
+        let attachment_ids: Vec<String> = content
+            .attachments
+            .iter()
+            .filter_map(|a| uploaded.get(&a.id).cloned())
+            .collect();
+        let key = key.to_owned();
+        match content.thread_id {
+            Some(thread_id) => {
+                let body = NewMessage {
+                    body: content.body.clone(),
+                    attachment_ids,
+                };
+                self.with_session(|c, t| async move { c.reply(&t, thread_id, &key, &body).await })
+                    .await
+            }
+            None => {
+                let body = NewThread {
+                    category: content.category.unwrap_or(portal_api::Category::Other),
+                    subject: content.subject.clone(),
+                    body: content.body.clone(),
+                    attachment_ids,
+                };
+                self.with_session(|c, t| async move { c.create_thread(&t, &key, &body).await })
+                    .await
+            }
+        }
+    }
+}
+
+/// One draft being sent: what [`DesktopCore::attempt`] needs.
+struct Attempt<'a> {
+    draft_id: &'a str,
+    content: &'a DraftContent,
+    files: &'a [(DraftAttachment, Zeroizing<Vec<u8>>)],
+    key: &'a str,
+    progress: &'a ProgressSink,
 }
 
 /// 128 random bits, hex.

@@ -56,6 +56,22 @@ where
         .await
 }
 
+/// Deletes uploads not sent by `cutoff` (their bytes first); answers how many.
+pub async fn delete_unsent_before(conn: &mut AnyConnection, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM attachment_blobs WHERE attachment_id IN \
+         (SELECT id FROM attachments WHERE message_id IS NULL AND created_at < $1)",
+    )
+    .bind(to_millis(cutoff))
+    .execute(&mut *conn)
+    .await?;
+    let deleted = sqlx::query("DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1")
+        .bind(to_millis(cutoff))
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
 /// True when every id is an upload of `owner_id` not sent yet (no ids: true).
 pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[String]) -> Result<bool, sqlx::Error> {
     if ids.is_empty() {

@@ -227,3 +227,39 @@ on_both_databases!(
         ..test_limits()
     }
 );
+
+async fn uploads_never_sent_are_deleted_after_a_day(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let old = upload(&app, &patient, "old.png", &tiny_png()).await.expect("upload");
+    let sent = upload(&app, &patient, "sent.png", &tiny_png()).await.expect("upload");
+    let mut thread = new_thread(Category::MedicalQuestion, "Photo", "Attached");
+    thread.attachment_ids = vec![sent.id.clone()];
+    app.client.create_thread(&patient, &key(), &thread).await.expect("send");
+
+    // 23 hours later (a new session: the first ended) nothing is old enough yet.
+    app.advance(chrono::Duration::hours(23));
+    let patient = app.login_and_accept(PATIENT).await;
+    let recent = upload(&app, &patient, "recent.png", &tiny_png()).await.expect("upload");
+    let sweep = || portal_server::messaging::sweep::unsent_uploads(&app.state);
+    assert_eq!(sweep().await.expect("sweep"), 0);
+
+    // After 25 hours the first unsent upload goes, bytes and all; sent and recent ones stay.
+    app.advance(chrono::Duration::hours(2));
+    let patient = app.login_and_accept(PATIENT).await;
+    assert_eq!(sweep().await.expect("sweep"), 1);
+    assert_eq!(api_error(app.client.attachment(&patient, &old.id).await).0, 404);
+    app.client
+        .attachment(&patient, &recent.id)
+        .await
+        .expect("a recent upload is kept");
+    app.client
+        .attachment(&patient, &sent.id)
+        .await
+        .expect("a sent one is kept");
+    let blobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachment_blobs")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(blobs, 2, "the bytes went with it");
+}
+on_both_databases!(uploads_never_sent_are_deleted_after_a_day);
