@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method};
 
+use crate::cpu::{self, Usage};
 use crate::seed::Fixture;
 
 pub struct Target {
@@ -21,6 +22,8 @@ pub struct Outcome {
     pub ok: u64,
     pub failed: u64,
     pub elapsed: Duration,
+    /// CPU of the whole process (server and load) over the measured time.
+    pub usage: Usage,
     /// Microseconds, sorted.
     latencies: Vec<u32>,
 }
@@ -28,6 +31,11 @@ pub struct Outcome {
 impl Outcome {
     pub fn per_second(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// CPU microseconds (server and load generator together) per answered request.
+    pub fn cpu_us_per_request(&self) -> f64 {
+        self.usage.cpu_seconds * 1e6 / (self.ok.max(1) as f64)
     }
 
     pub fn percentile_ms(&self, p: f64) -> f64 {
@@ -40,13 +48,17 @@ impl Outcome {
 
     pub fn print(&self, name: &str) {
         println!(
-            "{name:<50} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>7.2} ms   ok {:>7}   failed {}",
+            "{name:<48} {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  ok {:>7}  failed {}  \
+             cpu {:>4.0} us/req on {:.2} cores, steal {:.0}%",
             self.per_second(),
             self.percentile_ms(50.0),
             self.percentile_ms(99.0),
             self.percentile_ms(100.0),
             self.ok,
-            self.failed
+            self.failed,
+            self.cpu_us_per_request(),
+            self.usage.cores,
+            self.usage.steal * 100.0
         );
     }
 }
@@ -103,12 +115,17 @@ where
             (ok, failed, latencies)
         }));
     }
+    tokio::time::sleep_until(start.into()).await;
+    let before = cpu::sample();
     let mut outcome = Outcome {
         ok: 0,
         failed: 0,
         elapsed: target.duration,
+        usage: Usage::default(),
         latencies: Vec::new(),
     };
+    tokio::time::sleep_until(end.into()).await;
+    outcome.usage = before.until(cpu::sample());
     for task in tasks {
         let (ok, failed, latencies) = task.await?;
         outcome.ok += ok;

@@ -9,6 +9,7 @@
 //! Figures are printed, never asserted. Run with
 //! `cargo run --profile perf -p portal-bench -- [--connections 64] [--seconds 10] [--database-url …]`.
 
+mod cpu;
 mod load;
 mod seed;
 

@@ -29,6 +29,14 @@ pub struct Limits {
     pub max_unsent_attachments: i64,
     /// … and how long they are kept unsent before they are deleted.
     pub unsent_attachment_lifetime: Duration,
+    /// How long a checked session is trusted without reading the database again: a session
+    /// ended, an account disabled or a policy published by another instance or the CLI takes
+    /// effect within this (zero: every request reads the database). See
+    /// `auth::session_cache`.
+    pub session_cache_ttl: Duration,
+    /// How long a thread list may be answered again while nothing changed through this
+    /// process (SQLite only; zero: never). See `store::list_cache`.
+    pub list_cache_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -45,6 +53,8 @@ impl Default for Limits {
             max_attachment_bytes: 10 * 1024 * 1024,
             max_unsent_attachments: 50,
             unsent_attachment_lifetime: Duration::from_secs(24 * 60 * 60),
+            session_cache_ttl: Duration::from_secs(2),
+            list_cache_ttl: Duration::from_secs(5),
         }
     }
 }

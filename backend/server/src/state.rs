@@ -5,10 +5,12 @@ use std::sync::Arc;
 use crate::attachments::AttachmentCipher;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressRateLimiter;
+use crate::auth::session_cache::SessionCache;
 use crate::clock::Clock;
 use crate::config::Limits;
+use crate::store::list_cache::ListCache;
 use crate::store::write_queue::WriteQueue;
-use crate::store::Db;
+use crate::store::{Db, Engine};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,8 +19,12 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub hasher: PasswordHasher,
     pub login_limiter: Arc<AddressRateLimiter>,
+    /// Sessions checked in the last moments (see `auth::session_cache`).
+    pub sessions: Arc<SessionCache>,
     /// Every messaging write goes through here (group commit; see `store::write_queue`).
     pub writer: WriteQueue,
+    /// Thread lists answered recently (see `store::list_cache`); the writer drops them.
+    pub lists: Arc<ListCache>,
     pub attachment_cipher: Arc<AttachmentCipher>,
 }
 
@@ -27,8 +33,15 @@ impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, limits: Limits, attachment_cipher: AttachmentCipher) -> Self {
         let hasher = PasswordHasher::new(limits.concurrent_hashes);
         let login_limiter = Arc::new(AddressRateLimiter::new(limits.login_per_address, limits.login_window));
+        // Only SQLite's file is owned by one process, so only there does every change pass
+        // through this writer.
+        let lists = Arc::new(ListCache::new(
+            (db.engine == Engine::Sqlite).then_some(limits.list_cache_ttl),
+        ));
         Self {
-            writer: WriteQueue::start(db.clone()),
+            sessions: Arc::new(SessionCache::new(limits.session_cache_ttl)),
+            writer: WriteQueue::start(db.clone(), lists.clone()),
+            lists,
             attachment_cipher: Arc::new(attachment_cipher),
             db,
             clock,

@@ -105,6 +105,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
 pub async fn sign_out(state: &AppState, session: &CurrentSession, addr: ClientAddr) -> ApiResult<()> {
     let now = state.clock.now();
     sessions::revoke(&state.db, session.session_id, now).await?;
+    state.sessions.forget_session(session.session_id);
     let event = AuditEvent {
         actor_user_id: Some(session.user.id),
         subject_user_id: Some(session.user.id),

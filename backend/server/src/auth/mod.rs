@@ -6,6 +6,7 @@ pub mod password;
 pub mod policy_gate;
 pub mod rate_limit;
 pub mod session;
+pub mod session_cache;
 pub mod token;
 
 pub use client_addr::ClientAddr;

@@ -42,16 +42,26 @@ impl FromRequestParts<AppState> for CurrentSession {
             return Ok(session.clone());
         }
         let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let record = sessions::find_by_token_hash(&state.db, &token::hash(token))
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let token_hash = token::hash(token);
+        let now = state.clock.now();
+        let record = match state.sessions.get(&token_hash, now) {
+            Some(record) => record,
+            None => {
+                let started = state.sessions.read_started();
+                let record = sessions::find_by_token_hash(&state.db, &token_hash)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?;
+                state.sessions.put(&token_hash, record.clone(), started, now);
+                record
+            }
+        };
         if record.revoked_at.is_some() || record.user.disabled_at.is_some() {
             return Err(ApiError::Unauthenticated);
         }
-        let now = state.clock.now();
         let idle = Duration::from_std(state.limits.idle_timeout).unwrap_or(Duration::MAX);
         if now >= record.expires_at || now - record.last_seen_at >= idle {
             sessions::revoke(&state.db, record.id, now).await?;
+            state.sessions.forget_session(record.id);
             return Err(ApiError::SessionExpired);
         }
         // A background refresh (an unread-count timer) is not activity: it must not keep an
@@ -62,6 +72,7 @@ impl FromRequestParts<AppState> for CurrentSession {
             .is_some_and(|v| v.as_bytes() == b"1");
         if !background && now - record.last_seen_at >= TOUCH_EVERY {
             state.writer.touch_session(record.id, to_millis(now)).await?;
+            state.sessions.touched(&token_hash, now);
         }
         let session = CurrentSession {
             session_id: record.id,

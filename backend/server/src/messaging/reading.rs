@@ -29,8 +29,22 @@ pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: 
         status: query.status,
         assigned: query.assigned,
     };
-    let (page, next, unread_total) = threads::list(&state.db, viewer, &filter, limit, after).await?;
-    let ids: Vec<String> = page.iter().map(|t| t.id.to_string()).collect();
+    let key = format!("{viewer:?}|{filter:?}|{limit}|{after:?}");
+    let list = match state.lists.get(viewer, &key) {
+        Some(list) => list,
+        None => {
+            let version = state.lists.version(viewer);
+            let (threads, next, unread_total) = threads::list(&state.db, viewer, &filter, limit, after).await?;
+            let list = ThreadList {
+                threads,
+                unread_total,
+                next_cursor: next.map(Cursor::encode),
+            };
+            state.lists.put(viewer, key, version, &list);
+            list
+        }
+    };
+    let ids: Vec<String> = list.threads.iter().map(|t| t.id.to_string()).collect();
     let subject = match viewer {
         Viewer::Patient(id) => Some(id),
         _ => None,
@@ -44,11 +58,7 @@ pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: 
         client_addr,
     )
     .await?;
-    Ok(ThreadList {
-        threads: page,
-        unread_total,
-        next_cursor: next.map(Cursor::encode),
-    })
+    Ok(list)
 }
 
 pub async fn detail(state: &AppState, viewer: Viewer, client_addr: String, thread_id: i64) -> ApiResult<ThreadDetail> {

@@ -1,5 +1,6 @@
-//! Sending: a patient starts a thread, either side replies. Each send is one write in the
-//! group-commit queue: the idempotency key is checked and stored in the same transaction as
+//! Sending: a patient starts a thread, either side replies. Each send is checked for shape
+//! here, then stored by the group-commit queue with the other sends of its batch
+//! (`store::send_batch`): the idempotency key is checked and stored in the same transaction as
 //! the message, so a retried send (same key, same content) answers the first result and never
 //! stores a second message; an answer means the message is durable.
 
@@ -9,12 +10,7 @@ use ring::digest::{digest, SHA256};
 use super::{input, Side, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::audit::action;
-use crate::store::idempotency::{self, StoredSend};
-use crate::store::threads::{self, NewThreadRow};
-use crate::store::write_queue::AuditRow;
-use crate::store::write_queue::Checked;
-use crate::store::{attachments, to_millis};
+use crate::store::send_batch::{PendingSend, SendTarget};
 
 /// Who sends, from where, under which idempotency key.
 pub struct Sender {
@@ -25,63 +21,19 @@ pub struct Sender {
 
 /// `POST /threads`: patients only.
 pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) -> ApiResult<SendReceipt> {
-    let Viewer::Patient(patient_id) = sender.viewer else {
+    if !matches!(sender.viewer, Viewer::Patient(_)) {
         return Err(ApiError::Forbidden);
-    };
+    }
     let subject = input::subject(&request.subject)?;
     let body = input::body(&request.body)?;
     let ids = input::attachment_ids(&request.attachment_ids)?;
-    let hash = request_hash(&["thread", request.category.as_str(), &subject, &body, &ids.join(",")]);
+    let request_hash = request_hash(&["thread", request.category.as_str(), &subject, &body, &ids.join(",")]);
     let urgent = emergency::matched(&format!("{subject}\n{body}")).is_some();
-    let now = state.clock.now();
-    let key = sender.idempotency_key.clone();
-    let check_ids = ids.clone();
-    let check_hash = hash.clone();
-    state
-        .writer
-        .run_checked(
-            move |conn| Box::pin(async move { check(conn, patient_id, &key, &check_hash, &check_ids).await }),
-            move |conn, ()| {
-                Box::pin(async move {
-                    let row = NewThreadRow {
-                        patient_id,
-                        category: request.category,
-                        subject: &subject,
-                        urgent,
-                        created_by: patient_id,
-                        at: now,
-                    };
-                    let thread_id = threads::insert_thread(conn, &row).await?;
-                    let message_id =
-                        threads::insert_message(conn, thread_id, patient_id, Side::Patient, &body, urgent, now).await?;
-                    let sent = StoredSend {
-                        request_hash: hash,
-                        thread_id,
-                        message_id,
-                    };
-                    attach_and_remember(conn, patient_id, &ids, &sender.idempotency_key, &sent, now).await?;
-                    let audit = [
-                        (action::THREAD_CREATED, format!("thread:{thread_id}")),
-                        (action::MESSAGE_SENT, format!("message:{message_id}")),
-                    ]
-                    .map(|(what, object)| AuditRow {
-                        at_ms: to_millis(now),
-                        actor_user_id: Some(patient_id),
-                        subject_user_id: Some(patient_id),
-                        action: what,
-                        object: Some(object),
-                        client_addr: sender.client_addr.clone(),
-                    });
-                    let receipt = SendReceipt {
-                        thread_id,
-                        message_id,
-                        created_at: now,
-                    };
-                    Ok((receipt, audit.to_vec()))
-                })
-            },
-        )
-        .await
+    let target = SendTarget::NewThread {
+        category: request.category,
+        subject,
+    };
+    queue(state, sender, target, body, urgent, ids, request_hash).await
 }
 
 /// `POST /threads/{id}/messages`: the patient of the thread, or a care-team member who can
@@ -93,100 +45,37 @@ pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: Ne
     }
     let body = input::body(&request.body)?;
     let ids = input::attachment_ids(&request.attachment_ids)?;
-    let hash = request_hash(&["reply", &thread_id.to_string(), &body, &ids.join(",")]);
+    let request_hash = request_hash(&["reply", &thread_id.to_string(), &body, &ids.join(",")]);
     // Only a patient's words raise a thread's urgency.
     let urgent = viewer.side() == Side::Patient && emergency::matched(&body).is_some();
-    let now = state.clock.now();
-    let user_id = viewer.user_id();
-    let key = sender.idempotency_key.clone();
-    let check_ids = ids.clone();
-    let check_hash = hash.clone();
+    let target = SendTarget::Reply { thread_id };
+    queue(state, sender, target, body, urgent, ids, request_hash).await
+}
+
+/// Hands a checked send to the writer and waits for its answer.
+async fn queue(
+    state: &AppState,
+    sender: Sender,
+    target: SendTarget,
+    body: String,
+    urgent: bool,
+    attachment_ids: Vec<String>,
+    request_hash: String,
+) -> ApiResult<SendReceipt> {
     state
         .writer
-        .run_checked(
-            move |conn| {
-                Box::pin(async move {
-                    let patient_id = match check(conn, user_id, &key, &check_hash, &check_ids).await? {
-                        Checked::Answer(receipt) => return Ok(Checked::Answer(receipt)),
-                        Checked::Proceed(()) => threads::patient_of(&mut *conn, viewer, thread_id).await?,
-                    };
-                    patient_id.map(Checked::Proceed).ok_or(ApiError::NotFound)
-                })
-            },
-            move |conn, patient_id| {
-                Box::pin(async move {
-                    let message_id =
-                        threads::insert_message(conn, thread_id, user_id, viewer.side(), &body, urgent, now).await?;
-                    let sent = StoredSend {
-                        request_hash: hash,
-                        thread_id,
-                        message_id,
-                    };
-                    attach_and_remember(conn, user_id, &ids, &sender.idempotency_key, &sent, now).await?;
-                    let audit = AuditRow {
-                        at_ms: to_millis(now),
-                        actor_user_id: Some(user_id),
-                        subject_user_id: Some(patient_id),
-                        action: action::MESSAGE_SENT,
-                        object: Some(format!("message:{message_id}")),
-                        client_addr: sender.client_addr,
-                    };
-                    let receipt = SendReceipt {
-                        thread_id,
-                        message_id,
-                        created_at: now,
-                    };
-                    Ok((receipt, vec![audit]))
-                })
-            },
-        )
+        .send(PendingSend {
+            viewer: sender.viewer,
+            target,
+            body,
+            urgent,
+            attachment_ids,
+            idempotency_key: sender.idempotency_key,
+            request_hash,
+            client_addr: sender.client_addr,
+            at: state.clock.now(),
+        })
         .await
-}
-
-/// The read-only half of a send: a key seen before answers the first result (same content)
-/// or is refused (other content); every attachment id must be an unsent upload of the sender.
-async fn check(
-    conn: &mut sqlx::AnyConnection,
-    user_id: i64,
-    key: &str,
-    hash: &str,
-    attachment_ids: &[String],
-) -> ApiResult<Checked<(), SendReceipt>> {
-    if let Some(previous) = idempotency::find(conn, user_id, key).await? {
-        if previous.request_hash != hash {
-            return Err(ApiError::Conflict(
-                "This Idempotency-Key was already used for a different message. Use a new key for a new message."
-                    .into(),
-            ));
-        }
-        return Ok(Checked::Answer(SendReceipt {
-            thread_id: previous.thread_id,
-            message_id: previous.message_id,
-            created_at: threads::message_created_at(conn, previous.message_id).await?,
-        }));
-    }
-    if !attachments::all_unsent_of(conn, user_id, attachment_ids).await? {
-        return Err(ApiError::NotFound);
-    }
-    Ok(Checked::Proceed(()))
-}
-
-/// After the message row: ties the sender's uploads to it (checked before) and stores the key.
-async fn attach_and_remember(
-    conn: &mut sqlx::AnyConnection,
-    user_id: i64,
-    attachment_ids: &[String],
-    key: &str,
-    sent: &StoredSend,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), sqlx::Error> {
-    if !attachments::attach(conn, user_id, attachment_ids, sent.message_id).await? {
-        // The check found them; only a concurrent instance (PostgreSQL) could have taken them.
-        return Err(sqlx::Error::RowNotFound);
-    }
-    // A unique violation here means another instance stores the same key right now
-    // (PostgreSQL, several servers): the batch fails, and the client's retry is answered.
-    idempotency::insert(conn, user_id, key, sent, now).await
 }
 
 /// SHA-256 over the parts, each length-prefixed so no two different sends hash alike.

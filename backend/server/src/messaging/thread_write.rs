@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::threads;
 use crate::store::to_millis;
-use crate::store::write_queue::{AuditRow, BoxFuture};
+use crate::store::write_queue::{AuditRow, BoxFuture, Written};
 
 /// What to record for a change.
 pub struct Audited {
@@ -49,7 +49,11 @@ where
                     object: Some(audited.object),
                     client_addr: audited.client_addr,
                 };
-                Ok((answer, vec![row]))
+                Ok(Written {
+                    value: answer,
+                    audit: vec![row],
+                    changed_patient: Some(patient_id),
+                })
             })
         })
         .await

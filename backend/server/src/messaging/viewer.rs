@@ -11,7 +11,7 @@ use portal_api::Role;
 use crate::error::ApiError;
 use crate::store::users::UserRecord;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Viewer {
     Patient(i64),
     Physician(i64),

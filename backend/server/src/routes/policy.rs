@@ -55,6 +55,8 @@ pub async fn accept_policy(
     }
     let now = state.clock.now();
     let (accepted_at, newly) = policy::accept(&state.db, session.user.id, version, now, &addr.to_text()).await?;
+    // The next request must see the acceptance: the gate reads it with the session.
+    state.sessions.forget_user(session.user.id);
     if !newly {
         return Ok(Json(PolicyAcceptance { version, accepted_at }));
     }

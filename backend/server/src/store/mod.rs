@@ -7,10 +7,11 @@
 pub mod attachments;
 pub mod audit;
 pub mod care_team;
-pub mod idempotency;
+pub mod list_cache;
 pub mod login_throttle;
 pub mod policy;
 pub mod practice;
+pub mod send_batch;
 pub mod sessions;
 pub mod sql;
 pub mod threads;

@@ -202,17 +202,6 @@ where
     row.map(|r| summary(summary_row(&r)?)).transpose()
 }
 
-/// The patient of a thread the viewer may see (a cheaper check than [`find`]).
-pub async fn patient_of(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT t.patient_id FROM threads t WHERE t.id = ");
-    let id = sql.arg(thread_id);
-    sql.push(&id).push(" AND ");
-    let scope = sql.arg(viewer.scope_arg());
-    sql.push(&viewer.scope_sql(&scope));
-    let (text, args) = sql.build()?;
-    sqlx::query_scalar_with(&text, args).fetch_optional(&mut *conn).await
-}
-
 /// The messages of a thread (already checked to be visible), oldest first, with attachments.
 pub async fn messages(conn: &mut AnyConnection, thread_id: i64) -> Result<Vec<Message>, sqlx::Error> {
     let rows = sqlx::query(
@@ -259,77 +248,6 @@ pub async fn messages(conn: &mut AnyConnection, thread_id: i64) -> Result<Vec<Me
     Ok(messages)
 }
 
-/// A new thread's first row (the message is added with [`insert_message`]).
-pub struct NewThreadRow<'a> {
-    pub patient_id: i64,
-    pub category: Category,
-    pub subject: &'a str,
-    pub urgent: bool,
-    pub created_by: i64,
-    pub at: DateTime<Utc>,
-}
-
-pub async fn insert_thread(conn: &mut AnyConnection, row: &NewThreadRow<'_>) -> Result<i64, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO threads (patient_id, category, pool, subject, status, urgent, assigned_to, created_by, \
-         created_at, last_message_at, message_count, unread_by_patient, unread_by_team) \
-         VALUES ($1, $2, $3, $4, 'open', $5, NULL, $6, $7, $7, 0, 0, 0) RETURNING id",
-    )
-    .bind(row.patient_id)
-    .bind(row.category.as_str())
-    .bind(row.category.pool().as_str())
-    .bind(row.subject)
-    .bind(i64::from(row.urgent))
-    .bind(row.created_by)
-    .bind(to_millis(row.at))
-    .fetch_one(&mut *conn)
-    .await?;
-    inserted.try_get("id")
-}
-
-/// Adds a message from `author` on `side` and updates the thread: activity time, count, the
-/// other side's unread counter; a patient's message reopens a closed thread and a team
-/// member's reply takes an unassigned thread; urgency is only ever raised.
-pub async fn insert_message(
-    conn: &mut AnyConnection,
-    thread_id: i64,
-    author_id: i64,
-    side: Side,
-    body: &str,
-    urgent: bool,
-    at: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO messages (thread_id, author_id, from_patient, body, created_at, read_at) \
-         VALUES ($1, $2, $3, $4, $5, NULL) RETURNING id",
-    )
-    .bind(thread_id)
-    .bind(author_id)
-    .bind(side.from_patient_flag())
-    .bind(body)
-    .bind(to_millis(at))
-    .fetch_one(&mut *conn)
-    .await?;
-    let message_id: i64 = inserted.try_get("id")?;
-    let other = side.other().unread_column();
-    let (status, takes_thread) = match side {
-        Side::Patient => ("'open'", None),
-        Side::Team => ("status", Some(author_id)),
-    };
-    sqlx::query(&format!(
-        "UPDATE threads SET last_message_at = $1, message_count = message_count + 1, {other} = {other} + 1, \
-         status = {status}, assigned_to = COALESCE(assigned_to, $4), \
-         urgent = CASE WHEN $3 = 1 THEN 1 ELSE urgent END WHERE id = $2"
-    ))
-    .bind(to_millis(at))
-    .bind(thread_id)
-    .bind(i64::from(urgent))
-    .bind(takes_thread)
-    .execute(&mut *conn)
-    .await?;
-    Ok(message_id)
-}
-
 /// Marks the other side's unread messages of a thread read by `side`; answers how many.
 pub async fn mark_read(
     conn: &mut AnyConnection,
@@ -369,15 +287,6 @@ pub async fn set_status(conn: &mut AnyConnection, thread_id: i64, status: Thread
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// The created time of a stored message (for answering a retried send).
-pub async fn message_created_at(conn: &mut AnyConnection, message_id: i64) -> Result<DateTime<Utc>, sqlx::Error> {
-    let at: i64 = sqlx::query_scalar("SELECT created_at FROM messages WHERE id = $1")
-        .bind(message_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(from_millis(at))
 }
 
 fn summary_row(row: &AnyRow) -> Result<SummaryRow, sqlx::Error> {

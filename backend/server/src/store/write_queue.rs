@@ -2,7 +2,8 @@
 //! touch) goes through one writer task that runs the writes waiting in its queue in a single
 //! transaction and answers each caller only after the COMMIT (so an answer still means
 //! "durable"). A guarded write runs in its own savepoint, so its failure undoes only its own
-//! statements; a checked write (a send) only reads until it has decided, then writes.
+//! statements; the batch's sends are checked and stored together, as a set
+//! (`super::send_batch`), after its other writes.
 //!
 //! Why: with SQLite in WAL mode and `synchronous=FULL` every commit costs an fsync, and
 //! concurrent writers on separate connections wait for the lock in SQLite's sleeping busy
@@ -10,11 +11,15 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
+use portal_api::SendReceipt;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
+use super::list_cache::ListCache;
+use super::send_batch::{self, PendingSend};
 use super::sql::Sql;
 use super::{Db, Engine};
 use crate::error::ApiError;
@@ -28,25 +33,25 @@ pub type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
 
 /// Told whether the batch committed; sends the caller its answer.
 type Deliver = Box<dyn FnOnce(bool) + Send>;
+/// What a guarded write did, when it succeeded.
+pub struct Written<T> {
+    pub value: T,
+    /// Appended in the same transaction (with the batch's other audit rows, in one INSERT).
+    pub audit: Vec<AuditRow>,
+    /// The patient whose threads it changed: their cached lists are dropped at the commit.
+    pub changed_patient: Option<i64>,
+}
+
 /// What one queued write did.
 enum Outcome {
     /// It succeeded: answer after the commit; its audit rows go into the batch's one INSERT.
-    Done(Deliver, Vec<AuditRow>),
-    /// It refused (and already answered its caller).
+    Done(Deliver, Vec<AuditRow>, Option<i64>),
+    /// It failed (and already answered its caller); its savepoint is rolled back.
     Refused,
-    /// A checked write failed after it started writing: the whole batch must roll back.
-    Broken(sqlx::Error),
 }
 
 /// One queued write, run on the writer's connection.
 type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Outcome> + Send>;
-
-/// The first step of a checked write: reads only, then either goes on to the writes with
-/// what it found, or already has the answer (a retried send).
-pub enum Checked<P, T> {
-    Proceed(P),
-    Answer(T),
-}
 
 /// An audit event to append on its own (a read was served): all of a batch's go into one
 /// multi-row INSERT, since they cannot fail one by one.
@@ -63,9 +68,8 @@ pub struct AuditRow {
 enum Job {
     /// Run inside a savepoint: it may fail after writing, and only its own writes are undone.
     Guarded(Work),
-    /// Run without a savepoint (two statements fewer): it refuses only in its read-only check,
-    /// and a failure while writing rolls back the batch.
-    Checked(Work),
+    /// A message to store with the batch's other sends.
+    Send(PendingSend, oneshot::Sender<Result<SendReceipt, ApiError>>),
     Audit(AuditRow, oneshot::Sender<bool>),
     /// A session's `last_seen_at`.
     Touch {
@@ -88,10 +92,10 @@ impl std::fmt::Debug for WriteQueue {
 
 impl WriteQueue {
     /// Starts the writer task on the current runtime. It ends when every `WriteQueue` clone
-    /// is dropped.
-    pub fn start(db: Db) -> Self {
+    /// is dropped. After each COMMIT it tells `lists` which patients' threads changed.
+    pub fn start(db: Db, lists: Arc<ListCache>) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(writer(db, queue));
+        tokio::spawn(writer(db, lists, queue));
         Self { jobs }
     }
 
@@ -102,25 +106,35 @@ impl WriteQueue {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, ApiError>> + Send + 'static,
     {
-        self.run_audited(move |conn| Box::pin(async move { work(conn).await.map(|value| (value, Vec::new())) }))
-            .await
+        self.run_audited(move |conn| {
+            Box::pin(async move {
+                work(conn).await.map(|value| Written {
+                    value,
+                    audit: Vec::new(),
+                    changed_patient: None,
+                })
+            })
+        })
+        .await
     }
 
-    /// [`run`](Self::run) for a write that also answers audit rows: they are appended in the
-    /// same transaction (with the batch's other audit rows, in one INSERT), so the write and
-    /// its record commit together or not at all.
+    /// [`run`](Self::run) for a write that also answers audit rows (appended in the same
+    /// transaction, so the write and its record commit together or not at all) and the
+    /// patient whose threads it changed.
     pub async fn run_audited<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<(T, Vec<AuditRow>), ApiError>>
-            + Send
-            + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Written<T>, ApiError>> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel::<Result<T, ApiError>>();
         let job: Work = Box::new(move |conn| {
             Box::pin(async move {
                 match work(conn).await {
-                    Ok((value, audit)) => Outcome::Done(deliver_after_commit(answer, value), audit),
+                    Ok(written) => Outcome::Done(
+                        deliver_after_commit(answer, written.value),
+                        written.audit,
+                        written.changed_patient,
+                    ),
                     Err(error) => {
                         let _ = answer.send(Err(error));
                         Outcome::Refused
@@ -137,42 +151,12 @@ impl WriteQueue {
             .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
     }
 
-    /// A write in two steps, without a savepoint: `check` only reads (its `Err` is the
-    /// caller's answer, and nothing was written), `apply` writes what `check` decided. An
-    /// error in `apply` is unexpected (the check ruled the expected ones out) and fails the
-    /// whole batch, whose callers then retry. Checks run in the batch's transaction after the
-    /// writes before them, so they see those (two sends with one idempotency key in one batch
-    /// store one message).
-    pub async fn run_checked<P, T, C, A>(&self, check: C, apply: A) -> Result<T, ApiError>
-    where
-        P: Send + 'static,
-        T: Send + 'static,
-        C: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Checked<P, T>, ApiError>> + Send + 'static,
-        A: for<'c> FnOnce(&'c mut AnyConnection, P) -> BoxFuture<'c, Result<(T, Vec<AuditRow>), sqlx::Error>>
-            + Send
-            + 'static,
-    {
-        let (answer, answered) = oneshot::channel::<Result<T, ApiError>>();
-        let job: Work = Box::new(move |conn| {
-            Box::pin(async move {
-                match check(&mut *conn).await {
-                    Err(error) => {
-                        let _ = answer.send(Err(error));
-                        Outcome::Refused
-                    }
-                    Ok(Checked::Answer(value)) => Outcome::Done(deliver_after_commit(answer, value), Vec::new()),
-                    Ok(Checked::Proceed(plan)) => match apply(conn, plan).await {
-                        Ok((value, audit)) => Outcome::Done(deliver_after_commit(answer, value), audit),
-                        Err(error) => {
-                            let _ = answer.send(Err(ApiError::Internal("the write batch failed".into())));
-                            Outcome::Broken(error)
-                        }
-                    },
-                }
-            })
-        });
+    /// Stores a message (see `super::send_batch` for the checks and their answers) and
+    /// answers its receipt once the batch committed.
+    pub async fn send(&self, send: PendingSend) -> Result<SendReceipt, ApiError> {
+        let (answer, answered) = oneshot::channel();
         self.jobs
-            .send(Job::Checked(job))
+            .send(Job::Send(send, answer))
             .await
             .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
         answered
@@ -211,7 +195,7 @@ impl WriteQueue {
     }
 }
 
-async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
+async fn writer(db: Db, lists: Arc<ListCache>, mut queue: mpsc::Receiver<Job>) {
     let mut conn: Option<PoolConnection<Any>> = None;
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.recv().await {
@@ -234,7 +218,7 @@ async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
                 }
             },
         };
-        match run_batch(&mut connection, db.engine, batch.drain(..)).await {
+        match run_batch(&mut connection, db.engine, &lists, batch.drain(..)).await {
             Ok(()) => conn = Some(connection),
             Err(error) => {
                 tracing::error!(kind = %error_kind(&error), "write batch failed");
@@ -248,6 +232,7 @@ async fn writer(db: Db, mut queue: mpsc::Receiver<Job>) {
 async fn run_batch(
     conn: &mut AnyConnection,
     engine: Engine,
+    lists: &ListCache,
     jobs: impl Iterator<Item = Job>,
 ) -> Result<(), sqlx::Error> {
     let begin = match engine {
@@ -259,12 +244,19 @@ async fn run_batch(
     // Answered with whether the batch committed: audit rows and session touches.
     let mut audit_answers: Vec<oneshot::Sender<bool>> = Vec::new();
     let mut touches: Vec<(i64, i64)> = Vec::new();
+    let mut sends: Vec<PendingSend> = Vec::new();
+    let mut send_answers: Vec<oneshot::Sender<Result<SendReceipt, ApiError>>> = Vec::new();
+    let mut changed: Vec<i64> = Vec::new();
     let outcome = async {
         conn.execute(begin).await?;
         for job in jobs {
-            let (work, guarded) = match job {
-                Job::Guarded(work) => (work, true),
-                Job::Checked(work) => (work, false),
+            let work = match job {
+                Job::Guarded(work) => work,
+                Job::Send(send, answer) => {
+                    sends.push(send);
+                    send_answers.push(answer);
+                    continue;
+                }
                 Job::Audit(row, answer) => {
                     audits.push(row);
                     audit_answers.push(answer);
@@ -280,29 +272,33 @@ async fn run_batch(
                     continue;
                 }
             };
-            if !guarded {
-                match work(conn).await {
-                    Outcome::Done(deliver, audit) => {
-                        pending.push(deliver);
-                        audits.extend(audit);
-                    }
-                    Outcome::Refused => {}
-                    Outcome::Broken(error) => return Err(error),
-                }
-                continue;
-            }
             conn.execute("SAVEPOINT portal_write").await?;
             match work(conn).await {
-                Outcome::Done(deliver, audit) => {
+                Outcome::Done(deliver, audit, changed_patient) => {
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                     pending.push(deliver);
                     audits.extend(audit);
+                    changed.extend(changed_patient);
                 }
-                Outcome::Refused | Outcome::Broken(_) => {
+                Outcome::Refused => {
                     conn.execute("ROLLBACK TO SAVEPOINT portal_write").await?;
                     conn.execute("RELEASE SAVEPOINT portal_write").await?;
                 }
             }
+        }
+        if !sends.is_empty() {
+            let applied = send_batch::apply(conn, engine, &sends).await?;
+            for (answer, result) in send_answers.drain(..).zip(applied.answers) {
+                match result {
+                    Ok(receipt) => pending.push(deliver_after_commit(answer, receipt)),
+                    // Refused: nothing of it was written.
+                    Err(error) => {
+                        let _ = answer.send(Err(error));
+                    }
+                }
+            }
+            audits.extend(applied.audit);
+            changed.extend(applied.changed_patients);
         }
         insert_audits(conn, &audits).await?;
         for (session_id, at_ms) in &touches {
@@ -320,6 +316,14 @@ async fn run_batch(
         let _ = conn.execute("ROLLBACK").await;
     }
     let committed = outcome.is_ok();
+    if committed {
+        // Before anyone is answered: a caller's next list must not be an older one.
+        lists.changed(&changed);
+    }
+    // Sends not answered yet: the batch failed while storing them.
+    for answer in send_answers {
+        let _ = answer.send(Err(ApiError::Internal("the write batch failed".into())));
+    }
     for deliver in pending {
         deliver(committed);
     }
@@ -405,7 +409,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_alone() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone());
+        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None)));
         // 500 distinct values and one value twice: exactly one write fails (unique
         // constraint), whichever batch it lands in, and every other write commits.
         let mut tasks = Vec::new();
@@ -430,7 +434,7 @@ mod tests {
     #[tokio::test]
     async fn a_work_error_undoes_its_own_statements() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone());
+        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None)));
         let result: Result<(), ApiError> = queue
             .run(|conn| {
                 Box::pin(async move {
@@ -443,64 +447,5 @@ mod tests {
         queue.run(insert(2)).await.expect("next write");
         let values: Vec<i64> = sqlx::query_scalar("SELECT v FROM t").fetch_all(&db.pool).await.unwrap();
         assert_eq!(values, vec![2]);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn checked_writes_refuse_in_their_check_and_a_broken_one_fails_its_batch() {
-        let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone());
-        // The check sees the writes before it in the same batch: one value, once.
-        let mut tasks = Vec::new();
-        for _ in 0..20 {
-            let q = queue.clone();
-            tasks.push(tokio::spawn(async move {
-                q.run_checked(
-                    |conn| {
-                        Box::pin(async move {
-                            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t WHERE v = 1")
-                                .fetch_one(&mut *conn)
-                                .await?;
-                            Ok(if n > 0 {
-                                Checked::Answer(0)
-                            } else {
-                                Checked::Proceed(())
-                            })
-                        })
-                    },
-                    |conn, ()| {
-                        Box::pin(async move {
-                            sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut *conn).await?;
-                            Ok((1, Vec::new()))
-                        })
-                    },
-                )
-                .await
-            }));
-        }
-        let mut inserted = 0;
-        for task in tasks {
-            inserted += task.await.expect("join").expect("write");
-        }
-        assert_eq!(inserted, 1);
-        // A write that breaks after its check fails, and the batch with it; the next works.
-        let broken: Result<i64, ApiError> = queue
-            .run_checked(
-                |_| Box::pin(async { Ok(Checked::Proceed(())) }),
-                |conn, ()| {
-                    Box::pin(async move {
-                        sqlx::query("INSERT INTO t (v) VALUES (2)").execute(&mut *conn).await?;
-                        sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut *conn).await?;
-                        Ok((0, Vec::new()))
-                    })
-                },
-            )
-            .await;
-        assert!(broken.is_err());
-        queue.run(insert(3)).await.expect("the writer goes on");
-        let values: Vec<i64> = sqlx::query_scalar("SELECT v FROM t ORDER BY v")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
-        assert_eq!(values, vec![1, 3], "nothing of the broken write stayed");
     }
 }

@@ -181,6 +181,72 @@ async fn triage_assign_reply_read_close_and_reopen(app: TestApp) {
 }
 on_both_databases!(triage_assign_reply_read_close_and_reopen);
 
+/// Lists are answered again from a cache while nothing changed (SQLite): each change must
+/// show in the very next list, for the patient and for the care team.
+async fn lists_show_every_change_in_the_next_list(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let staff = app.login_and_accept(STAFF).await;
+    let (everything, clinical) = (ThreadQuery::default(), pool(Pool::Clinical));
+    let inbox = || app.client.threads(&patient, &everything);
+    let triage = || app.client.threads(&staff, &clinical);
+    let first = send_thread(&app, &patient, &new_thread(Category::MedicalQuestion, "Rash", "Itchy")).await;
+    for _ in 0..2 {
+        let mine = inbox().await.expect("inbox");
+        assert_eq!((mine.threads.len(), mine.unread_total), (1, 0));
+        let pool_list = triage().await.expect("triage");
+        assert_eq!((pool_list.threads.len(), pool_list.unread_total), (1, 1));
+    }
+
+    app.client
+        .reply(&staff, first, &key(), &reply("Since when?"))
+        .await
+        .expect("reply");
+    let mine = inbox().await.expect("inbox");
+    assert_eq!((mine.unread_total, mine.threads[0].message_count), (1, 2));
+    assert_eq!(
+        mine.threads[0].assigned_to.as_ref().map(|p| p.name.as_str()),
+        Some(STAFF.name)
+    );
+    assert_eq!(triage().await.expect("triage").threads[0].message_count, 2);
+
+    app.client.mark_read(&patient, first).await.expect("read");
+    assert_eq!(inbox().await.expect("inbox").unread_total, 0);
+    app.client.mark_read(&staff, first).await.expect("read");
+    assert_eq!(triage().await.expect("triage").unread_total, 0);
+
+    app.client.close_thread(&staff, first).await.expect("close");
+    assert_eq!(inbox().await.expect("inbox").threads[0].status, ThreadStatus::Closed);
+    app.client.reopen_thread(&staff, first).await.expect("reopen");
+    assert_eq!(inbox().await.expect("inbox").threads[0].status, ThreadStatus::Open);
+    app.client.assign(&staff, first, None).await.expect("unassign");
+    assert_eq!(inbox().await.expect("inbox").threads[0].assigned_to, None);
+
+    let second = send_thread(&app, &patient, &new_thread(Category::Other, "Also", "One more")).await;
+    let mine = inbox().await.expect("inbox");
+    assert_eq!(
+        mine.threads.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![second, first]
+    );
+    let others = app.login_and_accept(OTHER_PATIENT).await;
+    assert!(app
+        .client
+        .threads(&others, &ThreadQuery::default())
+        .await
+        .expect("theirs")
+        .threads
+        .is_empty());
+    let front_desk = app
+        .client
+        .threads(&staff, &pool(Pool::FrontDesk))
+        .await
+        .expect("front desk");
+    assert_eq!(
+        front_desk.threads.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![second]
+    );
+}
+on_both_databases!(lists_show_every_change_in_the_next_list);
+
 async fn a_team_reply_takes_an_unassigned_thread_and_urgent_threads_come_first(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     let staff = app.login_and_accept(STAFF).await;

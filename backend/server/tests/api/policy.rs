@@ -10,7 +10,7 @@ use portal_server::auth::PolicyAccepted;
 use portal_server::Clock;
 use tower::ServiceExt;
 
-use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT};
+use crate::helpers::{api_error, test_limits, TestApp, OTHER_PATIENT, PATIENT};
 use crate::on_both_databases;
 
 async fn a_patient_reads_and_accepts_the_policy(app: TestApp) {
@@ -146,6 +146,9 @@ async fn health_data_waits_for_the_current_policy(app: TestApp) {
     admin::publish_policy(&app.state.db, "# Patient Portal Policy\n\nNew terms.", app.clock.now())
         .await
         .expect("publish v2");
+    // Published beside the service (as the CLI does): it takes effect within the session
+    // cache's lifetime.
+    app.advance(chrono::Duration::from_std(test_limits().session_cache_ttl).expect("ttl"));
     let (status, body) = call(Some(token.expose().to_string())).await;
     assert_eq!(
         (status, code(&body)),

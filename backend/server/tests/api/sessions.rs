@@ -5,7 +5,7 @@ use portal_api::client::SessionToken;
 use portal_api::ErrorCode;
 use reqwest::Method;
 
-use crate::helpers::{api_error, TestApp, PATIENT};
+use crate::helpers::{api_error, test_limits, TestApp, PATIENT};
 use crate::on_both_databases;
 
 async fn sessions_end_after_15_idle_minutes(app: TestApp) {
@@ -54,6 +54,37 @@ async fn signing_out_revokes_the_token_on_the_server(app: TestApp) {
     assert_eq!(revoked, 1);
 }
 on_both_databases!(signing_out_revokes_the_token_on_the_server);
+
+async fn sessions_ended_beside_the_service_stop_within_the_cache_lifetime(app: TestApp) {
+    // Another instance or an operator revokes the session and disables the account in the
+    // database: this instance notices once its cached check is older than the lifetime.
+    let ttl = Duration::from_std(test_limits().session_cache_ttl).expect("ttl");
+    assert!(
+        ttl > Duration::zero(),
+        "the tests run with the cache on, as in production"
+    );
+    let token = app.login_as(PATIENT).await;
+    app.client.me(&token).await.expect("checked and cached");
+    sqlx::query("UPDATE sessions SET revoked_at = 1")
+        .execute(&app.state.db.pool)
+        .await
+        .expect("revoke beside the service");
+    app.advance(ttl);
+    let (status, code, _, _) = api_error(app.client.me(&token).await);
+    assert_eq!((status, code), (401, ErrorCode::Unauthenticated));
+
+    let other = app.login_as(PATIENT).await;
+    app.client.me(&other).await.expect("checked and cached");
+    sqlx::query("UPDATE users SET disabled_at = 1 WHERE email = $1")
+        .bind(PATIENT.email)
+        .execute(&app.state.db.pool)
+        .await
+        .expect("disable beside the service");
+    app.advance(ttl);
+    let (status, code, _, _) = api_error(app.client.me(&other).await);
+    assert_eq!((status, code), (401, ErrorCode::Unauthenticated));
+}
+on_both_databases!(sessions_ended_beside_the_service_stop_within_the_cache_lifetime);
 
 async fn missing_and_forged_tokens_are_refused(app: TestApp) {
     let resp = app.client.request(Method::GET, "/me").send().await.expect("send");

@@ -1,0 +1,213 @@
+//! Thread lists answered recently, kept until a thread they could show changes.
+//!
+//! Why: a thread list is the request the app makes most (every open app asks every 30 s, and
+//! after every send and read), and most of the time nothing changed since the last one. On
+//! SQLite, building it costs four times a bare request (sqlx's hand-offs to the connection
+//! thread and the JSON of 50 threads); answered from here it costs a little more than one.
+//!
+//! How it stays right: every change to a thread goes through the group-commit writer, which
+//! tells this cache, after the COMMIT and before anyone is answered, which patients' threads
+//! changed. That bumps a version for the patient (their own lists) and one for the care team
+//! (staff and physician lists, which span patients). A list is kept with the versions read
+//! *before* its query ran, and answered again only while they are unchanged, so a list read
+//! during a change is never served after it.
+//!
+//! Changes made outside this process (the CLI, another instance on the same PostgreSQL) do not
+//! pass through the writer, so:
+//! - the cache is used only with SQLite, whose file one service process owns;
+//! - entries also expire after [`Limits::list_cache_ttl`](crate::config::Limits) (5 s by
+//!   default; zero turns the cache off), which bounds what the CLI could leave stale (a name,
+//!   a care relationship).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use portal_api::ThreadList;
+
+use crate::messaging::Viewer;
+
+/// Patient versions are kept in this many slots (a patient shares a slot with others: a
+/// change for one drops the others' lists too, which is only a miss).
+const SLOTS: usize = 4096;
+/// Lists kept at most; past it, all are dropped.
+const CAPACITY: usize = 20_000;
+
+pub struct ListCache {
+    ttl: Option<Duration>,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    patient_versions: Vec<u64>,
+    team_version: u64,
+    lists: HashMap<String, Entry>,
+}
+
+struct Entry {
+    version: u64,
+    stored_at: Instant,
+    list: ThreadList,
+}
+
+/// The version a list was read at, from [`ListCache::version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(u64);
+
+impl std::fmt::Debug for ListCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListCache")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ListCache {
+    /// A cache whose entries live for `ttl`; `None` (or a zero `ttl`) keeps nothing.
+    pub fn new(ttl: Option<Duration>) -> Self {
+        Self {
+            ttl: ttl.filter(|t| !t.is_zero()),
+            inner: Mutex::new(Inner {
+                patient_versions: vec![0; SLOTS],
+                team_version: 0,
+                lists: HashMap::new(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves only a cache behind: keep using it.
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The version of what `viewer` can see, to read before querying a list.
+    pub fn version(&self, viewer: Viewer) -> Version {
+        let inner = self.lock();
+        Version(inner.version_of(viewer))
+    }
+
+    /// The list stored under `key` for `viewer`, if nothing it could show changed since.
+    pub fn get(&self, viewer: Viewer, key: &str) -> Option<ThreadList> {
+        let ttl = self.ttl?;
+        let inner = self.lock();
+        let entry = inner.lists.get(key)?;
+        (entry.version == inner.version_of(viewer) && entry.stored_at.elapsed() < ttl).then(|| entry.list.clone())
+    }
+
+    /// Keeps `list`, read by a query that began at `version`.
+    pub fn put(&self, viewer: Viewer, key: String, version: Version, list: &ThreadList) {
+        if self.ttl.is_none() {
+            return;
+        }
+        let mut inner = self.lock();
+        if inner.version_of(viewer) != version.0 {
+            return; // already changed: it would never be answered
+        }
+        if inner.lists.len() >= CAPACITY {
+            inner.lists.clear();
+        }
+        inner.lists.insert(
+            key,
+            Entry {
+                version: version.0,
+                stored_at: Instant::now(),
+                list: list.clone(),
+            },
+        );
+    }
+
+    /// The threads of these patients changed (committed): their lists, and every care-team
+    /// list, are not answered again.
+    pub fn changed(&self, patients: &[i64]) {
+        if patients.is_empty() {
+            return;
+        }
+        let mut inner = self.lock();
+        for &patient in patients {
+            let slot = slot(patient);
+            inner.patient_versions[slot] += 1;
+        }
+        inner.team_version += 1;
+    }
+}
+
+impl Inner {
+    fn version_of(&self, viewer: Viewer) -> u64 {
+        match viewer {
+            Viewer::Patient(id) => self.patient_versions[slot(id)],
+            Viewer::Physician(_) | Viewer::Staff(_) | Viewer::Nobody(_) => self.team_version,
+        }
+    }
+}
+
+fn slot(patient_id: i64) -> usize {
+    patient_id.rem_euclid(SLOTS as i64) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(unread_total: i64) -> ThreadList {
+        ThreadList {
+            threads: Vec::new(),
+            unread_total,
+            next_cursor: None,
+        }
+    }
+
+    fn cache() -> ListCache {
+        ListCache::new(Some(Duration::from_secs(60)))
+    }
+
+    #[test]
+    fn a_list_is_answered_until_one_of_its_patients_threads_changes() {
+        let cache = cache();
+        let (me, other) = (Viewer::Patient(7), Viewer::Patient(8));
+        let v = cache.version(me);
+        cache.put(me, "k".into(), v, &list(1));
+        assert_eq!(cache.get(me, "k"), Some(list(1)));
+        cache.changed(&[8]);
+        assert_eq!(cache.get(me, "k"), Some(list(1)), "another patient's change");
+        cache.changed(&[7]);
+        assert_eq!(cache.get(me, "k"), None);
+        let _ = other;
+    }
+
+    #[test]
+    fn care_team_lists_are_dropped_by_any_change() {
+        let cache = cache();
+        let staff = Viewer::Staff(1);
+        let v = cache.version(staff);
+        cache.put(staff, "s".into(), v, &list(3));
+        assert!(cache.get(staff, "s").is_some());
+        cache.changed(&[12345]);
+        assert!(cache.get(staff, "s").is_none());
+    }
+
+    #[test]
+    fn a_list_read_during_a_change_is_not_kept() {
+        let cache = cache();
+        let me = Viewer::Patient(7);
+        let before = cache.version(me);
+        cache.changed(&[7]); // committed while the query ran
+        cache.put(me, "k".into(), before, &list(1));
+        assert_eq!(cache.get(me, "k"), None);
+    }
+
+    #[test]
+    fn nothing_is_kept_without_a_lifetime_and_entries_expire() {
+        let off = ListCache::new(None);
+        let me = Viewer::Patient(7);
+        off.put(me, "k".into(), off.version(me), &list(1));
+        assert_eq!(off.get(me, "k"), None);
+        let zero = ListCache::new(Some(Duration::ZERO));
+        zero.put(me, "k".into(), zero.version(me), &list(1));
+        assert_eq!(zero.get(me, "k"), None);
+        let short = ListCache::new(Some(Duration::from_millis(20)));
+        short.put(me, "k".into(), short.version(me), &list(1));
+        assert!(short.get(me, "k").is_some());
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(short.get(me, "k"), None);
+    }
+}
