@@ -30,8 +30,9 @@ use crate::messaging::Viewer;
 /// Patient versions are kept in this many slots (a patient shares a slot with others: a
 /// change for one drops the others' lists too, which is only a miss).
 const SLOTS: usize = 4096;
-/// Lists kept at most; past it, all are dropped.
-const CAPACITY: usize = 20_000;
+/// Lists kept at most (a list of 50 threads is about 20 KiB); past it, expired lists are
+/// dropped, then all.
+const CAPACITY: usize = 4_096;
 
 pub struct ListCache {
     ttl: Option<Duration>,
@@ -96,15 +97,16 @@ impl ListCache {
 
     /// Keeps `list`, read by a query that began at `version`.
     pub fn put(&self, viewer: Viewer, key: String, version: Version, list: &ThreadList) {
-        if self.ttl.is_none() {
-            return;
-        }
+        let Some(ttl) = self.ttl else { return };
         let mut inner = self.lock();
         if inner.version_of(viewer) != version.0 {
             return; // already changed: it would never be answered
         }
-        if inner.lists.len() >= CAPACITY {
-            inner.lists.clear();
+        if inner.lists.len() >= CAPACITY && !inner.lists.contains_key(&key) {
+            inner.lists.retain(|_, e| e.stored_at.elapsed() < ttl);
+            if inner.lists.len() >= CAPACITY {
+                inner.lists.clear();
+            }
         }
         inner.lists.insert(
             key,
