@@ -56,7 +56,8 @@ pub struct Db {
 impl Db {
     /// Open the database at `url`. A SQLite file (and its folder) is created when missing and
     /// every connection runs in WAL mode with `synchronous=FULL`: an acknowledged write
-    /// survives a crash and a power cut.
+    /// survives a crash and a power cut. Temporary data (never anything that must survive)
+    /// stays in memory.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
@@ -82,6 +83,11 @@ impl Db {
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // Statement journals (a multi-row statement inside the writer's
+                        // transaction keeps one, to undo just that statement) stay in memory
+                        // instead of a temporary file: a write batch made one write() per
+                        // changed page to it.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                     }
                     Ok(())
                 })
@@ -159,6 +165,11 @@ mod tests {
         assert_eq!(mode, "wal");
         assert_eq!(sync, 2, "synchronous must be FULL (2)");
         assert_eq!(fk, 1);
+        let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("temp_store");
+        assert_eq!(temp_store, 2, "temporary data in memory (2)");
         db.migrate().await.expect("migrations are idempotent");
     }
 }
