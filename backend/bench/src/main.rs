@@ -41,6 +41,10 @@ struct Args {
     /// Run only this scenario (health, inbox or sends), e.g. under a profiler.
     #[arg(long)]
     only: Option<String>,
+    /// Build every thread list anew (the service's list cache off), to see what a list costs
+    /// when something changed since the last one.
+    #[arg(long)]
+    no_list_cache: bool,
     /// Worker threads of the server's runtime (the load generator gets its own).
     #[arg(long, default_value_t = 2)]
     server_threads: usize,
@@ -61,6 +65,9 @@ fn main() -> anyhow::Result<()> {
         login_per_address: u32::MAX,
         ..Limits::default()
     };
+    if args.no_list_cache {
+        config.limits.list_cache_ttl = Duration::ZERO;
+    }
     let (app, fixture) = server_rt.block_on(async {
         let app = Application::build(config, Arc::new(SystemClock)).await?;
         let started = std::time::Instant::now();
