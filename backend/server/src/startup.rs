@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::routes;
 use crate::state::AppState;
-use crate::store::{Db, StoreError};
+use crate::store::{self, Db, ServiceLock, StoreError};
 use crate::tls::{self, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,8 @@ pub enum StartupError {
 }
 
 pub struct Application {
+    /// Held until the service stops (SQLite: one service per database file).
+    lock: Option<ServiceLock>,
     listener: TcpListener,
     local_addr: SocketAddr,
     tls: Arc<rustls::ServerConfig>,
@@ -38,6 +40,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        let lock = store::lock_for_service(&config.database_url())?;
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
         let files = tls::certificate_files(&config.data_dir, config.tls.as_ref())?;
@@ -60,6 +63,7 @@ impl Application {
             .await
             .map_err(|e| StartupError::Hash(e.to_string()))?;
         Ok(Self {
+            lock,
             listener,
             local_addr,
             tls,
@@ -85,5 +89,6 @@ impl Application {
         let app = routes::router(self.state);
         crate::https::serve(self.listener, self.tls, app, shutdown).await;
         sweeper.abort();
+        drop(self.lock);
     }
 }

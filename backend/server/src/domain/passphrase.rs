@@ -137,7 +137,7 @@ fn is_blocked_variant(s: &str) -> bool {
         return true;
     }
     (1..=s.len() / 2)
-        .filter(|n| s.len() % n == 0 && s.is_char_boundary(*n))
+        .filter(|n| s.len().is_multiple_of(*n) && s.is_char_boundary(*n))
         .any(|n| {
             let unit = &s[..n];
             unit.repeat(s.len() / n) == s && (n < MIN_CHARS_WITH_SECOND_FACTOR || blocklist().contains(unit))

@@ -45,6 +45,43 @@ pub enum StoreError {
     Connect(#[source] sqlx::Error),
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("another portal service is already serving {0}: stop it first (one service per SQLite file)")]
+    InUse(String),
+    #[error("cannot lock {0}: {1}")]
+    Lock(String, std::io::Error),
+}
+
+/// Held while a service serves a SQLite file; see [`lock_for_service`].
+#[derive(Debug)]
+pub struct ServiceLock {
+    _file: std::fs::File,
+}
+
+/// Makes sure no other service serves the same SQLite file: the service's caches (sessions,
+/// thread lists) are right only while every write of messaging passes through its one writer.
+/// The lock is a file beside the database (`portal.db.service-lock`), released when the
+/// returned value is dropped or the process ends, however it ends. PostgreSQL needs none
+/// (`None`): several instances may share it, and the list cache is off there. The CLI's
+/// commands do not take it, so they still work beside a running service.
+pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
+    let Some(db_file) = sqlite_file(url) else {
+        return Ok(None);
+    };
+    if let Some(dir) = db_file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
+    }
+    let path = format!("{}.service-lock", db_file.display());
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Lock(path.clone(), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(ServiceLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(db_file.display().to_string())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Lock(path, e)),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +178,19 @@ mod tests {
         );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://x"), None);
+    }
+
+    #[test]
+    fn one_service_at_a_time_serves_a_sqlite_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // In a data folder that does not exist yet, as on a first start.
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("new/portal.db").display());
+        let first = lock_for_service(&url).expect("lock").expect("SQLite takes a lock");
+        let second = lock_for_service(&url).expect_err("a second service is refused");
+        assert!(second.to_string().contains("another portal service"), "{second}");
+        drop(first);
+        assert!(lock_for_service(&url).expect("free again").is_some());
+        assert!(lock_for_service("postgres://x/y").expect("no lock").is_none());
     }
 
     #[tokio::test]

@@ -126,3 +126,39 @@ fn migrate_and_bad_database_urls() {
     assert!(!bad.status.success());
     assert!(text(&bad).contains("unsupported database URL"), "{}", text(&bad));
 }
+
+#[test]
+fn a_second_service_on_the_same_sqlite_file_is_refused_with_a_clear_message() {
+    let parent = tempfile::tempdir().expect("tempdir");
+    // A data folder that does not exist yet, as on a first start.
+    let data = parent.path().join("data");
+    let dir = &data;
+    let mut first = Command::new(env!("CARGO_BIN_EXE_portal-server"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("PORTAL_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the first service");
+    // The certificate is made after the lock is taken: once it is there, the first holds it.
+    let ca = dir.join("tls/ca.pem");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !ca.is_file() {
+        assert!(std::time::Instant::now() < deadline, "the first service did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = portal_server(dir, &["serve", "--listen", "127.0.0.1:0"], None);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let out = text(&second);
+    assert!(
+        out.contains("another portal service is already serving") && out.contains("portal.db"),
+        "{out}"
+    );
+    // The CLI still works beside a service, and a service starts again once the first is gone.
+    let demo = portal_server(dir, &["demo"], None);
+    assert!(demo.status.success(), "{}", text(&demo));
+}
