@@ -30,6 +30,10 @@ use super::{attachments, from_millis, to_millis, Engine};
 use crate::error::ApiError;
 use crate::messaging::{Side, Viewer};
 
+// A batch's sends become one `UNION ALL` term and one `OR` term each: SQLite allows 500
+// terms in a compound SELECT and an expression depth of 1,000.
+const _: () = assert!(super::write_queue::MAX_BATCH <= 500);
+
 /// Where a send goes.
 #[derive(Debug, Clone)]
 pub enum SendTarget {

@@ -25,7 +25,7 @@ use super::{Db, Engine};
 use crate::error::ApiError;
 
 /// Writes run in one transaction at most.
-const MAX_BATCH: usize = 256;
+pub(crate) const MAX_BATCH: usize = 256;
 /// Writes waiting before `run` itself waits for room (backpressure).
 const QUEUE_DEPTH: usize = 4096;
 
