@@ -2,6 +2,8 @@
 //! thread read (which is what read receipts show). Every read is written to the audit log
 //! before the answer leaves.
 
+use std::sync::Arc;
+
 use portal_api::{ReadReceipt, ThreadDetail, ThreadList, ThreadQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use super::thread_write::{on_visible_thread, Audited};
@@ -9,11 +11,18 @@ use super::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::action;
+use crate::store::list_cache::RenderedList;
 use crate::store::threads::{self, Cursor, ListFilter};
 use crate::store::to_millis;
 use crate::store::write_queue::AuditRow;
 
-pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: ThreadQuery) -> ApiResult<ThreadList> {
+/// The caller's thread list, as the JSON body to answer (a [`ThreadList`]).
+pub async fn list(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    query: ThreadQuery,
+) -> ApiResult<Arc<RenderedList>> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Validation(format!("limit must be between 1 and {MAX_PAGE}.")));
@@ -40,11 +49,11 @@ pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: 
                 unread_total,
                 next_cursor: next.map(Cursor::encode),
             };
+            let list = Arc::new(RenderedList::render(&list).map_err(|e| ApiError::Internal(e.to_string()))?);
             state.lists.put(viewer, key, version, &list);
             list
         }
     };
-    let ids: Vec<String> = list.threads.iter().map(|t| t.id.to_string()).collect();
     let subject = match viewer {
         Viewer::Patient(id) => Some(id),
         _ => None,
@@ -54,7 +63,7 @@ pub async fn list(state: &AppState, viewer: Viewer, client_addr: String, query: 
         viewer,
         subject,
         action::THREADS_LISTED,
-        format!("threads:{}", ids.join(",")),
+        list.audit_object.clone(),
         client_addr,
     )
     .await?;

@@ -3,7 +3,9 @@
 //! current policy accepted.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portal_api::{
@@ -56,9 +58,11 @@ pub async fn list_threads(
     addr: ClientAddr,
     session: PolicyAccepted,
     ApiQuery(query): ApiQuery<ThreadQuery>,
-) -> ApiResult<Json<ThreadList>> {
-    Ok(Json(
-        reading::list(&state, viewer(&session), addr.to_text(), query).await?,
+) -> ApiResult<impl IntoResponse> {
+    let list = reading::list(&state, viewer(&session), addr.to_text(), query).await?;
+    Ok((
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        list.json.clone(),
     ))
 }
 

@@ -3,7 +3,8 @@
 //! Why: a thread list is the request the app makes most (every open app asks every 30 s, and
 //! after every send and read), and most of the time nothing changed since the last one. On
 //! SQLite, building it costs four times a bare request (sqlx's hand-offs to the connection
-//! thread and the JSON of 50 threads); answered from here it costs a little more than one.
+//! thread and the JSON of 50 threads). A list is kept as the JSON body it was answered with,
+//! so answering it again costs no query and no serialization: only the audit record.
 //!
 //! How it stays right: every change to a thread goes through the group-commit writer, which
 //! tells this cache, after the COMMIT and before anyone is answered, which patients' threads
@@ -20,12 +21,38 @@
 //!   a care relationship).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use portal_api::ThreadList;
 
 use crate::messaging::Viewer;
+
+/// A thread list as answered: its JSON body, and the threads it shows for the audit record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedList {
+    pub json: Bytes,
+    /// The audit object: `threads:` and the ids shown, comma-separated.
+    pub audit_object: String,
+}
+
+impl RenderedList {
+    pub fn render(list: &ThreadList) -> serde_json::Result<Self> {
+        let mut audit_object = String::with_capacity(8 + list.threads.len() * 8);
+        audit_object.push_str("threads:");
+        for (i, thread) in list.threads.iter().enumerate() {
+            if i > 0 {
+                audit_object.push(',');
+            }
+            audit_object.push_str(&thread.id.to_string());
+        }
+        Ok(Self {
+            json: Bytes::from(serde_json::to_vec(list)?),
+            audit_object,
+        })
+    }
+}
 
 /// Patient versions are kept in this many slots (a patient shares a slot with others: a
 /// change for one drops the others' lists too, which is only a miss).
@@ -48,7 +75,7 @@ struct Inner {
 struct Entry {
     version: u64,
     stored_at: Instant,
-    list: ThreadList,
+    list: Arc<RenderedList>,
 }
 
 /// The version a list was read at, from [`ListCache::version`].
@@ -88,7 +115,7 @@ impl ListCache {
     }
 
     /// The list stored under `key` for `viewer`, if nothing it could show changed since.
-    pub fn get(&self, viewer: Viewer, key: &str) -> Option<ThreadList> {
+    pub fn get(&self, viewer: Viewer, key: &str) -> Option<Arc<RenderedList>> {
         let ttl = self.ttl?;
         let inner = self.lock();
         let entry = inner.lists.get(key)?;
@@ -96,7 +123,7 @@ impl ListCache {
     }
 
     /// Keeps `list`, read by a query that began at `version`.
-    pub fn put(&self, viewer: Viewer, key: String, version: Version, list: &ThreadList) {
+    pub fn put(&self, viewer: Viewer, key: String, version: Version, list: &Arc<RenderedList>) {
         let Some(ttl) = self.ttl else { return };
         let mut inner = self.lock();
         if inner.version_of(viewer) != version.0 {
@@ -113,7 +140,7 @@ impl ListCache {
             Entry {
                 version: version.0,
                 stored_at: Instant::now(),
-                list: list.clone(),
+                list: Arc::clone(list),
             },
         );
     }
@@ -150,12 +177,13 @@ fn slot(patient_id: i64) -> usize {
 mod tests {
     use super::*;
 
-    fn list(unread_total: i64) -> ThreadList {
-        ThreadList {
+    fn list(unread_total: i64) -> Arc<RenderedList> {
+        let list = ThreadList {
             threads: Vec::new(),
             unread_total,
             next_cursor: None,
-        }
+        };
+        Arc::new(RenderedList::render(&list).unwrap())
     }
 
     fn cache() -> ListCache {

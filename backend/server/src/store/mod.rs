@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod batch_begin;
 pub mod care_team;
 pub mod list_cache;
 pub mod login_throttle;

@@ -24,6 +24,7 @@ use portal_api::{Category, SendReceipt};
 use sqlx::{AnyConnection, Row};
 
 use super::audit::action;
+use super::batch_begin::BatchBegin;
 use super::sql::Sql;
 use super::write_queue::AuditRow;
 use super::{attachments, from_millis, to_millis, Engine};
@@ -86,8 +87,15 @@ struct StoredKey {
     receipt: SendReceipt,
 }
 
-pub async fn apply(conn: &mut AnyConnection, engine: Engine, sends: &[PendingSend]) -> Result<Applied, sqlx::Error> {
-    let stored_keys = stored_keys(conn, sends).await?;
+/// Checks and stores `sends` (not empty) in the writer's open transaction; `begin` is sent
+/// with the first statement if it has not been yet.
+pub async fn apply(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    begin: &mut BatchBegin,
+    sends: &[PendingSend],
+) -> Result<Applied, sqlx::Error> {
+    let stored_keys = stored_keys(conn, engine, begin, sends).await?;
     let replies: Vec<(Viewer, i64)> = sends
         .iter()
         .filter_map(|s| match s.target {
@@ -97,7 +105,7 @@ pub async fn apply(conn: &mut AnyConnection, engine: Engine, sends: &[PendingSen
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let patients = patients_of(conn, &replies).await?;
+    let patients = patients_of(conn, engine, &replies).await?;
 
     // Decide every send in queue order (see the module's list).
     let mut answers: Vec<Option<Result<SendReceipt, ApiError>>> = (0..sends.len()).map(|_| None).collect();
@@ -188,18 +196,21 @@ fn key_reused() -> ApiError {
 /// The keys of `sends` stored by earlier batches, with what they answered.
 async fn stored_keys(
     conn: &mut AnyConnection,
+    engine: Engine,
+    begin: &mut BatchBegin,
     sends: &[PendingSend],
 ) -> Result<HashMap<(i64, String), StoredKey>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT k.user_id, k.key, k.request_hash, k.thread_id, k.message_id, m.created_at \
+    let mut sql = Sql::new(&format!(
+        "{}SELECT k.user_id, k.key, k.request_hash, k.thread_id, k.message_id, m.created_at \
          FROM idempotency_keys k JOIN messages m ON m.id = k.message_id WHERE ",
-    );
+        begin.prefix()
+    ));
     for (i, send) in sends.iter().enumerate() {
         let (u, k) = (sql.arg(send.viewer.user_id()), sql.arg(send.idempotency_key.clone()));
         sql.push(if i == 0 { "" } else { " OR " });
         sql.push(&format!("(k.user_id = {u} AND k.key = {k})"));
     }
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     let rows = sqlx::query_with(&text, args).fetch_all(&mut *conn).await?;
     let mut keys = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -222,6 +233,7 @@ async fn stored_keys(
 /// (or naming no thread) are absent.
 async fn patients_of(
     conn: &mut AnyConnection,
+    engine: Engine,
     pairs: &[(Viewer, i64)],
 ) -> Result<HashMap<(Viewer, i64), i64>, sqlx::Error> {
     if pairs.is_empty() {
@@ -236,7 +248,7 @@ async fn patients_of(
             viewer.scope_sql(&scope)
         ));
     }
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     let rows = sqlx::query_with(&text, args).fetch_all(&mut *conn).await?;
     let mut patients = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -323,7 +335,7 @@ async fn store(
                 "({id}, {patient}, {cat}, {pool}, {subj}, 'open', {urgent}, NULL, {by}, {at}, {at}, 0, 0, 0)"
             ));
         }
-        let (text, args) = sql.build()?;
+        let (text, args) = sql.build_for(engine)?;
         sqlx::query_with(&text, args).execute(&mut *conn).await?;
     }
 
@@ -343,10 +355,10 @@ async fn store(
         sql.push(if n == 0 { "" } else { ", " });
         sql.push(&format!("({}, NULL)", values.join(", ")));
     }
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
 
-    update_threads(conn, sends, &stored).await?;
+    update_threads(conn, engine, sends, &stored).await?;
 
     for s in &stored {
         let send = &sends[s.index];
@@ -374,7 +386,7 @@ async fn store(
         sql.push(if n == 0 { "" } else { ", " });
         sql.push(&format!("({})", values.join(", ")));
     }
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(stored)
 }
@@ -382,7 +394,12 @@ async fn store(
 /// What the batch's messages do to each thread, in one UPDATE: the latest activity time, the
 /// message count, the other side's unread counter; a patient's message reopens a closed
 /// thread, the first care-team reply takes an unassigned one, urgency is only ever raised.
-async fn update_threads(conn: &mut AnyConnection, sends: &[PendingSend], stored: &[Stored]) -> Result<(), sqlx::Error> {
+async fn update_threads(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    sends: &[PendingSend],
+    stored: &[Stored],
+) -> Result<(), sqlx::Error> {
     #[derive(Default)]
     struct Change {
         last_at: i64,
@@ -433,7 +450,7 @@ async fn update_threads(conn: &mut AnyConnection, sends: &[PendingSend], stored:
         sql.push(&format!("({})", values.join(", ")));
     }
     sql.push(") AS v WHERE threads.id = v.column1");
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
 }
@@ -538,8 +555,11 @@ mod tests {
 
     async fn apply_in_transaction(db: &Db, sends: &[PendingSend]) -> Applied {
         let mut conn = db.pool.acquire().await.expect("conn");
-        conn.execute("BEGIN IMMEDIATE").await.expect("begin");
-        let applied = apply(&mut conn, Engine::Sqlite, sends).await.expect("apply");
+        // The BEGIN goes with apply's first statement, as in the writer.
+        let mut begin = BatchBegin::open(&mut conn, Engine::Sqlite).await.expect("begin");
+        let applied = apply(&mut conn, Engine::Sqlite, &mut begin, sends)
+            .await
+            .expect("apply");
         conn.execute("COMMIT").await.expect("commit");
         applied
     }

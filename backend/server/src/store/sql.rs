@@ -5,6 +5,8 @@
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Encode, Type};
 
+use super::Engine;
+
 #[derive(Default)]
 pub struct Sql {
     text: String,
@@ -38,6 +40,21 @@ impl Sql {
         format!("${}", self.count)
     }
 
+    /// The text and its arguments, for a statement with many arguments (the write batch's).
+    ///
+    /// On SQLite, `$1`, `$2`, … become anonymous `?` when each appears once and in order:
+    /// sqlx asks SQLite for the name of every parameter, and SQLite finds a name by a linear
+    /// scan, so n named parameters cost n² steps (a batch insert has hundreds of them).
+    pub fn build_for(self, engine: Engine) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+        let count = self.count;
+        let (text, args) = self.build()?;
+        let text = match engine {
+            Engine::Sqlite => anonymous_placeholders(&text, count).unwrap_or(text),
+            Engine::Postgres => text,
+        };
+        Ok((text, args))
+    }
+
     /// The text and its arguments, for `sqlx::query_with`.
     pub fn build(self) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
         match self.error {
@@ -45,6 +62,43 @@ impl Sql {
             None => Ok((self.text, self.args)),
         }
     }
+}
+
+/// `text` with `$1` to `$count` written as `?`, if each appears exactly once and in order
+/// (the text holds no other `$` followed by a digit: its values are all arguments).
+fn anonymous_placeholders(text: &str, count: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut expected = 1_u64;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start {
+                let n: u64 = text[start..end].parse().ok()?;
+                if n != expected {
+                    return None;
+                }
+                expected += 1;
+                out.push_str(&text[copied..i]);
+                out.push('?');
+                copied = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if expected != count as u64 + 1 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -60,5 +114,35 @@ mod tests {
         sql.push(&b);
         let (text, _) = sql.build().expect("build");
         assert_eq!(text, "SELECT 1 WHERE a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn sqlite_gets_anonymous_placeholders_only_when_they_are_in_order_and_used_once() {
+        let mut sql = Sql::new("INSERT INTO t VALUES ");
+        let (a, b) = (sql.arg(1_i64), sql.arg(2_i64));
+        sql.push(&format!("({a}, {b}), ("));
+        let c = sql.arg(3_i64);
+        sql.push(&format!("{c}, 'x$')"));
+        let (text, _) = sql.build_for(Engine::Sqlite).expect("build");
+        assert_eq!(text, "INSERT INTO t VALUES (?, ?), (?, 'x$')");
+
+        let mut reused = Sql::new("SELECT 1 WHERE a = ");
+        let a = reused.arg(1_i64);
+        reused.push(&format!("{a} OR b = {a}"));
+        let (text, _) = reused.build_for(Engine::Sqlite).expect("build");
+        assert_eq!(text, "SELECT 1 WHERE a = $1 OR b = $1");
+
+        assert_eq!(anonymous_placeholders("SELECT $2, $1", 2), None);
+        assert_eq!(anonymous_placeholders("SELECT $1", 2), None, "an argument never used");
+        assert_eq!(
+            anonymous_placeholders("SELECT $1, $2", 2).as_deref(),
+            Some("SELECT ?, ?")
+        );
+        assert_eq!(anonymous_placeholders("SELECT $10", 10), None);
+
+        let mut pg = Sql::new("SELECT ");
+        let a = pg.arg(1_i64);
+        pg.push(&a);
+        assert_eq!(pg.build_for(Engine::Postgres).expect("build").0, "SELECT $1");
     }
 }

@@ -18,6 +18,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
+use super::batch_begin::BatchBegin;
 use super::list_cache::ListCache;
 use super::send_batch::{self, PendingSend};
 use super::sql::Sql;
@@ -235,10 +236,6 @@ async fn run_batch(
     lists: &ListCache,
     jobs: impl Iterator<Item = Job>,
 ) -> Result<(), sqlx::Error> {
-    let begin = match engine {
-        Engine::Sqlite => "BEGIN IMMEDIATE",
-        Engine::Postgres => "BEGIN",
-    };
     let mut pending: Vec<Deliver> = Vec::new();
     let mut audits: Vec<AuditRow> = Vec::new();
     // Answered with whether the batch committed: audit rows and session touches.
@@ -248,7 +245,7 @@ async fn run_batch(
     let mut send_answers: Vec<oneshot::Sender<Result<SendReceipt, ApiError>>> = Vec::new();
     let mut changed: Vec<i64> = Vec::new();
     let outcome = async {
-        conn.execute(begin).await?;
+        let mut begin = BatchBegin::open(conn, engine).await?;
         for job in jobs {
             let work = match job {
                 Job::Guarded(work) => work,
@@ -272,6 +269,7 @@ async fn run_batch(
                     continue;
                 }
             };
+            begin.now(conn).await?;
             conn.execute("SAVEPOINT portal_write").await?;
             match work(conn).await {
                 Outcome::Done(deliver, audit, changed_patient) => {
@@ -287,7 +285,7 @@ async fn run_batch(
             }
         }
         if !sends.is_empty() {
-            let applied = send_batch::apply(conn, engine, &sends).await?;
+            let applied = send_batch::apply(conn, engine, &mut begin, &sends).await?;
             for (answer, result) in send_answers.drain(..).zip(applied.answers) {
                 match result {
                     Ok(receipt) => pending.push(deliver_after_commit(answer, receipt)),
@@ -300,7 +298,10 @@ async fn run_batch(
             audits.extend(applied.audit);
             changed.extend(applied.changed_patients);
         }
-        insert_audits(conn, &audits).await?;
+        insert_audits(conn, engine, &mut begin, &audits).await?;
+        if !touches.is_empty() {
+            begin.now(conn).await?;
+        }
         for (session_id, at_ms) in &touches {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
                 .bind(at_ms)
@@ -308,7 +309,7 @@ async fn run_batch(
                 .execute(&mut *conn)
                 .await?;
         }
-        conn.execute("COMMIT").await?;
+        conn.execute(format!("{}COMMIT", begin.prefix()).as_str()).await?;
         Ok::<(), sqlx::Error>(())
     }
     .await;
@@ -333,12 +334,19 @@ async fn run_batch(
     outcome
 }
 
-async fn insert_audits(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<(), sqlx::Error> {
+async fn insert_audits(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    begin: &mut BatchBegin,
+    rows: &[AuditRow],
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql =
-        Sql::new("INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) VALUES ");
+    let mut sql = Sql::new(&format!(
+        "{}INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) VALUES ",
+        begin.prefix()
+    ));
     for (i, row) in rows.iter().enumerate() {
         let values = [
             sql.arg(row.at_ms),
@@ -353,7 +361,7 @@ async fn insert_audits(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<()
         }
         sql.push(&format!("({})", values.join(", ")));
     }
-    let (text, args) = sql.build()?;
+    let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
 }
