@@ -19,8 +19,11 @@ pub struct Target {
 const WARM_UP: Duration = Duration::from_secs(1);
 
 pub struct Outcome {
+    /// Answered with success during the measured time.
     pub ok: u64,
     pub failed: u64,
+    /// Answered with success at any time, warm-up included.
+    pub acknowledged: u64,
     pub elapsed: Duration,
     /// CPU of the whole process (server and load) over the measured time.
     pub usage: Usage,
@@ -86,7 +89,7 @@ where
         let request = request.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(16_384);
-            let (mut ok, mut failed) = (0u64, 0u64);
+            let (mut ok, mut failed, mut acknowledged) = (0u64, 0u64, 0u64);
             let mut n = 0u64;
             loop {
                 let sent = Instant::now();
@@ -102,6 +105,7 @@ where
                     }
                     Err(_) => false,
                 };
+                acknowledged += u64::from(good);
                 if sent < start {
                     continue;
                 }
@@ -112,7 +116,7 @@ where
                     failed += 1;
                 }
             }
-            (ok, failed, latencies)
+            (ok, failed, acknowledged, latencies)
         }));
     }
     tokio::time::sleep_until(start.into()).await;
@@ -120,6 +124,7 @@ where
     let mut outcome = Outcome {
         ok: 0,
         failed: 0,
+        acknowledged: 0,
         elapsed: target.duration,
         usage: Usage::default(),
         latencies: Vec::new(),
@@ -127,9 +132,10 @@ where
     tokio::time::sleep_until(end.into()).await;
     outcome.usage = before.until(cpu::sample());
     for task in tasks {
-        let (ok, failed, latencies) = task.await?;
+        let (ok, failed, acknowledged, latencies) = task.await?;
         outcome.ok += ok;
         outcome.failed += failed;
+        outcome.acknowledged += acknowledged;
         outcome.latencies.extend(latencies);
     }
     outcome.latencies.sort_unstable();

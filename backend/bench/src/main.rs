@@ -148,9 +148,16 @@ fn main() -> anyhow::Result<()> {
         sends.percentile_ms(99.0)
     );
     let stored = server_rt.block_on(seed::count_messages(&fixture))?;
+    let expected = u64::try_from(fixture.messages)? + sends.acknowledged;
     println!(
-        "messages stored after the run: {stored} (seeded {} + sent {})",
-        fixture.messages, sends.ok
+        "messages stored after the run: {stored} (seeded {} + acknowledged {}, warm-up included: {expected}; {})",
+        fixture.messages,
+        sends.acknowledged,
+        if u64::try_from(stored).ok() == Some(expected) {
+            "every acknowledged send, no duplicate"
+        } else {
+            "MISMATCH"
+        }
     );
     let _ = stop.send(());
     drop(client_rt);
