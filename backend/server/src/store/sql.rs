@@ -65,15 +65,19 @@ impl Sql {
 }
 
 /// `text` with `$1` to `$count` written as `?`, if each appears exactly once and in order
-/// (the text holds no other `$` followed by a digit: its values are all arguments).
+/// (a `$` inside a quoted literal is left alone).
 fn anonymous_placeholders(text: &str, count: usize) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut expected = 1_u64;
     let mut copied = 0;
+    let mut quoted = false;
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'$' {
+        // SQL writes a quote inside a literal as two, which toggles twice.
+        if bytes[i] == b'\'' {
+            quoted = !quoted;
+        } else if bytes[i] == b'$' && !quoted {
             let start = i + 1;
             let mut end = start;
             while end < bytes.len() && bytes[end].is_ascii_digit() {
@@ -122,9 +126,9 @@ mod tests {
         let (a, b) = (sql.arg(1_i64), sql.arg(2_i64));
         sql.push(&format!("({a}, {b}), ("));
         let c = sql.arg(3_i64);
-        sql.push(&format!("{c}, 'x$')"));
+        sql.push(&format!("{c}, 'x$1 ''$2''')"));
         let (text, _) = sql.build_for(Engine::Sqlite).expect("build");
-        assert_eq!(text, "INSERT INTO t VALUES (?, ?), (?, 'x$')");
+        assert_eq!(text, "INSERT INTO t VALUES (?, ?), (?, 'x$1 ''$2''')");
 
         let mut reused = Sql::new("SELECT 1 WHERE a = ");
         let a = reused.arg(1_i64);
