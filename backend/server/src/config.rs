@@ -34,8 +34,8 @@ pub struct Limits {
     /// effect within this (zero: every request reads the database). See
     /// `auth::session_cache`.
     pub session_cache_ttl: Duration,
-    /// How long a thread list may be answered again while nothing changed through this
-    /// process (SQLite only; zero: never). See `store::list_cache`.
+    /// How long a thread list may be answered again while no writer announced a change to
+    /// its threads (zero: never). See `store::list_cache`.
     pub list_cache_ttl: Duration,
 }
 

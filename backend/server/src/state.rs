@@ -9,6 +9,7 @@ use crate::auth::session_cache::SessionCache;
 use crate::clock::Clock;
 use crate::config::Limits;
 use crate::store::list_cache::ListCache;
+use crate::store::list_changes;
 use crate::store::write_queue::WriteQueue;
 use crate::store::{Db, Engine};
 
@@ -33,11 +34,12 @@ impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, limits: Limits, attachment_cipher: AttachmentCipher) -> Self {
         let hasher = PasswordHasher::new(limits.concurrent_hashes);
         let login_limiter = Arc::new(AddressRateLimiter::new(limits.login_per_address, limits.login_window));
-        // Only SQLite's file is owned by one process, so only there does every change pass
-        // through this writer.
-        let lists = Arc::new(ListCache::new(
-            (db.engine == Engine::Sqlite).then_some(limits.list_cache_ttl),
-        ));
+        // SQLite's file is owned by this process, so every change passes through this
+        // writer; on PostgreSQL the cache is on while other instances' changes are heard.
+        let lists = Arc::new(ListCache::new(Some(limits.list_cache_ttl), db.engine == Engine::Sqlite));
+        if db.engine == Engine::Postgres && !limits.list_cache_ttl.is_zero() {
+            list_changes::listen(db.url.clone(), lists.clone());
+        }
         Self {
             sessions: Arc::new(SessionCache::new(limits.session_cache_ttl)),
             writer: WriteQueue::start(db.clone(), lists.clone()),

@@ -13,9 +13,10 @@
 //! *before* its query ran, and answered again only while they are unchanged, so a list read
 //! during a change is never served after it.
 //!
-//! Changes made outside this process (the CLI, another instance on the same PostgreSQL) do not
-//! pass through the writer, so:
-//! - the cache is used only with SQLite, whose file one service process owns;
+//! Changes made outside the writers do not pass through it, so:
+//! - on SQLite, whose file one service process owns, every change of the service does;
+//! - on PostgreSQL, other instances' writers announce their changes, and this cache is on only
+//!   while this instance listens to them (`super::list_changes`);
 //! - entries also expire after [`Limits::list_cache_ttl`](crate::config::Limits) (5 s by
 //!   default; zero turns the cache off), which bounds what the CLI could leave stale (a name,
 //!   a care relationship).
@@ -67,20 +68,27 @@ pub struct ListCache {
 }
 
 struct Inner {
+    /// Off: nothing is answered or kept (PostgreSQL while not listening to other instances).
+    live: bool,
+    /// Bumped when every list is dropped at once.
+    generation: u64,
     patient_versions: Vec<u64>,
     team_version: u64,
     lists: HashMap<String, Entry>,
 }
 
 struct Entry {
-    version: u64,
+    version: Version,
     stored_at: Instant,
     list: Arc<RenderedList>,
 }
 
 /// The version a list was read at, from [`ListCache::version`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Version(u64);
+pub struct Version {
+    generation: u64,
+    value: u64,
+}
 
 impl std::fmt::Debug for ListCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,11 +99,14 @@ impl std::fmt::Debug for ListCache {
 }
 
 impl ListCache {
-    /// A cache whose entries live for `ttl`; `None` (or a zero `ttl`) keeps nothing.
-    pub fn new(ttl: Option<Duration>) -> Self {
+    /// A cache whose entries live for `ttl`; `None` (or a zero `ttl`) keeps nothing, and so
+    /// does a cache not `live` until [`set_live`](Self::set_live).
+    pub fn new(ttl: Option<Duration>, live: bool) -> Self {
         Self {
             ttl: ttl.filter(|t| !t.is_zero()),
             inner: Mutex::new(Inner {
+                live,
+                generation: 0,
                 patient_versions: vec![0; SLOTS],
                 team_version: 0,
                 lists: HashMap::new(),
@@ -110,14 +121,16 @@ impl ListCache {
 
     /// The version of what `viewer` can see, to read before querying a list.
     pub fn version(&self, viewer: Viewer) -> Version {
-        let inner = self.lock();
-        Version(inner.version_of(viewer))
+        self.lock().version_of(viewer)
     }
 
     /// The list stored under `key` for `viewer`, if nothing it could show changed since.
     pub fn get(&self, viewer: Viewer, key: &str) -> Option<Arc<RenderedList>> {
         let ttl = self.ttl?;
         let inner = self.lock();
+        if !inner.live {
+            return None;
+        }
         let entry = inner.lists.get(key)?;
         (entry.version == inner.version_of(viewer) && entry.stored_at.elapsed() < ttl).then(|| entry.list.clone())
     }
@@ -126,8 +139,8 @@ impl ListCache {
     pub fn put(&self, viewer: Viewer, key: String, version: Version, list: &Arc<RenderedList>) {
         let Some(ttl) = self.ttl else { return };
         let mut inner = self.lock();
-        if inner.version_of(viewer) != version.0 {
-            return; // already changed: it would never be answered
+        if !inner.live || inner.version_of(viewer) != version {
+            return; // off, or already changed: it would never be answered
         }
         if inner.lists.len() >= CAPACITY && !inner.lists.contains_key(&key) {
             inner.lists.retain(|_, e| e.stored_at.elapsed() < ttl);
@@ -138,7 +151,7 @@ impl ListCache {
         inner.lists.insert(
             key,
             Entry {
-                version: version.0,
+                version,
                 stored_at: Instant::now(),
                 list: Arc::clone(list),
             },
@@ -160,12 +173,40 @@ impl ListCache {
     }
 }
 
+impl ListCache {
+    /// Whether lists are kept and answered now.
+    pub fn is_live(&self) -> bool {
+        self.lock().live
+    }
+
+    /// Any thread may have changed: no list kept or being read now is answered again.
+    pub fn forget_everything(&self) {
+        self.lock().drop_everything();
+    }
+
+    /// Turns the cache on or off; either way it starts empty.
+    pub fn set_live(&self, live: bool) {
+        let mut inner = self.lock();
+        inner.live = live;
+        inner.drop_everything();
+    }
+}
+
 impl Inner {
-    fn version_of(&self, viewer: Viewer) -> u64 {
-        match viewer {
+    fn version_of(&self, viewer: Viewer) -> Version {
+        let value = match viewer {
             Viewer::Patient(id) => self.patient_versions[slot(id)],
             Viewer::Physician(_) | Viewer::Staff(_) | Viewer::Nobody(_) => self.team_version,
+        };
+        Version {
+            generation: self.generation,
+            value,
         }
+    }
+
+    fn drop_everything(&mut self) {
+        self.generation += 1;
+        self.lists.clear();
     }
 }
 
@@ -187,7 +228,7 @@ mod tests {
     }
 
     fn cache() -> ListCache {
-        ListCache::new(Some(Duration::from_secs(60)))
+        ListCache::new(Some(Duration::from_secs(60)), true)
     }
 
     #[test]
@@ -227,17 +268,40 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_without_a_lifetime_and_entries_expire() {
-        let off = ListCache::new(None);
+        let off = ListCache::new(None, true);
         let me = Viewer::Patient(7);
         off.put(me, "k".into(), off.version(me), &list(1));
         assert_eq!(off.get(me, "k"), None);
-        let zero = ListCache::new(Some(Duration::ZERO));
+        let zero = ListCache::new(Some(Duration::ZERO), true);
         zero.put(me, "k".into(), zero.version(me), &list(1));
         assert_eq!(zero.get(me, "k"), None);
-        let short = ListCache::new(Some(Duration::from_millis(20)));
+        let short = ListCache::new(Some(Duration::from_millis(20)), true);
         short.put(me, "k".into(), short.version(me), &list(1));
         assert!(short.get(me, "k").is_some());
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(short.get(me, "k"), None);
+    }
+
+    #[test]
+    fn an_off_cache_keeps_nothing_and_turning_it_on_or_off_empties_it() {
+        let cache = ListCache::new(Some(Duration::from_secs(60)), false);
+        let me = Viewer::Patient(7);
+        cache.put(me, "k".into(), cache.version(me), &list(1));
+        assert_eq!(cache.get(me, "k"), None, "off");
+        let before = cache.version(me);
+        cache.set_live(true);
+        cache.put(me, "k".into(), before, &list(1));
+        assert_eq!(cache.get(me, "k"), None, "read before it was on");
+        cache.put(me, "k".into(), cache.version(me), &list(1));
+        assert!(cache.get(me, "k").is_some());
+        cache.set_live(false);
+        cache.set_live(true);
+        assert_eq!(cache.get(me, "k"), None, "emptied when turned off");
+        cache.put(me, "k".into(), cache.version(me), &list(1));
+        let during = cache.version(me);
+        cache.forget_everything();
+        assert_eq!(cache.get(me, "k"), None);
+        cache.put(me, "k".into(), during, &list(1));
+        assert_eq!(cache.get(me, "k"), None, "read before everything was forgotten");
     }
 }

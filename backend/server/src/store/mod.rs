@@ -9,6 +9,7 @@ pub mod audit;
 pub mod batch_begin;
 pub mod care_team;
 pub mod list_cache;
+pub mod list_changes;
 pub mod login_throttle;
 pub mod policy;
 pub mod practice;
@@ -89,6 +90,24 @@ pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// Where it was opened (for connections outside the pool: `list_changes`).
+    pub url: DatabaseUrl,
+}
+
+/// A database URL, which may carry a password: never printed.
+#[derive(Clone)]
+pub struct DatabaseUrl(std::sync::Arc<str>);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(..)")
+    }
 }
 
 impl Db {
@@ -133,7 +152,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(StoreError::Connect)?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            url: DatabaseUrl(url.into()),
+        })
     }
 
     /// Apply the engine's migrations (idempotent).
@@ -160,6 +183,17 @@ pub fn to_millis(t: DateTime<Utc>) -> i64 {
 /// A stored time back as a `DateTime`.
 pub fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// What kind of failure `error` is, for logs (never its text, which may quote values).
+pub(crate) fn error_kind(error: &sqlx::Error) -> &'static str {
+    match error {
+        sqlx::Error::Database(_) => "database",
+        sqlx::Error::Io(_) => "io",
+        sqlx::Error::PoolTimedOut => "pool timed out",
+        sqlx::Error::PoolClosed => "pool closed",
+        _ => "other",
+    }
 }
 
 /// True when `err` is a unique-constraint violation.

@@ -20,9 +20,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::batch_begin::BatchBegin;
 use super::list_cache::ListCache;
+use super::list_changes;
 use super::send_batch::{self, PendingSend};
 use super::sql::Sql;
-use super::{Db, Engine};
+use super::{error_kind, Db, Engine};
 use crate::error::ApiError;
 
 /// Writes run in one transaction at most.
@@ -309,6 +310,10 @@ async fn run_batch(
                 .execute(&mut *conn)
                 .await?;
         }
+        if engine == Engine::Postgres {
+            // Delivered to every instance if, and once, this commits.
+            list_changes::announce(conn, &changed).await?;
+        }
         conn.execute(format!("{}COMMIT", begin.prefix()).as_str()).await?;
         Ok::<(), sqlx::Error>(())
     }
@@ -377,16 +382,6 @@ fn deliver_after_commit<T: Send + 'static>(answer: oneshot::Sender<Result<T, Api
     })
 }
 
-fn error_kind(error: &sqlx::Error) -> &'static str {
-    match error {
-        sqlx::Error::Database(_) => "database",
-        sqlx::Error::Io(_) => "io",
-        sqlx::Error::PoolTimedOut => "pool timed out",
-        sqlx::Error::PoolClosed => "pool closed",
-        _ => "other",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,7 +412,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_alone() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None)));
+        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None, true)));
         // 500 distinct values and one value twice: exactly one write fails (unique
         // constraint), whichever batch it lands in, and every other write commits.
         let mut tasks = Vec::new();
@@ -442,7 +437,7 @@ mod tests {
     #[tokio::test]
     async fn a_work_error_undoes_its_own_statements() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None)));
+        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None, true)));
         let result: Result<(), ApiError> = queue
             .run(|conn| {
                 Box::pin(async move {

@@ -108,8 +108,19 @@ where
             None => return,
         },
     };
-    let app = TestApp::spawn(database_url, limits).await;
+    let app = TestApp::spawn(database_url, limits, true).await;
     body(app).await;
+}
+
+/// Two instances of the service on one fresh PostgreSQL database (the demo data seeded
+/// once), as a practice that outgrew one machine runs it; `None` where PostgreSQL tests may
+/// skip. Keep the [`TestDatabase`] until the end: it drops the database.
+pub async fn two_instances_on_postgres() -> Option<(TestApp, TestApp, TestDatabase)> {
+    let (url, name) = fresh_pg_database().await?;
+    let database = TestDatabase(name);
+    let first = TestApp::spawn(Some(url.clone()), test_limits(), true).await;
+    let second = TestApp::spawn(Some(url), test_limits(), false).await;
+    Some((first, second, database))
 }
 
 /// Declare a test that runs its body on SQLite and on PostgreSQL.
@@ -136,7 +147,7 @@ macro_rules! on_both_databases {
 }
 
 impl TestApp {
-    async fn spawn(database_url: Option<String>, limits: Limits) -> Self {
+    async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             portal_server::telemetry::init("debug");
         }
@@ -151,9 +162,11 @@ impl TestApp {
             .expect("the service starts");
         let addr = app.local_addr();
         let state = app.state().clone();
-        demo::seed(&state.db, &PasswordHasher::new(2), Utc::now())
-            .await
-            .expect("demo data");
+        if seed {
+            demo::seed(&state.db, &PasswordHasher::new(2), Utc::now())
+                .await
+                .expect("demo data");
+        }
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;

@@ -6,7 +6,7 @@ use portal_api::{
     AssignedFilter, Category, ErrorCode, NewMessage, NewThread, Pool, ThreadQuery, ThreadStatus, MAX_BODY_CHARS,
 };
 
-use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
+use crate::helpers::{api_error, two_instances_on_postgres, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::on_both_databases;
 
 pub fn new_thread(category: Category, subject: &str, body: &str) -> NewThread {
@@ -246,6 +246,80 @@ async fn lists_show_every_change_in_the_next_list(app: TestApp) {
     );
 }
 on_both_databases!(lists_show_every_change_in_the_next_list);
+
+/// Asks `app` for the list until `done` holds, for up to two seconds (well under the list
+/// cache's own five-second lifetime, so only a dropped list passes); the last list if never.
+async fn list_until(
+    app: &TestApp,
+    token: &SessionToken,
+    done: impl Fn(&portal_api::ThreadList) -> bool,
+) -> portal_api::ThreadList {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let answer = app.client.threads(token, &ThreadQuery::default()).await.expect("list");
+        if done(&answer) || std::time::Instant::now() > until {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn lists_cached_by_one_instance_show_what_another_commits() {
+    // Two instances on one PostgreSQL database: the second answers lists from its cache, and
+    // hears of the first's commits through LISTEN/NOTIFY, also after its listening
+    // connection is cut.
+    let Some((first, second, _database)) = two_instances_on_postgres().await else {
+        return;
+    };
+    let listening = || async {
+        for _ in 0..200 {
+            if second.state.lists.is_live() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the second instance never listened for changes");
+    };
+    listening().await;
+    let patient = first.login_and_accept(PATIENT).await;
+    let staff = first.login_and_accept(STAFF).await;
+    let everything = ThreadQuery::default();
+    let on_second = || async { second.client.threads(&patient, &everything).await.expect("list") };
+    let thread = send_thread(&first, &patient, &new_thread(Category::Billing, "Invoice", "Twice?")).await;
+    assert_eq!(on_second().await.threads.len(), 1);
+    assert_eq!(
+        on_second().await.threads[0].message_count,
+        1,
+        "kept by the second instance"
+    );
+
+    first
+        .client
+        .reply(&staff, thread, &key(), &reply("Let me check."))
+        .await
+        .expect("reply");
+    let seen = list_until(&second, &patient, |l| l.threads[0].message_count == 2).await;
+    assert_eq!(seen.threads[0].message_count, 2, "the first instance's reply");
+
+    let cut: i64 = sqlx::query_scalar(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_one(&first.state.db.pool)
+    .await
+    .expect("cut the listening connections");
+    assert!(cut >= 1, "each instance listens");
+    send_thread(&first, &patient, &new_thread(Category::Other, "Also", "One more")).await;
+    let seen = list_until(&second, &patient, |l| l.threads.len() == 2).await;
+    assert_eq!(
+        seen.threads.len(),
+        2,
+        "a change while the second instance was not listening"
+    );
+    listening().await;
+    assert_eq!(on_second().await.threads.len(), 2);
+}
 
 async fn a_team_reply_takes_an_unassigned_thread_and_urgent_threads_come_first(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
