@@ -5,6 +5,9 @@
 //! Matching is on whole words after folding case, accents and apostrophes, so "Tengo DOLOR de
 //! pécho" and "I can't breathe" are found, and "breathe" alone or "chestnut" are not.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Phrases in their folded form (lower case, no accents, no apostrophes, single spaces).
 const PHRASES: &[&str] = &[
     // English
@@ -84,10 +87,38 @@ const PHRASES: &[&str] = &[
     "quemadura grave",
 ];
 
-/// The first phrase found in `text` (in its folded form), or `None`.
+/// The first phrase of the list found in `text` (in its folded form), or `None`.
+///
+/// The folded text is read once, word by word, against an index of the phrases by their first
+/// word: a 20,000-character message costs one pass, not one substring search per phrase.
 pub fn matched(text: &str) -> Option<&'static str> {
     let folded = fold(text);
-    PHRASES.iter().copied().find(|phrase| contains_words(&folded, phrase))
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let index = phrases_by_first_word();
+    let mut first: Option<usize> = None;
+    for (at, word) in words.iter().enumerate() {
+        for (n, phrase) in index.get(word).into_iter().flatten() {
+            if first.is_none_or(|f| *n < f) && words[at..].starts_with(phrase) {
+                first = Some(*n);
+            }
+        }
+    }
+    first.map(|n| PHRASES[n])
+}
+
+/// Each phrase's position in [`PHRASES`] and its words, by its first word.
+type PhraseIndex = HashMap<&'static str, Vec<(usize, Vec<&'static str>)>>;
+
+fn phrases_by_first_word() -> &'static PhraseIndex {
+    static INDEX: OnceLock<PhraseIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = PhraseIndex::new();
+        for (n, phrase) in PHRASES.iter().enumerate() {
+            let words: Vec<&'static str> = phrase.split(' ').collect();
+            index.entry(words[0]).or_default().push((n, words));
+        }
+        index
+    })
 }
 
 /// Lower case, Latin accents removed, apostrophes dropped, every other non-alphanumeric
@@ -117,12 +148,6 @@ fn fold(text: &str) -> String {
         out.push(' ');
     }
     out
-}
-
-fn contains_words(folded: &str, phrase: &str) -> bool {
-    folded
-        .match_indices(phrase)
-        .any(|(at, _)| folded[..at].ends_with(' ') && folded[at + phrase.len()..].starts_with(' '))
 }
 
 #[cfg(test)]
@@ -160,6 +185,42 @@ mod tests {
     fn every_phrase_is_in_folded_form() {
         for phrase in PHRASES {
             assert_eq!(fold(phrase).trim(), *phrase);
+        }
+    }
+
+    #[test]
+    fn the_first_phrase_of_the_list_is_answered_wherever_it_is_in_the_text() {
+        // "stroke" comes after "chest pain" in the list, and before it in the text.
+        assert_eq!(matched("a stroke, then chest pain"), Some("chest pain"));
+        // Phrases sharing a first word, and a phrase cut off at the end of the text.
+        assert_eq!(matched("I have chest tightness"), Some("chest tightness"));
+        assert_eq!(matched("pain in my"), None);
+    }
+
+    #[test]
+    fn matches_whole_word_runs_as_a_search_of_the_folded_text_would() {
+        // The plain definition: the phrase, padded with spaces, inside the padded folded text.
+        let oracle = |text: &str| {
+            let folded = fold(text);
+            PHRASES
+                .iter()
+                .copied()
+                .find(|phrase| folded.contains(&format!(" {phrase} ")))
+        };
+        let mut texts: Vec<String> = PHRASES
+            .iter()
+            .flat_map(|p| {
+                [
+                    p.to_string(),
+                    format!("x{p}"),
+                    format!("{p}x"),
+                    format!("Since Monday: {p}!"),
+                ]
+            })
+            .collect();
+        texts.push("word ".repeat(4_000) + "heavy bleeding");
+        for text in &texts {
+            assert_eq!(matched(text), oracle(text), "{text:.60}");
         }
     }
 }
