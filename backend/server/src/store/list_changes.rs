@@ -102,9 +102,9 @@ fn payload(patients: &[i64]) -> String {
 fn apply(lists: &ListCache, payload: &str) {
     let ids: Option<Vec<i64>> = payload.split(',').map(|id| id.parse().ok()).collect();
     match ids {
-        Some(ids) if payload != EVERYTHING => lists.changed(&ids),
-        // Everything, or a payload this version cannot read: drop every list.
-        _ => lists.forget_everything(),
+        Some(ids) => lists.changed(&ids),
+        // Everything (`*` is no id), or a payload this version cannot read: drop every list.
+        None => lists.forget_everything(),
     }
 }
 
