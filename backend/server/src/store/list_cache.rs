@@ -171,9 +171,7 @@ impl ListCache {
         }
         inner.team_version += 1;
     }
-}
 
-impl ListCache {
     /// Whether lists are kept and answered now.
     pub fn is_live(&self) -> bool {
         self.lock().live

@@ -112,6 +112,7 @@ fn apply(lists: &ListCache, payload: &str) {
 mod tests {
     use super::*;
     use crate::messaging::Viewer;
+    use crate::store::list_cache::RenderedList;
 
     #[test]
     fn payloads_name_each_patient_once_or_everything() {
@@ -130,7 +131,7 @@ mod tests {
                 unread_total: n,
                 next_cursor: None,
             };
-            Arc::new(super::super::list_cache::RenderedList::render(&list).expect("render"))
+            Arc::new(RenderedList::render(&list).expect("render"))
         };
         let put = |viewer, key: &str| lists.put(viewer, key.into(), lists.version(viewer), &rendered(1));
         put(ann, "a");

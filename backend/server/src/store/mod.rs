@@ -63,8 +63,9 @@ pub struct ServiceLock {
 /// thread lists) are right only while every write of messaging passes through its one writer.
 /// The lock is a file beside the database (`portal.db.service-lock`), released when the
 /// returned value is dropped or the process ends, however it ends. PostgreSQL needs none
-/// (`None`): several instances may share it, and the list cache is off there. The CLI's
-/// commands do not take it, so they still work beside a running service.
+/// (`None`): several instances may share it, and they tell each other of their changes
+/// (`list_changes`). The CLI's commands do not take it, so they still work beside a running
+/// service.
 pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
     let Some(db_file) = sqlite_file(url) else {
         return Ok(None);
