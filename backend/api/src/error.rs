@@ -47,6 +47,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The content type is not accepted.
     UnsupportedMediaType,
+    /// The request (its body included) took too long to arrive.
+    RequestTimeout,
     /// The server failed; nothing about why is disclosed.
     Internal,
     /// The server is starting or its database is unavailable.
@@ -74,6 +76,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RequestTimeout => "request_timeout",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
             Self::Other => "other",

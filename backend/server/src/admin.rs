@@ -94,6 +94,12 @@ pub async fn publish_policy(db: &Db, contents: &str, now: DateTime<Utc>) -> Resu
     Ok(Published::New(store::policy::publish(db, &title, &body, now).await?))
 }
 
+/// Clear every sign-in count kept for `email` (its lock, and a hold after too many failures
+/// in a row). Returns how many counts there were.
+pub async fn unlock_sign_in(db: &Db, email: &EmailAddress) -> Result<u64, AdminError> {
+    Ok(store::sign_in_throttle::clear_all_for(db, email.as_str()).await?)
+}
+
 pub async fn set_practice(db: &Db, name: &str, phone: &str) -> Result<(), AdminError> {
     let name = name.trim();
     let phone = phone.trim();

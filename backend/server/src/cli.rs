@@ -19,6 +19,7 @@ use crate::admin::{self, NewUser, Published};
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, TlsFiles};
+use crate::domain::EmailAddress;
 use crate::startup::Application;
 use crate::store::Db;
 use crate::{demo, telemetry};
@@ -90,6 +91,11 @@ pub enum UserCommand {
         role: Role,
         #[arg(long)]
         name: String,
+    },
+    /// Let an account sign in again after too many failed sign-ins (check who is asking first).
+    Unlock {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -180,6 +186,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Added {role} account {id} for {}.", email.trim().to_lowercase());
+            Ok(())
+        }
+        Command::User(UserCommand::Unlock { email }) => {
+            let db = open_db(&cli).await?;
+            let email = EmailAddress::parse(email)?;
+            let cleared = admin::unlock_sign_in(&db, &email).await.map_err(|e| e.to_string())?;
+            if cleared == 0 {
+                println!("{} was not locked.", email.as_str());
+            } else {
+                println!("{} may sign in again.", email.as_str());
+            }
             Ok(())
         }
         Command::Policy(PolicyCommand::Publish { file }) => {

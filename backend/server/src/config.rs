@@ -15,6 +15,9 @@ pub struct Limits {
     pub lockout_threshold: u32,
     /// … for this long.
     pub lockout_duration: Duration,
+    /// Failed sign-ins in a row, across locks, after which an account stays locked until an
+    /// operator unlocks it (NIST SP 800-63B-4: at most 100).
+    pub max_consecutive_failures: u32,
     /// A session ends this long after its last request …
     pub idle_timeout: Duration,
     /// … and at the latest this long after sign-in.
@@ -29,6 +32,20 @@ pub struct Limits {
     pub max_unsent_attachments: i64,
     /// … and how long they are kept unsent before they are deleted.
     pub unsent_attachment_lifetime: Duration,
+    /// Uploads one person may have in flight at once …
+    pub uploads_in_flight_per_person: usize,
+    /// … and the whole service (each is held in memory while it is checked and cleaned).
+    pub uploads_in_flight: usize,
+    /// Open connections in all (fewer if the process may not open that many files) …
+    pub max_connections: usize,
+    /// … from one client network (an IPv4 address, an IPv6 /64) …
+    pub max_connections_per_client: usize,
+    /// … and how long one with no request in flight is kept open (less when many are open).
+    pub idle_connection_timeout: Duration,
+    /// How long a request may take, body included, before it is answered 408 …
+    pub request_timeout: Duration,
+    /// … and an upload (a larger body, over a slower line perhaps).
+    pub upload_timeout: Duration,
     /// How long a checked session is trusted without reading the database again: a session
     /// ended, an account disabled or a policy published by another instance or the CLI takes
     /// effect within this (zero: every request reads the database). See
@@ -46,13 +63,21 @@ impl Default for Limits {
             login_window: Duration::from_secs(60),
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
+            max_consecutive_failures: 100,
             idle_timeout: Duration::from_secs(15 * 60),
             absolute_lifetime: Duration::from_secs(12 * 60 * 60),
             max_body_bytes: 64 * 1024,
             concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
             max_attachment_bytes: 10 * 1024 * 1024,
             max_unsent_attachments: 50,
+            uploads_in_flight_per_person: 4,
+            uploads_in_flight: 16,
             unsent_attachment_lifetime: Duration::from_secs(24 * 60 * 60),
+            max_connections: 10_000,
+            max_connections_per_client: 64,
+            idle_connection_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(120),
             session_cache_ttl: Duration::from_secs(2),
             list_cache_ttl: Duration::from_secs(5),
         }

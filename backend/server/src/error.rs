@@ -8,6 +8,8 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use portal_api::{ApiErrorBody, ErrorCode};
 
+use crate::attachments::upload_slots::Busy;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("invalid credentials")]
@@ -17,6 +19,14 @@ pub enum ApiError {
         until: DateTime<Utc>,
         retry_after_secs: u64,
     },
+    /// An upload may not start now (see `attachments::upload_slots`); try again shortly.
+    #[error("uploads busy")]
+    UploadsBusy(Busy),
+    /// Locked until the person is let back in another way (`domain::sign_in_throttle`).
+    #[error("account held")]
+    AccountHeld,
+    #[error("request timed out")]
+    RequestTimeout,
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
     #[error("unauthenticated")]
@@ -55,7 +65,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired => StatusCode::UNAUTHORIZED,
-            Self::AccountLocked { .. } => StatusCode::LOCKED,
+            Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden | Self::PolicyNotAccepted => StatusCode::FORBIDDEN,
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
@@ -63,8 +73,12 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Validation(_) | Self::WeakPassphrase(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::UploadsBusy(Busy::Person) => StatusCode::TOO_MANY_REQUESTS,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,7 +86,7 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
-            Self::AccountLocked { .. } => ErrorCode::AccountLocked,
+            Self::AccountLocked { .. } | Self::AccountHeld => ErrorCode::AccountLocked,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::SessionExpired => ErrorCode::SessionExpired,
@@ -85,8 +99,10 @@ impl ApiError {
             Self::WeakPassphrase(_) => ErrorCode::WeakPassphrase,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::RequestTimeout => ErrorCode::RequestTimeout,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
-            Self::Database(sqlx::Error::PoolTimedOut) => ErrorCode::Unavailable,
+            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => ErrorCode::Unavailable,
+            Self::UploadsBusy(Busy::Person) => ErrorCode::RateLimited,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -102,6 +118,9 @@ impl ApiError {
                 minutes_text(*retry_after_secs),
                 until.format("%H:%M")
             ),
+            Self::AccountHeld => "This account is locked after too many failed sign-ins in a row. \
+                 Please call the practice to have it unlocked."
+                .into(),
             Self::RateLimited { retry_after_secs } => format!(
                 "Too many attempts from this computer. Please wait {} and try again.",
                 seconds_text(*retry_after_secs)
@@ -121,11 +140,17 @@ impl ApiError {
             Self::MethodNotAllowed => "This route does not accept that method.".into(),
             Self::Validation(why) | Self::WeakPassphrase(why) | Self::Conflict(why) => why.clone(),
             Self::PayloadTooLarge => "The request is too large.".into(),
+            Self::RequestTimeout => {
+                "The request took too long to arrive. Please check the connection and try again.".into()
+            }
             Self::UnsupportedMediaType => {
                 "This kind of content is not accepted. Attachments must be photos (JPEG or PNG) or PDF files.".into()
             }
-            Self::Database(sqlx::Error::PoolTimedOut) => {
+            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => {
                 "The portal is busy. Please try again in a moment.".into()
+            }
+            Self::UploadsBusy(Busy::Person) => {
+                "Other files of yours are still being uploaded. Please wait a moment and try again.".into()
             }
             Self::Database(_) | Self::Internal(_) => {
                 "Something went wrong on the server. Please try again later.".into()
@@ -138,6 +163,7 @@ impl ApiError {
             Self::AccountLocked { retry_after_secs, .. } | Self::RateLimited { retry_after_secs } => {
                 Some(*retry_after_secs)
             }
+            Self::UploadsBusy(_) => Some(1),
             _ => None,
         }
     }

@@ -4,12 +4,14 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::attachments::{AttachmentCipher, CipherError};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::https::connection_limits::{ConnectionLimits, Connections};
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{self, Db, ServiceLock, StoreError};
@@ -28,6 +30,13 @@ pub enum StartupError {
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
+
+/// Open files kept for the database, the listener, logs and keys, beside the connections.
+const FILES_KEPT_FOR_THE_REST: u64 = 64;
+/// How long an idle connection is kept once three quarters of the connections are taken.
+const IDLE_UNDER_PRESSURE: Duration = Duration::from_secs(1);
+/// How long a new connection waits for a slot when every one is taken.
+const WAIT_FOR_SLOT: Duration = Duration::from_secs(3);
 
 pub struct Application {
     /// Held until the service stops (SQLite: one service per database file).
@@ -86,8 +95,16 @@ impl Application {
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
         let sweeper = tokio::spawn(crate::messaging::sweep::run_forever(self.state.clone()));
+        let limits = &self.state.limits;
+        let connections = Connections::new(ConnectionLimits {
+            max_total: ConnectionLimits::fit_to_open_file_limit(limits.max_connections, FILES_KEPT_FOR_THE_REST),
+            max_per_client: limits.max_connections_per_client,
+            idle: limits.idle_connection_timeout,
+            idle_under_pressure: IDLE_UNDER_PRESSURE,
+            wait_for_slot: WAIT_FOR_SLOT,
+        });
         let app = routes::router(self.state);
-        crate::https::serve(self.listener, self.tls, app, shutdown).await;
+        crate::https::serve(self.listener, self.tls, app, connections, shutdown).await;
         sweeper.abort();
         drop(self.lock);
     }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::attachments::upload_slots::UploadSlots;
 use crate::attachments::AttachmentCipher;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressRateLimiter;
@@ -27,6 +28,8 @@ pub struct AppState {
     /// Thread lists answered recently (see `store::list_cache`); the writer drops them.
     pub lists: Arc<ListCache>,
     pub attachment_cipher: Arc<AttachmentCipher>,
+    /// Uploads being received now (see `attachments::upload_slots`).
+    pub upload_slots: Arc<UploadSlots>,
 }
 
 impl AppState {
@@ -45,6 +48,10 @@ impl AppState {
             writer: WriteQueue::start(db.clone(), lists.clone()),
             lists,
             attachment_cipher: Arc::new(attachment_cipher),
+            upload_slots: Arc::new(UploadSlots::new(
+                limits.uploads_in_flight_per_person,
+                limits.uploads_in_flight,
+            )),
             db,
             clock,
             limits: Arc::new(limits),

@@ -1,7 +1,9 @@
 //! Attachments: the server key that seals them at rest ([`cipher`]) and the names they are
-//! shown and downloaded under ([`filename`]). Content checks live in [`crate::content`].
+//! shown and downloaded under ([`filename`]), and the uploads received at once
+//! ([`upload_slots`]). Content checks live in [`crate::content`].
 
 pub mod cipher;
 pub mod filename;
+pub mod upload_slots;
 
 pub use cipher::{AttachmentCipher, CipherError};

@@ -1,16 +1,19 @@
 //! Signing in and out. A wrong pass-phrase and an unknown account are answered alike (same
-//! status, body, and one Argon2 verification each); failures count per e-mail address whether
-//! or not an account has it, and lock it for a while after too many.
+//! status, body, and one Argon2 verification each); guesses are charged per e-mail address
+//! whether or not an account has it, before they are checked, and lock it for a while after
+//! too many (`domain::sign_in_throttle`). A network the account signed in from before is
+//! charged on its own, so a stranger's guesses do not lock the person out there.
 
 use chrono::Duration;
 use portal_api::LoginResponse;
 
 use crate::domain::passphrase;
+use crate::domain::sign_in_throttle::{Bucket, Charge, Refusal, ThrottleRules};
 use crate::domain::EmailAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::{self, action, AuditEvent};
-use crate::store::{login_throttle, sessions, users};
+use crate::store::{sessions, sign_in_throttle, users};
 
 use super::password::Verified;
 use super::{token, ClientAddr, CurrentSession};
@@ -20,19 +23,33 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 
 pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: ClientAddr) -> ApiResult<LoginResponse> {
     let now = state.clock.now();
+    let network = addr.network();
     state
         .login_limiter
-        .check(addr.0, now)
+        .check(network, now)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
     let email = EmailAddress::parse(email).map_err(ApiError::Validation)?;
     if password.is_empty() {
         return Err(ApiError::Validation("Please enter your pass-phrase.".into()));
     }
-    if let Some(until) = login_throttle::locked_until(&state.db, email.as_str(), now).await? {
-        return Err(locked(until, now));
-    }
 
     let user = users::find_by_email(&state.db, email.as_str()).await?;
+    let network = network.to_string();
+    let bucket = match &user {
+        Some(user) if sign_in_throttle::is_known_network(&state.db, user.id, &network).await? => Bucket::KnownNetwork {
+            email: email.as_str().to_owned(),
+            network: network.clone(),
+        },
+        _ => Bucket::Account {
+            email: email.as_str().to_owned(),
+        },
+    };
+    // Charged before the pass-phrase is checked: a burst of guesses cannot all be checked.
+    let if_wrong = match sign_in_throttle::charge(&state.db, &bucket.key(), &throttle_rules(state), now).await? {
+        Charge::Refused(refusal) => return Err(refused(refusal, now)),
+        Charge::Allowed { if_wrong, .. } => if_wrong,
+    };
+
     let verified = if password.len() > MAX_PASSWORD_BYTES {
         Verified::No
     } else {
@@ -51,15 +68,6 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
             user
         }
         user => {
-            let lock_for = Duration::from_std(state.limits.lockout_duration).unwrap_or(Duration::MAX);
-            let locked_now = login_throttle::record_failure(
-                &state.db,
-                email.as_str(),
-                now,
-                state.limits.lockout_threshold,
-                lock_for,
-            )
-            .await?;
             let event = AuditEvent {
                 subject_user_id: user.map(|u| u.id),
                 action: action::SIGN_IN_FAILED,
@@ -67,14 +75,15 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
                 ..Default::default()
             };
             audit::append(&state.db, &event, now).await?;
-            return Err(match locked_now {
-                Some(until) => locked(until, now),
+            return Err(match if_wrong {
+                Some(refusal) => refused(refusal, now),
                 None => ApiError::InvalidCredentials,
             });
         }
     };
 
-    login_throttle::clear(&state.db, email.as_str()).await?;
+    sign_in_throttle::clear(&state.db, &bucket.key()).await?;
+    sign_in_throttle::remember_network(&state.db, user.id, &network, now).await?;
     let token = token::generate().map_err(|_| ApiError::Internal("no randomness".into()))?;
     let lifetime = Duration::from_std(state.limits.absolute_lifetime).unwrap_or(Duration::MAX);
     let expires_at = now + lifetime;
@@ -117,10 +126,23 @@ pub async fn sign_out(state: &AppState, session: &CurrentSession, addr: ClientAd
     Ok(())
 }
 
-fn locked(until: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> ApiError {
-    let secs = (until - now).num_seconds().max(1);
-    ApiError::AccountLocked {
-        until,
-        retry_after_secs: u64::try_from(secs).unwrap_or(1),
+fn throttle_rules(state: &AppState) -> ThrottleRules {
+    ThrottleRules {
+        guesses_per_round: state.limits.lockout_threshold,
+        lock_for: Duration::from_std(state.limits.lockout_duration).unwrap_or(Duration::MAX),
+        max_consecutive_failures: state.limits.max_consecutive_failures,
+    }
+}
+
+fn refused(refusal: Refusal, now: chrono::DateTime<chrono::Utc>) -> ApiError {
+    match refusal {
+        Refusal::LockedUntil(until) => {
+            let secs = (until - now).num_seconds().max(1);
+            ApiError::AccountLocked {
+                until,
+                retry_after_secs: u64::try_from(secs).unwrap_or(1),
+            }
+        }
+        Refusal::Held => ApiError::AccountHeld,
     }
 }

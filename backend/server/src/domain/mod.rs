@@ -4,6 +4,7 @@
 pub mod email;
 pub mod passphrase;
 pub mod person_name;
+pub mod sign_in_throttle;
 
 pub use email::EmailAddress;
 pub use passphrase::{Passphrase, PassphraseContext};

@@ -54,10 +54,13 @@ pub async fn upload(
     }
     let mut multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
     let owner_id = viewer.user_id();
-    if attachments::unsent_count(&state.db.pool, owner_id).await? >= state.limits.max_unsent_attachments {
-        return Err(ApiError::Validation(
-            "There are too many attachments waiting to be sent. Please send or remove some first.".into(),
-        ));
+    // Held until the answer: bounds the uploads (and their bytes) in memory at once.
+    let _slot = state.upload_slots.try_take(owner_id).map_err(ApiError::UploadsBusy)?;
+    let max_unsent = state.limits.max_unsent_attachments;
+    // Checked before the file is read, to spare the work, and again in the write below,
+    // where concurrent uploads are counted one after another.
+    if attachments::unsent_count(&state.db.pool, owner_id).await? >= max_unsent {
+        return Err(too_many_unsent());
     }
     let (uploaded_name, bytes) = read_file_field(&mut multipart, state.limits.max_attachment_bytes).await?;
     let id = new_id()?;
@@ -86,6 +89,7 @@ pub async fn upload(
     let now = state.clock.now();
     let client_addr = addr.to_text();
     let subject = matches!(viewer, Viewer::Patient(_)).then_some(owner_id);
+    let engine = state.db.engine;
     state
         .writer
         .run(move |conn| {
@@ -99,6 +103,9 @@ pub async fn upload(
                     at: now,
                     blob,
                 };
+                if attachments::unsent_count_for_update(conn, engine, owner_id).await? >= max_unsent {
+                    return Err(too_many_unsent());
+                }
                 attachments::insert(conn, new).await?;
                 let event = AuditEvent {
                     actor_user_id: Some(owner_id),
@@ -164,6 +171,10 @@ pub async fn download(
         headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
     }
     Ok(response)
+}
+
+fn too_many_unsent() -> ApiError {
+    ApiError::Validation("There are too many attachments waiting to be sent. Please send or remove some first.".into())
 }
 
 /// Reads the part named `file`, refusing it as soon as it grows past `max` bytes.

@@ -2,6 +2,7 @@
 
 mod attachments;
 mod auth;
+mod deadline;
 mod health;
 pub mod json;
 mod me;
@@ -18,6 +19,7 @@ use axum::{middleware, Router};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
+    let (request_timeout, upload_timeout) = (state.limits.request_timeout, state.limits.upload_timeout);
     let api = Router::new()
         .merge(health::router())
         .merge(practice::router())
@@ -25,8 +27,15 @@ pub fn router(state: AppState) -> Router {
         .merge(me::router())
         .merge(policy::router())
         .merge(threads::router())
-        .merge(attachments::router(state.limits.max_attachment_bytes))
-        .merge(openapi::router());
+        .merge(openapi::router())
+        .layer(middleware::from_fn(move |req, next| {
+            deadline::within(request_timeout, req, next)
+        }))
+        .merge(
+            attachments::router(state.limits.max_attachment_bytes).layer(middleware::from_fn(move |req, next| {
+                deadline::within(upload_timeout, req, next)
+            })),
+        );
     Router::new()
         .nest(portal_api::API_PREFIX, api)
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))

@@ -8,7 +8,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::sql::Sql;
 use super::threads::parse_media_type;
-use super::to_millis;
+use super::{to_millis, Engine};
 use crate::attachments::cipher::SealedBlob;
 use crate::messaging::Viewer;
 
@@ -54,6 +54,23 @@ where
         .bind(owner_id)
         .fetch_one(exec)
         .await
+}
+
+/// [`unsent_count`] inside a write transaction, counted after every other transaction that
+/// counts the same person's uploads has committed: SQLite has one writer at a time; on
+/// PostgreSQL the person's row is locked first (several instances may share the database).
+pub async fn unsent_count_for_update(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    owner_id: i64,
+) -> Result<i64, sqlx::Error> {
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind(owner_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    unsent_count(&mut *conn, owner_id).await
 }
 
 /// Deletes uploads not sent by `cutoff` (their bytes first); answers how many.

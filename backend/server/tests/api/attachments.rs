@@ -228,6 +228,51 @@ on_both_databases!(
     }
 );
 
+async fn concurrent_uploads_cannot_pass_the_unsent_quota(app: TestApp) {
+    use futures_util::StreamExt;
+    // 80 uploads, 16 at a time, against a quota of 50.
+    let patient = app.login_and_accept(PATIENT).await;
+    let png = tiny_png();
+    let answers: Vec<_> = futures_util::stream::iter(0..80)
+        .map(|i| {
+            let (app, patient, png) = (&app, &patient, &png);
+            async move { upload(app, patient, &format!("p{i}.png"), png).await }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let stored_answers = answers.iter().filter(|a| a.is_ok()).count();
+    for answer in &answers {
+        match answer {
+            Ok(_) => {}
+            Err(ClientError::Api { status, body, .. }) => assert!(
+                matches!(
+                    (status, body.code),
+                    (422, ErrorCode::Validation) | (429, ErrorCode::RateLimited)
+                ),
+                "{status} {body:?}"
+            ),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE message_id IS NULL")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert!(stored <= 50, "{stored} unsent uploads stored, the quota is 50");
+    assert_eq!(
+        stored, stored_answers as i64,
+        "every stored upload was answered 201, and only those"
+    );
+}
+on_both_databases!(
+    concurrent_uploads_cannot_pass_the_unsent_quota,
+    portal_server::Limits {
+        uploads_in_flight_per_person: 16,
+        ..test_limits()
+    }
+);
+
 async fn uploads_never_sent_are_deleted_after_a_day(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     let old = upload(&app, &patient, "old.png", &tiny_png()).await.expect("upload");

@@ -136,6 +136,89 @@ async fn repeated_failures_lock_the_account_for_a_while(app: TestApp) {
 }
 on_both_databases!(repeated_failures_lock_the_account_for_a_while);
 
+async fn a_burst_of_guesses_checks_no_more_than_a_round_allows(app: TestApp) {
+    // 24 sign-ins sent together, 23 wrong and the right one 21st: only the five guesses a
+    // round allows may be checked against the hash; every other one is refused unchecked.
+    let attempts = (1..=24).map(|n| {
+        let phrase = if n == 21 {
+            PATIENT.passphrase
+        } else {
+            "wrong wrong wrong wrong"
+        };
+        app.login(PATIENT.email, phrase)
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let mut checked = 0;
+    let mut locked = 0;
+    for result in &results {
+        match result {
+            Ok(_) => checked += 1,
+            Err(portal_api::client::ClientError::Api { status: 401, .. }) => checked += 1,
+            Err(portal_api::client::ClientError::Api { status: 423, .. }) => locked += 1,
+            Err(other) => panic!("unexpected answer {other:?}"),
+        }
+    }
+    // The guess that fills the round answers 423 when wrong, so at most four 401s, or four
+    // answers plus the right one when it was among the five checked.
+    assert!(
+        checked <= 5,
+        "{checked} guesses were checked, a round allows 5: {results:?}"
+    );
+    assert!(locked >= 19, "{locked} refused unchecked");
+}
+on_both_databases!(a_burst_of_guesses_checks_no_more_than_a_round_allows);
+
+async fn a_hundred_failures_in_a_row_hold_the_account_until_an_operator_unlocks_it(app: TestApp) {
+    for round in 0..20 {
+        for _ in 0..5 {
+            let (status, _, _, _) = api_error(app.login(PATIENT.email, "wrong wrong wrong wrong").await);
+            assert!(matches!(status, 401 | 423), "round {round}");
+        }
+        app.advance(Duration::minutes(15) + Duration::seconds(1));
+    }
+    // After the 100th failure in a row, the lock does not run out by itself …
+    app.advance(Duration::days(2));
+    let (status, code, message, retry_after) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
+    assert_eq!((status, code, retry_after), (423, ErrorCode::AccountLocked, None));
+    assert!(message.contains("call the practice"), "{message}");
+    // … nor for a look-alike unknown address (same answers either way).
+    // … until an operator unlocks it, after checking who is asking.
+    let email = portal_server::domain::EmailAddress::parse(PATIENT.email).unwrap();
+    assert!(
+        portal_server::admin::unlock_sign_in(&app.state.db, &email)
+            .await
+            .unwrap()
+            > 0
+    );
+    app.login(PATIENT.email, PATIENT.passphrase).await.expect("unlocked");
+}
+on_both_databases!(a_hundred_failures_in_a_row_hold_the_account_until_an_operator_unlocks_it);
+
+async fn a_stranger_cannot_lock_the_owner_out_where_they_signed_in_before(app: TestApp) {
+    // The physician signs in at the clinic (127.0.0.1) …
+    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+        .await
+        .expect("signs in at the clinic");
+    // … a stranger elsewhere (127.0.0.2) locks the address …
+    let stranger = app.raw_client(|b| b.local_address(Some([127, 0, 0, 2].into())));
+    let mut last = 0;
+    for _ in 0..6 {
+        let resp = stranger
+            .post(app.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": PHYSICIAN.email, "password": "wrong wrong wrong wrong"}))
+            .send()
+            .await
+            .expect("answer");
+        last = resp.status().as_u16();
+    }
+    assert_eq!(last, 423, "the stranger is locked out");
+    // … and the physician still signs in at the clinic.
+    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+        .await
+        .expect("the owner's usual network has its own count");
+}
+on_both_databases!(a_stranger_cannot_lock_the_owner_out_where_they_signed_in_before);
+
 async fn unknown_addresses_lock_exactly_like_real_ones(app: TestApp) {
     let mut real = Vec::new();
     let mut unknown = Vec::new();

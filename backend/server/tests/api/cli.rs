@@ -162,3 +162,23 @@ fn a_second_service_on_the_same_sqlite_file_is_refused_with_a_clear_message() {
     let demo = portal_server(dir, &["demo"], None);
     assert!(demo.status.success(), "{}", text(&demo));
 }
+
+#[test]
+fn user_unlock_says_whether_there_was_a_lock_and_refuses_a_bad_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(portal_server(dir.path(), &["demo"], None).status.success());
+    let unlock = portal_server(
+        dir.path(),
+        &["user", "unlock", "--email", "Blair.Conroy@example.com"],
+        None,
+    );
+    assert!(unlock.status.success(), "{}", text(&unlock));
+    assert!(
+        text(&unlock).contains("blair.conroy@example.com was not locked."),
+        "{}",
+        text(&unlock)
+    );
+    let bad = portal_server(dir.path(), &["user", "unlock", "--email", "not an address"], None);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("is not a valid e-mail address"), "{}", text(&bad));
+}

@@ -3,75 +3,18 @@
 //! acknowledged message is lost and none is stored twice.
 
 use std::collections::{HashMap, HashSet};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portal_api::client::{ClientError, PortalClient, SessionToken};
+use portal_api::client::{ClientError, SessionToken};
 use portal_api::{Category, NewMessage, NewThread};
 use tokio::sync::Mutex;
 
 use crate::helpers::{fresh_pg_database, TestDatabase, PATIENT};
+use crate::server_process::{free_port, wait_until_up, Server};
 
 const SENDERS: usize = 16;
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(data_dir: &std::path::Path, database_url: Option<&str>, port: u16) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_portal-server"));
-        command.arg("--data-dir").arg(data_dir);
-        if let Some(url) = database_url {
-            command.arg("--database-url").arg(url);
-        }
-        let child = command
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env_remove("PORTAL_DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start portal-server");
-        Self { child }
-    }
-
-    fn kill(mut self) {
-        // `Child::kill` sends SIGKILL: no shutdown code runs.
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-async fn wait_until_up(data_dir: &std::path::Path, port: u16) -> PortalClient {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(ca) = std::fs::read(data_dir.join("tls/ca.pem")) {
-            let client = PortalClient::new(&format!("https://localhost:{port}"), &ca).expect("client");
-            if client.health().await.is_ok() {
-                return client;
-            }
-        }
-        assert!(Instant::now() < deadline, "the server did not come up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// What one sender knows: keys whose send was answered, and the one in flight when it failed.
 #[derive(Default)]
@@ -94,7 +37,7 @@ async fn kill_during_concurrent_sends(database_url: Option<&str>) {
         .expect("demo");
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
     let port = free_port();
-    let server = Server::start(data.path(), database_url, port);
+    let server = Server::start(data.path(), database_url, port, None);
     let client = wait_until_up(data.path(), port).await;
     let login = client.login(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
     let token = SessionToken::new(login.token);
@@ -142,7 +85,7 @@ async fn kill_during_concurrent_sends(database_url: Option<&str>) {
     }
 
     // Restart; every sender retries its unanswered message with the same key.
-    let server = Server::start(data.path(), database_url, port);
+    let server = Server::start(data.path(), database_url, port, None);
     let client = wait_until_up(data.path(), port).await;
     let mut expected: HashSet<String> = HashSet::new();
     let mut acknowledged = 0;

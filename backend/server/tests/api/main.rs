@@ -4,10 +4,12 @@
 //! answers; in CI (`CI` set) an unreachable server fails them.
 
 mod helpers;
+mod server_process;
 
 mod attachments;
 mod auth;
 mod cli;
+mod connection_flood;
 mod crash;
 mod errors;
 mod messaging;

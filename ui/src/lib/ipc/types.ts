@@ -67,6 +67,7 @@ export const ErrorCode = {
   Forbidden: "forbidden",
   NotFound: "not_found",
   PayloadTooLarge: "payload_too_large",
+  RequestTimeout: "request_timeout",
   UnsupportedMediaType: "unsupported_media_type",
   DraftDamaged: "draft_damaged",
   VaultLocked: "vault_locked",

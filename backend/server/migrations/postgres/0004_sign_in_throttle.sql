@@ -1,0 +1,22 @@
+-- Sign-in throttling charged before a pass-phrase is checked (domain::sign_in_throttle).
+-- One row per bucket: an e-mail address (whether or not an account has it, so that lockouts
+-- do not reveal which addresses have accounts), or an account and a network it signed in
+-- from before. The old per-address counter is replaced; its counts start again.
+DROP TABLE login_throttle;
+
+CREATE TABLE sign_in_throttle (
+    bucket               TEXT PRIMARY KEY,
+    round_guesses        BIGINT NOT NULL,
+    consecutive_failures BIGINT NOT NULL,
+    locked_until         BIGINT,
+    held                 BIGINT NOT NULL,
+    version              BIGINT NOT NULL
+);
+
+-- Networks (an IPv4 address, an IPv6 /64) each account has signed in from.
+CREATE TABLE sign_in_networks (
+    user_id         BIGINT NOT NULL REFERENCES users (id),
+    network         TEXT NOT NULL,
+    last_success_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, network)
+);
