@@ -160,6 +160,8 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
             ));
             if pending.len() == BATCH {
                 flush_messages(&db, &mut pending).await?;
+                // Written in the clear above for speed; sealed at rest as the service stores them.
+                portal_server::store::unsealed_text::seal_all(&db, &state.text_sealer).await?;
             }
             written += 1;
         }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod https;
 pub mod messaging;
 pub mod routes;
+pub mod sealed_text;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -29,6 +29,8 @@ pub enum StartupError {
     AttachmentKey(#[from] CipherError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("cannot seal the messages stored in the clear (database error: {})", crate::store::error_kind(.0))]
+    SealStoredText(#[from] sqlx::Error),
 }
 
 /// Open files kept for the database, the listener, logs and keys, beside the connections.
@@ -66,6 +68,10 @@ impl Application {
             .unwrap_or_else(|| AttachmentCipher::default_path(&config.data_dir));
         let cipher = AttachmentCipher::load_or_create(&key_file)?;
         let state = AppState::new(db, clock, config.limits, cipher);
+        let sealed = store::unsealed_text::seal_all(&state.db, &state.text_sealer).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "subjects and bodies stored in the clear were sealed");
+        }
         state
             .hasher
             .warm_up()

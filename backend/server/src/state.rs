@@ -9,6 +9,7 @@ use crate::auth::rate_limit::AddressRateLimiter;
 use crate::auth::session_cache::SessionCache;
 use crate::clock::Clock;
 use crate::config::Limits;
+use crate::sealed_text::TextSealer;
 use crate::store::list_cache::ListCache;
 use crate::store::list_changes;
 use crate::store::write_queue::WriteQueue;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Thread lists answered recently (see `store::list_cache`); the writer drops them.
     pub lists: Arc<ListCache>,
     pub attachment_cipher: Arc<AttachmentCipher>,
+    /// Seals subjects and bodies at rest under the same key (see `sealed_text`).
+    pub text_sealer: TextSealer,
     /// Uploads being received now (see `attachments::upload_slots`).
     pub upload_slots: Arc<UploadSlots>,
 }
@@ -43,11 +46,14 @@ impl AppState {
         if db.engine == Engine::Postgres && !limits.list_cache_ttl.is_zero() {
             list_changes::listen(db.url.clone(), lists.clone());
         }
+        let attachment_cipher = Arc::new(attachment_cipher);
+        let text_sealer = TextSealer::new(Arc::clone(&attachment_cipher));
         Self {
             sessions: Arc::new(SessionCache::new(limits.session_cache_ttl)),
-            writer: WriteQueue::start(db.clone(), lists.clone()),
+            writer: WriteQueue::start(db.clone(), lists.clone(), text_sealer.clone()),
             lists,
-            attachment_cipher: Arc::new(attachment_cipher),
+            attachment_cipher,
+            text_sealer,
             upload_slots: Arc::new(UploadSlots::new(
                 limits.uploads_in_flight_per_person,
                 limits.uploads_in_flight,

@@ -91,20 +91,11 @@ impl AttachmentCipher {
     }
 
     pub fn seal(&self, attachment_id: &str, plaintext: Vec<u8>) -> Result<SealedBlob, CipherError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        self.rng.fill(&mut nonce).map_err(|_| CipherError::Random)?;
-        let mut buffer = plaintext;
-        self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(additional_data(attachment_id)),
-                &mut buffer,
-            )
-            .map_err(|_| CipherError::Random)?;
+        let (nonce, sealed) = self.seal_bound(&additional_data(attachment_id), plaintext)?;
         Ok(SealedBlob {
             key_id: self.key_id.clone(),
             nonce: nonce.to_vec(),
-            sealed: buffer,
+            sealed,
         })
     }
 
@@ -112,11 +103,33 @@ impl AttachmentCipher {
         if blob.key_id != self.key_id {
             return Err(CipherError::Open);
         }
-        let nonce = Nonce::try_assume_unique_for_key(&blob.nonce).map_err(|_| CipherError::Open)?;
-        let mut buffer = blob.sealed;
+        self.open_bound(&additional_data(attachment_id), &blob.nonce, blob.sealed)
+    }
+
+    /// The key's id: a short digest of it, stored beside what it sealed.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// Seal `plaintext` bound to `bound_to` (it opens only with the same bytes): a fresh
+    /// random nonce, and the ciphertext with its tag.
+    pub fn seal_bound(&self, bound_to: &[u8], plaintext: Vec<u8>) -> Result<([u8; NONCE_LEN], Vec<u8>), CipherError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        self.rng.fill(&mut nonce).map_err(|_| CipherError::Random)?;
+        let mut buffer = plaintext;
+        self.key
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(bound_to), &mut buffer)
+            .map_err(|_| CipherError::Random)?;
+        Ok((nonce, buffer))
+    }
+
+    /// Open what [`seal_bound`](Self::seal_bound) sealed with the same `bound_to`.
+    pub fn open_bound(&self, bound_to: &[u8], nonce: &[u8], sealed: Vec<u8>) -> Result<Vec<u8>, CipherError> {
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CipherError::Open)?;
+        let mut buffer = sealed;
         let len = self
             .key
-            .open_in_place(nonce, Aad::from(additional_data(attachment_id)), &mut buffer)
+            .open_in_place(nonce, Aad::from(bound_to), &mut buffer)
             .map_err(|_| CipherError::Open)?
             .len();
         buffer.truncate(len);

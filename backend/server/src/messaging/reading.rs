@@ -43,7 +43,8 @@ pub async fn list(
         Some(list) => list,
         None => {
             let version = state.lists.version(viewer);
-            let (threads, next, unread_total) = threads::list(&state.db, viewer, &filter, limit, after).await?;
+            let (threads, next, unread_total) =
+                threads::list(&state.db, &state.text_sealer, viewer, &filter, limit, after).await?;
             let list = ThreadList {
                 threads,
                 unread_total,
@@ -72,10 +73,10 @@ pub async fn list(
 
 pub async fn detail(state: &AppState, viewer: Viewer, client_addr: String, thread_id: i64) -> ApiResult<ThreadDetail> {
     let mut conn = state.db.pool.acquire().await?;
-    let thread = threads::find(&mut *conn, viewer, thread_id)
+    let thread = threads::find(&mut *conn, &state.text_sealer, viewer, thread_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let messages = threads::messages(&mut conn, thread_id).await?;
+    let messages = threads::messages(&mut conn, &state.text_sealer, thread_id).await?;
     drop(conn);
     record(
         state,

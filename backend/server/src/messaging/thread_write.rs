@@ -32,11 +32,12 @@ where
     F: for<'c> FnOnce(&'c mut AnyConnection, ThreadSummary) -> BoxFuture<'c, ApiResult<T>> + Send + 'static,
 {
     let now = state.clock.now();
+    let sealer = state.text_sealer.clone();
     state
         .writer
         .run_audited(move |conn| {
             Box::pin(async move {
-                let thread = threads::find(&mut *conn, viewer, thread_id)
+                let thread = threads::find(&mut *conn, &sealer, viewer, thread_id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 let patient_id = thread.patient.id;

@@ -7,6 +7,7 @@ use sqlx::AnyConnection;
 use super::thread_write::{on_visible_thread, Audited};
 use super::Viewer;
 use crate::error::{ApiError, ApiResult};
+use crate::sealed_text::TextSealer;
 use crate::state::AppState;
 use crate::store::audit::action;
 use crate::store::{care_team, threads};
@@ -35,6 +36,7 @@ pub async fn assign(
         },
         client_addr,
     };
+    let sealer = state.text_sealer.clone();
     on_visible_thread(state, viewer, thread_id, audited, move |conn, before| {
         Box::pin(async move {
             if let Some(user_id) = assignee {
@@ -45,7 +47,7 @@ pub async fn assign(
                 }
             }
             threads::set_assignee(conn, thread_id, assignee).await?;
-            after_change(conn, viewer, before).await
+            after_change(conn, &sealer, viewer, before).await
         })
     })
     .await
@@ -67,10 +69,11 @@ pub async fn set_status(
         object: format!("thread:{thread_id}"),
         client_addr,
     };
+    let sealer = state.text_sealer.clone();
     on_visible_thread(state, viewer, thread_id, audited, move |conn, before| {
         Box::pin(async move {
             threads::set_status(conn, thread_id, status).await?;
-            after_change(conn, viewer, before).await
+            after_change(conn, &sealer, viewer, before).await
         })
     })
     .await
@@ -78,6 +81,13 @@ pub async fn set_status(
 
 /// The thread as it is now. A physician who assigned it away may no longer see it; they get
 /// it as it was before their change.
-async fn after_change(conn: &mut AnyConnection, viewer: Viewer, before: ThreadSummary) -> ApiResult<ThreadSummary> {
-    Ok(threads::find(&mut *conn, viewer, before.id).await?.unwrap_or(before))
+async fn after_change(
+    conn: &mut AnyConnection,
+    sealer: &TextSealer,
+    viewer: Viewer,
+    before: ThreadSummary,
+) -> ApiResult<ThreadSummary> {
+    Ok(threads::find(&mut *conn, sealer, viewer, before.id)
+        .await?
+        .unwrap_or(before))
 }

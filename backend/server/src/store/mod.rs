@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod sql;
 pub mod threads;
+pub mod unsealed_text;
 pub mod users;
 pub mod write_queue;
 

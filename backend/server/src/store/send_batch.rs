@@ -30,6 +30,7 @@ use super::write_queue::AuditRow;
 use super::{attachments, from_millis, to_millis, Engine};
 use crate::error::ApiError;
 use crate::messaging::{Side, Viewer};
+use crate::sealed_text::{Field, TextSealer};
 
 // A batch's sends become one `UNION ALL` term and one `OR` term each: SQLite allows 500
 // terms in a compound SELECT and an expression depth of 1,000.
@@ -94,6 +95,7 @@ pub async fn apply(
     engine: Engine,
     begin: &mut BatchBegin,
     sends: &[PendingSend],
+    sealer: &TextSealer,
 ) -> Result<Applied, sqlx::Error> {
     let stored_keys = stored_keys(conn, engine, begin, sends).await?;
     let replies: Vec<(Viewer, i64)> = sends
@@ -147,7 +149,7 @@ pub async fn apply(
         to_store.push(i);
     }
 
-    let stored = store(conn, engine, sends, &to_store, &patients).await?;
+    let stored = store(conn, engine, sends, &to_store, &patients, sealer).await?;
     let mut audit = Vec::with_capacity(stored.len() + 1);
     for s in &stored {
         let send = &sends[s.index];
@@ -262,6 +264,12 @@ async fn patients_of(
     Ok(patients)
 }
 
+fn seal(sealer: &TextSealer, field: Field, row_id: i64, text: &str) -> Result<String, sqlx::Error> {
+    sealer
+        .seal(field, row_id, text)
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
 /// Writes the sends at `indexes` (all checked): their new threads, messages, the threads'
 /// counters, attachments and keys.
 async fn store(
@@ -270,6 +278,7 @@ async fn store(
     sends: &[PendingSend],
     indexes: &[usize],
     patients: &HashMap<(Viewer, i64), i64>,
+    sealer: &TextSealer,
 ) -> Result<Vec<Stored>, sqlx::Error> {
     if indexes.is_empty() {
         return Ok(Vec::new());
@@ -324,7 +333,7 @@ async fn store(
                 sql.arg(s.patient_id),
                 sql.arg(category.as_str().to_owned()),
                 sql.arg(category.pool().as_str().to_owned()),
-                sql.arg(subject.clone()),
+                sql.arg(seal(sealer, Field::ThreadSubject, s.thread_id, subject)?),
                 sql.arg(i64::from(send.urgent)),
                 sql.arg(send.viewer.user_id()),
                 sql.arg(to_millis(send.at)),
@@ -349,7 +358,7 @@ async fn store(
             sql.arg(s.thread_id),
             sql.arg(send.viewer.user_id()),
             sql.arg(send.viewer.side().from_patient_flag()),
-            sql.arg(send.body.clone()),
+            sql.arg(seal(sealer, Field::MessageBody, s.message_id, &send.body)?),
             sql.arg(to_millis(send.at)),
         ];
         sql.push(if n == 0 { "" } else { ", " });
@@ -557,9 +566,15 @@ mod tests {
         let mut conn = db.pool.acquire().await.expect("conn");
         // The BEGIN goes with apply's first statement, as in the writer.
         let mut begin = BatchBegin::open(&mut conn, Engine::Sqlite).await.expect("begin");
-        let applied = apply(&mut conn, Engine::Sqlite, &mut begin, sends)
-            .await
-            .expect("apply");
+        let applied = apply(
+            &mut conn,
+            Engine::Sqlite,
+            &mut begin,
+            sends,
+            &crate::sealed_text::tests_support::sealer(),
+        )
+        .await
+        .expect("apply");
         conn.execute("COMMIT").await.expect("commit");
         applied
     }

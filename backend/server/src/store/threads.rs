@@ -11,6 +11,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::sql::Sql;
 use super::{from_millis, to_millis, Db, Engine};
 use crate::messaging::{Side, Viewer};
+use crate::sealed_text::{Field, TextSealer};
 
 /// The columns of a [`SummaryRow`], `unread` counted for `side`.
 fn summary_select(side: Side) -> String {
@@ -89,6 +90,7 @@ impl Cursor {
 /// more than the query itself.)
 pub async fn list(
     db: &Db,
+    sealer: &TextSealer,
     viewer: Viewer,
     filter: &ListFilter,
     limit: u32,
@@ -154,7 +156,7 @@ pub async fn list(
         serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(format!("thread list: {e}").into()))?;
     let mut threads = Vec::with_capacity(rows.len());
     for row in rows {
-        threads.push(summary(row)?);
+        threads.push(summary(row, sealer)?);
     }
     let next = if threads.len() > limit as usize {
         threads.truncate(limit as usize);
@@ -188,7 +190,12 @@ where
 }
 
 /// One thread, if the viewer may see it.
-pub async fn find<'e, E>(exec: E, viewer: Viewer, thread_id: i64) -> Result<Option<ThreadSummary>, sqlx::Error>
+pub async fn find<'e, E>(
+    exec: E,
+    sealer: &TextSealer,
+    viewer: Viewer,
+    thread_id: i64,
+) -> Result<Option<ThreadSummary>, sqlx::Error>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -199,11 +206,15 @@ where
     sql.push(&viewer.scope_sql(&scope));
     let (text, args) = sql.build()?;
     let row = sqlx::query_with(&text, args).fetch_optional(exec).await?;
-    row.map(|r| summary(summary_row(&r)?)).transpose()
+    row.map(|r| summary(summary_row(&r)?, sealer)).transpose()
 }
 
 /// The messages of a thread (already checked to be visible), oldest first, with attachments.
-pub async fn messages(conn: &mut AnyConnection, thread_id: i64) -> Result<Vec<Message>, sqlx::Error> {
+pub async fn messages(
+    conn: &mut AnyConnection,
+    sealer: &TextSealer,
+    thread_id: i64,
+) -> Result<Vec<Message>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT m.id, m.author_id, u.name, u.role, m.body, m.created_at, m.read_at \
          FROM messages m JOIN users u ON u.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id",
@@ -213,14 +224,15 @@ pub async fn messages(conn: &mut AnyConnection, thread_id: i64) -> Result<Vec<Me
     .await?;
     let mut messages = Vec::with_capacity(rows.len());
     for row in &rows {
+        let id: i64 = row.try_get("id")?;
         messages.push(Message {
-            id: row.try_get("id")?,
+            id,
             author: Person {
                 id: row.try_get("author_id")?,
                 name: row.try_get("name")?,
                 role: parse_role(&row.try_get::<String, _>("role")?)?,
             },
-            body: row.try_get("body")?,
+            body: open(sealer, Field::MessageBody, id, &row.try_get::<String, _>("body")?)?,
             created_at: from_millis(row.try_get("created_at")?),
             read_at: row.try_get::<Option<i64>, _>("read_at")?.map(from_millis),
             attachments: Vec::new(),
@@ -309,7 +321,7 @@ fn summary_row(row: &AnyRow) -> Result<SummaryRow, sqlx::Error> {
     })
 }
 
-fn summary(row: SummaryRow) -> Result<ThreadSummary, sqlx::Error> {
+fn summary(row: SummaryRow, sealer: &TextSealer) -> Result<ThreadSummary, sqlx::Error> {
     let assigned_to = match (row.assigned_to, row.assignee_name, row.assignee_role) {
         (Some(id), Some(name), Some(role)) => Some(Person {
             id,
@@ -321,7 +333,7 @@ fn summary(row: SummaryRow) -> Result<ThreadSummary, sqlx::Error> {
     };
     Ok(ThreadSummary {
         id: row.id,
-        subject: row.subject,
+        subject: open(sealer, Field::ThreadSubject, row.id, &row.subject)?,
         category: Category::parse(&row.category).ok_or_else(|| decode("category"))?,
         pool: Pool::parse(&row.pool).ok_or_else(|| decode("pool"))?,
         status: ThreadStatus::parse(&row.status).ok_or_else(|| decode("status"))?,
@@ -337,6 +349,13 @@ fn summary(row: SummaryRow) -> Result<ThreadSummary, sqlx::Error> {
         message_count: row.message_count,
         unread: row.unread,
     })
+}
+
+/// A subject or body as stored, opened; one that does not open is a damaged row.
+fn open(sealer: &TextSealer, field: Field, row_id: i64, stored: &str) -> Result<String, sqlx::Error> {
+    sealer
+        .open(field, row_id, stored)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn parse_role(text: &str) -> Result<Role, sqlx::Error> {

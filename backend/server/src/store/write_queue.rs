@@ -25,6 +25,7 @@ use super::send_batch::{self, PendingSend};
 use super::sql::Sql;
 use super::{error_kind, Db, Engine};
 use crate::error::ApiError;
+use crate::sealed_text::TextSealer;
 
 /// Writes run in one transaction at most.
 pub(crate) const MAX_BATCH: usize = 256;
@@ -95,9 +96,9 @@ impl std::fmt::Debug for WriteQueue {
 impl WriteQueue {
     /// Starts the writer task on the current runtime. It ends when every `WriteQueue` clone
     /// is dropped. After each COMMIT it tells `lists` which patients' threads changed.
-    pub fn start(db: Db, lists: Arc<ListCache>) -> Self {
+    pub fn start(db: Db, lists: Arc<ListCache>, sealer: TextSealer) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(writer(db, lists, queue));
+        tokio::spawn(writer(db, lists, sealer, queue));
         Self { jobs }
     }
 
@@ -197,7 +198,7 @@ impl WriteQueue {
     }
 }
 
-async fn writer(db: Db, lists: Arc<ListCache>, mut queue: mpsc::Receiver<Job>) {
+async fn writer(db: Db, lists: Arc<ListCache>, sealer: TextSealer, mut queue: mpsc::Receiver<Job>) {
     let mut conn: Option<PoolConnection<Any>> = None;
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.recv().await {
@@ -220,7 +221,7 @@ async fn writer(db: Db, lists: Arc<ListCache>, mut queue: mpsc::Receiver<Job>) {
                 }
             },
         };
-        match run_batch(&mut connection, db.engine, &lists, batch.drain(..)).await {
+        match run_batch(&mut connection, db.engine, &lists, &sealer, batch.drain(..)).await {
             Ok(()) => conn = Some(connection),
             Err(error) => {
                 tracing::error!(kind = %error_kind(&error), "write batch failed");
@@ -235,6 +236,7 @@ async fn run_batch(
     conn: &mut AnyConnection,
     engine: Engine,
     lists: &ListCache,
+    sealer: &TextSealer,
     jobs: impl Iterator<Item = Job>,
 ) -> Result<(), sqlx::Error> {
     let mut pending: Vec<Deliver> = Vec::new();
@@ -286,7 +288,7 @@ async fn run_batch(
             }
         }
         if !sends.is_empty() {
-            let applied = send_batch::apply(conn, engine, &mut begin, &sends).await?;
+            let applied = send_batch::apply(conn, engine, &mut begin, &sends, sealer).await?;
             for (answer, result) in send_answers.drain(..).zip(applied.answers) {
                 match result {
                     Ok(receipt) => pending.push(deliver_after_commit(answer, receipt)),
@@ -412,7 +414,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_alone() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None, true)));
+        let queue = WriteQueue::start(
+            db.clone(),
+            Arc::new(ListCache::new(None, true)),
+            crate::sealed_text::tests_support::sealer(),
+        );
         // 500 distinct values and one value twice: exactly one write fails (unique
         // constraint), whichever batch it lands in, and every other write commits.
         let mut tasks = Vec::new();
@@ -437,7 +443,11 @@ mod tests {
     #[tokio::test]
     async fn a_work_error_undoes_its_own_statements() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(db.clone(), Arc::new(ListCache::new(None, true)));
+        let queue = WriteQueue::start(
+            db.clone(),
+            Arc::new(ListCache::new(None, true)),
+            crate::sealed_text::tests_support::sealer(),
+        );
         let result: Result<(), ApiError> = queue
             .run(|conn| {
                 Box::pin(async move {

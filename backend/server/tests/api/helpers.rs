@@ -119,7 +119,9 @@ pub async fn two_instances_on_postgres() -> Option<(TestApp, TestApp, TestDataba
     let (url, name) = fresh_pg_database().await?;
     let database = TestDatabase(name);
     let first = TestApp::spawn(Some(url.clone()), test_limits(), true).await;
-    let second = TestApp::spawn(Some(url), test_limits(), false).await;
+    // Instances on one database share the service's key (attachments, subjects, bodies).
+    let key_file = portal_server::attachments::AttachmentCipher::default_path(first.data_dir.path());
+    let second = TestApp::spawn_with_key(Some(url), test_limits(), false, Some(key_file)).await;
     Some((first, second, database))
 }
 
@@ -148,6 +150,15 @@ macro_rules! on_both_databases {
 
 impl TestApp {
     async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
+        Self::spawn_with_key(database_url, limits, seed, None).await
+    }
+
+    async fn spawn_with_key(
+        database_url: Option<String>,
+        limits: Limits,
+        seed: bool,
+        key_file: Option<std::path::PathBuf>,
+    ) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             portal_server::telemetry::init("debug");
         }
@@ -156,6 +167,7 @@ impl TestApp {
         config.database_url = database_url;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.limits = limits;
+        config.attachment_key_file = key_file;
         let clock = ManualClock::new();
         let app = Application::build(config, Arc::new(clock.clone()))
             .await

@@ -573,3 +573,51 @@ async fn every_read_and_write_is_audited(app: TestApp) {
     assert!(all.iter().all(|o| !o.contains("Answer") && !o.contains("Audit")));
 }
 on_both_databases!(every_read_and_write_is_audited);
+
+async fn a_copy_of_the_database_reveals_no_subject_or_body(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let doctor = app.login_and_accept(PHYSICIAN).await;
+    let id = send_thread(
+        &app,
+        &patient,
+        &new_thread(
+            Category::MedicalQuestion,
+            "Mole on my shoulder",
+            "It itches and bled twice",
+        ),
+    )
+    .await;
+    app.client
+        .reply(&doctor, id, &key(), &reply("Please book a biopsy appointment"))
+        .await
+        .expect("reply");
+    // The app reads them back as written …
+    let thread = app.client.thread(&patient, id).await.expect("thread");
+    assert_eq!(thread.thread.subject, "Mole on my shoulder");
+    assert_eq!(thread.messages[1].body, "Please book a biopsy appointment");
+    // … while the database holds them sealed.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT subject FROM threads UNION ALL SELECT body FROM messages")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("stored text");
+    for text in &stored {
+        assert!(text.starts_with("v1."), "stored in the clear: {text}");
+        for secret in ["Mole", "itches", "biopsy"] {
+            assert!(!text.contains(secret));
+        }
+    }
+    // A copy of the SQLite files (database and write-ahead log) holds none of the words.
+    if app.state.db.engine == portal_server::store::Engine::Sqlite {
+        for entry in std::fs::read_dir(app.data_dir.path()).expect("data dir").flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            for secret in [&b"Mole on my"[..], b"itches and bled", b"biopsy appointment"] {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret),
+                    "{} holds message text",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}
+on_both_databases!(a_copy_of_the_database_reveals_no_subject_or_body);
