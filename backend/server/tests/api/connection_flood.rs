@@ -34,44 +34,29 @@ async fn thousands_of_idle_and_trickling_connections_do_not_keep_a_sign_in_from_
     let ca = std::fs::read(data.path().join("tls/ca.pem")).expect("CA");
     let tls = connector(&ca);
 
-    // 2,000 connections from one address that never say a word (more than the files the
-    // service may open).
-    let mut held_tcp = Vec::new();
-    for chunk in 0..20 {
-        let _ = chunk;
-        let opened = futures_util::future::join_all((0..100).map(|_| connect_from([127, 0, 0, 1], target))).await;
-        held_tcp.extend(opened.into_iter().flatten());
+    // An attacker keeps 1,000 connections open from one address and 100 from each of ten
+    // more, opening a new one whenever one is closed, and never says a word on them …
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut attackers = vec![tokio::spawn(keep_open([127, 0, 0, 1], target, 1000, stop.clone()))];
+    for host in 3..=12 {
+        attackers.push(tokio::spawn(keep_open([127, 0, 0, host], target, 100, stop.clone())));
     }
-    // From five more addresses, 40 each that finish the handshake and then idle …
-    let mut held_tls = Vec::new();
-    for host in 3..=7 {
-        for _ in 0..40 {
-            if let Some(stream) = tls_from([127, 0, 0, host], target, &tls).await {
-                held_tls.push(stream);
-            }
-        }
-    }
-    // … from three, 30 each that trickle a request's headers, a byte a second …
+    // … and, from two more addresses, 20 each that trickle a request's headers or a
+    // sign-in's body, a byte a second.
     let mut tricklers = Vec::new();
-    for host in 8..=10 {
-        for _ in 0..30 {
-            if let Some(stream) = tls_from([127, 0, 0, host], target, &tls).await {
-                tricklers.push(tokio::spawn(trickle(
-                    stream,
-                    b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".to_vec(),
-                )));
-            }
+    for _ in 0..20 {
+        if let Some(stream) = tls_from([127, 0, 0, 13], target, &tls).await {
+            tricklers.push(tokio::spawn(trickle(
+                stream,
+                b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".to_vec(),
+            )));
+        }
+        if let Some(stream) = tls_from([127, 0, 0, 14], target, &tls).await {
+            let head = b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{".to_vec();
+            tricklers.push(tokio::spawn(trickle(stream, head)));
         }
     }
-    // … and from two, 20 each that send a sign-in's headers and trickle its body.
-    for host in 11..=12 {
-        for _ in 0..20 {
-            if let Some(stream) = tls_from([127, 0, 0, host], target, &tls).await {
-                let head = b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{".to_vec();
-                tricklers.push(tokio::spawn(trickle(stream, head)));
-            }
-        }
-    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
 
     // A patient at another address signs in, and is answered in good time.
     let client = reqwest::Client::builder()
@@ -79,7 +64,7 @@ async fn thousands_of_idle_and_trickling_connections_do_not_keep_a_sign_in_from_
         .tls_built_in_root_certs(false)
         .add_root_certificate(reqwest::Certificate::from_pem(&ca).expect("CA"))
         .local_address(Some(IpAddr::from([127, 0, 0, 2])))
-        .timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
     let answer = client
@@ -88,15 +73,41 @@ async fn thousands_of_idle_and_trickling_connections_do_not_keep_a_sign_in_from_
         .send()
         .await;
     let status = answer.map(|r| r.status().as_u16());
-    assert!(
-        matches!(status, Ok(200)),
-        "the sign-in was not answered while {} idle and {} trickling connections were open: {status:?}",
-        held_tcp.len() + held_tls.len(),
-        tricklers.len()
-    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut held = 0;
+    for attacker in attackers {
+        held += attacker.await.expect("attacker");
+    }
     for t in tricklers {
         t.abort();
     }
+    assert!(
+        matches!(status, Ok(200)),
+        "the sign-in was not answered within 5 s under the attack: {status:?}"
+    );
+    assert!(held > 0, "the attack held no connection at all");
+}
+
+/// Keep `count` silent connections open from `source` until `stop`; answers how many were
+/// open at the end.
+async fn keep_open(
+    source: [u8; 4],
+    target: SocketAddr,
+    count: usize,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> usize {
+    let mut open: Vec<TcpStream> = Vec::with_capacity(count);
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        // Drop the ones the server closed …
+        let mut buf = [0u8; 1];
+        open.retain(|s| matches!(s.try_read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock));
+        // … and open new ones in their place.
+        let missing = count - open.len();
+        let opened = futures_util::future::join_all((0..missing.min(200)).map(|_| connect_from(source, target))).await;
+        open.extend(opened.into_iter().flatten());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    open.len()
 }
 
 fn connector(ca: &[u8]) -> TlsConnector {
