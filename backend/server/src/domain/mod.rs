@@ -1,6 +1,8 @@
-//! Input types that parse at the edge: once a value has one of these types, the rest of the
-//! service trusts it.
+//! The domain, in plain Rust: input types that parse at the edge (once a value has one of
+//! these types, the rest of the service trusts it), who may reach what ([`access`]), and the
+//! rules of sign-in throttling ([`sign_in_throttle`]).
 
+pub mod access;
 pub mod email;
 pub mod passphrase;
 pub mod person_name;

@@ -1,4 +1,4 @@
-//! Secure messaging: who sees which threads ([`viewer`]), what a send must look like
+//! Secure messaging (who sees which threads is `domain::access`): what a send must look like
 //! ([`input`]), the operations behind the routes: [`send`], [`reading`], [`triage`], and the
 //! deletion of uploads never sent ([`sweep`]).
 
@@ -8,6 +8,3 @@ pub mod send;
 pub mod sweep;
 pub mod thread_write;
 pub mod triage;
-pub mod viewer;
-
-pub use viewer::{Side, Viewer};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use portal_api::{ReadReceipt, ThreadDetail, ThreadList, ThreadQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use super::thread_write::{on_visible_thread, Audited};
-use super::Viewer;
+use crate::domain::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::action;

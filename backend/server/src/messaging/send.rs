@@ -7,7 +7,8 @@
 use portal_api::{emergency, NewMessage, NewThread, SendReceipt};
 use ring::digest::{digest, SHA256};
 
-use super::{input, Side, Viewer};
+use super::input;
+use crate::domain::access::{Side, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::send_batch::{PendingSend, SendTarget};
@@ -40,7 +41,7 @@ pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) ->
 /// see it.
 pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: NewMessage) -> ApiResult<SendReceipt> {
     let viewer = sender.viewer;
-    if matches!(viewer, Viewer::Nobody(_)) {
+    if !viewer.sees_health_data() {
         return Err(ApiError::NotFound);
     }
     let body = input::body(&request.body)?;

@@ -5,7 +5,7 @@
 use portal_api::ThreadSummary;
 use sqlx::AnyConnection;
 
-use super::Viewer;
+use crate::domain::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::threads;

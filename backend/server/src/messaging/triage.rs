@@ -5,7 +5,7 @@ use portal_api::{AssignRequest, CareTeam, ThreadStatus, ThreadSummary};
 use sqlx::AnyConnection;
 
 use super::thread_write::{on_visible_thread, Audited};
-use super::Viewer;
+use crate::domain::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::sealed_text::TextSealer;
 use crate::state::AppState;

@@ -16,9 +16,9 @@ use crate::attachments::cipher::SealedBlob;
 use crate::attachments::filename;
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::content::{self, ContentError};
+use crate::domain::access::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::messaging::reading::record;
-use crate::messaging::Viewer;
 use crate::state::AppState;
 use crate::store::attachments::{self, NewAttachment};
 use crate::store::audit::{self, action, AuditEvent};
@@ -48,8 +48,8 @@ pub async fn upload(
     session: PolicyAccepted,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
-    let viewer = Viewer::of(&session.0.user);
-    if matches!(viewer, Viewer::Nobody(_)) {
+    let viewer = Viewer::of(session.0.user.id, session.0.user.role);
+    if !viewer.sees_health_data() {
         return Err(ApiError::Forbidden);
     }
     let mut multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
@@ -137,7 +137,7 @@ pub async fn download(
     if !is_attachment_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let viewer = Viewer::of(&session.0.user);
+    let viewer = Viewer::of(session.0.user.id, session.0.user.role);
     let stored = attachments::find_readable(&state.db.pool, viewer, &id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -16,9 +16,10 @@ use portal_api::{
 use super::json::ApiJson;
 use super::query::{path_id, ApiQuery};
 use crate::auth::{ClientAddr, PolicyAccepted};
+use crate::domain::access::Viewer;
 use crate::error::ApiResult;
 use crate::messaging::send::{self, Sender};
-use crate::messaging::{input, reading, triage, Viewer};
+use crate::messaging::{input, reading, triage};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,7 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn viewer(session: &PolicyAccepted) -> Viewer {
-    Viewer::of(&session.0.user)
+    Viewer::of(session.0.user.id, session.0.user.role)
 }
 
 fn sender(session: &PolicyAccepted, addr: ClientAddr, headers: &HeaderMap) -> ApiResult<Sender> {

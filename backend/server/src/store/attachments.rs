@@ -7,10 +7,11 @@ use portal_api::AttachmentInfo;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::sql::Sql;
+use super::thread_scope;
 use super::threads::parse_media_type;
 use super::{to_millis, Engine};
 use crate::attachments::cipher::SealedBlob;
-use crate::messaging::Viewer;
+use crate::domain::access::Viewer;
 
 pub struct NewAttachment<'a> {
     pub id: &'a str,
@@ -158,8 +159,9 @@ where
     sql.push(&a).push(" AND ((a.message_id IS NULL AND a.owner_id = ");
     let owner = sql.arg(viewer.user_id());
     sql.push(&owner).push(") OR (a.message_id IS NOT NULL AND ");
-    let scope = sql.arg(viewer.scope_arg());
-    sql.push(&viewer.scope_sql(&scope)).push("))");
+    let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
+    sql.push(&thread_scope::condition(viewer.thread_scope(), &scope))
+        .push("))");
     let (text, args) = sql.build()?;
     let Some(row) = sqlx::query_with(&text, args).fetch_optional(exec).await? else {
         return Ok(None);

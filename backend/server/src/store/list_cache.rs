@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use portal_api::ThreadList;
 
-use crate::messaging::Viewer;
+use crate::domain::access::Viewer;
 
 /// A thread list as answered: its JSON body, and the threads it shows for the audit record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +194,7 @@ impl Inner {
     fn version_of(&self, viewer: Viewer) -> Version {
         let value = match viewer {
             Viewer::Patient(id) => self.patient_versions[slot(id)],
-            Viewer::Physician(_) | Viewer::Staff(_) | Viewer::Nobody(_) => self.team_version,
+            Viewer::Physician(_) | Viewer::Staff(_) | Viewer::NoHealthData(_) => self.team_version,
         };
         Version {
             generation: self.generation,

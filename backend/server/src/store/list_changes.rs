@@ -111,7 +111,7 @@ fn apply(lists: &ListCache, payload: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messaging::Viewer;
+    use crate::domain::access::Viewer;
     use crate::store::list_cache::RenderedList;
 
     #[test]

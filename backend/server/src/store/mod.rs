@@ -16,6 +16,7 @@ pub mod send_batch;
 pub mod sessions;
 pub mod sign_in_throttle;
 pub mod sql;
+pub mod thread_scope;
 pub mod threads;
 pub mod unsealed_text;
 pub mod users;

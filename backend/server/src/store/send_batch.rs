@@ -26,10 +26,11 @@ use sqlx::{AnyConnection, Row};
 use super::audit::action;
 use super::batch_begin::BatchBegin;
 use super::sql::Sql;
+use super::thread_scope;
 use super::write_queue::AuditRow;
 use super::{attachments, from_millis, to_millis, Engine};
+use crate::domain::access::{Side, Viewer};
 use crate::error::ApiError;
-use crate::messaging::{Side, Viewer};
 use crate::sealed_text::{Field, TextSealer};
 
 // A batch's sends become one `UNION ALL` term and one `OR` term each: SQLite allows 500
@@ -243,11 +244,15 @@ async fn patients_of(
     }
     let mut sql = Sql::new("");
     for (n, (viewer, thread_id)) in pairs.iter().enumerate() {
-        let (i, t, scope) = (sql.arg(n as i64), sql.arg(*thread_id), sql.arg(viewer.scope_arg()));
+        let (i, t, scope) = (
+            sql.arg(n as i64),
+            sql.arg(*thread_id),
+            sql.arg(thread_scope::arg(viewer.thread_scope())),
+        );
         sql.push(if n == 0 { "" } else { " UNION ALL " });
         sql.push(&format!(
             "SELECT {i} AS n, t.patient_id FROM threads t WHERE t.id = {t} AND {}",
-            viewer.scope_sql(&scope)
+            thread_scope::condition(viewer.thread_scope(), &scope)
         ));
     }
     let (text, args) = sql.build_for(engine)?;

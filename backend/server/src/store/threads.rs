@@ -9,8 +9,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::sql::Sql;
+use super::thread_scope;
 use super::{from_millis, to_millis, Db, Engine};
-use crate::messaging::{Side, Viewer};
+use crate::domain::access::{Side, Viewer};
 use crate::sealed_text::{Field, TextSealer};
 
 /// The columns of a [`SummaryRow`], `unread` counted for `side`.
@@ -99,10 +100,10 @@ pub async fn list(
     // Triage lists (a pool given) put possibly urgent threads first.
     let triage = filter.pool.is_some();
     let mut sql = Sql::new("");
-    let scope = sql.arg(viewer.scope_arg());
+    let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
     let mut inner = summary_select(viewer.side());
     inner.push_str(" WHERE ");
-    inner.push_str(&viewer.scope_sql(&scope));
+    inner.push_str(&thread_scope::condition(viewer.thread_scope(), &scope));
     if let Some(pool) = filter.pool {
         inner.push_str(&format!(" AND t.pool = {}", sql.arg(pool.as_str().to_owned())));
     }
@@ -146,7 +147,7 @@ pub async fn list(
         "SELECT COALESCE({aggregate}, '[]') AS page, \
          (SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE {} AND t.{column} > 0) AS unread_total \
          FROM ({inner}) x",
-        viewer.scope_sql(&scope)
+        thread_scope::condition(viewer.thread_scope(), &scope)
     ));
     let (text, args) = sql.build()?;
     let row = sqlx::query_with(&text, args).fetch_one(&db.pool).await?;
@@ -181,8 +182,8 @@ where
         // SUM of BIGINT is NUMERIC in PostgreSQL: cast back.
         "SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE "
     ));
-    let scope = sql.arg(viewer.scope_arg());
-    sql.push(&viewer.scope_sql(&scope));
+    let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
+    sql.push(&thread_scope::condition(viewer.thread_scope(), &scope));
     sql.push(&format!(" AND t.{column} > 0"));
     let (text, args) = sql.build()?;
     let total: i64 = sqlx::query_scalar_with(&text, args).fetch_one(exec).await?;
@@ -202,8 +203,8 @@ where
     let mut sql = Sql::new(&summary_select(viewer.side()));
     let id = sql.arg(thread_id);
     sql.push(" WHERE t.id = ").push(&id).push(" AND ");
-    let scope = sql.arg(viewer.scope_arg());
-    sql.push(&viewer.scope_sql(&scope));
+    let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
+    sql.push(&thread_scope::condition(viewer.thread_scope(), &scope));
     let (text, args) = sql.build()?;
     let row = sqlx::query_with(&text, args).fetch_optional(exec).await?;
     row.map(|r| summary(summary_row(&r)?, sealer)).transpose()
