@@ -96,7 +96,7 @@ declare global {
 
 const DEFAULT_PRACTICE: PracticeInfo = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 
-const DEFAULT_USER: User = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
+const DEFAULT_USER: User = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient", pools: [] };
 
 const DEFAULT_POLICY: Policy = {
   version: 3,

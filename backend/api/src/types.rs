@@ -71,6 +71,9 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// A staff member's triage pools (they see only these pools' threads); empty for others.
+    #[serde(default)]
+    pub pools: Vec<crate::Pool>,
 }
 
 /// Answer to a successful sign-in. The token is a bearer secret: keep it in memory only.

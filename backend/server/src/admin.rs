@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use portal_api::{PracticeInfo, Role};
 
 use crate::auth::password::PasswordHasher;
+use crate::domain::access::StaffPools;
 use crate::domain::{EmailAddress, Passphrase, PassphraseContext, PersonName};
 use crate::store::users::CreateUserError;
 use crate::store::{self, Db};
@@ -26,6 +27,8 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub role: Role,
     pub passphrase: &'a str,
+    /// A staff member's triage pools: at least one for staff, none for other roles.
+    pub staff_pools: StaffPools,
 }
 
 pub async fn add_user(
@@ -42,9 +45,10 @@ pub async fn add_user(
         practice_name: practice.as_ref().map(|p| p.name.as_str()),
         has_second_factor: false,
     };
+    let pools = user.staff_pools.for_role(user.role).map_err(AdminError::Invalid)?;
     let phrase = Passphrase::parse(user.passphrase, &ctx).map_err(AdminError::Invalid)?;
     let hash = hasher.hash(phrase.expose()).await?;
-    store::users::create(db, email.as_str(), name.as_str(), user.role, &hash, now)
+    store::users::create(db, email.as_str(), name.as_str(), user.role, pools, &hash, now)
         .await
         .map_err(|e| match e {
             CreateUserError::EmailTaken => AdminError::EmailTaken(email.to_string()),
@@ -98,6 +102,19 @@ pub async fn publish_policy(db: &Db, contents: &str, now: DateTime<Utc>) -> Resu
 /// in a row). Returns how many counts there were.
 pub async fn unlock_sign_in(db: &Db, email: &EmailAddress) -> Result<u64, AdminError> {
     Ok(store::sign_in_throttle::clear_all_for(db, email.as_str()).await?)
+}
+
+/// Sets the triage pools of the staff member with `email` (at least one).
+pub async fn set_staff_pools(db: &Db, email: &EmailAddress, pools: StaffPools) -> Result<(), AdminError> {
+    let pools = pools.for_role(Role::Staff).map_err(AdminError::Invalid)?;
+    if store::users::set_staff_pools(db, email.as_str(), pools).await? {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(format!(
+            "{} is not a staff account",
+            email.as_str()
+        )))
+    }
 }
 
 pub async fn set_practice(db: &Db, name: &str, phone: &str) -> Result<(), AdminError> {

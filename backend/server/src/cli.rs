@@ -19,6 +19,7 @@ use crate::admin::{self, NewUser, Published};
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, TlsFiles};
+use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
 use crate::startup::Application;
 use crate::store::Db;
@@ -91,6 +92,17 @@ pub enum UserCommand {
         role: Role,
         #[arg(long)]
         name: String,
+        /// A staff member's triage pools, comma-separated: clinical, front_desk, billing
+        /// (staff see only the threads of their pools)
+        #[arg(long, default_value = "")]
+        pools: String,
+    },
+    /// Set the triage pools of a staff member (comma-separated: clinical, front_desk, billing).
+    Pools {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        pools: String,
     },
     /// Let an account sign in again after too many failed sign-ins (check who is asking first).
     Unlock {
@@ -173,7 +185,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", demo::accounts_table());
             Ok(())
         }
-        Command::User(UserCommand::Add { email, role, name }) => {
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            name,
+            pools,
+        }) => {
+            let staff_pools = StaffPools::parse(pools)?.for_role(*role)?;
             let db = open_db(&cli).await?;
             let passphrase = read_passphrase()?;
             let user = NewUser {
@@ -181,11 +199,26 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 name,
                 role: *role,
                 passphrase: &passphrase,
+                staff_pools,
             };
             let id = admin::add_user(&db, &PasswordHasher::new(1), &user, now)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Added {role} account {id} for {}.", email.trim().to_lowercase());
+            Ok(())
+        }
+        Command::User(UserCommand::Pools { email, pools }) => {
+            let email = EmailAddress::parse(email)?;
+            let pools = StaffPools::parse(pools)?;
+            let db = open_db(&cli).await?;
+            admin::set_staff_pools(&db, &email, pools)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} now works in: {}.",
+                email.as_str(),
+                pools.to_text().replace(',', ", ")
+            );
             Ok(())
         }
         Command::User(UserCommand::Unlock { email }) => {

@@ -2,10 +2,11 @@
 //! again changes nothing.
 
 use chrono::{DateTime, Utc};
-use portal_api::Role;
+use portal_api::{Pool, Role};
 
 use crate::admin::{self, AdminError, NewUser, Published};
 use crate::auth::password::PasswordHasher;
+use crate::domain::access::StaffPools;
 use crate::store::{self, Db};
 
 pub const PRACTICE_NAME: &str = "Dermatology Specialists of Kansas City";
@@ -19,32 +20,45 @@ pub struct DemoAccount {
     pub name: &'static str,
     pub role: Role,
     pub passphrase: &'static str,
+    /// The triage pools of a staff account.
+    pub staff_pools: &'static [Pool],
 }
 
-pub const ACCOUNTS: [DemoAccount; 4] = [
+pub const ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         email: "dr.okafor@dskc.example",
         name: "Dr. Adaeze Okafor",
         role: Role::Physician,
         passphrase: "amber lantern over quiet hills",
+        staff_pools: &[],
     },
     DemoAccount {
         email: "frontdesk@dskc.example",
         name: "Sam Rivera",
         role: Role::Staff,
         passphrase: "paper boats drift past noon",
+        staff_pools: &[Pool::FrontDesk, Pool::Billing],
     },
     DemoAccount {
         email: "blair.conroy@example.com",
         name: "Blair Conroy",
         role: Role::Patient,
         passphrase: "violet kettle hums at dawn",
+        staff_pools: &[],
     },
     DemoAccount {
         email: "claudie.walsh@example.com",
         name: "Claudie Walsh",
         role: Role::Patient,
         passphrase: "seven owls guard the orchard",
+        staff_pools: &[],
+    },
+    DemoAccount {
+        email: "nurse@dskc.example",
+        name: "Jordan Lee, RN",
+        role: Role::Staff,
+        passphrase: "copper rain on a tin roof",
+        staff_pools: &[Pool::Clinical],
     },
 ];
 
@@ -69,6 +83,7 @@ pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Resul
             name: account.name,
             role: account.role,
             passphrase: account.passphrase,
+            staff_pools: StaffPools::of(account.staff_pools.iter().copied()),
         };
         admin::add_user(db, hasher, &user, now).await?;
         report.accounts_created += 1;
@@ -87,12 +102,13 @@ pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Resul
 pub fn accounts_table() -> String {
     let mut out = String::from("Demo accounts (demo data only; pass-phrases are public):\n");
     for a in ACCOUNTS {
-        out.push_str(&format!(
-            "  {:<10} {:<27} pass-phrase: {}\n",
-            a.role.as_str(),
-            a.email,
-            a.passphrase
-        ));
+        let pools = StaffPools::of(a.staff_pools.iter().copied()).to_text();
+        let role = if pools.is_empty() {
+            a.role.as_str().to_owned()
+        } else {
+            format!("{} ({pools})", a.role.as_str())
+        };
+        out.push_str(&format!("  {role:<28} {:<27} pass-phrase: {}\n", a.email, a.passphrase));
     }
     out
 }
@@ -110,7 +126,7 @@ mod tests {
         db.migrate().await.expect("migrate");
         let hasher = PasswordHasher::new(2);
         let first = seed(&db, &hasher, Utc::now()).await.expect("seed");
-        assert_eq!(first.accounts_created, 4);
+        assert_eq!(first.accounts_created, ACCOUNTS.len());
         assert_eq!(first.policy, Some(Published::New(1)));
         let second = seed(&db, &hasher, Utc::now()).await.expect("seed again");
         assert_eq!(second.accounts_created, 0);

@@ -86,6 +86,7 @@ mod tests {
                 email: "blair.conroy@example.com".into(),
                 name: "Blair Conroy".into(),
                 role: Role::Patient,
+                pools: Vec::new(),
             },
             policy: PolicyResponse {
                 version: 1,

@@ -150,6 +150,7 @@ mod tests {
                 role: Role::Patient,
                 password_hash: String::new(),
                 disabled_at: None,
+                staff_pools: crate::domain::access::StaffPools::NONE,
             },
             created_at: last_seen_at,
             last_seen_at,

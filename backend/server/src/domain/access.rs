@@ -7,18 +7,81 @@
 //! |---|---|---|
 //! | patient | their own | no |
 //! | physician | assigned to them, and those of patients in their care | yes |
-//! | staff | every thread of the practice (they run the triage pools) | yes |
+//! | staff | the threads of their own pools (an admin sets them: front desk and billing staff do not read clinical threads) | yes |
 //! | admin | none (no health data) | no |
 
-use portal_api::Role;
+use portal_api::{Pool, Role};
 
 use crate::error::ApiError;
+
+/// The triage pools a staff member works in (HIPAA's minimum necessary: only those).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct StaffPools(u8);
+
+impl StaffPools {
+    pub const NONE: StaffPools = StaffPools(0);
+
+    pub fn of(pools: impl IntoIterator<Item = Pool>) -> Self {
+        pools
+            .into_iter()
+            .fold(Self::NONE, |set, pool| StaffPools(set.0 | Self::bit(pool)))
+    }
+
+    pub fn contains(self, pool: Pool) -> bool {
+        self.0 & Self::bit(pool) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The pools a person of `role` may have: staff at least one, everyone else none.
+    pub fn for_role(self, role: Role) -> Result<Self, String> {
+        match (role, self.is_empty()) {
+            (Role::Staff, true) => Err(
+                "A staff account needs its triage pools (clinical, front_desk, billing): it sees only their threads."
+                    .into(),
+            ),
+            (Role::Staff, false) | (_, true) => Ok(self),
+            (_, false) => Err("Only staff accounts have triage pools.".into()),
+        }
+    }
+
+    /// The pools, in `Pool::ALL`'s order.
+    pub fn pools(self) -> Vec<Pool> {
+        Pool::ALL.into_iter().filter(|p| self.contains(*p)).collect()
+    }
+
+    /// As stored: the pools' names joined by commas (empty for none).
+    pub fn to_text(self) -> String {
+        self.pools().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Reads [`to_text`](Self::to_text)'s form (spaces allowed); `Err` names a word that is no pool.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut pools = Vec::new();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            pools.push(Pool::parse(word).ok_or_else(|| {
+                format!("{word:?} is not a pool (use clinical, front_desk or billing, separated by commas)")
+            })?);
+        }
+        Ok(Self::of(pools))
+    }
+
+    fn bit(pool: Pool) -> u8 {
+        match pool {
+            Pool::Clinical => 1,
+            Pool::FrontDesk => 2,
+            Pool::Billing => 4,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Viewer {
     Patient(i64),
     Physician(i64),
-    Staff(i64),
+    Staff(i64, StaffPools),
     /// Administrators: they run the portal and see no health data.
     NoHealthData(i64),
 }
@@ -30,8 +93,8 @@ pub enum ThreadScope {
     OwnThreads { patient_id: i64 },
     /// Threads assigned to the clinician, and those of the patients in their care.
     AssignedOrInCareOf { clinician_id: i64 },
-    /// Every thread of the practice.
-    WholePractice,
+    /// The threads of these pools.
+    Pools(StaffPools),
     /// None at all.
     Nothing,
 }
@@ -44,18 +107,19 @@ pub enum Side {
 }
 
 impl Viewer {
-    pub fn of(user_id: i64, role: Role) -> Self {
+    /// The viewer for a person (`pools`: a staff member's; ignored for other roles).
+    pub fn of(user_id: i64, role: Role, pools: StaffPools) -> Self {
         match role {
             Role::Patient => Viewer::Patient(user_id),
             Role::Physician => Viewer::Physician(user_id),
-            Role::Staff => Viewer::Staff(user_id),
+            Role::Staff => Viewer::Staff(user_id, pools),
             Role::Admin => Viewer::NoHealthData(user_id),
         }
     }
 
     pub fn user_id(self) -> i64 {
         match self {
-            Viewer::Patient(id) | Viewer::Physician(id) | Viewer::Staff(id) | Viewer::NoHealthData(id) => id,
+            Viewer::Patient(id) | Viewer::Physician(id) | Viewer::Staff(id, _) | Viewer::NoHealthData(id) => id,
         }
     }
 
@@ -70,7 +134,7 @@ impl Viewer {
     /// probe with, so this reveals nothing).
     pub fn require_team(self) -> Result<i64, ApiError> {
         match self {
-            Viewer::Physician(id) | Viewer::Staff(id) => Ok(id),
+            Viewer::Physician(id) | Viewer::Staff(id, _) => Ok(id),
             _ => Err(ApiError::Forbidden),
         }
     }
@@ -80,7 +144,8 @@ impl Viewer {
         match self {
             Viewer::Patient(patient_id) => ThreadScope::OwnThreads { patient_id },
             Viewer::Physician(clinician_id) => ThreadScope::AssignedOrInCareOf { clinician_id },
-            Viewer::Staff(_) => ThreadScope::WholePractice,
+            Viewer::Staff(_, pools) if pools.is_empty() => ThreadScope::Nothing,
+            Viewer::Staff(_, pools) => ThreadScope::Pools(pools),
             Viewer::NoHealthData(_) => ThreadScope::Nothing,
         }
     }
@@ -119,22 +184,43 @@ mod tests {
 
     #[test]
     fn each_role_reaches_what_the_table_says() {
+        let none = StaffPools::NONE;
+        let front = StaffPools::of([Pool::FrontDesk, Pool::Billing]);
         assert_eq!(
-            Viewer::of(1, Role::Patient).thread_scope(),
+            Viewer::of(1, Role::Patient, front).thread_scope(),
             ThreadScope::OwnThreads { patient_id: 1 }
         );
         assert_eq!(
-            Viewer::of(2, Role::Physician).thread_scope(),
+            Viewer::of(2, Role::Physician, none).thread_scope(),
             ThreadScope::AssignedOrInCareOf { clinician_id: 2 }
         );
-        assert_eq!(Viewer::of(3, Role::Staff).thread_scope(), ThreadScope::WholePractice);
-        assert_eq!(Viewer::of(4, Role::Admin).thread_scope(), ThreadScope::Nothing);
-        assert!(!Viewer::of(4, Role::Admin).sees_health_data());
+        assert_eq!(
+            Viewer::of(3, Role::Staff, front).thread_scope(),
+            ThreadScope::Pools(front)
+        );
+        assert_eq!(Viewer::of(3, Role::Staff, none).thread_scope(), ThreadScope::Nothing);
+        assert_eq!(Viewer::of(4, Role::Admin, front).thread_scope(), ThreadScope::Nothing);
+        assert!(!Viewer::of(4, Role::Admin, none).sees_health_data());
         for role in [Role::Patient, Role::Admin] {
-            assert!(Viewer::of(5, role).require_team().is_err(), "{role:?}");
+            assert!(Viewer::of(5, role, front).require_team().is_err(), "{role:?}");
         }
         for role in [Role::Physician, Role::Staff] {
-            assert_eq!(Viewer::of(5, role).require_team().ok(), Some(5), "{role:?}");
+            assert_eq!(Viewer::of(5, role, front).require_team().ok(), Some(5), "{role:?}");
         }
+    }
+
+    #[test]
+    fn staff_pools_read_and_write_as_text() {
+        let pools = StaffPools::parse(" billing, clinical ").unwrap();
+        assert_eq!(pools.pools(), vec![Pool::Clinical, Pool::Billing]);
+        assert_eq!(pools.to_text(), "clinical,billing");
+        assert_eq!(StaffPools::parse(&pools.to_text()), Ok(pools));
+        assert_eq!(StaffPools::parse(""), Ok(StaffPools::NONE));
+        assert!(StaffPools::NONE.for_role(Role::Staff).is_err(), "staff need a pool");
+        assert!(pools.for_role(Role::Physician).is_err(), "only staff have pools");
+        assert_eq!(pools.for_role(Role::Staff), Ok(pools));
+        assert!(StaffPools::parse("clinical,nursing")
+            .unwrap_err()
+            .contains("\"nursing\" is not a pool"));
     }
 }

@@ -48,7 +48,7 @@ pub async fn upload(
     session: PolicyAccepted,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
-    let viewer = Viewer::of(session.0.user.id, session.0.user.role);
+    let viewer = session.0.user.viewer();
     if !viewer.sees_health_data() {
         return Err(ApiError::Forbidden);
     }
@@ -137,7 +137,7 @@ pub async fn download(
     if !is_attachment_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let viewer = Viewer::of(session.0.user.id, session.0.user.role);
+    let viewer = session.0.user.viewer();
     let stored = attachments::find_readable(&state.db.pool, viewer, &id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn viewer(session: &PolicyAccepted) -> Viewer {
-    Viewer::of(session.0.user.id, session.0.user.role)
+    session.0.user.viewer()
 }
 
 fn sender(session: &PolicyAccepted, addr: ClientAddr, headers: &HeaderMap) -> ApiResult<Sender> {

@@ -194,7 +194,7 @@ impl Inner {
     fn version_of(&self, viewer: Viewer) -> Version {
         let value = match viewer {
             Viewer::Patient(id) => self.patient_versions[slot(id)],
-            Viewer::Physician(_) | Viewer::Staff(_) | Viewer::NoHealthData(_) => self.team_version,
+            Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => self.team_version,
         };
         Version {
             generation: self.generation,
@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn care_team_lists_are_dropped_by_any_change() {
         let cache = cache();
-        let staff = Viewer::Staff(1);
+        let staff = Viewer::Staff(1, crate::domain::access::StaffPools::of(portal_api::Pool::ALL));
         let v = cache.version(staff);
         cache.put(staff, "s".into(), v, &list(3));
         assert!(cache.get(staff, "s").is_some());

@@ -11,8 +11,13 @@ pub fn condition(scope: ThreadScope, placeholder: &str) -> String {
             "(t.assigned_to = {placeholder} OR t.patient_id IN \
              (SELECT cr.patient_id FROM care_relationships cr WHERE cr.clinician_id = {placeholder}))"
         ),
-        // Bound but unused, so every scope takes exactly one argument.
-        ThreadScope::WholePractice => format!("{placeholder} = {placeholder}"),
+        // The pools are names from a fixed list, never input; the argument is bound but
+        // unused, so every scope takes exactly one.
+        ThreadScope::Pools(pools) if pools.is_empty() => format!("{placeholder} <> {placeholder}"),
+        ThreadScope::Pools(pools) => {
+            let names: Vec<String> = pools.pools().iter().map(|p| format!("'{}'", p.as_str())).collect();
+            format!("({placeholder} = {placeholder} AND t.pool IN ({}))", names.join(", "))
+        }
         ThreadScope::Nothing => format!("{placeholder} <> {placeholder}"),
     }
 }
@@ -22,6 +27,6 @@ pub fn arg(scope: ThreadScope) -> i64 {
     match scope {
         ThreadScope::OwnThreads { patient_id } => patient_id,
         ThreadScope::AssignedOrInCareOf { clinician_id } => clinician_id,
-        ThreadScope::WholePractice | ThreadScope::Nothing => 0,
+        ThreadScope::Pools(_) | ThreadScope::Nothing => 0,
     }
 }

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{from_millis, is_unique_violation, to_millis, Db};
+use crate::domain::access::{StaffPools, Viewer};
 
 /// An account as stored, with its pass-phrase hash.
 #[derive(Clone)]
@@ -16,6 +17,8 @@ pub struct UserRecord {
     pub role: Role,
     pub password_hash: String,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// A staff member's triage pools (none for other roles).
+    pub staff_pools: StaffPools,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -28,12 +31,18 @@ impl std::fmt::Debug for UserRecord {
 }
 
 impl UserRecord {
+    /// Who this person is when reaching health data.
+    pub fn viewer(&self) -> Viewer {
+        Viewer::of(self.id, self.role, self.staff_pools)
+    }
+
     pub fn to_api(&self) -> User {
         User {
             id: self.id,
             email: self.email.clone(),
             name: self.name.clone(),
             role: self.role,
+            pools: self.staff_pools.pools(),
         }
     }
 }
@@ -46,7 +55,7 @@ pub enum CreateUserError {
     Database(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "id, email, name, role, password_hash, disabled_at";
+const COLUMNS: &str = "id, email, name, role, password_hash, disabled_at, staff_pools";
 
 pub(crate) fn from_row(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -57,6 +66,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
         role: role.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
         password_hash: row.try_get("password_hash")?,
         disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(from_millis),
+        staff_pools: StaffPools::parse(&row.try_get::<Option<String>, _>("staff_pools")?.unwrap_or_default())
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
     })
 }
 
@@ -77,17 +88,20 @@ pub async fn create(
     email: &str,
     name: &str,
     role: Role,
+    staff_pools: StaffPools,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, CreateUserError> {
     let result = sqlx::query(
-        "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (email, name, role, password_hash, created_at, staff_pools) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(email)
     .bind(name)
     .bind(role.as_str())
     .bind(password_hash)
     .bind(to_millis(now))
+    .bind(staff_pools.to_text())
     .fetch_one(&db.pool)
     .await;
     match result {
@@ -104,4 +118,14 @@ pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> Result<(), sq
         .execute(&db.pool)
         .await?;
     Ok(())
+}
+
+/// Sets a staff member's pools; `false` when no staff account has `email`.
+pub async fn set_staff_pools(db: &Db, email: &str, pools: StaffPools) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET staff_pools = $1 WHERE email = $2 AND role = 'staff'")
+        .bind(pools.to_text())
+        .bind(email)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

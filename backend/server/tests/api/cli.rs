@@ -40,7 +40,7 @@ fn demo_twice_changes_nothing_and_prints_the_accounts() {
     let first = portal_server(dir.path(), &["demo"], None);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
-        text(&first).contains("4 account(s) created, policy version 1 published"),
+        text(&first).contains("5 account(s) created, policy version 1 published"),
         "{}",
         text(&first)
     );
@@ -60,7 +60,18 @@ fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
     let add = |email: &str, phrase: &str| {
         portal_server(
             dir.path(),
-            &["user", "add", "--email", email, "--role", "staff", "--name", "Pat Lee"],
+            &[
+                "user",
+                "add",
+                "--email",
+                email,
+                "--role",
+                "staff",
+                "--name",
+                "Pat Lee",
+                "--pools",
+                "front_desk",
+            ],
             Some(phrase),
         )
     };

@@ -6,7 +6,7 @@ use portal_api::{
     AssignedFilter, Category, ErrorCode, NewMessage, NewThread, Pool, ThreadQuery, ThreadStatus, MAX_BODY_CHARS,
 };
 
-use crate::helpers::{api_error, two_instances_on_postgres, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
+use crate::helpers::{api_error, two_instances_on_postgres, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::on_both_databases;
 
 pub fn new_thread(category: Category, subject: &str, body: &str) -> NewThread {
@@ -47,7 +47,10 @@ pub async fn send_thread(app: &TestApp, token: &SessionToken, body: &NewThread) 
 
 async fn a_patient_message_reaches_the_pool_of_its_category(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
-    let staff = app.login_and_accept(STAFF).await;
+    // Each pool is read by staff who work in it.
+    let front_desk = app.login_and_accept(STAFF).await;
+    let nurse = app.login_and_accept(NURSE).await;
+    let staff_of = |pool: Pool| if pool == Pool::Clinical { &nurse } else { &front_desk };
     let cases = [
         (Category::MedicalQuestion, Pool::Clinical),
         (Category::PrescriptionRenewal, Pool::Clinical),
@@ -57,7 +60,11 @@ async fn a_patient_message_reaches_the_pool_of_its_category(app: TestApp) {
     ];
     for (category, expected) in cases {
         let id = send_thread(&app, &patient, &new_thread(category, "Question", "Hello")).await;
-        let list = app.client.threads(&staff, &pool(expected)).await.expect("triage");
+        let list = app
+            .client
+            .threads(staff_of(expected), &pool(expected))
+            .await
+            .expect("triage");
         let thread = list.threads.iter().find(|t| t.id == id).expect("in the pool");
         assert_eq!(thread.pool, expected);
         assert_eq!(thread.category, category);
@@ -65,7 +72,7 @@ async fn a_patient_message_reaches_the_pool_of_its_category(app: TestApp) {
         assert_eq!(thread.unread, 1, "the team has not read it");
         assert_eq!(thread.patient.name, PATIENT.name);
         for other in Pool::ALL.into_iter().filter(|p| *p != expected) {
-            let list = app.client.threads(&staff, &pool(other)).await.expect("triage");
+            let list = app.client.threads(staff_of(other), &pool(other)).await.expect("triage");
             assert!(list.threads.iter().all(|t| t.id != id), "{category:?} not in {other:?}");
         }
     }
@@ -85,7 +92,7 @@ on_both_databases!(a_patient_message_reaches_the_pool_of_its_category);
 
 async fn triage_assign_reply_read_close_and_reopen(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
-    let staff = app.login_and_accept(STAFF).await;
+    let staff = app.login_and_accept(NURSE).await;
     let doctor = app.login_and_accept(PHYSICIAN).await;
     let first = new_thread(
         Category::MedicalQuestion,
@@ -185,7 +192,7 @@ on_both_databases!(triage_assign_reply_read_close_and_reopen);
 /// show in the very next list, for the patient and for the care team.
 async fn lists_show_every_change_in_the_next_list(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
-    let staff = app.login_and_accept(STAFF).await;
+    let staff = app.login_and_accept(NURSE).await;
     let (everything, clinical) = (ThreadQuery::default(), pool(Pool::Clinical));
     let inbox = || app.client.threads(&patient, &everything);
     let triage = || app.client.threads(&staff, &clinical);
@@ -205,7 +212,7 @@ async fn lists_show_every_change_in_the_next_list(app: TestApp) {
     assert_eq!((mine.unread_total, mine.threads[0].message_count), (1, 2));
     assert_eq!(
         mine.threads[0].assigned_to.as_ref().map(|p| p.name.as_str()),
-        Some(STAFF.name)
+        Some(NURSE.name)
     );
     assert_eq!(triage().await.expect("triage").threads[0].message_count, 2);
 
@@ -235,9 +242,10 @@ async fn lists_show_every_change_in_the_next_list(app: TestApp) {
         .expect("theirs")
         .threads
         .is_empty());
+    let front_desk_staff = app.login_and_accept(STAFF).await;
     let front_desk = app
         .client
-        .threads(&staff, &pool(Pool::FrontDesk))
+        .threads(&front_desk_staff, &pool(Pool::FrontDesk))
         .await
         .expect("front desk");
     assert_eq!(
@@ -323,7 +331,7 @@ async fn lists_cached_by_one_instance_show_what_another_commits() {
 
 async fn a_team_reply_takes_an_unassigned_thread_and_urgent_threads_come_first(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
-    let staff = app.login_and_accept(STAFF).await;
+    let staff = app.login_and_accept(NURSE).await;
     let calm = send_thread(
         &app,
         &patient,
@@ -365,7 +373,7 @@ async fn a_team_reply_takes_an_unassigned_thread_and_urgent_threads_come_first(a
         .await
         .expect("reply");
     let thread = app.client.thread(&staff, calm).await.expect("thread").thread;
-    assert_eq!(thread.assigned_to.map(|p| p.name), Some(STAFF.name.to_string()));
+    assert_eq!(thread.assigned_to.map(|p| p.name), Some(NURSE.name.to_string()));
 }
 on_both_databases!(a_team_reply_takes_an_unassigned_thread_and_urgent_threads_come_first);
 

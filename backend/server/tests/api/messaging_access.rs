@@ -6,7 +6,7 @@ use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::{Category, ErrorCode, ThreadQuery};
 
 use crate::attachments::{tiny_png, upload};
-use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
+use crate::helpers::{api_error, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::messaging::{key, new_thread, reply};
 use crate::on_both_databases;
 
@@ -75,11 +75,11 @@ async fn another_patients_ids_answer_exactly_like_missing_ones(app: TestApp) {
     let detail = app.client.thread(&owner, sent.thread_id).await.expect("own thread");
     assert_eq!(detail.messages[0].attachments[0].id, photo.id);
     // Staff see it; triage routes stay closed to patients whatever the id.
-    let staff = app.login_and_accept(STAFF).await;
+    let staff = app.login_and_accept(NURSE).await;
     app.client
         .thread(&staff, sent.thread_id)
         .await
-        .expect("staff see every thread");
+        .expect("staff of the pool see it");
     for result in [
         app.client.assign(&intruder, sent.thread_id, None).await.map(drop),
         app.client.close_thread(&intruder, sent.thread_id).await.map(drop),
@@ -108,7 +108,7 @@ on_both_databases!(another_patients_ids_answer_exactly_like_missing_ones);
 
 async fn a_physician_sees_only_their_patients_and_assigned_threads(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
-    let staff = app.login_and_accept(STAFF).await;
+    let staff = app.login_and_accept(NURSE).await;
     let doctor = app.login_and_accept(PHYSICIAN).await;
     let id = app
         .client
@@ -208,3 +208,58 @@ async fn openapi_lists_the_messaging_routes() {
     )
     .await;
 }
+
+async fn staff_see_only_the_threads_of_their_pools(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let front_desk = app.login_and_accept(STAFF).await;
+    let nurse = app.login_and_accept(NURSE).await;
+    let clinical = app
+        .client
+        .create_thread(
+            &patient,
+            &key(),
+            &new_thread(Category::MedicalQuestion, "Rash", "Itchy"),
+        )
+        .await
+        .expect("send")
+        .thread_id;
+    let billing = app
+        .client
+        .create_thread(&patient, &key(), &new_thread(Category::Billing, "Invoice", "Twice?"))
+        .await
+        .expect("send")
+        .thread_id;
+    let ids = |list: portal_api::ThreadList| list.threads.iter().map(|t| t.id).collect::<Vec<_>>();
+    let everything = portal_api::ThreadQuery::default();
+
+    // The front desk (front desk and billing pools) never sees the clinical thread …
+    assert_eq!(
+        ids(app.client.threads(&front_desk, &everything).await.expect("list")),
+        vec![billing]
+    );
+    assert_eq!(api_error(app.client.thread(&front_desk, clinical).await).0, 404);
+    assert_eq!(api_error(app.client.close_thread(&front_desk, clinical).await).0, 404);
+    assert_eq!(
+        api_error(app.client.reply(&front_desk, clinical, &key(), &reply("Hello")).await).0,
+        404
+    );
+    // … and the nurse (clinical pool) never sees the billing one.
+    assert_eq!(
+        ids(app.client.threads(&nurse, &everything).await.expect("list")),
+        vec![clinical]
+    );
+    assert_eq!(api_error(app.client.thread(&nurse, billing).await).0, 404);
+
+    // An admin gives the front desk the clinical pool: it shows once the session is re-read.
+    let email = portal_server::domain::EmailAddress::parse(STAFF.email).unwrap();
+    let all = portal_server::domain::access::StaffPools::of(portal_api::Pool::ALL);
+    portal_server::admin::set_staff_pools(&app.state.db, &email, all)
+        .await
+        .expect("pools set");
+    app.advance(chrono::Duration::seconds(3));
+    app.client
+        .thread(&front_desk, clinical)
+        .await
+        .expect("now in a pool of theirs");
+}
+on_both_databases!(staff_see_only_the_threads_of_their_pools);

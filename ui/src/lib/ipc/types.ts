@@ -20,6 +20,8 @@ export interface User {
   email: string;
   name: string;
   role: Role;
+  /** A staff member's triage pools; empty for everyone else. */
+  pools: Pool[];
 }
 
 export interface Policy {
@@ -81,6 +83,8 @@ export interface Person {
   id: number;
   name: string;
   role: Role;
+  /** A staff member's triage pools; empty for everyone else. */
+  pools: Pool[];
 }
 
 export type Category = "medical_question" | "prescription_renewal" | "appointment" | "billing" | "other";
