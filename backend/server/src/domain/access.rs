@@ -150,6 +150,16 @@ impl Viewer {
         }
     }
 
+    /// Whether a thread of `pool` may be assigned to this person: physicians take any (the
+    /// thread then shows for them), staff only those of their pools, nobody else any.
+    pub fn may_take_thread_of(self, pool: Pool) -> bool {
+        match self {
+            Viewer::Physician(_) => true,
+            Viewer::Staff(_, pools) => pools.contains(pool),
+            Viewer::Patient(_) | Viewer::NoHealthData(_) => false,
+        }
+    }
+
     /// Whether this viewer may read or write any health data at all.
     pub fn sees_health_data(self) -> bool {
         self.thread_scope() != ThreadScope::Nothing
@@ -207,6 +217,10 @@ mod tests {
         for role in [Role::Physician, Role::Staff] {
             assert_eq!(Viewer::of(5, role, front).require_team().ok(), Some(5), "{role:?}");
         }
+        assert!(Viewer::of(6, Role::Physician, none).may_take_thread_of(Pool::Billing));
+        assert!(Viewer::of(7, Role::Staff, front).may_take_thread_of(Pool::Billing));
+        assert!(!Viewer::of(7, Role::Staff, front).may_take_thread_of(Pool::Clinical));
+        assert!(!Viewer::of(8, Role::Patient, none).may_take_thread_of(Pool::Billing));
     }
 
     #[test]

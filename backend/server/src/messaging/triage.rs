@@ -40,9 +40,14 @@ pub async fn assign(
     on_visible_thread(state, viewer, thread_id, audited, move |conn, before| {
         Box::pin(async move {
             if let Some(user_id) = assignee {
-                if !care_team::is_member(&mut *conn, user_id).await? {
+                let Some((role, pools)) = care_team::member(&mut *conn, user_id).await? else {
                     return Err(ApiError::Validation(
                         "A thread can only be assigned to a physician or staff member of the practice.".into(),
+                    ));
+                };
+                if !Viewer::of(user_id, role, pools).may_take_thread_of(before.pool) {
+                    return Err(ApiError::Validation(
+                        "This staff member does not work in the thread's pool: assign it to someone who does.".into(),
                     ));
                 }
             }

@@ -2,10 +2,11 @@
 //! patients (a physician sees the threads of their patients).
 
 use chrono::{DateTime, Utc};
-use portal_api::Person;
+use portal_api::{Person, Role};
 use sqlx::{Any, Executor, Row};
 
 use super::{to_millis, Db};
+use crate::domain::access::StaffPools;
 
 /// Physicians and staff who can take a thread, by name.
 pub async fn members<'e, E>(exec: E) -> Result<Vec<Person>, sqlx::Error>
@@ -31,18 +32,22 @@ where
         .collect()
 }
 
-/// True when `user_id` is an active physician or staff member.
-pub async fn is_member<'e, E>(exec: E, user_id: i64) -> Result<bool, sqlx::Error>
+/// The role and pools of `user_id` if it is an active physician or staff member.
+pub async fn member<'e, E>(exec: E, user_id: i64) -> Result<Option<(Role, StaffPools)>, sqlx::Error>
 where
     E: Executor<'e, Database = Any>,
 {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE id = $1 AND role IN ('physician', 'staff') AND disabled_at IS NULL",
+    let row = sqlx::query(
+        "SELECT role, staff_pools FROM users WHERE id = $1 AND role IN ('physician', 'staff') AND disabled_at IS NULL",
     )
     .bind(user_id)
-    .fetch_one(exec)
+    .fetch_optional(exec)
     .await?;
-    Ok(n > 0)
+    let Some(row) = row else { return Ok(None) };
+    let decode = |e: String| sqlx::Error::Decode(e.into());
+    let role: Role = row.try_get::<String, _>("role")?.parse().map_err(decode)?;
+    let pools = StaffPools::parse(&row.try_get::<String, _>("staff_pools")?).map_err(decode)?;
+    Ok(Some((role, pools)))
 }
 
 /// Records that `clinician_id` cares for `patient_id` (idempotent).

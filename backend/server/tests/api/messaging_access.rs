@@ -250,6 +250,13 @@ async fn staff_see_only_the_threads_of_their_pools(app: TestApp) {
     );
     assert_eq!(api_error(app.client.thread(&nurse, billing).await).0, 404);
 
+    // A clinical thread cannot be given to the front desk, who could not read it.
+    let team = app.client.care_team(&nurse).await.expect("team");
+    let sam = team.members.iter().find(|m| m.name == STAFF.name).expect("listed").id;
+    let (status, _, message, _) = api_error(app.client.assign(&nurse, clinical, Some(sam)).await);
+    assert_eq!(status, 422);
+    assert!(message.contains("does not work in the thread's pool"), "{message}");
+
     // An admin gives the front desk the clinical pool: it shows once the session is re-read.
     let email = portal_server::domain::EmailAddress::parse(STAFF.email).unwrap();
     let all = portal_server::domain::access::StaffPools::of(portal_api::Pool::ALL);
