@@ -60,7 +60,7 @@ pub fn content_hash(
         field(&attachment.size.to_le_bytes());
         field(&attachment.sha256);
     }
-    to_hex(hash.finish().as_ref())
+    hex::encode(hash.finish().as_ref())
 }
 
 /// [`content_hash`] of a stored draft, as `Drafts::load_for_send` answers it.
@@ -116,14 +116,6 @@ impl Line {
             _ => None,
         }
     }
-}
-
-pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 #[cfg(test)]

@@ -440,7 +440,7 @@ pub fn vault_user_id(user_id: i64, host: &str, port: u16) -> String {
         return id;
     }
     let digest = ring::digest::digest(&ring::digest::SHA256, format!("{host}:{port}").as_bytes());
-    format!("{user_id}@{}", to_hex(digest.as_ref()))
+    format!("{user_id}@{}", hex::encode(digest.as_ref()))
 }
 
 /// Subject and body within the limits the server enforces (so a draft can always be sent).
@@ -462,16 +462,9 @@ fn new_id() -> Result<String, CommandError> {
     SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| CommandError::VaultUnavailable)?;
-    Ok(to_hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
-}
 
 /// The content as JSON, written straight into the record that will be sealed in place (sized
 /// up front so it is not reallocated, which would leave copies behind).

@@ -171,9 +171,6 @@ fn new_idempotency_key() -> Result<String, CommandError> {
     SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| CommandError::VaultUnavailable)?;
-    Ok(format!("draft-{}", hex_encode(&bytes)))
+    Ok(format!("draft-{}", hex::encode(bytes)))
 }
 
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
