@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod attachments;
+pub mod audit_chain;
 pub mod auth;
 pub mod cli;
 pub mod clock;

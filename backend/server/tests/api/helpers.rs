@@ -147,7 +147,9 @@ macro_rules! on_both_databases {
 }
 
 impl TestApp {
-    async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
+    /// A service on `database_url` (default: SQLite in its data folder), with the demo data
+    /// when `seed`.
+    pub async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             portal_server::telemetry::init("debug");
         }
