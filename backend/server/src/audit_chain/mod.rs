@@ -194,14 +194,63 @@ mod tests {
         let other_prev = h(1, base, original);
         let variants = [
             h(2, base, GENESIS),
-            h(1, Entry { at_ms: base.at_ms + 1, ..base }, GENESIS),
-            h(1, Entry { actor_user_id: None, ..base }, GENESIS),
-            h(1, Entry { actor_user_id: Some(4), ..base }, GENESIS),
-            h(1, Entry { subject_user_id: None, ..base }, GENESIS),
-            h(1, Entry { action: "auth.sign_out", ..base }, GENESIS),
+            h(
+                1,
+                Entry {
+                    at_ms: base.at_ms + 1,
+                    ..base
+                },
+                GENESIS,
+            ),
+            h(
+                1,
+                Entry {
+                    actor_user_id: None,
+                    ..base
+                },
+                GENESIS,
+            ),
+            h(
+                1,
+                Entry {
+                    actor_user_id: Some(4),
+                    ..base
+                },
+                GENESIS,
+            ),
+            h(
+                1,
+                Entry {
+                    subject_user_id: None,
+                    ..base
+                },
+                GENESIS,
+            ),
+            h(
+                1,
+                Entry {
+                    action: "auth.sign_out",
+                    ..base
+                },
+                GENESIS,
+            ),
             h(1, Entry { object: None, ..base }, GENESIS),
-            h(1, Entry { object: Some(""), ..base }, GENESIS),
-            h(1, Entry { client_addr: None, ..base }, GENESIS),
+            h(
+                1,
+                Entry {
+                    object: Some(""),
+                    ..base
+                },
+                GENESIS,
+            ),
+            h(
+                1,
+                Entry {
+                    client_addr: None,
+                    ..base
+                },
+                GENESIS,
+            ),
             other_prev,
         ];
         for (i, v) in variants.iter().enumerate() {

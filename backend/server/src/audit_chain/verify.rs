@@ -107,7 +107,10 @@ impl fmt::Display for Break {
                 "audit log broken at {row}: the row was changed after it was written \
                  (its hash was recomputed; the next row still links to the original)"
             ),
-            Self::Removed { row, after: Some(after) } => write!(
+            Self::Removed {
+                row,
+                after: Some(after),
+            } => write!(
                 f,
                 "audit log broken at {row}: the row(s) between row {after} and this one were removed"
             ),
@@ -354,10 +357,7 @@ mod tests {
         for edit in edits {
             let mut rows = rows.clone();
             edit(&mut rows[2]);
-            assert_eq!(
-                verify(Some(head), &rows),
-                Err(Break::Changed { row: at(&rows, 3) })
-            );
+            assert_eq!(verify(Some(head), &rows), Err(Break::Changed { row: at(&rows, 3) }));
         }
         for hashes in [
             |r: &mut StoredRow| r.row_hash = None,
@@ -379,7 +379,10 @@ mod tests {
         let (mut rows, head) = chain(6);
         rows[5].at_ms += 1;
         reseal(&mut rows[5]);
-        assert_eq!(verify(Some(head), &rows), Err(Break::HeadMismatch { row: at(&rows, 6) }));
+        assert_eq!(
+            verify(Some(head), &rows),
+            Err(Break::HeadMismatch { row: at(&rows, 6) })
+        );
     }
 
     #[test]
@@ -422,7 +425,10 @@ mod tests {
         );
         assert_eq!(
             verify(Some(head), &[]),
-            Err(Break::RemovedAtEnd { after: None, head_id: 6 })
+            Err(Break::RemovedAtEnd {
+                after: None,
+                head_id: 6
+            })
         );
         assert_eq!(verify(None, &rows), Err(Break::NoHead));
         assert_eq!(verify(None, &[]), Err(Break::NoHead));
@@ -459,7 +465,9 @@ mod tests {
         gap.insert(3, stray.clone());
         assert_eq!(
             verify(Some(gap_head), &gap),
-            Err(Break::Inserted { row: at(&gap, stray.id) })
+            Err(Break::Inserted {
+                row: at(&gap, stray.id)
+            })
         );
         // Or linked to the row before it, sealed: the next row then shares its link.
         let mut linked = stray;
@@ -468,7 +476,9 @@ mod tests {
         gap[3] = linked.clone();
         assert_eq!(
             verify(Some(gap_head), &gap),
-            Err(Break::Inserted { row: at(&gap, linked.id) })
+            Err(Break::Inserted {
+                row: at(&gap, linked.id)
+            })
         );
     }
 
@@ -506,7 +516,9 @@ mod tests {
         assert!(Break::Removed { row, after: Some(5) }
             .to_string()
             .contains("between row 5 and this one were removed"));
-        assert!(Break::Inserted { row }.to_string().contains("row 7 (2023-11-14T22:13:20.123Z): the row was inserted"));
+        assert!(Break::Inserted { row }
+            .to_string()
+            .contains("row 7 (2023-11-14T22:13:20.123Z): the row was inserted"));
         assert!(Break::RemovedAtEnd {
             after: Some(row),
             head_id: 9
@@ -515,7 +527,10 @@ mod tests {
         .starts_with("audit log broken after row 7 (2023-11-14T22:13:20.123Z): the rows after it were removed"));
         let (_, head) = chain(2);
         let intact = Intact { rows: 2, head }.to_string();
-        assert!(intact.starts_with("audit log intact: 2 rows\nlast row 2, hash "), "{intact}");
+        assert!(
+            intact.starts_with("audit log intact: 2 rows\nlast row 2, hash "),
+            "{intact}"
+        );
         assert_eq!(
             Intact {
                 rows: 0,

@@ -21,7 +21,9 @@ use crate::messaging::reading::record;
 use crate::messaging::Viewer;
 use crate::state::AppState;
 use crate::store::attachments::{self, NewAttachment};
-use crate::store::audit::{self, action, AuditEvent};
+use crate::store::audit::{action, AuditRow};
+use crate::store::to_millis;
+use crate::store::write_queue::Written;
 
 /// Room for the multipart framing around the file.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
@@ -88,7 +90,7 @@ pub async fn upload(
     let subject = matches!(viewer, Viewer::Patient(_)).then_some(owner_id);
     state
         .writer
-        .run(move |conn| {
+        .run_audited(move |conn| {
             Box::pin(async move {
                 let new = NewAttachment {
                     id: &id,
@@ -100,15 +102,19 @@ pub async fn upload(
                     blob,
                 };
                 attachments::insert(conn, new).await?;
-                let event = AuditEvent {
+                let row = AuditRow {
+                    at_ms: to_millis(now),
                     actor_user_id: Some(owner_id),
                     subject_user_id: subject,
                     action: action::ATTACHMENT_UPLOADED,
                     object: Some(format!("attachment:{id}")),
-                    client_addr: &client_addr,
+                    client_addr,
                 };
-                audit::append_on(&mut *conn, &event, now).await?;
-                Ok(())
+                Ok(Written {
+                    value: (),
+                    audit: vec![row],
+                    changed_patient: None,
+                })
             })
         })
         .await?;

@@ -94,10 +94,7 @@ async fn tampering_is_found_at_the_row_it_touched(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     let staff = app.login_and_accept(STAFF).await;
     let thread = send_thread(&app, &patient, &new_thread(Category::Billing, "Invoice", "Twice?")).await;
-    app.client
-        .threads(&staff, &ThreadQuery::default())
-        .await
-        .expect("list");
+    app.client.threads(&staff, &ThreadQuery::default()).await.expect("list");
     app.client
         .reply(&staff, thread, &key(), &reply("Let me check."))
         .await
@@ -110,8 +107,12 @@ async fn tampering_is_found_at_the_row_it_touched(app: TestApp) {
     let (intact, out) = verify_app(&app).await;
     assert!(intact, "{out}");
     assert!(out.contains(&format!("audit log intact: {} rows", rows.len())), "{out}");
+    assert!(!out.contains("no longer refuses"), "{out}");
 
     drop_audit_triggers(&app).await;
+    let (intact, out) = verify_app(&app).await;
+    assert!(intact, "{out}");
+    assert!(out.contains("no longer refuses changes to the audit log"), "{out}");
     let broken_at = |(id, at): (i64, i64)| format!("audit log broken at row {id} ({})", shown(at));
 
     // An action changed, then put back as it was.
@@ -120,7 +121,12 @@ async fn tampering_is_found_at_the_row_it_touched(app: TestApp) {
         .fetch_one(pool)
         .await
         .expect("action");
-    exec(pool, "UPDATE audit_events SET action = 'auth.sign_out' WHERE id = $1", rows[2].0).await;
+    exec(
+        pool,
+        "UPDATE audit_events SET action = 'auth.sign_out' WHERE id = $1",
+        rows[2].0,
+    )
+    .await;
     let (intact, out) = verify_app(&app).await;
     assert!(!intact, "{out}");
     assert!(out.contains(&broken_at(rows[2])), "{out}");
@@ -169,7 +175,11 @@ async fn tampering_is_found_at_the_row_it_touched(app: TestApp) {
     assert!(!intact, "{out}");
     let before_last = rows[rows.len() - 2];
     assert!(
-        out.contains(&format!("audit log broken after row {} ({})", before_last.0, shown(before_last.1))),
+        out.contains(&format!(
+            "audit log broken after row {} ({})",
+            before_last.0,
+            shown(before_last.1)
+        )),
         "{out}"
     );
     assert!(out.contains("removed"), "{out}");
@@ -207,6 +217,14 @@ async fn the_audit_log_refuses_changes_and_rows_outside_the_chain(app: TestApp) 
             .await
             .expect_err("refused");
         assert!(refused.to_string().contains("append-only"), "{refused}");
+    }
+    // Nor does the chain's head go back or away.
+    for sql in [
+        "UPDATE audit_chain_head SET last_id = 0",
+        "DELETE FROM audit_chain_head",
+    ] {
+        let refused = sqlx::query(sql).execute(pool).await.expect_err("refused");
+        assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
     }
     let outside = sqlx::query("INSERT INTO audit_events (at, action) VALUES (1, 'auth.sign_in')")
         .execute(pool)
@@ -272,7 +290,12 @@ mod concurrent_writes_keep_one_chain {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn postgres() {
-        run(Backend::Postgres, test_limits(), super::concurrent_writes_keep_one_chain).await;
+        run(
+            Backend::Postgres,
+            test_limits(),
+            super::concurrent_writes_keep_one_chain,
+        )
+        .await;
     }
 }
 
@@ -305,7 +328,9 @@ async fn legacy_database(backend: Backend, dir: &std::path::Path) -> Option<(Str
         }
     };
     let pool = AnyPool::connect(&url).await.expect("connect");
-    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(engine);
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(engine);
     let mut migrator = sqlx::migrate::Migrator::new(folder).await.expect("migrations");
     migrator.migrations = Cow::Owned(migrator.migrations.iter().filter(|m| m.version <= 2).cloned().collect());
     migrator.run(&pool).await.expect("the previous version's migrations");
