@@ -25,7 +25,8 @@ pub struct StoredRow {
 }
 
 impl StoredRow {
-    fn entry(&self) -> Entry<'_> {
+    /// The fields its hash covers.
+    pub fn entry(&self) -> Entry<'_> {
         Entry {
             at_ms: self.at_ms,
             actor_user_id: self.actor_user_id,
@@ -94,7 +95,7 @@ pub enum Break {
     RemovedAtEnd { after: Option<RowRef>, head_id: i64 },
     /// The last row is not the one the chain's head names.
     HeadMismatch { row: RowRef },
-    /// The chain's head (`audit_chain_head`) is missing.
+    /// The chain's head (`audit_chain_head`) is missing, unreadable, or names no row.
     NoHead,
 }
 
@@ -137,13 +138,16 @@ impl fmt::Display for Break {
                 "audit log broken at {row}: the row was changed after it was written \
                  (the chain's head holds another hash for it)"
             ),
-            Self::NoHead => write!(f, "audit log broken: the chain's head (audit_chain_head) was removed"),
+            Self::NoHead => write!(
+                f,
+                "audit log broken: the chain's head (audit_chain_head) was removed or changed"
+            ),
         }
     }
 }
 
-/// An intact chain: how many rows, and its last row and hash (to keep elsewhere: a later
-/// walk that passes with the same row and hash shows nothing before it was rewritten).
+/// An intact chain: how many rows, and its last row and hash (to keep elsewhere: while the
+/// chain verifies and that row still has that hash, nothing up to it was rewritten).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Intact {
     pub rows: u64,

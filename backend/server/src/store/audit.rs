@@ -7,8 +7,7 @@
 //! instance (and from sign-ins beside the writer) take their turn.
 
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, AnyConnection, Transaction};
 
 use super::batch_begin::BatchBegin;
 use super::sql::Sql;
@@ -52,8 +51,6 @@ impl AuditRow {
 
 /// Appends `event` in a transaction of its own (outside the writer: sign-in, sign-out, policy).
 pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    let mut conn = db.pool.acquire().await?;
-    let mut begin = BatchBegin::open(&mut conn, db.engine).await?;
     let row = AuditRow {
         at_ms: to_millis(at),
         actor_user_id: event.actor_user_id,
@@ -62,16 +59,19 @@ pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Resul
         object: event.object.clone(),
         client_addr: event.client_addr.to_owned(),
     };
-    let result = async {
-        append_rows(&mut conn, db.engine, &mut begin, std::slice::from_ref(&row)).await?;
-        conn.execute("COMMIT").await?;
-        Ok(())
+    let mut tx = begin_write(db).await?;
+    append_rows(&mut tx, db.engine, &mut BatchBegin::sent(), std::slice::from_ref(&row)).await?;
+    tx.commit().await
+}
+
+/// A write transaction of its own, rolled back if it is dropped (a request cancelled midway)
+/// before its commit. On SQLite it takes the write lock at once: a transaction that read first
+/// could not take it later without failing when another wrote meanwhile.
+async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match db.engine {
+        Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
+        Engine::Postgres => db.pool.begin().await,
     }
-    .await;
-    if result.is_err() {
-        roll_back(conn).await;
-    }
-    result
 }
 
 /// Appends `rows`, in order, inside the caller's open transaction (`begin` goes before the
@@ -160,35 +160,27 @@ pub async fn chain_rows_written_before_the_chain(db: &Db) -> Result<u64, sqlx::E
     if started != 0 {
         return Ok(0);
     }
-    let mut conn = db.pool.acquire().await?;
-    let mut begin = BatchBegin::open(&mut conn, db.engine).await?;
-    let result = async {
-        // Locked, then looked at again: another instance may have done it meanwhile.
-        let mut head = take_ids(&mut conn, &mut begin, 0).await?;
-        let mut joined = 0_u64;
-        if head.last_id == 0 {
-            loop {
-                let rows = unchained_after(&mut conn, head.last_id).await?;
-                if rows.is_empty() {
-                    break;
-                }
-                seal(&mut conn, db.engine, &mut head, &rows).await?;
-                joined += rows.len() as u64;
+    let mut tx = begin_write(db).await?;
+    // Locked, then looked at again: another instance may have done it meanwhile.
+    let mut head = take_ids(&mut tx, &mut BatchBegin::sent(), 0).await?;
+    let mut joined = 0_u64;
+    if head.last_id == 0 {
+        loop {
+            let rows = unchained_after(&mut tx, head.last_id).await?;
+            if rows.is_empty() {
+                break;
             }
-            sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE id = 1")
-                .bind(head.last_id)
-                .bind(head.last_hash.to_hex())
-                .execute(&mut *conn)
-                .await?;
+            seal(&mut tx, db.engine, &mut head, &rows).await?;
+            joined += rows.len() as u64;
         }
-        conn.execute("COMMIT").await?;
-        Ok(joined)
+        sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(head.last_id)
+            .bind(head.last_hash.to_hex())
+            .execute(&mut *tx)
+            .await?;
     }
-    .await;
-    if result.is_err() {
-        roll_back(conn).await;
-    }
-    result
+    tx.commit().await?;
+    Ok(joined)
 }
 
 async fn unchained_after(conn: &mut AnyConnection, after: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
@@ -211,17 +203,7 @@ async fn seal(
 ) -> Result<(), sqlx::Error> {
     let mut sql = Sql::new("WITH sealed (id, prev_hash, row_hash) AS (VALUES ");
     for (i, row) in rows.iter().enumerate() {
-        let link = head.link(
-            row.id,
-            &Entry {
-                at_ms: row.at_ms,
-                actor_user_id: row.actor_user_id,
-                subject_user_id: row.subject_user_id,
-                action: &row.action,
-                object: row.object.as_deref(),
-                client_addr: row.client_addr.as_deref(),
-            },
-        );
+        let link = head.link(row.id, &row.entry());
         let values = [
             sql.arg(link.id),
             sql.arg(link.prev_hash.to_hex()),
@@ -239,13 +221,6 @@ async fn seal(
     let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
-}
-
-/// Ends a failed transaction; a connection that cannot is closed rather than reused.
-async fn roll_back(mut conn: PoolConnection<Any>) {
-    if conn.execute("ROLLBACK").await.is_err() {
-        conn.close_on_drop();
-    }
 }
 
 const COLUMNS: &str = "id, at, actor_user_id, subject_user_id, action, object, client_addr, prev_hash, row_hash";
@@ -279,26 +254,28 @@ fn stored_row(c: RowColumns) -> StoredRow {
 /// The audit log as of one moment, for `audit verify`: its head and its rows, page by page,
 /// all from one snapshot (appends meanwhile are not seen, so they cannot look inserted).
 pub struct ChainSnapshot {
-    conn: PoolConnection<Any>,
+    tx: Transaction<'static, Any>,
 }
 
 impl ChainSnapshot {
     pub async fn open(db: &Db) -> Result<Self, sqlx::Error> {
-        let mut conn = db.pool.acquire().await?;
-        conn.execute(match db.engine {
-            // In WAL mode the first read fixes what the transaction sees.
-            Engine::Sqlite => "BEGIN",
-            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        })
-        .await?;
-        Ok(Self { conn })
+        let tx = match db.engine {
+            // In WAL mode the transaction's first read fixes what it sees.
+            Engine::Sqlite => db.pool.begin().await?,
+            Engine::Postgres => {
+                db.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        };
+        Ok(Self { tx })
     }
 
     /// The chain's head; `None` when it is missing or holds no hash.
     pub async fn head(&mut self) -> Result<Option<ChainHead>, sqlx::Error> {
         let head: Option<(i64, String)> =
             sqlx::query_as("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
-                .fetch_optional(&mut *self.conn)
+                .fetch_optional(&mut *self.tx)
                 .await?;
         Ok(head
             .and_then(|(last_id, hash)| ChainHash::from_hex(&hash).map(|last_hash| ChainHead { last_id, last_hash })))
@@ -311,7 +288,7 @@ impl ChainSnapshot {
         ))
         .bind(after)
         .bind(PAGE)
-        .fetch_all(&mut *self.conn)
+        .fetch_all(&mut *self.tx)
         .await?;
         Ok(rows.into_iter().map(stored_row).collect())
     }
@@ -330,14 +307,13 @@ impl ChainSnapshot {
                 2,
             ),
         };
-        let found: i64 = sqlx::query_scalar(sql).fetch_one(&mut *self.conn).await?;
+        let found: i64 = sqlx::query_scalar(sql).fetch_one(&mut *self.tx).await?;
         Ok(found == expected)
     }
 
-    /// Ends the snapshot.
-    pub async fn close(mut self) -> Result<(), sqlx::Error> {
-        self.conn.execute("ROLLBACK").await?;
-        Ok(())
+    /// Ends the snapshot (dropping it does too).
+    pub async fn close(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
     }
 }
 
