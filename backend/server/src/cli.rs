@@ -3,7 +3,7 @@
 //! ```text
 //! portal-server [--data-dir DIR] [--database-url URL] serve [--listen ADDR:PORT] [--tls-cert F --tls-key F]
 //! portal-server migrate | demo | user add --email E --role R --name N | policy publish FILE
-//!               | practice set --name N --phone P
+//!               | practice set --name N --phone P | audit verify
 //! ```
 
 use std::io::{BufRead, IsTerminal};
@@ -23,7 +23,7 @@ use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
 use crate::startup::Application;
 use crate::store::Db;
-use crate::{demo, telemetry};
+use crate::{audit_verify, demo, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +59,9 @@ pub enum Command {
     /// Manage the practice's details.
     #[command(subcommand)]
     Practice(PracticeCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +129,13 @@ pub enum PracticeCommand {
         #[arg(long)]
         phone: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain: "intact", or the first row that was changed, removed or
+    /// inserted (and exit 1).
+    Verify,
 }
 
 pub async fn main() -> ExitCode {
@@ -253,6 +263,25 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             admin::set_practice(&db, name, phone).await.map_err(|e| e.to_string())?;
             println!("Practice details saved.");
             Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = open_db(&cli).await?;
+            let report = audit_verify::verify(&db)
+                .await
+                .map_err(|e| format!("cannot read the audit log: {e}"))?;
+            if !report.guarded {
+                eprintln!(
+                    "warning: the database no longer refuses changes to the audit log: its triggers were \
+                     dropped or disabled (they are those of migrations/*/0003_audit_chain.sql)"
+                );
+            }
+            match report.chain {
+                Ok(intact) => {
+                    println!("{intact}");
+                    Ok(())
+                }
+                Err(broken) => Err(broken.to_string()),
+            }
         }
     }
 }

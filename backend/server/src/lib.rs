@@ -3,10 +3,13 @@
 //! - [`startup`] builds the application from a [`config::Config`] and serves it over HTTPS.
 //! - [`routes`] holds one module per API area; [`auth`] the sign-in, session and rate-limit
 //!   machinery; [`domain`] the input types that parse at the edge; [`store`] the SQL.
-//! - [`cli`] is the operator's command line (`serve`, `migrate`, `demo`, `user add`, …).
+//! - [`cli`] is the operator's command line (`serve`, `migrate`, `demo`, `user add`,
+//!   `audit verify`, …); [`audit_chain`] the audit log's hash chain and how it is checked.
 
 pub mod admin;
 pub mod attachments;
+pub mod audit_chain;
+pub mod audit_verify;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -21,7 +21,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::messaging::reading::record;
 use crate::state::AppState;
 use crate::store::attachments::{self, NewAttachment};
-use crate::store::audit::{self, action, AuditEvent};
+use crate::store::audit::{action, AuditRow};
+use crate::store::to_millis;
+use crate::store::write_queue::Written;
 
 /// Room for the multipart framing around the file.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
@@ -92,7 +94,7 @@ pub async fn upload(
     let engine = state.db.engine;
     state
         .writer
-        .run(move |conn| {
+        .run_audited(move |conn| {
             Box::pin(async move {
                 let new = NewAttachment {
                     id: &id,
@@ -107,15 +109,19 @@ pub async fn upload(
                     return Err(too_many_unsent());
                 }
                 attachments::insert(conn, new).await?;
-                let event = AuditEvent {
+                let row = AuditRow {
+                    at_ms: to_millis(now),
                     actor_user_id: Some(owner_id),
                     subject_user_id: subject,
                     action: action::ATTACHMENT_UPLOADED,
                     object: Some(format!("attachment:{id}")),
-                    client_addr: &client_addr,
+                    client_addr,
                 };
-                audit::append_on(&mut *conn, &event, now).await?;
-                Ok(())
+                Ok(Written {
+                    value: (),
+                    audit: vec![row],
+                    changed_patient: None,
+                })
             })
         })
         .await?;

@@ -1,43 +1,320 @@
 //! The append-only audit log: who did what to which record, for whom, when and from where.
+//!
+//! Rows are chained (`crate::audit_chain`): every append reads and moves the chain's head
+//! (`audit_chain_head`) inside the transaction that inserts the rows. The head's UPDATE is
+//! the lock that keeps the chain one line: on SQLite the transaction holds the write lock
+//! anyway; on PostgreSQL the head's row stays locked until the COMMIT, so appends from every
+//! instance (and from sign-ins beside the writer) take their turn.
 
 use chrono::{DateTime, Utc};
+use sqlx::{Any, AnyConnection, Transaction};
 
-use sqlx::{Any, Executor};
-
-use super::{to_millis, Db};
+use super::batch_begin::BatchBegin;
+use super::sql::Sql;
+use super::{to_millis, Db, Engine};
+use crate::audit_chain::verify::StoredRow;
+use crate::audit_chain::{ChainHash, ChainHead, Entry};
 
 /// One audit event. `object` names a thing by kind and id (`policy:3`), never its content.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEvent<'a> {
     pub actor_user_id: Option<i64>,
     pub subject_user_id: Option<i64>,
-    pub action: &'a str,
+    pub action: &'static str,
     pub object: Option<String>,
     pub client_addr: &'a str,
 }
 
-pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    append_on(&db.pool, event, at).await
+/// An audit row to append (a write batch's rows all go into one INSERT).
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at_ms: i64,
+    pub actor_user_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub action: &'static str,
+    pub object: Option<String>,
+    pub client_addr: String,
 }
 
-/// [`append`] on a given connection or transaction (inside the write it records).
-pub async fn append_on<'e, E>(exec: E, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error>
-where
-    E: Executor<'e, Database = Any>,
-{
-    sqlx::query(
-        "INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(to_millis(at))
-    .bind(event.actor_user_id)
-    .bind(event.subject_user_id)
-    .bind(event.action)
-    .bind(event.object.as_deref())
-    .bind(event.client_addr)
-    .execute(exec)
-    .await?;
+impl AuditRow {
+    fn entry(&self) -> Entry<'_> {
+        Entry {
+            at_ms: self.at_ms,
+            actor_user_id: self.actor_user_id,
+            subject_user_id: self.subject_user_id,
+            action: self.action,
+            object: self.object.as_deref(),
+            client_addr: Some(&self.client_addr),
+        }
+    }
+}
+
+/// Appends `event` in a transaction of its own (outside the writer: sign-in, sign-out, policy).
+pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let row = AuditRow {
+        at_ms: to_millis(at),
+        actor_user_id: event.actor_user_id,
+        subject_user_id: event.subject_user_id,
+        action: event.action,
+        object: event.object.clone(),
+        client_addr: event.client_addr.to_owned(),
+    };
+    let mut tx = begin_write(db).await?;
+    append_rows(&mut tx, db.engine, &mut BatchBegin::sent(), std::slice::from_ref(&row)).await?;
+    tx.commit().await
+}
+
+/// A write transaction of its own, rolled back if it is dropped (a request cancelled midway)
+/// before its commit. On SQLite it takes the write lock at once: a transaction that read first
+/// could not take it later without failing when another wrote meanwhile.
+async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match db.engine {
+        Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
+        Engine::Postgres => db.pool.begin().await,
+    }
+}
+
+/// Appends `rows`, in order, inside the caller's open transaction (`begin` goes before the
+/// first statement if it has not been sent yet).
+pub(crate) async fn append_rows(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    begin: &mut BatchBegin,
+    rows: &[AuditRow],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let mut head = take_ids(conn, begin, count).await?;
+    let mut sql = Sql::new(match engine {
+        Engine::Sqlite => "",
+        // One statement: PostgreSQL takes no second statement with arguments.
+        Engine::Postgres => "WITH added AS (",
+    });
+    sql.push(
+        "INSERT INTO audit_events \
+         (id, at, actor_user_id, subject_user_id, action, object, client_addr, prev_hash, row_hash) VALUES ",
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let link = head.append(&row.entry());
+        let values = [
+            sql.arg(link.id),
+            sql.arg(row.at_ms),
+            sql.arg(row.actor_user_id),
+            sql.arg(row.subject_user_id),
+            sql.arg(row.action.to_owned()),
+            sql.arg(row.object.clone()),
+            sql.arg(row.client_addr.clone()),
+            sql.arg(link.prev_hash.to_hex()),
+            sql.arg(link.row_hash.to_hex()),
+        ];
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(&format!("({})", values.join(", ")));
+    }
+    let last_hash = sql.arg(head.last_hash.to_hex());
+    sql.push(match engine {
+        Engine::Sqlite => "; UPDATE audit_chain_head SET last_hash = ",
+        Engine::Postgres => ") UPDATE audit_chain_head SET last_hash = ",
+    });
+    sql.push(&last_hash).push(" WHERE id = 1");
+    let (text, args) = sql.build_for(engine)?;
+    sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Moves the chain's head `count` ids on (locking it until the transaction ends) and answers
+/// where it was.
+async fn take_ids(conn: &mut AnyConnection, begin: &mut BatchBegin, count: i64) -> Result<ChainHead, sqlx::Error> {
+    let text = format!(
+        "{}UPDATE audit_chain_head SET last_id = last_id + $1 WHERE id = 1 RETURNING last_id, last_hash",
+        begin.prefix()
+    );
+    // `fetch_all`: on SQLite `fetch_optional` would stop at the BEGIN, which answers no row.
+    let (last_id, last_hash): (i64, String) = sqlx::query_as(&text)
+        .bind(count)
+        .fetch_all(&mut *conn)
+        .await?
+        .pop()
+        .ok_or_else(|| sqlx::Error::Protocol("the audit log's chain head is missing".into()))?;
+    let last_hash = ChainHash::from_hex(&last_hash)
+        .ok_or_else(|| sqlx::Error::Decode("the audit log's chain head holds no hash".into()))?;
+    Ok(ChainHead {
+        last_id: last_id - count,
+        last_hash,
+    })
+}
+
+/// Rows read (or sealed) at a time.
+const PAGE: i64 = 1000;
+
+/// Chains the rows written before the chain existed (migration 3), in id order, once: while
+/// the chain is empty. Answers how many joined it.
+pub async fn chain_rows_written_before_the_chain(db: &Db) -> Result<u64, sqlx::Error> {
+    let started: i64 = sqlx::query_scalar("SELECT last_id FROM audit_chain_head WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await?
+        .unwrap_or(1);
+    if started != 0 {
+        return Ok(0);
+    }
+    let mut tx = begin_write(db).await?;
+    // Locked, then looked at again: another instance may have done it meanwhile.
+    let mut head = take_ids(&mut tx, &mut BatchBegin::sent(), 0).await?;
+    let mut joined = 0_u64;
+    if head.last_id == 0 {
+        loop {
+            let rows = unchained_after(&mut tx, head.last_id).await?;
+            if rows.is_empty() {
+                break;
+            }
+            seal(&mut tx, db.engine, &mut head, &rows).await?;
+            joined += rows.len() as u64;
+        }
+        sqlx::query("UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(head.last_id)
+            .bind(head.last_hash.to_hex())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(joined)
+}
+
+async fn unchained_after(conn: &mut AnyConnection, after: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
+    let rows: Vec<RowColumns> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM audit_events WHERE row_hash IS NULL AND id > $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(after)
+    .bind(PAGE)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(stored_row).collect())
+}
+
+/// Fills in the hashes of `rows` (unchained, in id order) as the next links after `head`.
+async fn seal(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    head: &mut ChainHead,
+    rows: &[StoredRow],
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("WITH sealed (id, prev_hash, row_hash) AS (VALUES ");
+    for (i, row) in rows.iter().enumerate() {
+        let link = head.link(row.id, &row.entry());
+        let values = [
+            sql.arg(link.id),
+            sql.arg(link.prev_hash.to_hex()),
+            sql.arg(link.row_hash.to_hex()),
+        ];
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(&format!("({})", values.join(", ")));
+    }
+    sql.push(
+        ") UPDATE audit_events SET prev_hash = sealed.prev_hash, row_hash = sealed.row_hash \
+         FROM sealed WHERE audit_events.id = sealed.id",
+    );
+    let (text, args) = sql.build_for(engine)?;
+    sqlx::query_with(&text, args).execute(&mut *conn).await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, at, actor_user_id, subject_user_id, action, object, client_addr, prev_hash, row_hash";
+
+type RowColumns = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn stored_row(c: RowColumns) -> StoredRow {
+    StoredRow {
+        id: c.0,
+        at_ms: c.1,
+        actor_user_id: c.2,
+        subject_user_id: c.3,
+        action: c.4,
+        object: c.5,
+        client_addr: c.6,
+        prev_hash: c.7,
+        row_hash: c.8,
+    }
+}
+
+/// The audit log as of one moment, for `audit verify`: its head and its rows, page by page,
+/// all from one snapshot (appends meanwhile are not seen, so they cannot look inserted).
+pub struct ChainSnapshot {
+    tx: Transaction<'static, Any>,
+}
+
+impl ChainSnapshot {
+    pub async fn open(db: &Db) -> Result<Self, sqlx::Error> {
+        let tx = match db.engine {
+            // In WAL mode the transaction's first read fixes what it sees.
+            Engine::Sqlite => db.pool.begin().await?,
+            Engine::Postgres => {
+                db.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        };
+        Ok(Self { tx })
+    }
+
+    /// The chain's head; `None` when it is missing or holds no hash.
+    pub async fn head(&mut self) -> Result<Option<ChainHead>, sqlx::Error> {
+        let head: Option<(i64, String)> =
+            sqlx::query_as("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(head
+            .and_then(|(last_id, hash)| ChainHash::from_hex(&hash).map(|last_hash| ChainHead { last_id, last_hash })))
+    }
+
+    /// Up to `PAGE` rows after id `after`, in id order.
+    pub async fn rows_after(&mut self, after: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
+        let rows: Vec<RowColumns> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.into_iter().map(stored_row).collect())
+    }
+
+    /// Whether the database's guards (the triggers refusing changes) are all in place.
+    pub async fn guarded(&mut self, engine: Engine) -> Result<bool, sqlx::Error> {
+        let (sql, expected) = match engine {
+            Engine::Sqlite => (
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' \
+                 AND name IN ('audit_events_refuse_unchained', 'audit_events_refuse_update', 'audit_events_refuse_delete')",
+                3,
+            ),
+            Engine::Postgres => (
+                "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND tgenabled <> 'D' \
+                 AND tgname IN ('audit_events_refuse_change', 'audit_events_refuse_truncate')",
+                2,
+            ),
+        };
+        let found: i64 = sqlx::query_scalar(sql).fetch_one(&mut *self.tx).await?;
+        Ok(found == expected)
+    }
+
+    /// Ends the snapshot (dropping it does too).
+    pub async fn close(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
 }
 
 /// Actions of the events written by this version.

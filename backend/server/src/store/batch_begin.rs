@@ -35,6 +35,11 @@ impl BatchBegin {
         }
     }
 
+    /// A transaction begun otherwise (sqlx's `begin_with`): nothing is left to send.
+    pub fn sent() -> Self {
+        Self { pending: None }
+    }
+
     /// What to put before the next statement's text: the BEGIN once, then nothing.
     pub fn prefix(&mut self) -> &'static str {
         self.pending.take().unwrap_or("")

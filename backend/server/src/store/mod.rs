@@ -49,6 +49,8 @@ pub enum StoreError {
     Connect(#[source] sqlx::Error),
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot chain the audit rows written before this version: {0}")]
+    AuditChain(#[source] sqlx::Error),
     #[error("another portal service is already serving {0}: stop it first (one service per SQLite file)")]
     InUse(String),
     #[error("cannot lock {0}: {1}")]
@@ -162,11 +164,18 @@ impl Db {
         })
     }
 
-    /// Apply the engine's migrations (idempotent).
+    /// Apply the engine's migrations (idempotent), then chain the audit rows written before
+    /// the audit log was a chain (once, before anything else is appended).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.engine {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        let joined = audit::chain_rows_written_before_the_chain(self)
+            .await
+            .map_err(StoreError::AuditChain)?;
+        if joined > 0 {
+            tracing::info!(rows = joined, "audit rows written before this version joined the chain");
         }
         Ok(())
     }

@@ -18,11 +18,12 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
+use super::audit;
+pub use super::audit::AuditRow;
 use super::batch_begin::BatchBegin;
 use super::list_cache::ListCache;
 use super::list_changes;
 use super::send_batch::{self, PendingSend};
-use super::sql::Sql;
 use super::{error_kind, Db, Engine};
 use crate::error::ApiError;
 use crate::sealed_text::TextSealer;
@@ -56,23 +57,13 @@ enum Outcome {
 /// One queued write, run on the writer's connection.
 type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Outcome> + Send>;
 
-/// An audit event to append on its own (a read was served): all of a batch's go into one
-/// multi-row INSERT, since they cannot fail one by one.
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub at_ms: i64,
-    pub actor_user_id: Option<i64>,
-    pub subject_user_id: Option<i64>,
-    pub action: &'static str,
-    pub object: Option<String>,
-    pub client_addr: String,
-}
-
 enum Job {
     /// Run inside a savepoint: it may fail after writing, and only its own writes are undone.
     Guarded(Work),
     /// A message to store with the batch's other sends.
     Send(PendingSend, oneshot::Sender<Result<SendReceipt, ApiError>>),
+    /// An audit row of its own (a read was served): a batch's all go into one INSERT, since
+    /// they cannot fail one by one.
     Audit(AuditRow, oneshot::Sender<bool>),
     /// A session's `last_seen_at`.
     Touch {
@@ -301,7 +292,6 @@ async fn run_batch(
             audits.extend(applied.audit);
             changed.extend(applied.changed_patients);
         }
-        insert_audits(conn, engine, &mut begin, &audits).await?;
         if !touches.is_empty() {
             begin.now(conn).await?;
         }
@@ -312,6 +302,9 @@ async fn run_batch(
                 .execute(&mut *conn)
                 .await?;
         }
+        // Last before the COMMIT: on PostgreSQL the chain's head stays locked from here until
+        // the COMMIT, and every instance's appends wait for it.
+        audit::append_rows(conn, engine, &mut begin, &audits).await?;
         if engine == Engine::Postgres {
             // Delivered to every instance if, and once, this commits.
             list_changes::announce(conn, &changed).await?;
@@ -339,38 +332,6 @@ async fn run_batch(
         let _ = answer.send(committed);
     }
     outcome
-}
-
-async fn insert_audits(
-    conn: &mut AnyConnection,
-    engine: Engine,
-    begin: &mut BatchBegin,
-    rows: &[AuditRow],
-) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut sql = Sql::new(&format!(
-        "{}INSERT INTO audit_events (at, actor_user_id, subject_user_id, action, object, client_addr) VALUES ",
-        begin.prefix()
-    ));
-    for (i, row) in rows.iter().enumerate() {
-        let values = [
-            sql.arg(row.at_ms),
-            sql.arg(row.actor_user_id),
-            sql.arg(row.subject_user_id),
-            sql.arg(row.action.to_owned()),
-            sql.arg(row.object.clone()),
-            sql.arg(row.client_addr.clone()),
-        ];
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push(&format!("({})", values.join(", ")));
-    }
-    let (text, args) = sql.build_for(engine)?;
-    sqlx::query_with(&text, args).execute(&mut *conn).await?;
-    Ok(())
 }
 
 /// Sends `value` to the caller if the batch commits, else an error.

@@ -151,11 +151,15 @@ macro_rules! on_both_databases {
 }
 
 impl TestApp {
-    async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
+    /// A service on `database_url` (default: SQLite in its data folder), with the demo data
+    /// when `seed`.
+    pub async fn spawn(database_url: Option<String>, limits: Limits, seed: bool) -> Self {
         Self::spawn_with_key(database_url, limits, seed, None).await
     }
 
-    async fn spawn_with_key(
+    /// [`spawn`](Self::spawn) with the service's key taken from `key_file` (instances on one
+    /// database share it).
+    pub async fn spawn_with_key(
         database_url: Option<String>,
         limits: Limits,
         seed: bool,

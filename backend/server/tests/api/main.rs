@@ -7,6 +7,7 @@ mod helpers;
 mod server_process;
 
 mod attachments;
+mod audit;
 mod auth;
 mod cli;
 mod connection_flood;
