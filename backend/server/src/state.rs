@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::attachments::upload_slots::UploadSlots;
 use crate::attachments::AttachmentCipher;
+use crate::auth::guess_queue::GuessQueue;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::AddressRateLimiter;
 use crate::auth::session_cache::SessionCache;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub hasher: PasswordHasher,
     pub login_limiter: Arc<AddressRateLimiter>,
+    /// Guesses at one account are checked one at a time (see `auth::guess_queue`).
+    pub guesses: Arc<GuessQueue>,
     /// Sessions checked in the last moments (see `auth::session_cache`).
     pub sessions: Arc<SessionCache>,
     /// Every messaging write goes through here (group commit; see `store::write_queue`).
@@ -63,6 +66,7 @@ impl AppState {
             limits: Arc::new(limits),
             hasher,
             login_limiter,
+            guesses: Arc::default(),
         }
     }
 }

@@ -465,7 +465,6 @@ fn new_id() -> Result<String, CommandError> {
     Ok(hex::encode(bytes))
 }
 
-
 /// The content as JSON, written straight into the record that will be sealed in place (sized
 /// up front so it is not reallocated, which would leave copies behind).
 fn encode(vault: &UnlockedVault, content: &DraftContent) -> Result<RecordBuffer, CommandError> {

@@ -173,4 +173,3 @@ fn new_idempotency_key() -> Result<String, CommandError> {
         .map_err(|_| CommandError::VaultUnavailable)?;
     Ok(format!("draft-{}", hex::encode(bytes)))
 }
-

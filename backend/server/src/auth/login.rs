@@ -44,7 +44,9 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
             email: email.as_str().to_owned(),
         },
     };
-    // Charged before the pass-phrase is checked: a burst of guesses cannot all be checked.
+    // One guess at a time per account here; charged before the pass-phrase is checked, so a
+    // burst of guesses (also across instances) cannot all be checked.
+    let _turn = state.guesses.turn(&bucket.key()).await;
     let if_wrong = match sign_in_throttle::charge(&state.db, &bucket.key(), &throttle_rules(state), now).await? {
         Charge::Refused(refusal) => return Err(refused(refusal, now)),
         Charge::Allowed { if_wrong, .. } => if_wrong,

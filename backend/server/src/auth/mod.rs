@@ -1,6 +1,7 @@
 //! Who is calling: pass-phrase hashing, sign-in, sessions, and the limits around them.
 
 pub mod client_addr;
+pub mod guess_queue;
 pub mod login;
 pub mod password;
 pub mod policy_gate;

@@ -168,6 +168,15 @@ async fn a_burst_of_guesses_checks_no_more_than_a_round_allows(app: TestApp) {
 }
 on_both_databases!(a_burst_of_guesses_checks_no_more_than_a_round_allows);
 
+async fn a_burst_of_right_sign_ins_all_succeed(app: TestApp) {
+    // The same person on several windows at once: each right guess clears the count for the next.
+    let attempts = (0..8).map(|_| app.login(PATIENT.email, PATIENT.passphrase));
+    for result in futures_util::future::join_all(attempts).await {
+        result.expect("a right pass-phrase signs in");
+    }
+}
+on_both_databases!(a_burst_of_right_sign_ins_all_succeed);
+
 async fn a_hundred_failures_in_a_row_hold_the_account_until_an_operator_unlocks_it(app: TestApp) {
     for round in 0..20 {
         for _ in 0..5 {
