@@ -47,6 +47,9 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The content type is not accepted.
     UnsupportedMediaType,
+    /// A PDF holds active content (scripts, automatic actions, embedded files) or cannot be
+    /// checked for it (encrypted); the message says which and what to send instead.
+    ActiveContent,
     /// The server failed; nothing about why is disclosed.
     Internal,
     /// The server is starting or its database is unavailable.
@@ -74,6 +77,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ActiveContent => "active_content",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
             Self::Other => "other",

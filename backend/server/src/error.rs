@@ -43,6 +43,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A PDF refused by the content check; the message is written for the uploader.
+    #[error("active content")]
+    ActiveContent(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -61,7 +64,7 @@ impl ApiError {
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Validation(_) | Self::WeakPassphrase(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::WeakPassphrase(_) | Self::ActiveContent(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
@@ -86,6 +89,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::ActiveContent(_) => ErrorCode::ActiveContent,
             Self::Database(sqlx::Error::PoolTimedOut) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
         }
@@ -120,6 +124,7 @@ impl ApiError {
             Self::NotFound => "Not found.".into(),
             Self::MethodNotAllowed => "This route does not accept that method.".into(),
             Self::Validation(why) | Self::WeakPassphrase(why) | Self::Conflict(why) => why.clone(),
+            Self::ActiveContent(why) => (*why).to_owned(),
             Self::PayloadTooLarge => "The request is too large.".into(),
             Self::UnsupportedMediaType => {
                 "This kind of content is not accepted. Attachments must be photos (JPEG or PNG) or PDF files.".into()
