@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod https;
 pub mod messaging;
+pub mod private_files;
 pub mod routes;
 pub mod startup;
 pub mod state;

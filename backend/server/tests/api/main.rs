@@ -9,6 +9,8 @@ mod attachments;
 mod auth;
 mod cli;
 mod crash;
+#[cfg(unix)]
+mod data_folder;
 mod errors;
 mod messaging;
 mod messaging_access;
