@@ -219,8 +219,32 @@ pub(crate) fn error_kind(error: &sqlx::Error) -> &'static str {
     match error {
         sqlx::Error::Database(_) => "database",
         sqlx::Error::Io(_) => "io",
+        sqlx::Error::Tls(_) => "tls",
+        sqlx::Error::Protocol(_) => "protocol",
+        sqlx::Error::Configuration(_) => "configuration",
+        sqlx::Error::RowNotFound => "row not found",
+        sqlx::Error::TypeNotFound { .. } => "type not found",
+        sqlx::Error::ColumnIndexOutOfBounds { .. } => "column index out of bounds",
+        sqlx::Error::ColumnNotFound(_) => "column not found",
+        sqlx::Error::ColumnDecode { .. } => "column decode",
+        sqlx::Error::Encode(_) => "encode",
+        sqlx::Error::Decode(_) => "decode",
+        sqlx::Error::AnyDriverError(_) => "driver",
         sqlx::Error::PoolTimedOut => "pool timed out",
         sqlx::Error::PoolClosed => "pool closed",
+        sqlx::Error::WorkerCrashed => "worker crashed",
+        sqlx::Error::Migrate(_) => "migrate",
+        _ => "other",
+    }
+}
+
+/// The kind of constraint a database error broke, in words (never its message).
+pub(crate) fn violation_kind(kind: sqlx::error::ErrorKind) -> &'static str {
+    match kind {
+        sqlx::error::ErrorKind::UniqueViolation => "unique",
+        sqlx::error::ErrorKind::ForeignKeyViolation => "foreign key",
+        sqlx::error::ErrorKind::NotNullViolation => "not null",
+        sqlx::error::ErrorKind::CheckViolation => "check",
         _ => "other",
     }
 }
