@@ -49,6 +49,9 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The request (its body included) took too long to arrive.
     RequestTimeout,
+    /// A PDF holds active content (scripts, automatic actions, embedded files) or cannot be
+    /// checked for it (encrypted); the message says which and what to send instead.
+    ActiveContent,
     /// The server failed; nothing about why is disclosed.
     Internal,
     /// The server is starting or its database is unavailable.
@@ -77,6 +80,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RequestTimeout => "request_timeout",
+            Self::ActiveContent => "active_content",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
             Self::Other => "other",

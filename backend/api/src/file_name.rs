@@ -1,8 +1,8 @@
 //! The name an attached file is shown, uploaded and saved under. It comes from another
 //! person's file system, so it is cleaned the same way everywhere (the app, the service, the
-//! Downloads folder): base name only; no control characters or marks that change the
+//! Downloads folder): base name only; no control characters, no marks that change the
 //! direction text is shown in (a right-to-left override can make `photo<RLO>gpj.exe` look
-//! like a photo); none of the characters Windows refuses in names; at most
+//! like a photo) and no other invisible characters ([`crate::text::is_hidden`]); none of the characters Windows refuses in names; at most
 //! [`MAX_FILE_NAME_CHARS`] characters; and ending in the extension of its real type (a PDF
 //! named `photo.jpg` becomes `photo.jpg.pdf`).
 
@@ -32,11 +32,11 @@ pub fn display_name(raw: &str, media_type: MediaType) -> String {
     }
 }
 
-/// Control characters, direction marks, and characters Windows refuses in file names.
+/// Control characters, direction marks and other invisible characters (see
+/// [`crate::text::is_hidden`]; no joiner is needed in a file name), and characters Windows
+/// refuses in file names.
 fn is_refused(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        || matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+    c.is_control() || crate::text::is_hidden(c) || matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
 }
 
 /// `name` + `suffix` in at most [`MAX_FILE_NAME_CHARS`], cutting the stem, not the extension.
@@ -83,6 +83,13 @@ mod tests {
         );
         assert_eq!(display_name("a\nb\tc\u{0}.jpg", MediaType::Jpeg), "abc.jpg");
         assert_eq!(display_name("\u{2067}x\u{2069}.pdf", MediaType::Pdf), "x.pdf");
+        assert_eq!(
+            display_name(
+                "in\u{200B}voice\u{FEFF}\u{2060}\u{200D}\u{00AD}\u{E0041}\u{2028}.pdf",
+                MediaType::Pdf
+            ),
+            "invoice.pdf"
+        );
         assert_eq!(
             display_name("lésion \"bras\" <1>?.png", MediaType::Png),
             "lésion bras 1.png"

@@ -12,6 +12,7 @@ pub mod error;
 pub mod file_name;
 pub mod media;
 pub mod messaging;
+pub mod text;
 pub mod types;
 
 #[cfg(feature = "client")]

@@ -1,6 +1,6 @@
 //! The service's one error type. Each variant maps to a status and a stable code; the body is
-//! always `{code, message}`. Internal failures are logged (kind only) and answered with a
-//! generic message.
+//! always `{code, message}`. Internal failures are logged (a database error by its kind and
+//! code only, never its text) and answered with a generic message.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use portal_api::{ApiErrorBody, ErrorCode};
 
 use crate::attachments::upload_slots::Busy;
+use crate::store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -53,6 +54,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A PDF refused by the content check; the message is written for the uploader.
+    #[error("active content")]
+    ActiveContent(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -71,7 +75,7 @@ impl ApiError {
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Validation(_) | Self::WeakPassphrase(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::WeakPassphrase(_) | Self::ActiveContent(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -101,6 +105,7 @@ impl ApiError {
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::RequestTimeout => ErrorCode::RequestTimeout,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::ActiveContent(_) => ErrorCode::ActiveContent,
             Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => ErrorCode::Unavailable,
             Self::UploadsBusy(Busy::Person) => ErrorCode::RateLimited,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
@@ -139,6 +144,7 @@ impl ApiError {
             Self::NotFound => "Not found.".into(),
             Self::MethodNotAllowed => "This route does not accept that method.".into(),
             Self::Validation(why) | Self::WeakPassphrase(why) | Self::Conflict(why) => why.clone(),
+            Self::ActiveContent(why) => (*why).to_owned(),
             Self::PayloadTooLarge => "The request is too large.".into(),
             Self::RequestTimeout => {
                 "The request took too long to arrive. Please check the connection and try again.".into()
@@ -155,6 +161,27 @@ impl ApiError {
             Self::Database(_) | Self::Internal(_) => {
                 "Something went wrong on the server. Please try again later.".into()
             }
+        }
+    }
+
+    /// Logs a server failure. A database error by its kind only (the driver's variant, the
+    /// database's code such as a SQLSTATE or a SQLite extended code, the constraint's name):
+    /// its message can quote the values of the row (an e-mail address in a unique violation,
+    /// the text that failed a check), so it is never written.
+    fn log(&self) {
+        match self {
+            Self::Database(error) => {
+                let db = error.as_database_error();
+                tracing::error!(
+                    kind = store::error_kind(error),
+                    code = db.and_then(|e| e.code()).as_deref().unwrap_or("-"),
+                    violation = db.map_or("-", |e| store::violation_kind(e.kind())),
+                    constraint = db.and_then(|e| e.constraint()).unwrap_or("-"),
+                    "request failed: database error"
+                );
+            }
+            // Written by this service's code, never by the database.
+            other => tracing::error!(error = %other, "request failed"),
         }
     }
 
@@ -192,8 +219,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            // The kind of failure only: sqlx errors never carry bound values.
-            tracing::error!(error = %self, "request failed");
+            self.log();
         }
         let body = ApiErrorBody {
             code: self.code(),
@@ -210,14 +236,111 @@ impl IntoResponse for ApiError {
 }
 
 impl From<anyhow::Error> for ApiError {
+    /// A database error inside stays one (so only its kind is logged); the text of any other
+    /// chain is this service's own.
     fn from(e: anyhow::Error) -> Self {
-        Self::Internal(format!("{e:#}"))
+        match e.downcast::<sqlx::Error>() {
+            Ok(db) => Self::Database(db),
+            Err(e) => match e.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
+                Some(db) => Self::Internal(format!("database error ({})", store::error_kind(db))),
+                None => Self::Internal(format!("{e:#}")),
+            },
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+    use std::sync::{Arc, Mutex};
+
+    use sqlx::error::{DatabaseError, ErrorKind};
+
     use super::*;
+
+    /// A database error as PostgreSQL words one: its message quotes the value.
+    #[derive(Debug)]
+    struct QuotesAValue;
+
+    const QUOTED: &str = "duplicate key value violates unique constraint \"users_email_key\": Key (email)=(blair.conroy@example.com) already exists.";
+
+    impl std::fmt::Display for QuotesAValue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(QUOTED)
+        }
+    }
+
+    impl std::error::Error for QuotesAValue {}
+
+    impl DatabaseError for QuotesAValue {
+        fn message(&self) -> &str {
+            QUOTED
+        }
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed("23505"))
+        }
+        fn constraint(&self) -> Option<&str> {
+            Some("users_email_key")
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> ErrorKind {
+            ErrorKind::UniqueViolation
+        }
+    }
+
+    /// What the service logs while `f` runs.
+    fn logs_of(f: impl FnOnce()) -> String {
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().expect("lock").extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let bytes = buffer.0.lock().expect("lock").clone();
+        String::from_utf8(bytes).expect("utf-8")
+    }
+
+    #[test]
+    fn database_errors_are_logged_by_kind_without_their_text() {
+        let logs = logs_of(|| {
+            let error = ApiError::Database(sqlx::Error::Database(Box::new(QuotesAValue)));
+            assert_eq!(error.into_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+        });
+        assert!(
+            !logs.contains("blair.conroy") && !logs.contains("duplicate key"),
+            "{logs}"
+        );
+        assert!(logs.contains("23505") && logs.contains("users_email_key"), "{logs}");
+        assert!(logs.contains("unique"), "{logs}");
+
+        // The same error reaching a handler through anyhow.
+        let logs = logs_of(|| {
+            let wrapped = anyhow::Error::new(sqlx::Error::Database(Box::new(QuotesAValue))).context("adding a user");
+            let _ = ApiError::from(wrapped).into_response();
+        });
+        assert!(!logs.contains("blair.conroy"), "{logs}");
+        assert!(logs.contains("23505"), "{logs}");
+    }
 
     #[test]
     fn internal_errors_do_not_leak_details() {

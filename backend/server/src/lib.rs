@@ -20,6 +20,7 @@ pub mod domain;
 pub mod error;
 pub mod https;
 pub mod messaging;
+pub mod private_files;
 pub mod routes;
 pub mod sealed_text;
 pub mod startup;

@@ -12,6 +12,7 @@ use crate::attachments::{AttachmentCipher, CipherError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::https::connection_limits::{ConnectionLimits, Connections};
+use crate::private_files::{self, DIR_MODE, FILE_MODE, PUBLIC_FILE_MODE};
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{self, Db, ServiceLock, StoreError};
@@ -27,6 +28,8 @@ pub enum StartupError {
     Hash(String),
     #[error("attachment key: {0}")]
     AttachmentKey(#[from] CipherError),
+    #[error("cannot make the data folder {0} private: {1}")]
+    DataDir(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
     #[error("cannot seal the messages stored in the clear (database error: {})", crate::store::error_kind(.0))]
@@ -49,8 +52,26 @@ pub struct Application {
     state: AppState,
 }
 
+/// Makes the data folder private at start (see [`private_files`]): the folder itself (made
+/// when missing), its `keys` and `tls` folders, and the key and certificate files there. The
+/// database's files are made private where the database is opened ([`Db::connect`]).
+fn secure_data_dir(data_dir: &std::path::Path) -> std::io::Result<()> {
+    private_files::private_dir(data_dir)?;
+    let key = AttachmentCipher::default_path(data_dir);
+    let tls = tls::LocalTlsPaths::in_data_dir(data_dir);
+    for dir in [key.parent(), tls.ca_cert.parent()].into_iter().flatten() {
+        private_files::restrict(dir, DIR_MODE)?;
+    }
+    for file in [&key, &tls.ca_key, &tls.cert, &tls.key] {
+        private_files::restrict(file, FILE_MODE)?;
+    }
+    private_files::restrict(&tls.ca_cert, PUBLIC_FILE_MODE)
+}
+
 impl Application {
     pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        secure_data_dir(&config.data_dir)
+            .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
         let lock = store::lock_for_service(&config.database_url())?;
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;

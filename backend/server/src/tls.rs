@@ -14,6 +14,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::ServerConfig;
 
 use crate::config::TlsFiles;
+use crate::private_files::{self, FILE_MODE, PUBLIC_FILE_MODE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
@@ -92,28 +93,30 @@ fn generate_local(paths: &LocalTlsPaths) -> Result<(), TlsError> {
     leaf.not_after = now + time::Duration::days(397);
     let cert = leaf.signed_by(&key, &ca_cert, &ca_key)?;
 
-    write_file(&paths.ca_key, ca_key.serialize_pem().as_bytes(), true)?;
-    write_file(&paths.key, key.serialize_pem().as_bytes(), true)?;
-    write_file(&paths.cert, cert.pem().as_bytes(), false)?;
-    write_file(&paths.ca_cert, ca_cert.pem().as_bytes(), false)?;
+    write_file(&paths.ca_key, ca_key.serialize_pem().as_bytes(), FILE_MODE)?;
+    write_file(&paths.key, key.serialize_pem().as_bytes(), FILE_MODE)?;
+    write_file(&paths.cert, cert.pem().as_bytes(), FILE_MODE)?;
+    // Public by nature: the app is given it.
+    write_file(&paths.ca_cert, ca_cert.pem().as_bytes(), PUBLIC_FILE_MODE)?;
     Ok(())
 }
 
-fn write_file(path: &Path, contents: &[u8], secret: bool) -> Result<(), TlsError> {
+/// Writes a file in the data folder's `tls` folder (made private), with `mode` whatever the
+/// umask and whatever the file had before.
+fn write_file(path: &Path, contents: &[u8], mode: u32) -> Result<(), TlsError> {
     let err = |e| TlsError::Write(path.to_path_buf(), e);
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(err)?;
+        private_files::private_dir(dir).map_err(err)?;
     }
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(if secret { 0o600 } else { 0o644 });
+        options.mode(mode);
     }
-    #[cfg(not(unix))]
-    let _ = secret;
     let mut file = options.open(path).map_err(err)?;
+    private_files::restrict(path, mode).map_err(err)?;
     file.write_all(contents).map_err(err)?;
     file.sync_all().map_err(err)
 }

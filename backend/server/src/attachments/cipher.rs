@@ -64,7 +64,7 @@ impl AttachmentCipher {
                     .map_err(|_| CipherError::Random)?;
                 let text = Zeroizing::new(hex::encode(&key[..]));
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(io)?;
+                    crate::private_files::make_missing_dir(dir).map_err(io)?;
                 }
                 write_private(path, text.as_bytes()).map_err(io)?;
                 text
@@ -142,14 +142,10 @@ fn additional_data(attachment_id: &str) -> Vec<u8> {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
+    let mut file = crate::private_files::private_file_options()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }

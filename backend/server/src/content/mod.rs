@@ -12,7 +12,8 @@
 //!
 //! - `jpeg`: segment allow-list; the EXIF Orientation is kept on its own (`exif`).
 //! - `png`: chunk allow-list with every CRC verified (`crc32`).
-//! - `pdf`: checked to be whole, stored unchanged.
+//! - `pdf`: refused when it holds active content (scripts, automatic actions, embedded
+//!   files); otherwise stored with its author metadata blanked.
 
 mod crc32;
 mod exif;
@@ -32,6 +33,10 @@ pub enum ContentError {
     /// The message is written for the person who uploaded it.
     #[error("{0}")]
     Malformed(&'static str),
+    /// A PDF with active content (scripts, automatic actions, embedded files), or one that
+    /// cannot be checked for it. The message is written for the person who uploaded it.
+    #[error("{0}")]
+    ActiveContent(&'static str),
 }
 
 /// An upload that passed: its type and the bytes to store (metadata removed from photos).
@@ -52,16 +57,13 @@ impl std::fmt::Debug for Sanitized {
 }
 
 /// Decides what `bytes` are by content and returns what may be stored: a JPEG or PNG rebuilt
-/// without metadata, or a PDF unchanged after a check that it is whole.
+/// without metadata, or a PDF without active content, its metadata blanked.
 pub fn sanitize(bytes: &[u8]) -> Result<Sanitized, ContentError> {
     let media_type = sniff(bytes).ok_or(ContentError::Unsupported)?;
     let bytes = match media_type {
         MediaType::Jpeg => jpeg::strip(bytes)?,
         MediaType::Png => png::strip(bytes)?,
-        MediaType::Pdf => {
-            pdf::check(bytes)?;
-            bytes.to_vec()
-        }
+        MediaType::Pdf => pdf::sanitize(bytes)?,
     };
     Ok(Sanitized { media_type, bytes })
 }
@@ -319,6 +321,7 @@ mod tests {
             (fixture("gps-photo.png"), 150),
             (small_jpeg_with_metadata(), 1500),
             (b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".to_vec(), 300),
+            (pdf::hostile::with_packed_metadata(), 600),
         ];
         for (original, rounds) in &files {
             for _ in 0..*rounds {

@@ -1,6 +1,8 @@
 //! Checks on what a sender gives us, before anything is stored: subject and body lengths,
 //! the attachment list, and the idempotency key. Messages are plain text: they are stored as
-//! given (after trimming) and the app shows them as text, never as HTML.
+//! given (after trimming) and the app shows them as text, never as HTML. Characters that
+//! change how text is shown without being seen ([`portal_api::text`]) are refused, so a
+//! subject in triage shows exactly what was sent.
 
 use portal_api::{MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
 
@@ -22,6 +24,7 @@ pub fn subject(text: &str) -> Result<String, ApiError> {
     if text.chars().any(char::is_control) {
         return Err(ApiError::Validation("The subject must be one line of text.".into()));
     }
+    refuse_hidden(text, "subject")?;
     Ok(text.to_owned())
 }
 
@@ -41,7 +44,18 @@ pub fn body(text: &str) -> Result<String, ApiError> {
             "The message contains characters that cannot be sent.".into(),
         ));
     }
+    refuse_hidden(text, "message")?;
     Ok(text.to_owned())
+}
+
+/// Refuses direction-changing and invisible characters, saying why in words.
+fn refuse_hidden(text: &str, what: &str) -> Result<(), ApiError> {
+    match portal_api::text::first_hidden(text) {
+        Some(_) => Err(ApiError::Validation(format!(
+            "The {what} contains invisible or direction-changing characters, which could make it show differently from what you wrote. This happens when text is copied from elsewhere: please type it again."
+        ))),
+        None => Ok(()),
+    }
 }
 
 pub fn attachment_ids(ids: &[String]) -> Result<Vec<String>, ApiError> {
@@ -89,6 +103,74 @@ mod tests {
         assert!(body(&"é".repeat(20_000)).is_ok());
         assert!(body(&"é".repeat(20_001)).is_err());
         assert!(body("bell \u{7}").is_err());
+    }
+
+    /// Characters that change how text is shown, or are not shown at all, would let a
+    /// subject look different in triage from what was sent.
+    #[test]
+    fn direction_changing_and_invisible_characters_are_refused() {
+        for hidden in [
+            "\u{202E}",
+            "\u{202A}",
+            "\u{202D}",
+            "\u{2066}",
+            "\u{2067}",
+            "\u{2069}",
+            "\u{200E}",
+            "\u{200F}",
+            "\u{061C}",
+            "\u{200B}",
+            "\u{200C}",
+            "\u{200D}",
+            "\u{2060}",
+            "\u{2064}",
+            "\u{FEFF}",
+            "\u{00AD}",
+            "\u{180E}",
+            "\u{FFF9}",
+            "\u{E0041}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{3164}",
+        ] {
+            let text = format!("Rash{hidden} on arm");
+            let why = subject(&text).expect_err(&format!("{hidden:?} in a subject"));
+            assert!(
+                why.message().contains("invisible or direction-changing"),
+                "{}",
+                why.message()
+            );
+            let why = body(&text).expect_err(&format!("{hidden:?} in a body"));
+            assert!(
+                why.message().contains("invisible or direction-changing"),
+                "{}",
+                why.message()
+            );
+        }
+        assert!(subject("Invoice \u{202E}fdp.exe").is_err());
+    }
+
+    /// Joiners are kept where writing needs them: emoji sequences (a health worker, a family)
+    /// and scripts that use them (Persian, Hindi). Ordinary line breaks and tabs stay in bodies.
+    #[test]
+    fn joiners_in_emoji_and_scripts_that_need_them_are_kept() {
+        for text in [
+            "Thank you \u{1F469}\u{200D}\u{2695}\u{FE0F}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} all sick",
+            "\u{1F44D}\u{1F3FD}\u{200D}",
+            "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}",
+            "\u{0915}\u{094D}\u{200D}\u{0937}",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+            "Caf\u{00E9} \u{05E9}\u{05DC}\u{05D5}\u{05DD} \u{0645}\u{0631}\u{062D}\u{0628}\u{0627}",
+        ] {
+            assert_eq!(subject(text).expect("subject"), text.trim());
+            assert_eq!(body(text).expect("body"), text.trim_end());
+        }
+        assert_eq!(
+            body("Line one\n\tindented\r\nthree").expect("body"),
+            "Line one\n\tindented\r\nthree"
+        );
+        assert!(body("a \u{200D} b").is_err(), "a joiner between spaces joins nothing");
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub async fn upload(
         let clean = content::sanitize(&bytes).map_err(|e| match e {
             ContentError::Unsupported => ApiError::UnsupportedMediaType,
             ContentError::Malformed(why) => ApiError::Validation(why.to_string()),
+            ContentError::ActiveContent(why) => ApiError::ActiveContent(why),
         })?;
         let size = i64::try_from(clean.bytes.len()).unwrap_or(i64::MAX);
         let blob = cipher

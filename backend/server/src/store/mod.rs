@@ -22,13 +22,15 @@ pub mod unsealed_text;
 pub mod users;
 pub mod write_queue;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+
+use crate::private_files;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -75,14 +77,16 @@ pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
         return Ok(None);
     };
     if let Some(dir) = db_file.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
+        private_files::make_missing_dir(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
     }
     let path = format!("{}.service-lock", db_file.display());
-    let file = std::fs::OpenOptions::new()
+    let file = private_files::private_file_options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
+        .map_err(|e| StoreError::Lock(path.clone(), e))?;
+    private_files::restrict(Path::new(&path), private_files::FILE_MODE)
         .map_err(|e| StoreError::Lock(path.clone(), e))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(ServiceLock { _file: file })),
@@ -129,10 +133,8 @@ impl Db {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        if engine == Engine::Sqlite {
-            if let Some(dir) = sqlite_file(url).and_then(Path::parent) {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
-            }
+        if let Some(file) = sqlite_file(url).filter(|_| engine == Engine::Sqlite) {
+            private_sqlite_files(file, url.contains("mode=rwc"))?;
         }
         let options: AnyConnectOptions = url.parse().map_err(StoreError::Connect)?;
         let pool = AnyPoolOptions::new()
@@ -187,6 +189,32 @@ fn sqlite_file(url: &str) -> Option<&Path> {
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }
 
+/// The database file and its journals are readable by the service's user only: a new file is
+/// made 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm` files the database's
+/// mode), and existing ones are tightened.
+fn private_sqlite_files(file: &Path, create: bool) -> Result<(), StoreError> {
+    let data_dir = |dir: &Path, e| StoreError::DataDir(dir.display().to_string(), e);
+    if let Some(dir) = file.parent() {
+        private_files::make_missing_dir(dir).map_err(|e| data_dir(dir, e))?;
+    }
+    if create {
+        match private_files::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(file)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(data_dir(file, e)),
+        }
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let path = PathBuf::from(format!("{}{suffix}", file.display()));
+        private_files::restrict(&path, private_files::FILE_MODE).map_err(|e| data_dir(&path, e))?;
+    }
+    Ok(())
+}
+
 /// A time as stored: Unix milliseconds.
 pub fn to_millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -202,8 +230,32 @@ pub(crate) fn error_kind(error: &sqlx::Error) -> &'static str {
     match error {
         sqlx::Error::Database(_) => "database",
         sqlx::Error::Io(_) => "io",
+        sqlx::Error::Tls(_) => "tls",
+        sqlx::Error::Protocol(_) => "protocol",
+        sqlx::Error::Configuration(_) => "configuration",
+        sqlx::Error::RowNotFound => "row not found",
+        sqlx::Error::TypeNotFound { .. } => "type not found",
+        sqlx::Error::ColumnIndexOutOfBounds { .. } => "column index out of bounds",
+        sqlx::Error::ColumnNotFound(_) => "column not found",
+        sqlx::Error::ColumnDecode { .. } => "column decode",
+        sqlx::Error::Encode(_) => "encode",
+        sqlx::Error::Decode(_) => "decode",
+        sqlx::Error::AnyDriverError(_) => "driver",
         sqlx::Error::PoolTimedOut => "pool timed out",
         sqlx::Error::PoolClosed => "pool closed",
+        sqlx::Error::WorkerCrashed => "worker crashed",
+        sqlx::Error::Migrate(_) => "migrate",
+        _ => "other",
+    }
+}
+
+/// The kind of constraint a database error broke, in words (never its message).
+pub(crate) fn violation_kind(kind: sqlx::error::ErrorKind) -> &'static str {
+    match kind {
+        sqlx::error::ErrorKind::UniqueViolation => "unique",
+        sqlx::error::ErrorKind::ForeignKeyViolation => "foreign key",
+        sqlx::error::ErrorKind::NotNullViolation => "not null",
+        sqlx::error::ErrorKind::CheckViolation => "check",
         _ => "other",
     }
 }

@@ -113,6 +113,36 @@ async fn downloads_are_attachments_never_sniffed_never_cached(app: TestApp) {
 }
 on_both_databases!(downloads_are_attachments_never_sniffed_never_cached);
 
+async fn pdfs_with_active_content_are_refused_and_others_lose_their_author(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let scripted: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n\
+        2 0 obj << /S /JavaScript /JS (app.alert\\(1\\)) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let (status, code, message, _) = api_error(upload(&app, &patient, "results.pdf", scripted).await);
+    assert_eq!((status, code), (422, ErrorCode::ActiveContent), "{message}");
+    assert!(
+        message.contains("active content") && message.contains("print it to a new PDF"),
+        "{message}"
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 0, "nothing was stored");
+
+    let signed: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n\
+        2 0 obj << /Author (Jane Q. Patient) /Producer (Office Suite) >> endobj\n\
+        trailer << /Root 1 0 R /Info 2 0 R >>\n%%EOF\n";
+    let info = upload(&app, &patient, "results.pdf", signed)
+        .await
+        .expect("an ordinary PDF passes");
+    assert_eq!(info.media_type, MediaType::Pdf);
+    let (_, stored) = app.client.attachment(&patient, &info.id).await.expect("download");
+    assert_eq!(stored.len(), signed.len(), "blanked in place");
+    assert!(!contains(&stored, b"Jane") && !contains(&stored, b"Office"));
+    assert!(contains(&stored, b"/Author (               )") && stored.starts_with(b"%PDF-1.4"));
+}
+on_both_databases!(pdfs_with_active_content_are_refused_and_others_lose_their_author);
+
 async fn wrong_types_and_sizes_are_refused(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     for (name, bytes) in [

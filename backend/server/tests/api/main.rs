@@ -12,6 +12,8 @@ mod auth;
 mod cli;
 mod connection_flood;
 mod crash;
+#[cfg(unix)]
+mod data_folder;
 mod errors;
 mod messaging;
 mod messaging_access;

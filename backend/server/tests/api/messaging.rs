@@ -494,6 +494,40 @@ async fn bad_sends_get_clear_errors(app: TestApp) {
 }
 on_both_databases!(bad_sends_get_clear_errors);
 
+/// A right-to-left override makes "Refill \u{202E}txt.exe" show as "Refill exe.txt"; such
+/// characters are refused in subjects and bodies, new threads and replies alike.
+async fn direction_changing_and_invisible_characters_are_refused(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    for (subject, body) in [
+        ("Refill \u{202E}txt.exe", "Please renew"),
+        ("Refill", "Please\u{200B} renew"),
+        ("\u{2067}Urgent\u{2069}", "Please renew"),
+    ] {
+        let thread = new_thread(Category::PrescriptionRenewal, subject, body);
+        let (status, code, message, _) = api_error(app.client.create_thread(&patient, &key(), &thread).await);
+        assert_eq!((status, code), (422, ErrorCode::Validation), "{subject:?} {body:?}");
+        assert!(message.contains("invisible or direction-changing"), "{message}");
+    }
+    let sent = app
+        .client
+        .create_thread(
+            &patient,
+            &key(),
+            &new_thread(Category::Other, "Thanks \u{1F469}\u{200D}\u{2695}\u{FE0F}", "Fine"),
+        )
+        .await
+        .expect("an emoji sequence is ordinary text");
+    let reply = portal_api::NewMessage {
+        body: "ok \u{202E}".into(),
+        attachment_ids: Vec::new(),
+    };
+    let (status, ..) = api_error(app.client.reply(&patient, sent.thread_id, &key(), &reply).await);
+    assert_eq!(status, 422);
+    let detail = app.client.thread(&patient, sent.thread_id).await.expect("thread");
+    assert_eq!(detail.messages.len(), 1, "nothing else was stored");
+}
+on_both_databases!(direction_changing_and_invisible_characters_are_refused);
+
 async fn lists_page_with_a_cursor(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     for i in 0..7 {

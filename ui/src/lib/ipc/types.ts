@@ -69,6 +69,7 @@ export const ErrorCode = {
   Forbidden: "forbidden",
   NotFound: "not_found",
   PayloadTooLarge: "payload_too_large",
+  ActiveContent: "active_content",
   RequestTimeout: "request_timeout",
   UnsupportedMediaType: "unsupported_media_type",
   DraftDamaged: "draft_damaged",
