@@ -3,6 +3,7 @@
 mod attachments;
 mod auth;
 mod health;
+mod input_errors;
 pub mod json;
 mod me;
 pub mod openapi;
