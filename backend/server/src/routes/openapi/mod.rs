@@ -57,3 +57,4 @@ pub fn router() -> Router<AppState> {
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
