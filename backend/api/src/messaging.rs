@@ -181,7 +181,7 @@ pub struct ThreadQuery {
     pub status: Option<ThreadStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned: Option<AssignedFilter>,
-    /// Threads per page (1–100, default 50).
+    /// Threads per page ([`MIN_PAGE`] to [`MAX_PAGE`], default [`DEFAULT_PAGE`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.

@@ -169,7 +169,9 @@ mod patterns_match_the_rules {
 
     #[test]
     fn idempotency_key() {
-        agree(IDEMPOTENCY_KEY_PATTERN, |t| super::idempotency_key(Some(t)).is_ok() && t.trim() == t);
+        agree(IDEMPOTENCY_KEY_PATTERN, |t| {
+            super::idempotency_key(Some(t)).is_ok() && t.trim() == t
+        });
     }
 
     /// `maxLength` counts what was sent, so the checks do too (spaces around included).

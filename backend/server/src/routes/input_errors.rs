@@ -141,26 +141,56 @@ mod tests {
     fn body_fields_of_the_wrong_type_are_named_with_what_they_must_be() {
         use serde_json::json;
         let cases = [
-            (body_error::<AssignRequest>(json!({"user_id": 1.5})), "user_id must be a whole number."),
-            (body_error::<AssignRequest>(json!({"user_id": "x, expected i64"})), "user_id must be a whole number."),
-            (body_error::<AssignRequest>(json!({"user_id": true})), "user_id must be a whole number."),
-            (body_error::<AssignRequest>(json!("secret")), "The request body must be a JSON object."),
-            (body_error::<AssignRequest>(json!(null)), "The request body must be a JSON object."),
-            (body_error::<NewThread>(json!({"category": "other", "subject": 3, "body": "b"})), "subject must be text."),
-            (body_error::<NewThread>(json!({"category": "other", "subject": "s"})), "body is required."),
             (
-                body_error::<NewThread>(json!({"category": "other", "subject": "s", "body": "b", "attachment_ids": "a"})),
+                body_error::<AssignRequest>(json!({"user_id": 1.5})),
+                "user_id must be a whole number.",
+            ),
+            (
+                body_error::<AssignRequest>(json!({"user_id": "x, expected i64"})),
+                "user_id must be a whole number.",
+            ),
+            (
+                body_error::<AssignRequest>(json!({"user_id": true})),
+                "user_id must be a whole number.",
+            ),
+            (
+                body_error::<AssignRequest>(json!("secret")),
+                "The request body must be a JSON object.",
+            ),
+            (
+                body_error::<AssignRequest>(json!(null)),
+                "The request body must be a JSON object.",
+            ),
+            (
+                body_error::<NewThread>(json!({"category": "other", "subject": 3, "body": "b"})),
+                "subject must be text.",
+            ),
+            (
+                body_error::<NewThread>(json!({"category": "other", "subject": "s"})),
+                "body is required.",
+            ),
+            (
+                body_error::<NewThread>(
+                    json!({"category": "other", "subject": "s", "body": "b", "attachment_ids": "a"}),
+                ),
                 "attachment_ids must be a list.",
             ),
             (
-                body_error::<NewThread>(json!({"category": "other", "subject": "s", "body": "b", "attachment_ids": ["a", 2]})),
+                body_error::<NewThread>(
+                    json!({"category": "other", "subject": "s", "body": "b", "attachment_ids": ["a", 2]}),
+                ),
                 "attachment_ids[1] must be text.",
             ),
             (
-                body_error::<NewThread>(json!({"category": "my `rash`, expected one of `x`", "subject": "s", "body": "b"})),
+                body_error::<NewThread>(
+                    json!({"category": "my `rash`, expected one of `x`", "subject": "s", "body": "b"}),
+                ),
                 "category must be one of: medical_question, prescription_renewal, appointment, billing, other.",
             ),
-            (body_error::<NewThread>(json!({"category": 4, "subject": "s", "body": "b"})), "category is not valid."),
+            (
+                body_error::<NewThread>(json!({"category": 4, "subject": "s", "body": "b"})),
+                "category is not valid.",
+            ),
         ];
         for (got, expected) in cases {
             assert_eq!(got, expected);
@@ -191,7 +221,11 @@ mod tests {
             "The request body is not valid."
         );
         let root = serde_path_to_error::deserialize::<_, AssignRequest>(serde_json::json!(1)).expect_err("refused");
-        let odd = describe(Part::Body, root.path(), "invalid type: string \"rash\", expected something odd");
+        let odd = describe(
+            Part::Body,
+            root.path(),
+            "invalid type: string \"rash\", expected something odd",
+        );
         assert_eq!(odd, "The request body is not valid.");
         assert_eq!(describe(Part::Query, root.path(), "rash"), "The query is not valid.");
     }

@@ -64,11 +64,31 @@ on_both_databases!(oversized_bodies_are_refused_with_413);
 async fn wrong_shape_bodies_are_explained_for_people(app: TestApp) {
     let staff = app.login_and_accept(STAFF).await;
     let cases = [
-        ("/threads/1/assign", serde_json::json!({ "user_id": 4.5 }), "user_id must be a whole number."),
-        ("/threads/1/assign", serde_json::json!({ "user_id": "7" }), "user_id must be a whole number."),
-        ("/threads/1/assign", serde_json::json!([1]), "The request body must be a JSON object."),
-        ("/threads/1/messages", serde_json::json!({ "attachment_ids": [] }), "body is required."),
-        ("/threads/1/messages", serde_json::json!({ "body": "Hi", "attachment_ids": [3] }), "attachment_ids[0] must be text."),
+        (
+            "/threads/1/assign",
+            serde_json::json!({ "user_id": 4.5 }),
+            "user_id must be a whole number.",
+        ),
+        (
+            "/threads/1/assign",
+            serde_json::json!({ "user_id": "7" }),
+            "user_id must be a whole number.",
+        ),
+        (
+            "/threads/1/assign",
+            serde_json::json!([1]),
+            "The request body must be a JSON object.",
+        ),
+        (
+            "/threads/1/messages",
+            serde_json::json!({ "attachment_ids": [] }),
+            "body is required.",
+        ),
+        (
+            "/threads/1/messages",
+            serde_json::json!({ "body": "Hi", "attachment_ids": [3] }),
+            "attachment_ids[0] must be text.",
+        ),
         (
             "/threads",
             serde_json::json!({ "category": "rash on arm", "subject": "s", "body": "b" }),

@@ -1,10 +1,20 @@
-//! `/api/v1/openapi.json`, generated from the same types the handlers and the client use.
+//! `/api/v1/openapi.json`, generated from the same types the handlers and the client use,
+//! with the limits the service enforces (`limits`) and the errors its extractors answer
+//! (`responses`).
 
+mod limits;
+pub mod responses;
+
+use limits::InputLimits;
+
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, ToSchema};
 
+use crate::config::Limits;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -31,8 +41,14 @@ use crate::state::AppState;
         super::attachments::download,
         openapi_json,
     ),
-    components(schemas(portal_api::ApiErrorBody, portal_api::ErrorCode, portal_api::Role)),
-    modifiers(&BearerAuth),
+    components(schemas(
+        portal_api::ApiErrorBody,
+        portal_api::ErrorCode,
+        portal_api::Role,
+        portal_api::AssignedFilter,
+        UploadForm
+    )),
+    modifiers(&BearerAuth, &InputLimits),
 )]
 pub struct ApiDoc;
 
@@ -52,9 +68,32 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(openapi_json))
 }
 
-/// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1 document")))]
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// `POST /api/v1/attachments`: one part named `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the multipart body; the handler reads the parts itself.
+pub struct UploadForm {
+    /// A photo (JPEG, PNG) or PDF, recognised by its content.
+    #[schema(value_type = String, content_media_type = "application/octet-stream", min_length = 1)]
+    file: Vec<u8>,
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
+    Json(document(&state.limits))
+}
+
+/// The document, with the limits this instance was started with.
+pub fn document(limits: &Limits) -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(upload) = doc.pointer_mut("/components/schemas/UploadForm/properties/file/description") {
+        *upload = Value::String(format!(
+            "A photo (JPEG, PNG) or PDF, recognised by its content, of at most {} bytes.",
+            limits.max_attachment_bytes
+        ));
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests;
