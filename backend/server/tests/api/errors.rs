@@ -44,7 +44,8 @@ async fn unknown_routes_and_methods_answer_json(app: TestApp) {
 on_both_databases!(unknown_routes_and_methods_answer_json);
 
 async fn oversized_bodies_are_refused_with_413(app: TestApp) {
-    let body = serde_json::json!({ "email": PATIENT.email, "password": "x".repeat(100 * 1024) });
+    let too_long = app.state.limits.max_body_bytes + 1;
+    let body = serde_json::json!({ "email": PATIENT.email, "password": "x".repeat(too_long) });
     let (status, err) = error_of(
         app.client
             .request(Method::POST, "/auth/login")
@@ -156,6 +157,10 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
     }
     assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
     assert!(doc["components"]["schemas"]["LoginResponse"].is_object());
+    assert!(doc["components"]["schemas"]["AssignedFilter"].is_object());
+    let upload = doc["components"]["schemas"]["UploadForm"]["properties"]["file"]["description"].to_string();
+    let max = app.state.limits.max_attachment_bytes;
+    assert!(upload.contains(&format!("at most {max} bytes")), "{upload}");
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
 on_both_databases!(the_openapi_document_lists_every_route);
