@@ -13,6 +13,8 @@ use crate::Role;
 /// Header carrying the client's idempotency key on sends: a retried send with the same key
 /// answers the first result and never creates a second message.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// Longest idempotency key, in characters (printable ASCII, so also bytes).
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
 
 /// Header marking a request the app made on its own (a timer refreshing the unread count),
 /// not for something the person did: the server does not count it as activity, so an
@@ -25,6 +27,8 @@ pub const MAX_BODY_CHARS: usize = 20_000;
 pub const MAX_SUBJECT_CHARS: usize = 200;
 /// Most attachments on one message.
 pub const MAX_ATTACHMENTS_PER_MESSAGE: usize = 5;
+/// Fewest threads a page can be asked for.
+pub const MIN_PAGE: u32 = 1;
 /// Threads on one page of a list unless the caller asks for fewer.
 pub const DEFAULT_PAGE: u32 = 50;
 /// Most threads on one page.
@@ -177,7 +181,7 @@ pub struct ThreadQuery {
     pub status: Option<ThreadStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned: Option<AssignedFilter>,
-    /// Threads per page (1–100, default 50).
+    /// Threads per page ([`MIN_PAGE`] to [`MAX_PAGE`], default [`DEFAULT_PAGE`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.

@@ -14,37 +14,75 @@
 /// ordered: category Cf (format), the line and paragraph separators, and blank letters.
 /// Control characters (category Cc) are left to the caller, which may keep line breaks.
 pub fn is_hidden(c: char) -> bool {
-    matches!(
-        c,
-        // Category Cf (Unicode 16).
-        '\u{00AD}'
-            | '\u{0600}'..='\u{0605}'
-            | '\u{061C}'
-            | '\u{06DD}'
-            | '\u{070F}'
-            | '\u{0890}'..='\u{0891}'
-            | '\u{08E2}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
-            // Line and paragraph separators (Zl, Zp).
-            | '\u{2028}'..='\u{2029}'
-            // Letters that draw nothing.
-            | '\u{115F}'..='\u{1160}'
-            | '\u{3164}'
-            | '\u{FFA0}'
-    )
+    HIDDEN.iter().any(|(first, last)| (*first..=*last).contains(&c))
+}
+
+/// The characters [`is_hidden`] is true for, as ranges.
+const HIDDEN: &[(char, char)] = &[
+    // Category Cf (Unicode 16).
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+    // Line and paragraph separators (Zl, Zp).
+    ('\u{2028}', '\u{2029}'),
+    // Letters that draw nothing.
+    ('\u{115F}', '\u{1160}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+];
+
+/// The hidden characters of the Basic Multilingual Plane that no context allows (all but the
+/// joiners), as the inside of a regular-expression class (`\uXXXX` ranges, understood by
+/// JSON Schema patterns): for documents that state the rule. Joiners and characters beyond
+/// the BMP are left to the check itself.
+pub fn hidden_pattern_class() -> String {
+    let mut class = String::new();
+    for &(first, last) in HIDDEN {
+        for (a, b) in split_out_joiners(first, last) {
+            if u32::from(b) > 0xFFFF {
+                continue;
+            }
+            class.push_str(&format!("\\u{:04x}", u32::from(a)));
+            if a != b {
+                class.push_str(&format!("-\\u{:04x}", u32::from(b)));
+            }
+        }
+    }
+    class
+}
+
+/// `first..=last` without U+200C and U+200D.
+fn split_out_joiners(first: char, last: char) -> Vec<(char, char)> {
+    let joiners = '\u{200C}'..='\u{200D}';
+    if !(first..=last).contains(joiners.start()) {
+        return vec![(first, last)];
+    }
+    let mut parts = Vec::new();
+    if first < *joiners.start() {
+        parts.push((first, '\u{200B}'));
+    }
+    if last > *joiners.end() {
+        parts.push(('\u{200E}', last));
+    }
+    parts
 }
 
 /// The first character of `text` that [`is_hidden`] refuses, leaving joiners where writing

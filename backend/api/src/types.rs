@@ -50,7 +50,9 @@ impl std::str::FromStr for Role {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
 }
 

@@ -18,7 +18,7 @@ use portal_api::Role;
 use crate::admin::{self, NewUser, Published};
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, TlsFiles};
+use crate::config::{Config, Limits, TlsFiles};
 use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
 use crate::startup::Application;
@@ -82,6 +82,12 @@ pub struct ServeArgs {
     /// Largest attachment accepted, in MiB.
     #[arg(long, env = "PORTAL_MAX_ATTACHMENT_MIB", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub max_attachment_mib: u16,
+    /// Sign-in attempts one client address may make per minute. Raise it only for a test
+    /// that signs in many times from one address (`scripts/schemathesis`); the per-account
+    /// lockout is not affected.
+    #[arg(long, env = "PORTAL_LOGIN_PER_ADDRESS", default_value_t = Limits::default().login_per_address,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_per_address: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +320,7 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     }
     config.attachment_key_file = args.attachment_key_file.clone();
     config.limits.max_attachment_bytes = usize::from(args.max_attachment_mib) * 1024 * 1024;
+    config.limits.login_per_address = args.login_per_address;
     let data_dir = config.data_dir.clone();
     let operator_tls = config.tls.is_some();
     let app = Application::build(config, Arc::new(SystemClock))

@@ -5,6 +5,20 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use portal_api::{MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
+
+/// The longest JSON escape of one character: a surrogate pair, `\ud83d\ude00`.
+const MAX_JSON_BYTES_PER_CHAR: usize = 12;
+
+/// Room for the rest of a request: names, the category, attachment ids, spacing.
+const JSON_BODY_OVERHEAD: usize = 16 * 1024;
+
+/// Largest JSON request body accepted by default: the longest subject and message the
+/// document allows, however they are written (in emoji, every character escaped), and room
+/// for the rest. About 253 KiB.
+pub const MAX_JSON_BODY_BYTES: usize =
+    (MAX_SUBJECT_CHARS + MAX_BODY_CHARS) * MAX_JSON_BYTES_PER_CHAR + JSON_BODY_OVERHEAD;
+
 /// Security limits. Defaults follow DESIGN.md; tests shrink some of them.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -22,7 +36,7 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// … and at the latest this long after sign-in.
     pub absolute_lifetime: Duration,
-    /// Largest JSON request body accepted.
+    /// Largest JSON request body accepted (see [`MAX_JSON_BODY_BYTES`]).
     pub max_body_bytes: usize,
     /// Argon2 hashes computed at the same time (each costs ~19 MiB and a core).
     pub concurrent_hashes: usize,
@@ -66,7 +80,7 @@ impl Default for Limits {
             max_consecutive_failures: 100,
             idle_timeout: Duration::from_secs(15 * 60),
             absolute_lifetime: Duration::from_secs(12 * 60 * 60),
-            max_body_bytes: 64 * 1024,
+            max_body_bytes: MAX_JSON_BODY_BYTES,
             concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
             max_attachment_bytes: 10 * 1024 * 1024,
             max_unsent_attachments: 50,

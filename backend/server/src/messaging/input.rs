@@ -2,21 +2,49 @@
 //! the attachment list, and the idempotency key. Messages are plain text: they are stored as
 //! given (after trimming) and the app shows them as text, never as HTML. Characters that
 //! change how text is shown without being seen ([`portal_api::text`]) are refused, so a
-//! subject in triage shows exactly what was sent.
+//! subject in triage shows exactly what was sent. The OpenAPI document states the same rules
+//! as patterns and lengths (tested to agree, below).
 
-use portal_api::{MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
+use portal_api::{MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_SUBJECT_CHARS};
 
 use crate::error::ApiError;
 
-/// Longest idempotency key accepted.
-const MAX_KEY_LEN: usize = 128;
+/// Rust's whitespace (`char::is_whitespace`, what `trim` removes), as a regex class body.
+const WHITESPACE: &str = r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Control characters (`char::is_control`).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+/// Control characters a message may not hold (all but tab, line feed, carriage return).
+const CONTROL_BUT_LINES: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
 
-pub fn subject(text: &str) -> Result<String, ApiError> {
-    let text = text.trim();
+/// [`subject`] as a JSON Schema pattern: text with something other than whitespace, and no
+/// control character except in the whitespace around it (which is trimmed).
+pub fn subject_pattern() -> String {
+    let hidden = portal_api::text::hidden_pattern_class();
+    format!(
+        "^[{WHITESPACE}]*[^{WHITESPACE}{CONTROL}{hidden}](?:[^{CONTROL}{hidden}]*[^{WHITESPACE}{CONTROL}{hidden}])?[{WHITESPACE}]*$"
+    )
+}
+
+/// [`body`] as a JSON Schema pattern: line breaks first (trimmed), then text ending in
+/// something other than whitespace with no control character but tab and line breaks, then
+/// any whitespace (trimmed).
+pub fn body_pattern() -> String {
+    let hidden = portal_api::text::hidden_pattern_class();
+    format!(
+        "^[\\n\\r]*(?:[^{CONTROL_BUT_LINES}{hidden}\\n\\r][^{CONTROL_BUT_LINES}{hidden}]*)?[^{WHITESPACE}{CONTROL}{hidden}][{WHITESPACE}]*$"
+    )
+}
+
+/// [`idempotency_key`] as a JSON Schema pattern (HTTP removes spaces around a header value).
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]+$";
+
+/// Lengths count the characters sent, spaces around included (as JSON Schema's `maxLength`).
+pub fn subject(sent: &str) -> Result<String, ApiError> {
+    let text = sent.trim();
     if text.is_empty() {
         return Err(ApiError::Validation("Please write a subject.".into()));
     }
-    if text.chars().count() > MAX_SUBJECT_CHARS {
+    if sent.chars().count() > MAX_SUBJECT_CHARS {
         return Err(ApiError::Validation(format!(
             "The subject is too long: at most {MAX_SUBJECT_CHARS} characters."
         )));
@@ -28,13 +56,13 @@ pub fn subject(text: &str) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-pub fn body(text: &str) -> Result<String, ApiError> {
-    let text = text.trim_end();
+pub fn body(sent: &str) -> Result<String, ApiError> {
+    let text = sent.trim_end();
     let text = text.trim_start_matches(['\n', '\r']);
     if text.trim().is_empty() {
         return Err(ApiError::Validation("Please write a message.".into()));
     }
-    if text.chars().count() > MAX_BODY_CHARS {
+    if sent.chars().count() > MAX_BODY_CHARS {
         return Err(ApiError::Validation(format!(
             "The message is too long: at most {MAX_BODY_CHARS} characters. Please shorten it or split it into two messages."
         )));
@@ -80,9 +108,9 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
             "An Idempotency-Key header is required when sending, so a retried send is never duplicated.".into(),
         ));
     }
-    if key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+    if key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::Validation(format!(
-            "The Idempotency-Key header must be 1 to {MAX_KEY_LEN} printable ASCII characters."
+            "The Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} printable ASCII characters."
         )));
     }
     Ok(key.to_owned())
@@ -181,5 +209,68 @@ mod tests {
         assert!(idempotency_key(None).is_err());
         assert!(idempotency_key(Some("has space")).is_err());
         assert_eq!(idempotency_key(Some("k-1")).unwrap(), "k-1");
+    }
+}
+
+/// The rules above as the OpenAPI document states them (JSON Schema `pattern` and lengths):
+/// each pattern accepts exactly what its check accepts.
+#[cfg(test)]
+mod patterns_match_the_rules {
+    use rand::{Rng, SeedableRng};
+    use regex::Regex;
+
+    use super::*;
+
+    /// Characters at the edges of the rules: whitespace that is and is not a control
+    /// character, controls a message may and may not hold, hidden characters (the joiners,
+    /// allowed in some places only, are left to the check: a pattern cannot see context),
+    /// and ordinary text.
+    const ALPHABET: &[char] = &[
+        'a', 'é', '𝄞', ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\0', '\u{7}', '\u{1c}', '\u{1f}', '\u{7f}', '\u{85}',
+        '\u{a0}', '\u{1680}', '\u{2000}', '\u{200b}', '\u{2028}', '\u{202f}', '\u{3000}', '\u{feff}', '\u{202e}',
+        '\u{2066}', '\u{ad}',
+    ];
+
+    fn samples() -> impl Iterator<Item = String> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        (0..40_000).map(move |_| {
+            let len = rng.gen_range(0..7);
+            (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect()
+        })
+    }
+
+    fn agree(pattern: &str, rule: impl Fn(&str) -> bool) {
+        let re = Regex::new(pattern).expect("pattern");
+        for text in samples() {
+            assert_eq!(re.is_match(&text), rule(&text), "{pattern} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn subject() {
+        agree(&subject_pattern(), |t| super::subject(t).is_ok());
+    }
+
+    #[test]
+    fn body() {
+        agree(&body_pattern(), |t| super::body(t).is_ok());
+    }
+
+    #[test]
+    fn idempotency_key() {
+        agree(IDEMPOTENCY_KEY_PATTERN, |t| {
+            super::idempotency_key(Some(t)).is_ok() && t.trim() == t
+        });
+    }
+
+    /// `maxLength` counts what was sent, so the checks do too (spaces around included).
+    #[test]
+    fn lengths_count_what_was_sent() {
+        assert!(super::subject(&"a".repeat(MAX_SUBJECT_CHARS)).is_ok());
+        assert!(super::subject(&format!("{} ", "a".repeat(MAX_SUBJECT_CHARS))).is_err());
+        assert!(super::body(&"a".repeat(MAX_BODY_CHARS)).is_ok());
+        assert!(super::body(&format!("\n{}", "a".repeat(MAX_BODY_CHARS))).is_err());
+        assert!(super::idempotency_key(Some(&"k".repeat(MAX_IDEMPOTENCY_KEY_LEN))).is_ok());
+        assert!(super::idempotency_key(Some(&"k".repeat(MAX_IDEMPOTENCY_KEY_LEN + 1))).is_err());
     }
 }

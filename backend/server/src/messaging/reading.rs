@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use portal_api::{ReadReceipt, ThreadDetail, ThreadList, ThreadQuery, DEFAULT_PAGE, MAX_PAGE};
+use portal_api::{ReadReceipt, ThreadDetail, ThreadList, ThreadQuery, DEFAULT_PAGE, MAX_PAGE, MIN_PAGE};
 
 use super::thread_write::{on_visible_thread, Audited};
 use crate::domain::access::Viewer;
@@ -24,8 +24,10 @@ pub async fn list(
     query: ThreadQuery,
 ) -> ApiResult<Arc<RenderedList>> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::Validation(format!("limit must be between 1 and {MAX_PAGE}.")));
+    if !(MIN_PAGE..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Validation(format!(
+            "limit must be between {MIN_PAGE} and {MAX_PAGE}."
+        )));
     }
     let after = match query.cursor.as_deref() {
         Some(text) => {

@@ -41,9 +41,12 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
 /// the configured size (10 MiB by default). The answer's id goes into a send's
 /// `attachment_ids`; until then only the uploader can read it.
 #[utoipa::path(post, path = "/api/v1/attachments", tag = "messaging", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "one part named `file`"),
-    responses((status = 201, body = AttachmentInfo), (status = 413, body = portal_api::ApiErrorBody),
-              (status = 415, body = portal_api::ApiErrorBody), (status = 422, body = portal_api::ApiErrorBody)))]
+    request_body(content = super::openapi::UploadForm, content_type = "multipart/form-data", description = "one part named `file`"),
+    responses((status = 201, body = AttachmentInfo), super::openapi::responses::PolicyAccepted,
+              (status = 403, description = "the current policy is not accepted (`policy_not_accepted`), or the account may not upload (`forbidden`)", body = portal_api::ApiErrorBody),
+              (status = 413, description = "the file is larger than the service accepts (`payload_too_large`)", body = portal_api::ApiErrorBody),
+              (status = 415, description = "not multipart form data, or the file is not a JPEG, PNG or PDF by its content (`unsupported_media_type`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "no part named `file`, an empty or damaged file, or too many uploads not sent yet (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -133,8 +136,10 @@ pub async fn upload(
 /// (`Content-Disposition: attachment`), never sniffed, never cached.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "messaging", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, description = "the file", content_type = "application/octet-stream"),
-              (status = 404, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, description = "the file, as a download", content(
+                  (String = "image/jpeg"), (String = "image/png"), (String = "application/pdf"))),
+              super::openapi::responses::PolicyAccepted,
+              (status = 404, description = "no such attachment, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn download(
     State(state): State<AppState>,
     addr: ClientAddr,

@@ -9,6 +9,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 use super::json::ApiJson;
+use super::openapi::responses::{JsonBody, SignedIn};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,10 +21,13 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = LoginResponse),
-        (status = 401, description = "wrong e-mail or pass-phrase (the same for unknown accounts)", body = portal_api::ApiErrorBody),
-        (status = 422, description = "malformed e-mail address", body = portal_api::ApiErrorBody),
-        (status = 423, description = "account locked; see Retry-After", body = portal_api::ApiErrorBody),
-        (status = 429, description = "too many attempts from this address; see Retry-After", body = portal_api::ApiErrorBody),
+        JsonBody,
+        (status = 401, description = "wrong e-mail or pass-phrase, the same for unknown accounts (`invalid_credentials`)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed e-mail address, empty pass-phrase, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
+        (status = 423, description = "account locked after failed sign-ins (`account_locked`)", body = portal_api::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
+        (status = 429, description = "too many attempts from this address (`rate_limited`)", body = portal_api::ApiErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -37,7 +41,7 @@ pub async fn sign_in(
 
 /// End this session on the server.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = portal_api::ApiErrorBody)))]
+    responses((status = 204, description = "signed out"), SignedIn))]
 pub async fn sign_out(
     State(state): State<AppState>,
     addr: ClientAddr,

@@ -12,7 +12,8 @@ pub fn router() -> Router<AppState> {
 
 /// The service answers and its database is reachable.
 #[utoipa::path(get, path = "/api/v1/health", tag = "service",
-    responses((status = 200, body = HealthResponse), (status = 503, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = HealthResponse),
+              (status = 503, description = "the database does not answer (`unavailable`)", body = portal_api::ApiErrorBody)))]
 pub async fn health(State(state): State<AppState>) -> ApiResult<Json<HealthResponse>> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
     Ok(Json(HealthResponse {

@@ -3,6 +3,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use portal_api::MeResponse;
 
+use super::openapi::responses::SignedIn;
 use crate::auth::CurrentSession;
 use crate::state::AppState;
 
@@ -12,7 +13,7 @@ pub fn router() -> Router<AppState> {
 
 /// Who is signed in, and when the session ends.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = MeResponse), (status = 401, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = MeResponse), SignedIn))]
 pub async fn me(State(state): State<AppState>, session: CurrentSession) -> Json<MeResponse> {
     Json(MeResponse {
         user: session.user.to_api(),

@@ -4,6 +4,7 @@ mod attachments;
 mod auth;
 mod deadline;
 mod health;
+mod input_errors;
 pub mod json;
 mod me;
 pub mod openapi;

@@ -3,6 +3,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use portal_api::{PolicyAcceptance, PolicyResponse};
 
+use super::openapi::responses::SignedIn;
 use crate::auth::{ClientAddr, CurrentSession};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -17,8 +18,8 @@ pub fn router() -> Router<AppState> {
 
 /// The current portal policy and when the caller accepted it (null if not yet).
 #[utoipa::path(get, path = "/api/v1/policy", tag = "policy", security(("bearer" = [])),
-    responses((status = 200, body = PolicyResponse), (status = 401, body = portal_api::ApiErrorBody),
-              (status = 404, description = "no policy published yet", body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = PolicyResponse), SignedIn,
+              (status = 404, description = "no policy published yet (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn current_policy(State(state): State<AppState>, session: CurrentSession) -> ApiResult<Json<PolicyResponse>> {
     let current = policy::current(&state.db).await?.ok_or(ApiError::NotFound)?;
     let accepted_at = policy::accepted_at(&state.db, session.user.id, current.version).await?;
@@ -34,9 +35,9 @@ pub async fn current_policy(State(state): State<AppState>, session: CurrentSessi
 /// Accept a version of the policy. Only the current version can be accepted.
 #[utoipa::path(post, path = "/api/v1/policy/{version}/accept", tag = "policy", security(("bearer" = [])),
     params(("version" = i64, Path, description = "the policy version read")),
-    responses((status = 200, body = PolicyAcceptance), (status = 401, body = portal_api::ApiErrorBody),
-              (status = 404, body = portal_api::ApiErrorBody),
-              (status = 409, description = "a newer version exists", body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = PolicyAcceptance), SignedIn,
+              (status = 404, description = "no such version (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 409, description = "a newer version exists (`policy_outdated`)", body = portal_api::ApiErrorBody)))]
 pub async fn accept_policy(
     State(state): State<AppState>,
     addr: ClientAddr,

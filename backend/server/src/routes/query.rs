@@ -1,9 +1,11 @@
-//! `ApiQuery<T>`: axum's query-string extractor with its rejection as a `{code, message}` body.
+//! `ApiQuery<T>`: a query-string extractor whose refusals are `{code, message}` bodies
+//! written for people, naming the parameter.
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::input_errors::{self, Part};
 use crate::error::ApiError;
 
 pub struct ApiQuery<T>(pub T);
@@ -15,11 +17,16 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection| ApiError::Validation(format!("The query is not valid: {}", rejection.body_text())))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(pairs).map(ApiQuery).map_err(|error| {
+            ApiError::Validation(input_errors::describe(
+                Part::Query,
+                error.path(),
+                &error.inner().to_string(),
+            ))
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use portal_api::{
 };
 
 use super::json::ApiJson;
+use super::openapi::responses::{JsonBody, PolicyAccepted as Gate};
 use super::query::{path_id, ApiQuery};
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::domain::access::Viewer;
@@ -34,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/care-team", get(care_team))
 }
 
+/// The 403 of triage routes, in the document.
+const TRIAGE_FORBIDDEN: &str =
+    "the current policy is not accepted (`policy_not_accepted`), or the caller is not of the care team (`forbidden`)";
+
 fn viewer(session: &PolicyAccepted) -> Viewer {
     session.0.user.viewer()
 }
@@ -51,9 +56,8 @@ fn sender(session: &PolicyAccepted, addr: ClientAddr, headers: &HeaderMap) -> Ap
 /// threads assigned to them and of their patients; staff every thread. With `pool` it is a
 /// triage list: possibly urgent threads first.
 #[utoipa::path(get, path = "/api/v1/threads", tag = "messaging", security(("bearer" = [])), params(ThreadQuery),
-    responses((status = 200, body = ThreadList), (status = 401, body = portal_api::ApiErrorBody),
-              (status = 403, description = "policy not accepted", body = portal_api::ApiErrorBody),
-              (status = 422, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ThreadList), Gate,
+              (status = 422, description = "a parameter is not valid (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn list_threads(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -72,11 +76,11 @@ pub async fn list_threads(
 #[utoipa::path(post, path = "/api/v1/threads", tag = "messaging", security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "unique per message; reuse it when retrying")),
     request_body = NewThread,
-    responses((status = 201, body = SendReceipt), (status = 401, body = portal_api::ApiErrorBody),
-              (status = 403, body = portal_api::ApiErrorBody),
-              (status = 404, description = "an attachment id is unknown or not the caller's", body = portal_api::ApiErrorBody),
-              (status = 409, description = "the key was used for other content", body = portal_api::ApiErrorBody),
-              (status = 422, body = portal_api::ApiErrorBody)))]
+    responses((status = 201, body = SendReceipt), Gate, JsonBody,
+              (status = 403, description = "the current policy is not accepted (`policy_not_accepted`), or the caller is not a patient (`forbidden`)", body = portal_api::ApiErrorBody),
+              (status = 404, description = "an attachment id is unknown or not the caller's (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 409, description = "the key was used for other content (`conflict`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the body is not valid, or the Idempotency-Key header is missing or not valid; the message says which (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn create_thread(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -94,7 +98,8 @@ pub async fn create_thread(
 /// A thread with its messages, oldest first.
 #[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "messaging", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = ThreadDetail), (status = 404, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ThreadDetail), Gate,
+              (status = 404, description = "no such thread, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn get_thread(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -111,8 +116,10 @@ pub async fn get_thread(
 #[utoipa::path(post, path = "/api/v1/threads/{id}/messages", tag = "messaging", security(("bearer" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = String, Header, description = "unique per message; reuse it when retrying")),
     request_body = NewMessage,
-    responses((status = 201, body = SendReceipt), (status = 404, body = portal_api::ApiErrorBody),
-              (status = 409, body = portal_api::ApiErrorBody), (status = 422, body = portal_api::ApiErrorBody)))]
+    responses((status = 201, body = SendReceipt), Gate, JsonBody,
+              (status = 404, description = "no such thread or attachment, or not the caller's (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 409, description = "the key was used for other content (`conflict`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the body is not valid, or the Idempotency-Key header is missing or not valid; the message says which (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn reply(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -132,7 +139,8 @@ pub async fn reply(
 /// Mark the other side's messages of a thread read (the read receipts they see).
 #[utoipa::path(post, path = "/api/v1/threads/{id}/read", tag = "messaging", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = ReadReceipt), (status = 404, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ReadReceipt), Gate,
+              (status = 404, description = "no such thread, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn mark_read(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -147,8 +155,10 @@ pub async fn mark_read(
 /// Assign a thread to a physician or staff member (`user_id` null: nobody). Care team only.
 #[utoipa::path(post, path = "/api/v1/threads/{id}/assign", tag = "triage", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = AssignRequest,
-    responses((status = 200, body = ThreadSummary), (status = 403, body = portal_api::ApiErrorBody),
-              (status = 404, body = portal_api::ApiErrorBody), (status = 422, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ThreadSummary), Gate, JsonBody,
+              (status = 403, description = TRIAGE_FORBIDDEN, body = portal_api::ApiErrorBody),
+              (status = 404, description = "no such thread, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the body is not valid, or `user_id` is not a physician or staff member of the practice (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -165,8 +175,9 @@ pub async fn assign(
 /// Close a thread. Care team only; a patient's next message reopens it.
 #[utoipa::path(post, path = "/api/v1/threads/{id}/close", tag = "triage", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = ThreadSummary), (status = 403, body = portal_api::ApiErrorBody),
-              (status = 404, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ThreadSummary), Gate,
+              (status = 403, description = TRIAGE_FORBIDDEN, body = portal_api::ApiErrorBody),
+              (status = 404, description = "no such thread, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -189,8 +200,9 @@ pub async fn close(
 /// Reopen a closed thread. Care team only.
 #[utoipa::path(post, path = "/api/v1/threads/{id}/reopen", tag = "triage", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = ThreadSummary), (status = 403, body = portal_api::ApiErrorBody),
-              (status = 404, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = ThreadSummary), Gate,
+              (status = 403, description = TRIAGE_FORBIDDEN, body = portal_api::ApiErrorBody),
+              (status = 404, description = "no such thread, or not the caller's to see (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn reopen(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -205,7 +217,8 @@ pub async fn reopen(
 
 /// Physicians and staff a thread can be assigned to. Care team only.
 #[utoipa::path(get, path = "/api/v1/care-team", tag = "triage", security(("bearer" = [])),
-    responses((status = 200, body = CareTeam), (status = 403, body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = CareTeam), Gate,
+              (status = 403, description = TRIAGE_FORBIDDEN, body = portal_api::ApiErrorBody)))]
 pub async fn care_team(State(state): State<AppState>, session: PolicyAccepted) -> ApiResult<Json<CareTeam>> {
     Ok(Json(triage::members(&state, viewer(&session)).await?))
 }

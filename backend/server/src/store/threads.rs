@@ -61,6 +61,16 @@ pub struct ListFilter {
     pub assigned: Option<AssignedFilter>,
 }
 
+/// Digits of each part of a cursor: 18 always fit an `i64`.
+const MAX_CURSOR_DIGITS: usize = 18;
+
+/// The form of a cursor, as the OpenAPI document states it: three numbers of 1 to
+/// [`MAX_CURSOR_DIGITS`] digits (no sign: every part is at least zero) separated by dots.
+pub fn cursor_pattern() -> String {
+    let part = format!("[0-9]{{1,{MAX_CURSOR_DIGITS}}}");
+    format!("^{part}\\.{part}\\.{part}$")
+}
+
 /// Position after the last thread of a page: `(urgent, last_message_at, id)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -75,11 +85,14 @@ impl Cursor {
     }
 
     pub fn decode(text: &str) -> Option<Self> {
-        let mut parts = text.split('.');
+        let mut parts = text.split('.').map(|part| {
+            let digits = (1..=MAX_CURSOR_DIGITS).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| part.parse::<i64>().ok()).flatten()
+        });
         let cursor = Cursor {
-            urgent: parts.next()?.parse().ok()?,
-            last_message_at: parts.next()?.parse().ok()?,
-            id: parts.next()?.parse().ok()?,
+            urgent: parts.next()??,
+            last_message_at: parts.next()??,
+            id: parts.next()??,
         };
         parts.next().is_none().then_some(cursor)
     }
@@ -389,5 +402,34 @@ mod tests {
         for junk in ["", "1.2", "1.2.3.4", "a.b.c", "1.2.x"] {
             assert_eq!(Cursor::decode(junk), None, "{junk}");
         }
+    }
+
+    /// The OpenAPI document states the cursor's form as [`cursor_pattern`]: decoding accepts
+    /// exactly the texts it matches (and every cursor a page can give).
+    #[test]
+    fn the_cursor_pattern_is_what_decoding_accepts() {
+        use rand::{Rng, SeedableRng};
+        let re = regex::Regex::new(&cursor_pattern()).expect("pattern");
+        let alphabet = ['0', '1', '9', '.', '+', '-', ' ', 'a', '\n'];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let mut texts: Vec<String> = (0..50_000)
+            .map(|_| {
+                let len = rng.gen_range(0..9);
+                (0..len).map(|_| alphabet[rng.gen_range(0..alphabet.len())]).collect()
+            })
+            .collect();
+        for digits in [17, 18, 19, 20] {
+            texts.push(format!("1.{}.3", "9".repeat(digits)));
+            texts.push(format!("1.{}.3", "1".repeat(digits)));
+        }
+        for text in &texts {
+            assert_eq!(re.is_match(text), Cursor::decode(text).is_some(), "{text:?}");
+        }
+        let last = Cursor {
+            urgent: 0,
+            last_message_at: 4_102_444_800_000,
+            id: 999_999_999_999_999_999,
+        };
+        assert!(re.is_match(&last.encode()));
     }
 }

@@ -4,7 +4,7 @@
 use portal_api::{ApiErrorBody, ErrorCode};
 use reqwest::Method;
 
-use crate::helpers::{TestApp, PATIENT};
+use crate::helpers::{TestApp, PATIENT, STAFF};
 use crate::on_both_databases;
 
 async fn error_of(resp: reqwest::Response) -> (u16, ApiErrorBody) {
@@ -44,7 +44,8 @@ async fn unknown_routes_and_methods_answer_json(app: TestApp) {
 on_both_databases!(unknown_routes_and_methods_answer_json);
 
 async fn oversized_bodies_are_refused_with_413(app: TestApp) {
-    let body = serde_json::json!({ "email": PATIENT.email, "password": "x".repeat(100 * 1024) });
+    let too_long = app.state.limits.max_body_bytes + 1;
+    let body = serde_json::json!({ "email": PATIENT.email, "password": "x".repeat(too_long) });
     let (status, err) = error_of(
         app.client
             .request(Method::POST, "/auth/login")
@@ -58,6 +59,73 @@ async fn oversized_bodies_are_refused_with_413(app: TestApp) {
     assert_eq!(err.message, "The request is too large.");
 }
 on_both_databases!(oversized_bodies_are_refused_with_413);
+
+/// What serde says about a body of the wrong shape is not for people: the answer names the
+/// field and what it must be, without quoting the value, Rust types or parser positions.
+async fn wrong_shape_bodies_are_explained_for_people(app: TestApp) {
+    let staff = app.login_and_accept(STAFF).await;
+    let cases = [
+        (
+            "/threads/1/assign",
+            serde_json::json!({ "user_id": 4.5 }),
+            "user_id must be a whole number.",
+        ),
+        (
+            "/threads/1/assign",
+            serde_json::json!({ "user_id": "7" }),
+            "user_id must be a whole number.",
+        ),
+        (
+            "/threads/1/assign",
+            serde_json::json!([1]),
+            "The request body must be a JSON object.",
+        ),
+        (
+            "/threads/1/messages",
+            serde_json::json!({ "attachment_ids": [] }),
+            "body is required.",
+        ),
+        (
+            "/threads/1/messages",
+            serde_json::json!({ "body": "Hi", "attachment_ids": [3] }),
+            "attachment_ids[0] must be text.",
+        ),
+        (
+            "/threads",
+            serde_json::json!({ "category": "rash on arm", "subject": "s", "body": "b" }),
+            "category must be one of: medical_question, prescription_renewal, appointment, billing, other.",
+        ),
+    ];
+    for (path, body, expected) in cases {
+        let (status, err) = error_of(
+            app.client
+                .authed(Method::POST, path, &staff)
+                .header("idempotency-key", "k-1")
+                .json(&body)
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await;
+        assert_eq!((status, err.code), (422, ErrorCode::Validation), "{body}");
+        assert_eq!(err.message, expected, "{body}");
+        for internal in ["deserialize", "i64", "floating", "line", "column", "rash"] {
+            assert!(!err.message.contains(internal), "{internal:?} in {:?}", err.message);
+        }
+    }
+    let (status, err) = error_of(
+        app.client
+            .authed(Method::GET, "/threads", &staff)
+            .query(&[("limit", "many")])
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!((status, err.code), (422, ErrorCode::Validation));
+    assert_eq!(err.message, "limit must be a whole number.");
+}
+on_both_databases!(wrong_shape_bodies_are_explained_for_people);
 
 async fn responses_carry_protective_headers(app: TestApp) {
     let resp = app.client.request(Method::GET, "/health").send().await.expect("send");
@@ -89,6 +157,10 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
     }
     assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
     assert!(doc["components"]["schemas"]["LoginResponse"].is_object());
+    assert!(doc["components"]["schemas"]["AssignedFilter"].is_object());
+    let upload = doc["components"]["schemas"]["UploadForm"]["properties"]["file"]["description"].to_string();
+    let max = app.state.limits.max_attachment_bytes;
+    assert!(upload.contains(&format!("at most {max} bytes")), "{upload}");
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
 on_both_databases!(the_openapi_document_lists_every_route);

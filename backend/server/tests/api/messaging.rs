@@ -4,6 +4,7 @@
 use portal_api::client::SessionToken;
 use portal_api::{
     AssignedFilter, Category, ErrorCode, NewMessage, NewThread, Pool, ThreadQuery, ThreadStatus, MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
 };
 
 use crate::helpers::{api_error, two_instances_on_postgres, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
@@ -421,6 +422,39 @@ async fn a_retried_send_is_stored_once(app: TestApp) {
     assert_eq!(detail.messages.len(), 2);
 }
 on_both_databases!(a_retried_send_is_stored_once);
+
+/// JSON as a client that escapes everything past ASCII writes it: a character outside the
+/// Basic Multilingual Plane becomes a surrogate pair, `\ud83d\ude00`, 12 bytes.
+fn ascii_json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for unit in text.encode_utf16() {
+        out.push_str(&format!("\\u{unit:04x}"));
+    }
+    out.push('"');
+    out
+}
+
+/// The longest subject and message the document allows fit in a request however they are
+/// written: in emoji, with every character escaped.
+async fn the_longest_message_fits_in_a_request(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let body = format!(
+        r#"{{"category":"other","subject":{},"body":{},"attachment_ids":[]}}"#,
+        ascii_json_string(&"😀".repeat(MAX_SUBJECT_CHARS)),
+        ascii_json_string(&"😀".repeat(MAX_BODY_CHARS)),
+    );
+    let resp = app
+        .client
+        .authed(reqwest::Method::POST, "/threads", &patient)
+        .header("idempotency-key", key())
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap_or_default());
+}
+on_both_databases!(the_longest_message_fits_in_a_request);
 
 async fn bad_sends_get_clear_errors(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;

@@ -1,0 +1,99 @@
+//! `/api/v1/openapi.json`, generated from the same types the handlers and the client use,
+//! with the limits the service enforces (`limits`) and the errors its extractors answer
+//! (`responses`).
+
+mod limits;
+pub mod responses;
+
+use limits::InputLimits;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::config::Limits;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Patient Portal API", description = "The portal service's HTTPS API, version 1."),
+    paths(
+        super::health::health,
+        super::practice::practice,
+        super::auth::sign_in,
+        super::auth::sign_out,
+        super::me::me,
+        super::policy::current_policy,
+        super::policy::accept_policy,
+        super::threads::list_threads,
+        super::threads::create_thread,
+        super::threads::get_thread,
+        super::threads::reply,
+        super::threads::mark_read,
+        super::threads::assign,
+        super::threads::close,
+        super::threads::reopen,
+        super::threads::care_team,
+        super::attachments::upload,
+        super::attachments::download,
+        openapi_json,
+    ),
+    components(schemas(
+        portal_api::ApiErrorBody,
+        portal_api::ErrorCode,
+        portal_api::Role,
+        portal_api::AssignedFilter,
+        UploadForm
+    )),
+    modifiers(&BearerAuth, &InputLimits),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(openapi_json))
+}
+
+/// `POST /api/v1/attachments`: one part named `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the multipart body; the handler reads the parts itself.
+pub struct UploadForm {
+    /// A photo (JPEG, PNG) or PDF, recognised by its content.
+    #[schema(value_type = String, content_media_type = "application/octet-stream", min_length = 1)]
+    file: Vec<u8>,
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
+    Json(document(&state.limits))
+}
+
+/// The document, with the limits this instance was started with.
+pub fn document(limits: &Limits) -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(upload) = doc.pointer_mut("/components/schemas/UploadForm/properties/file/description") {
+        *upload = Value::String(format!(
+            "A photo (JPEG, PNG) or PDF, recognised by its content, of at most {} bytes.",
+            limits.max_attachment_bytes
+        ));
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests;
