@@ -205,7 +205,7 @@ where
 {
     format!(
         "This account is locked after too many failed sign-ins. Try again in {} (after {}), or call the practice.",
-        wait_in_words(retry_after_secs),
+        portal_api::wait::in_words(retry_after_secs),
         clock_time_after(retry_after_secs, now)
     )
 }
@@ -218,27 +218,9 @@ where
 {
     format!(
         "Too many attempts from this computer. Please try again in {} (after {}).",
-        wait_in_words(retry_after_secs),
+        portal_api::wait::in_words(retry_after_secs),
         clock_time_after(retry_after_secs, now)
     )
-}
-
-/// A wait as people say it: "1 second", "40 seconds", "1 minute", "15 minutes".
-fn wait_in_words(secs: u64) -> String {
-    let secs = secs.max(1);
-    if secs < 60 {
-        return if secs == 1 {
-            "1 second".into()
-        } else {
-            format!("{secs} seconds")
-        };
-    }
-    let minutes = secs.div_ceil(60);
-    if minutes == 1 {
-        "1 minute".into()
-    } else {
-        format!("{minutes} minutes")
-    }
 }
 
 /// The local clock time when the wait is over, rounded up to the next whole minute so that

@@ -14,6 +14,7 @@ pub mod media;
 pub mod messaging;
 pub mod text;
 pub mod types;
+pub mod wait;
 
 #[cfg(feature = "client")]
 pub mod client;

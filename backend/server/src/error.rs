@@ -120,7 +120,7 @@ impl ApiError {
             }
             Self::AccountLocked { until, retry_after_secs } => format!(
                 "This account is locked after too many failed sign-ins. Try again in {} (after {} UTC), or call the practice.",
-                minutes_text(*retry_after_secs),
+                portal_api::wait::in_words(*retry_after_secs),
                 until.format("%H:%M")
             ),
             Self::AccountHeld => "This account is locked after too many failed sign-ins in a row. \
@@ -128,7 +128,7 @@ impl ApiError {
                 .into(),
             Self::RateLimited { retry_after_secs } => format!(
                 "Too many attempts from this computer. Please wait {} and try again.",
-                seconds_text(*retry_after_secs)
+                portal_api::wait::in_words(*retry_after_secs)
             ),
             Self::Unauthenticated => "Please sign in.".into(),
             Self::SessionExpired => {
@@ -193,25 +193,6 @@ impl ApiError {
             Self::UploadsBusy(_) => Some(1),
             _ => None,
         }
-    }
-}
-
-fn minutes_text(secs: u64) -> String {
-    let minutes = secs.div_ceil(60).max(1);
-    if minutes == 1 {
-        "1 minute".into()
-    } else {
-        format!("{minutes} minutes")
-    }
-}
-
-fn seconds_text(secs: u64) -> String {
-    if secs <= 1 {
-        "1 second".into()
-    } else if secs < 120 {
-        format!("{secs} seconds")
-    } else {
-        minutes_text(secs)
     }
 }
 
