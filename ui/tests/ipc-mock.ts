@@ -251,6 +251,13 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       st.session = null;
       return null;
 
+    // The opener plugin, as the capability file scopes it: phone and e-mail links only.
+    case "plugin:opener|open_url": {
+      const url = String(args.url ?? "");
+      if (!/^(tel|mailto):/i.test(url)) throw `Not allowed to open url ${url}`;
+      return null;
+    }
+
     default:
       throw `unknown command ${cmd}`;
   }
