@@ -15,3 +15,4 @@ mod messaging_access;
 mod policy;
 mod sessions;
 mod transport;
+mod upgrade;
