@@ -6,11 +6,13 @@
 //! - [`error`]: [`error::CommandError`], which reaches the UI as `{code, message}`.
 //! - [`vault`]: the local encrypted draft vault (`drafts.db` in the app's data folder),
 //!   used through [`core::drafts`].
-//! - [`run`]: builds and runs the app (store plugin, state, commands).
+//! - [`navigation`]: the window never leaves the app's own pages.
+//! - [`run`]: builds and runs the app (plugins, state, commands).
 
 pub mod commands;
 pub mod core;
 pub mod error;
+pub mod navigation;
 mod preferences_file;
 pub mod vault;
 
@@ -25,9 +27,19 @@ use crate::preferences_file::{PluginStorePreferences, PREFERENCES_FILE};
 pub const LOG_ENV: &str = "PORTAL_LOG";
 
 /// The app's builder, generic over the runtime so it can be driven by Tauri's mock runtime.
-pub fn builder<R: Runtime>() -> tauri::Builder<R> {
+/// `dev_url` is the development server the window may also show (`None` when the UI is
+/// bundled in).
+pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
+        .plugin(navigation::guard(dev_url))
         .plugin(tauri_plugin_store::Builder::new().build())
+        // Phone numbers and e-mail addresses only (the capability's scope); the UI opens them
+        // itself, so the plugin's own click handler for links is left out.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .setup(|app| {
             let preferences: Box<dyn PreferencesStore> = match app.store(PREFERENCES_FILE) {
                 Ok(store) => Box::new(PluginStorePreferences::new(store)),
@@ -112,7 +124,13 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .try_init();
 
-    if let Err(error) = builder::<tauri::Wry>().run(tauri::generate_context!()) {
+    let context = tauri::generate_context!();
+    let dev_url = if tauri::is_dev() {
+        context.config().build.dev_url.clone()
+    } else {
+        None
+    };
+    if let Err(error) = builder::<tauri::Wry>(dev_url).run(context) {
         eprintln!("Patient Portal could not start: {error}");
         std::process::exit(1);
     }

@@ -45,6 +45,92 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out_in_the_real_app() {
     drop(server);
 }
 
+/// Issue 9, 6.1: the practice's phone number (in the sign-in help and in the emergency notice)
+/// is handed to the system's app for calls, and the window stays in the app; a script cannot
+/// take it away either. (The system's handler is `xdg-open`, which here falls back to
+/// `$BROWSER`: the driver's recorder script, see [`Driver::start`].)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_practices_phone_number_is_handed_to_the_system_and_the_window_stays_in_the_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    let opened = driver.opened_links.clone();
+    let tel = format!(
+        "tel:{}",
+        demo::PRACTICE_PHONE
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    );
+    in_app(&app, port, &shots, "phone", |c, shots| async move {
+        find(&c, ".help a[href^='tel:']")
+            .await
+            .click()
+            .await
+            .expect("click the phone number on the sign-in screen");
+        stays_in_app(&c, "#sign-in-form").await;
+        wait_for_opened(&opened, &tel).await;
+        save_screenshot(&c, &shots, "phone-sign-in.png").await;
+
+        sign_in(&c, PATIENT).await;
+        find(&c, "#emergency-notice a[href^='tel:']")
+            .await
+            .click()
+            .await
+            .expect("click the phone number in the emergency notice");
+        stays_in_app(&c, "#home").await;
+        assert_eq!(
+            std::fs::read_to_string(&opened)
+                .unwrap_or_default()
+                .matches(&tel)
+                .count(),
+            2,
+            "both clicks reached the system's handler"
+        );
+
+        for away in ["https://example.com/", &tel, "about:blank"] {
+            c.execute("window.location.href = arguments[0]; return null;", vec![json!(away)])
+                .await
+                .expect("script");
+            stays_in_app(&c, "#home").await;
+        }
+        save_screenshot(&c, &shots, "phone-home.png").await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// Waits a moment (a navigation would have happened by then), then checks the window still
+/// shows the app's own page with `css` on it.
+async fn stays_in_app(c: &Client, css: &str) {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let url = c.current_url().await.expect("the window's address");
+    assert!(
+        url.as_str().starts_with("tauri://localhost"),
+        "the window left the app for {url}"
+    );
+    assert!(c.find(Locator::Css(css)).await.is_ok(), "{css} is still shown");
+}
+
+/// Waits until the system's handler was asked to open `link`.
+async fn wait_for_opened(recorded: &Path, link: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let seen = std::fs::read_to_string(recorded).unwrap_or_default();
+        if seen.lines().any(|line| line.trim() == link) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the system was not asked to open {link}; it was asked: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The app binary and the screenshot folder; `None` (after saying why) unless `PORTAL_E2E=1`.
 fn prepare() -> Option<(PathBuf, PathBuf)> {
     if std::env::var("PORTAL_E2E").as_deref() != Ok("1") {
@@ -356,11 +442,29 @@ fn free_port_pair() -> u16 {
 
 /// A running tauri-driver, stopped with SIGTERM when dropped (never SIGKILL: that would leave
 /// its WebKitWebDriver running, and later sessions would silently reuse it).
-struct Driver(Child);
+struct Driver {
+    child: Child,
+    /// Where the app's links handed to the system are written, one a line.
+    opened_links: PathBuf,
+}
 
 impl Driver {
     fn start(port: u16, server: &TestServer, home: &Path) -> Self {
         let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        // What the system does with a link the app hands to it (xdg-open, with no desktop
+        // set up in the fresh home, falls back to $BROWSER): write it down, open nothing.
+        let opened_links = home.join("opened-links.txt");
+        let recorder = home.join("record-link");
+        std::fs::write(
+            &recorder,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened_links.display()),
+        )
+        .expect("link recorder");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&recorder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
         let child = Command::new(&bin)
             .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
             .env("PORTAL_SERVER_URL", &server.url)
@@ -370,9 +474,10 @@ impl Driver {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("BROWSER", &recorder)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {bin} (cargo install tauri-driver --locked): {e}"));
-        let driver = Driver(child);
+        let driver = Driver { child, opened_links };
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -387,8 +492,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let _ = self.0.wait();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
     }
 }
 

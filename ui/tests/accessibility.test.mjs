@@ -237,7 +237,7 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
     await page.waitForSelector("#triage-list");
     await noInlineStyles(page);
     await axeClean(page, `triage ${tag}`);
-    await fitsWindow(page, ["#nav-triage", "#triage-pool", "#triage-assigned", "#thread-104-row"]);
+    await fitsWindow(page, ["#nav-triage", "#triage-team-all", "#triage-team-billing", "#triage-assigned", "#thread-104-row"]);
     await screenshot(page, `triage-${tag}`);
 
     await page.click("#thread-104-row .open");

@@ -208,13 +208,17 @@ test("an already-accepted policy goes straight to home", async () => {
   await closeApp(app, assert);
 });
 
-test("an existing session at start-up opens home, or the policy when not yet accepted", async () => {
-  for (const [acceptedAt, selector] of [["2026-03-05T17:30:00Z", "#home"], [null, "#policy-text"]]) {
-    const app = await openApp(env.browser, env.base, {
-      session: { user: { ...ANA, role: "physician", name: "Dr. Lee" }, policy: policy({ accepted_at: acceptedAt }) },
-    });
+test("an existing session at start-up opens home, or the policy when a patient has not accepted it yet", async () => {
+  const physician = { ...ANA, role: "physician", name: "Dr. Lee" };
+  for (const [user, acceptedAt, selector] of [
+    [physician, "2026-03-05T17:30:00Z", "#home"],
+    [ANA, null, "#policy-text"],
+    // The policy is the patients'; the care team is not asked to accept it.
+    [physician, null, "#home"],
+  ]) {
+    const app = await openApp(env.browser, env.base, { session: { user, policy: policy({ accepted_at: acceptedAt }) } });
     await app.page.waitForSelector(selector);
-    if (acceptedAt) assert.match(await text(app.page, "#signed-in-as"), /· Physician$/);
+    if (user === physician) assert.match(await text(app.page, "#signed-in-as"), /· Physician$/);
     assert.equal((await mockCalls(app.page, "sign_in")).length, 0);
     await closeApp(app, assert);
   }

@@ -130,6 +130,11 @@ interface MockState {
   nextId: number;
   /** The next draft is `draft-<nextDraft>`. */
   nextDraft: number;
+  /**
+   * What each care-team member has read, as the service keeps it: per thread and person, how
+   * many of the patient's messages there were when they last read it ("thread:user").
+   */
+  teamReads: Map<string, number>;
 }
 
 let state: MockState | null = null;
@@ -156,6 +161,7 @@ function currentState(): MockState {
       sent: new Map(),
       nextId: 5000,
       nextDraft: 1000,
+      teamReads: new Map(),
     };
   }
   return state;
@@ -250,6 +256,13 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
     case "sign_out":
       st.session = null;
       return null;
+
+    // The opener plugin, as the capability file scopes it: phone and e-mail links only.
+    case "plugin:opener|open_url": {
+      const url = String(args.url ?? "");
+      if (!/^(tel|mailto):/i.test(url)) throw `Not allowed to open url ${url}`;
+      return null;
+    }
 
     default:
       throw `unknown command ${cmd}`;
@@ -452,10 +465,10 @@ function isCareTeam(user: User): boolean {
   return user.role === "physician" || user.role === "staff";
 }
 
-/** The signed-in user, who must have accepted the policy. */
+/** The signed-in user; a patient must have accepted the policy (the care team is not asked to). */
 function portalUser(st: MockState): User {
   const session = requireSession(st);
-  if (!session.policy.accepted_at) {
+  if (session.user.role === "patient" && !session.policy.accepted_at) {
     throw err("policy_not_accepted", "Please read and accept the portal policy to continue.");
   }
   return session.user;
@@ -465,19 +478,43 @@ function person(user: User): Person {
   return { id: user.id, name: user.name, role: user.role };
 }
 
-/** Messages of the thread that `user` has not read: those from the other side without `read_at`. */
-function unreadFor(thread: MockThread, user: User): MockMessage[] {
-  const fromOtherSide = (m: MockMessage) => (user.role === "patient" ? m.author.role !== "patient" : m.author.role === "patient");
-  return thread.messages.filter((m) => fromOtherSide(m) && m.read_at === null);
+/** The patient's messages in a thread. */
+function patientMessages(thread: MockThread): MockMessage[] {
+  return thread.messages.filter((m) => m.author.role === "patient");
 }
 
-function summary(thread: MockThread, user: User): ThreadSummary {
+/**
+ * How many messages of the thread `user` has not read. A patient: the care team's without
+ * `read_at`. A care-team member: the patient's since they last read the thread (each member
+ * for themselves, as the service counts them); one who never read it has not read those the
+ * fixtures have no `read_at` for.
+ */
+function unreadFor(st: MockState, thread: MockThread, user: User): number {
+  if (user.role === "patient") return thread.messages.filter((m) => m.author.role !== "patient" && m.read_at === null).length;
+  const mine = patientMessages(thread);
+  const read = st.teamReads.get(`${thread.id}:${user.id}`);
+  return read === undefined ? mine.filter((m) => m.read_at === null).length : mine.length - read;
+}
+
+/** Marks the thread read by `user`: receipts on the other side's messages, and the user's own read mark. */
+function markRead(st: MockState, thread: MockThread, user: User): void {
+  const now = new Date().toISOString();
+  const otherSide = (m: MockMessage) => (user.role === "patient" ? m.author.role !== "patient" : m.author.role === "patient");
+  for (const m of thread.messages) if (otherSide(m) && m.read_at === null) m.read_at = now;
+  if (user.role !== "patient") st.teamReads.set(`${thread.id}:${user.id}`, patientMessages(thread).length);
+}
+
+function unreadTotal(st: MockState, user: User): number {
+  return ownThreads(st, user).reduce((n, t) => n + unreadFor(st, t, user), 0);
+}
+
+function summary(st: MockState, thread: MockThread, user: User): ThreadSummary {
   const { messages, ...rest } = thread;
   return structuredClone({
     ...rest,
     last_message_at: messages[messages.length - 1]?.created_at ?? thread.created_at,
     message_count: messages.length,
-    unread: unreadFor(thread, user).length,
+    unread: unreadFor(st, thread, user),
   });
 }
 
@@ -603,20 +640,18 @@ function handleMessaging(st: MockState, cmd: string, args: Record<string, unknow
       threads = [...threads].sort(
         (a, b) => (pool !== undefined ? Number(b.urgent) - Number(a.urgent) : 0) || lastActivity(b) - lastActivity(a),
       );
-      const unreadTotal = ownThreads(st, user).reduce((n, t) => n + unreadFor(t, user).length, 0);
-      return { threads: threads.map((t) => summary(t, user)), unread_total: unreadTotal };
+      return { threads: threads.map((t) => summary(st, t, user)), unread_total: unreadTotal(st, user) };
     }
 
     case "get_thread": {
       const thread = visibleThread(st, user, args.threadId);
-      return { thread: summary(thread, user), messages: structuredClone(thread.messages) };
+      return { thread: summary(st, thread, user), messages: structuredClone(thread.messages) };
     }
 
     case "mark_thread_read": {
       const thread = visibleThread(st, user, args.threadId);
-      const now = new Date().toISOString();
-      for (const m of unreadFor(thread, user)) m.read_at = now;
-      return { unread_total: ownThreads(st, user).reduce((n, t) => n + unreadFor(t, user).length, 0) };
+      markRead(st, thread, user);
+      return { unread_total: unreadTotal(st, user) };
     }
 
     case "care_team":
@@ -634,7 +669,7 @@ function handleMessaging(st: MockState, cmd: string, args: Record<string, unknow
         if (!member) throw err("validation", "Please choose someone from the care team.");
         thread.assigned_to = { ...member };
       }
-      return summary(thread, user);
+      return summary(st, thread, user);
     }
 
     case "close_thread":
@@ -642,7 +677,7 @@ function handleMessaging(st: MockState, cmd: string, args: Record<string, unknow
       requireCareTeam(user);
       const thread = visibleThread(st, user, args.threadId);
       thread.status = cmd === "close_thread" ? "closed" : "open";
-      return summary(thread, user);
+      return summary(st, thread, user);
     }
 
     case "emergency_check":

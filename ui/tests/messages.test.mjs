@@ -534,37 +534,40 @@ test("a locked vault is explained in plain words", async () => {
   await closeApp(app, assert);
 });
 
-test("staff: triage by pool and filter, assign, close and reopen", async () => {
+test("staff: triage by team and filter, assign, close and reopen", async () => {
   const app = await openApp(env.browser, env.base, signedIn(PATEL));
   const { page } = app;
   await page.waitForSelector("#home");
   await page.click("#nav-triage");
   await page.waitForSelector("#triage-list");
   assert.equal(await page.title(), "Triage – Patient Portal");
-  assert.equal(await page.inputValue("#triage-pool"), "clinical");
+  assert.equal(await page.getAttribute("#triage-team-all", "aria-pressed"), "true");
   assert.equal(await page.inputValue("#triage-status-filter"), "open");
   assert.equal(await page.inputValue("#triage-assigned"), "any");
-  // Urgent first, then last activity.
-  assert.deepEqual(await rowIds(page, "#triage-list"), [104, 102, 101]);
+  // All teams: urgent first, then last activity; each row says its team.
+  assert.deepEqual(await rowIds(page, "#triage-list"), [104, 102, 101, 105, 106]);
   assert.equal(await text(page, "#thread-104-urgent"), "Possibly urgent");
   assert.equal(
     await description(page, "#thread-104-row .open"),
-    "Possibly urgent 1 unread Medical question, Patient: Robert Miller, Unassigned, Last message 10 minutes ago, Open",
+    "Possibly urgent 1 unread Medical question, Patient: Robert Miller, Team: Clinical, Unassigned, Last message 10 minutes ago, Open",
   );
-  assert.match(await text(page, "#thread-101-details"), /Patient: Ana García, Assigned to Dr\. Maya Patel, /);
-  assert.equal(await text(page, "#triage-summary"), "3 open conversations in Clinical, assigned to anyone.");
-  assert.deepEqual((await mockCalls(page, "list_threads")).at(-1).args, { pool: "clinical", status: "open" });
+  assert.equal(await text(page, "#triage-summary"), "5 open conversations in all teams, assigned to anyone.");
 
-  await page.selectOption("#triage-pool", "front_desk");
+  await page.click("#triage-team-clinical");
+  await page.waitForFunction(() => document.querySelector("#triage-summary")?.textContent === "3 open conversations in Clinical, assigned to anyone.");
+  assert.deepEqual(await rowIds(page, "#triage-list"), [104, 102, 101]);
+  assert.match(await text(page, "#thread-101-details"), /Patient: Ana García, Assigned to Dr\. Maya Patel, /);
+  assert.deepEqual((await mockCalls(page, "list_threads")).at(-1).args, { pool: "billing", status: "open" });
+
+  await page.click("#triage-team-front_desk");
   await page.waitForFunction(() => document.querySelector("#triage-summary")?.textContent === "1 open conversation in Front desk, assigned to anyone.");
   assert.deepEqual(await rowIds(page, "#triage-list"), [105]);
-  assert.deepEqual((await mockCalls(page, "list_threads")).at(-1).args, { pool: "front_desk", status: "open" });
 
-  await page.selectOption("#triage-pool", "clinical");
+  await page.click("#triage-team-clinical");
   await page.selectOption("#triage-assigned", "me");
   await page.waitForFunction(() => document.querySelector("#triage-summary")?.textContent.includes("assigned to you"));
   assert.deepEqual(await rowIds(page, "#triage-list"), [101]);
-  assert.deepEqual((await mockCalls(page, "list_threads")).at(-1).args, { pool: "clinical", status: "open", assigned: "me" });
+  assert.deepEqual((await mockCalls(page, "list_threads")).at(-3).args, { pool: "clinical", status: "open", assigned: "me" });
   await page.selectOption("#triage-status-filter", "closed");
   await page.waitForFunction(() => document.querySelector("#triage-summary")?.textContent.startsWith("1 closed"));
   assert.deepEqual(await rowIds(page, "#triage-list"), [107]);
@@ -614,6 +617,7 @@ test("staff: triage by pool and filter, assign, close and reopen", async () => {
   await page.click("#back-to-list");
   await page.waitForSelector("#triage-list");
   assert.equal(await page.inputValue("#triage-assigned"), "unassigned");
+  assert.equal(await page.getAttribute("#triage-team-clinical", "aria-pressed"), "true");
   await closeApp(app, assert);
 });
 

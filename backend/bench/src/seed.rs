@@ -118,8 +118,10 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
             let c = (thread_ids.len() + j) % categories.len();
             let last = now - ((thread_ids.len() + j) as i64 * 60_000);
             let unread_patient = i64::from(count % 2 == 0);
+            // Every other message is the patient's (the first one too); the team read them all.
+            let from_patient = count.div_ceil(2);
             values.push(format!(
-                "({patient}, '{}', '{}', 'Question about my skin {}', 'open', 0, NULL, {patient}, {}, {last}, {count}, {unread_patient}, 0)",
+                "({patient}, '{}', '{}', 'Question about my skin {}', 'open', 0, NULL, {patient}, {}, {last}, {count}, {unread_patient}, {from_patient}, {from_patient})",
                 categories[c],
                 pools[c],
                 thread_ids.len() + j,
@@ -128,7 +130,8 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
         }
         let rows = sqlx::query(&format!(
             "INSERT INTO threads (patient_id, category, pool, subject, status, urgent, assigned_to, created_by, \
-             created_at, last_message_at, message_count, unread_by_patient, unread_by_team) VALUES {} RETURNING id",
+             created_at, last_message_at, message_count, unread_by_patient, patient_messages, team_read_baseline) \
+             VALUES {} RETURNING id",
             values.join(",")
         ))
         .fetch_all(&mut *tx)

@@ -27,14 +27,14 @@ mod tests {
     }
 
     #[test]
-    fn the_main_window_may_call_exactly_the_app_commands() {
+    fn the_main_window_may_call_exactly_the_app_commands_and_open_phone_and_mail_links() {
         let capability: Value = serde_json::from_str(CAPABILITY).expect("capability JSON");
         assert_eq!(capability["windows"], json!(["main"]));
-        let mut granted: Vec<String> = capability["permissions"]
-            .as_array()
-            .expect("permissions")
+        let permissions = capability["permissions"].as_array().expect("permissions");
+        let mut granted: Vec<String> = permissions
             .iter()
-            .map(|p| p.as_str().expect("a permission name").to_owned())
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
             .collect();
         let mut expected: Vec<String> = commands_in_build_rs()
             .iter()
@@ -43,9 +43,16 @@ mod tests {
         assert_eq!(expected.len(), 26, "{expected:?}");
         granted.sort();
         expected.sort();
+        assert_eq!(granted, expected, "the app's own commands, no core permissions");
+        // One plugin permission: the opener, for phone numbers and e-mail addresses only
+        // (never web addresses or files).
+        let scoped: Vec<&Value> = permissions.iter().filter(|p| !p.is_string()).collect();
         assert_eq!(
-            granted, expected,
-            "only the app's own commands, no core or plugin permissions"
+            scoped,
+            [&json!({
+                "identifier": "opener:allow-open-url",
+                "allow": [{ "url": "tel:*" }, { "url": "mailto:*" }]
+            })]
         );
     }
 

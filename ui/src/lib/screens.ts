@@ -6,11 +6,21 @@ export interface SignInNotice {
   kind: "status" | "error";
 }
 
-/** What the triage list shows (kept while a conversation from it is open). */
+/**
+ * What the triage list shows. It belongs to the person: it is kept while they go from the
+ * list to a conversation and back, and starts afresh at every sign-in (see
+ * `newTriageFilters`), so nobody inherits a filter that hides an urgent conversation.
+ */
 export interface TriageFilters {
-  pool: Pool;
+  /** One team (pool), or all of the person's teams. */
+  team: Pool | "all";
   status: ThreadStatus;
   assigned: "any" | "me" | "unassigned";
+}
+
+/** Where triage opens: all teams, open conversations, whoever has them (urgent ones first). */
+export function newTriageFilters(): TriageFilters {
+  return { team: "all", status: "open", assigned: "any" };
 }
 
 /** The screens of the signed-in portal (after the policy was accepted). */

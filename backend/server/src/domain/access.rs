@@ -167,14 +167,6 @@ impl Viewer {
 }
 
 impl Side {
-    /// The `threads` column counting what this side has not read.
-    pub fn unread_column(self) -> &'static str {
-        match self {
-            Side::Patient => "unread_by_patient",
-            Side::Team => "unread_by_team",
-        }
-    }
-
     pub fn other(self) -> Side {
         match self {
             Side::Patient => Side::Team,

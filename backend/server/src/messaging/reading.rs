@@ -106,7 +106,7 @@ pub async fn mark_read(
     };
     on_visible_thread(state, viewer, thread_id, audited, move |conn, _| {
         Box::pin(async move {
-            let marked = threads::mark_read(conn, thread_id, viewer.side(), now).await?;
+            let marked = threads::mark_read(conn, thread_id, viewer, now).await?;
             let unread_total = threads::unread_total(&mut *conn, viewer).await?;
             Ok(ReadReceipt { marked, unread_total })
         })

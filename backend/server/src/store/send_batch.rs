@@ -326,7 +326,7 @@ async fn store(
     if !created.is_empty() {
         let mut sql = Sql::new(&format!(
             "INSERT INTO threads (id, patient_id, category, pool, subject, status, urgent, assigned_to, created_by, \
-             created_at, last_message_at, message_count, unread_by_patient, unread_by_team){overriding} VALUES "
+             created_at, last_message_at, message_count, unread_by_patient, patient_messages){overriding} VALUES "
         ));
         for (n, s) in created.iter().enumerate() {
             let send = &sends[s.index];
@@ -406,7 +406,8 @@ async fn store(
 }
 
 /// What the batch's messages do to each thread, in one UPDATE: the latest activity time, the
-/// message count, the other side's unread counter; a patient's message reopens a closed
+/// message count, the patient's unread counter and the count of patient messages (from which
+/// each care-team member's unread count follows); a patient's message reopens a closed
 /// thread, the first care-team reply takes an unassigned one, urgency is only ever raised.
 async fn update_threads(
     conn: &mut AnyConnection,
@@ -444,7 +445,7 @@ async fn update_threads(
     let mut sql = Sql::new(
         "UPDATE threads SET last_message_at = v.column2, \
          message_count = message_count + v.column3 + v.column4, \
-         unread_by_team = unread_by_team + v.column3, unread_by_patient = unread_by_patient + v.column4, \
+         patient_messages = patient_messages + v.column3, unread_by_patient = unread_by_patient + v.column4, \
          status = CASE WHEN v.column3 > 0 THEN 'open' ELSE status END, \
          assigned_to = COALESCE(assigned_to, CAST(v.column5 AS BIGINT)), \
          urgent = CASE WHEN v.column6 = 1 THEN 1 ELSE urgent END \
@@ -545,7 +546,7 @@ mod tests {
                  (1, 'ann@x.test', 'Ann', 'patient', '', 0), (2, 'ben@x.test', 'Ben', 'patient', '', 0), \
                  (3, 'doc@x.test', 'Doc', 'physician', '', 0); \
                  INSERT INTO threads (id, patient_id, category, pool, subject, status, urgent, created_by, \
-                 created_at, last_message_at, message_count, unread_by_patient, unread_by_team) \
+                 created_at, last_message_at, message_count, unread_by_patient, patient_messages) \
                  VALUES (10, 1, 'other', 'front_desk', 'Hello', 'closed', 0, 1, 0, 0, 0, 0, 0)",
             )
             .await
@@ -621,13 +622,13 @@ mod tests {
         assert_eq!(applied.changed_patients, vec![ANN, BEN]);
         assert_eq!(applied.audit.len(), 3, "a message, and a thread and its message");
 
-        let (status, count, unread): (String, i64, i64) =
-            sqlx::query_as("SELECT status, message_count, unread_by_team FROM threads WHERE id = 10")
+        let (status, count, from_patient): (String, i64, i64) =
+            sqlx::query_as("SELECT status, message_count, patient_messages FROM threads WHERE id = 10")
                 .fetch_one(&db.pool)
                 .await
                 .expect("thread");
         assert_eq!(
-            (status.as_str(), count, unread),
+            (status.as_str(), count, from_patient),
             ("open", 1, 1),
             "a patient's message reopens"
         );

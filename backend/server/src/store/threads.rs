@@ -1,6 +1,8 @@
 //! Threads and their messages. Every read takes the [`Viewer`] and filters with its scope, so
 //! a thread outside it is simply not found. Writes take the writer's connection (see
-//! [`super::write_queue`]) and keep the per-side unread counters on `threads` exact.
+//! [`super::write_queue`]) and keep the unread counts exact: the patient's on `threads`
+//! (`unread_by_patient`), each care-team member's from the thread's count of patient messages
+//! and what they had read of them (`team_reads`; see [`unread_sql`]).
 
 use chrono::{DateTime, Utc};
 use portal_api::media::MediaType;
@@ -14,15 +16,36 @@ use super::{from_millis, to_millis, Db, Engine};
 use crate::domain::access::{Side, Viewer};
 use crate::sealed_text::{Field, TextSealer};
 
-/// The columns of a [`SummaryRow`], `unread` counted for `side`.
-fn summary_select(side: Side) -> String {
+/// The columns of a [`SummaryRow`], `unread` being the SQL of [`unread_sql`].
+fn summary_select(unread: &str) -> String {
     format!(
         "SELECT t.id, t.subject, t.category, t.pool, t.status, t.urgent, \
          t.patient_id, p.name AS patient_name, t.assigned_to, a.name AS assignee_name, a.role AS assignee_role, \
-         t.created_at, t.last_message_at, t.message_count, t.{} AS unread \
-         FROM threads t JOIN users p ON p.id = t.patient_id LEFT JOIN users a ON a.id = t.assigned_to",
-        side.unread_column()
+         t.created_at, t.last_message_at, t.message_count, {unread} AS unread \
+         FROM threads t JOIN users p ON p.id = t.patient_id LEFT JOIN users a ON a.id = t.assigned_to"
     )
+}
+
+/// How many messages of thread `t` the viewer has not read, as SQL (adding to `sql` the
+/// argument it needs):
+/// - a patient: the care team's messages they have not read (`unread_by_patient`, kept by
+///   every send and read);
+/// - a member of the care team: the patient's messages since *they* last read the thread.
+///   Each member has their own: the front desk opening a message does not mark it read for
+///   the physician. A member who never read the thread has not read any of them, except
+///   those the team had read before unread counts were kept per person
+///   (`team_read_baseline`).
+fn unread_sql(viewer: Viewer, sql: &mut Sql) -> String {
+    match viewer.side() {
+        Side::Patient => "t.unread_by_patient".to_owned(),
+        Side::Team => {
+            let me = sql.arg(viewer.user_id());
+            format!(
+                "(t.patient_messages - COALESCE((SELECT r.read_count FROM team_reads r \
+                 WHERE r.thread_id = t.id AND r.user_id = {me}), t.team_read_baseline))"
+            )
+        }
+    }
 }
 
 /// The same columns as a JSON array, in [`SummaryRow`]'s field order (`x` is the summary
@@ -114,7 +137,8 @@ pub async fn list(
     let triage = filter.pool.is_some();
     let mut sql = Sql::new("");
     let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
-    let mut inner = summary_select(viewer.side());
+    let unread = unread_sql(viewer, &mut sql);
+    let mut inner = summary_select(&unread);
     inner.push_str(" WHERE ");
     inner.push_str(&thread_scope::condition(viewer.thread_scope(), &scope));
     if let Some(pool) = filter.pool {
@@ -155,10 +179,9 @@ pub async fn list(
             format!("CAST(json_agg(json_build_array({SUMMARY_JSON_VALUES}) ORDER BY {outer_order}) AS TEXT)")
         }
     };
-    let column = viewer.side().unread_column();
     sql.push(&format!(
         "SELECT COALESCE({aggregate}, '[]') AS page, \
-         (SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE {} AND t.{column} > 0) AS unread_total \
+         (SELECT CAST(COALESCE(SUM({unread}), 0) AS BIGINT) FROM threads t WHERE {} AND {unread} > 0) AS unread_total \
          FROM ({inner}) x",
         thread_scope::condition(viewer.thread_scope(), &scope)
     ));
@@ -190,14 +213,15 @@ pub async fn unread_total<'e, E>(exec: E, viewer: Viewer) -> Result<i64, sqlx::E
 where
     E: Executor<'e, Database = Any>,
 {
-    let column = viewer.side().unread_column();
-    let mut sql = Sql::new(&format!(
-        // SUM of BIGINT is NUMERIC in PostgreSQL: cast back.
-        "SELECT CAST(COALESCE(SUM(t.{column}), 0) AS BIGINT) FROM threads t WHERE "
+    let mut sql = Sql::new("");
+    let unread = unread_sql(viewer, &mut sql);
+    // SUM of BIGINT is NUMERIC in PostgreSQL: cast back.
+    sql.push(&format!(
+        "SELECT CAST(COALESCE(SUM({unread}), 0) AS BIGINT) FROM threads t WHERE "
     ));
     let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
     sql.push(&thread_scope::condition(viewer.thread_scope(), &scope));
-    sql.push(&format!(" AND t.{column} > 0"));
+    sql.push(&format!(" AND {unread} > 0"));
     let (text, args) = sql.build()?;
     let total: i64 = sqlx::query_scalar_with(&text, args).fetch_one(exec).await?;
     Ok(total)
@@ -213,7 +237,9 @@ pub async fn find<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new(&summary_select(viewer.side()));
+    let mut sql = Sql::new("");
+    let unread = unread_sql(viewer, &mut sql);
+    sql.push(&summary_select(&unread));
     let id = sql.arg(thread_id);
     sql.push(" WHERE t.id = ").push(&id).push(" AND ");
     let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
@@ -274,13 +300,17 @@ pub async fn messages(
     Ok(messages)
 }
 
-/// Marks the other side's unread messages of a thread read by `side`; answers how many.
+/// Marks a thread read by the viewer: the other side's messages get their read receipt (the
+/// first reader sets it: the patient sees that the practice read it), and the viewer's unread
+/// count becomes 0 (the patient's counter, or this care-team member's own read mark). Answers
+/// how many messages got their receipt now.
 pub async fn mark_read(
     conn: &mut AnyConnection,
     thread_id: i64,
-    side: Side,
+    viewer: Viewer,
     at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
+    let side = viewer.side();
     let marked =
         sqlx::query("UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND from_patient = $3 AND read_at IS NULL")
             .bind(to_millis(at))
@@ -289,11 +319,26 @@ pub async fn mark_read(
             .execute(&mut *conn)
             .await?
             .rows_affected();
-    let column = side.unread_column();
-    sqlx::query(&format!("UPDATE threads SET {column} = 0 WHERE id = $1"))
-        .bind(thread_id)
-        .execute(&mut *conn)
-        .await?;
+    match side {
+        Side::Patient => {
+            sqlx::query("UPDATE threads SET unread_by_patient = 0 WHERE id = $1")
+                .bind(thread_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Side::Team => {
+            // (SQLite needs the WHERE to read `ON CONFLICT` as the upsert's.)
+            sqlx::query(
+                "INSERT INTO team_reads (thread_id, user_id, read_count) \
+                 SELECT id, $2, patient_messages FROM threads WHERE id = $1 \
+                 ON CONFLICT (thread_id, user_id) DO UPDATE SET read_count = excluded.read_count",
+            )
+            .bind(thread_id)
+            .bind(viewer.user_id())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
     Ok(i64::try_from(marked).unwrap_or(i64::MAX))
 }
 

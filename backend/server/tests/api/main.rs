@@ -20,3 +20,4 @@ mod messaging_access;
 mod policy;
 mod sessions;
 mod transport;
+mod upgrade;

@@ -189,6 +189,76 @@ async fn triage_assign_reply_read_close_and_reopen(app: TestApp) {
 }
 on_both_databases!(triage_assign_reply_read_close_and_reopen);
 
+/// Issue 9, 6.4: each member of the care team has their own unread marks. The nurse
+/// opening a patient's message does not mark it read for the physician, who never opened it;
+/// the patient's read receipt shows once anyone on the team read it.
+async fn each_care_team_member_has_their_own_unread_marks(app: TestApp) {
+    let patient = app.login_and_accept(PATIENT).await;
+    let nurse = app.login_and_accept(NURSE).await;
+    let doctor = app.login_and_accept(PHYSICIAN).await;
+    let id = send_thread(
+        &app,
+        &patient,
+        &new_thread(
+            Category::MedicalQuestion,
+            "Chest",
+            "I have chest pain since this morning.",
+        ),
+    )
+    .await;
+    let unread_for = |token: &SessionToken, query: ThreadQuery| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let list = app.client.threads(&token, &query).await.expect("list");
+            let unread = list.threads.iter().find(|t| t.id == id).map(|t| t.unread);
+            (unread, list.unread_total)
+        }
+    };
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(1), 1));
+    assert_eq!(unread_for(&nurse, pool(Pool::Clinical)).await, (Some(1), 1));
+
+    // The nurse opens it in triage.
+    let receipt = app.client.mark_read(&nurse, id).await.expect("read");
+    assert_eq!((receipt.marked, receipt.unread_total), (1, 0));
+    assert_eq!(unread_for(&nurse, pool(Pool::Clinical)).await, (Some(0), 0));
+    assert!(
+        app.client.thread(&patient, id).await.expect("thread").messages[0]
+            .read_at
+            .is_some(),
+        "the patient sees the practice read it"
+    );
+
+    // The physician never opened it: it is still unread for him, in his list and in triage.
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(1), 1));
+    assert_eq!(unread_for(&doctor, pool(Pool::Clinical)).await, (Some(1), 1));
+    let detail = app.client.thread(&doctor, id).await.expect("thread");
+    assert_eq!(detail.thread.unread, 1);
+
+    // He opens it; then the patient writes again: unread for both, until each reads it.
+    let receipt = app.client.mark_read(&doctor, id).await.expect("read");
+    assert_eq!((receipt.marked, receipt.unread_total), (0, 0));
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(0), 0));
+    app.client
+        .reply(&patient, id, &key(), &reply("It is worse now."))
+        .await
+        .expect("reply");
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(1), 1));
+    assert_eq!(unread_for(&nurse, pool(Pool::Clinical)).await, (Some(1), 1));
+    app.client.mark_read(&doctor, id).await.expect("read");
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(0), 0));
+    assert_eq!(unread_for(&nurse, pool(Pool::Clinical)).await, (Some(1), 1));
+
+    // The care team's own replies are never unread for the team.
+    app.client
+        .reply(&doctor, id, &key(), &reply("Please call 911 now."))
+        .await
+        .expect("reply");
+    assert_eq!(unread_for(&nurse, pool(Pool::Clinical)).await, (Some(1), 1));
+    assert_eq!(unread_for(&doctor, ThreadQuery::default()).await, (Some(0), 0));
+}
+on_both_databases!(each_care_team_member_has_their_own_unread_marks);
+
 /// Lists are answered again from a cache while nothing changed (SQLite): each change must
 /// show in the very next list, for the patient and for the care team.
 async fn lists_show_every_change_in_the_next_list(app: TestApp) {

@@ -7,6 +7,7 @@ export * from "./types";
 export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired } from "./call";
 export * from "./messages";
 export * from "./drafts";
+export * from "./opener";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

@@ -118,6 +118,8 @@ export interface ThreadList {
   threads: ThreadSummary[];
   /** All unread messages of the caller, for the badge (not only those in `threads`). */
   unread_total: number;
+  /** Set when the server has more conversations than this page holds. */
+  next_cursor?: string | null;
 }
 
 export type AttachmentMediaType = "image/jpeg" | "image/png" | "application/pdf";
