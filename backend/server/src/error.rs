@@ -95,7 +95,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::InvalidCredentials => {
-                "The e-mail address or pass-phrase is not correct.".into()
+                "The email address or pass-phrase is not correct.".into()
             }
             Self::AccountLocked { until, retry_after_secs } => format!(
                 "This account is locked after too many failed sign-ins. Try again in {} (after {} UTC), or call the practice.",

@@ -16,12 +16,12 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(sign_out))
 }
 
-/// Sign in with e-mail address and pass-phrase.
+/// Sign in with email address and pass-phrase.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = LoginResponse),
-        (status = 401, description = "wrong e-mail or pass-phrase (the same for unknown accounts)", body = portal_api::ApiErrorBody),
-        (status = 422, description = "malformed e-mail address", body = portal_api::ApiErrorBody),
+        (status = 401, description = "wrong email or pass-phrase (the same for unknown accounts)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed email address", body = portal_api::ApiErrorBody),
         (status = 423, description = "account locked; see Retry-After", body = portal_api::ApiErrorBody),
         (status = 429, description = "too many attempts from this address; see Retry-After", body = portal_api::ApiErrorBody),
     ))]

@@ -1,4 +1,4 @@
-//! Per-account failed sign-in counter and lockout, keyed by normalised e-mail address.
+//! Per-account failed sign-in counter and lockout, keyed by normalised email address.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
