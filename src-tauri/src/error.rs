@@ -323,13 +323,13 @@ mod tests {
         let error = CommandError::from_client_error(
             api(
                 ErrorCode::InvalidCredentials,
-                "The e-mail address or pass-phrase is not correct.",
+                "The email address or pass-phrase is not correct.",
                 None,
             ),
             now,
         );
         assert_eq!(error.code(), "invalid_credentials");
-        assert_eq!(error.to_string(), "The e-mail address or pass-phrase is not correct.");
+        assert_eq!(error.to_string(), "The email address or pass-phrase is not correct.");
         let error = CommandError::from_client_error(api(ErrorCode::Validation, "  ", None), now);
         assert_eq!(error.code(), "validation");
         assert_eq!(error.to_string(), SERVER_FALLBACK_MESSAGE);

@@ -33,7 +33,7 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
         .plugin(navigation::guard(dev_url))
         .plugin(tauri_plugin_store::Builder::new().build())
-        // Phone numbers and e-mail addresses only (the capability's scope); the UI opens them
+        // Phone numbers and email addresses only (the capability's scope); the UI opens them
         // itself, so the plugin's own click handler for links is left out.
         .plugin(
             tauri_plugin_opener::Builder::new()

@@ -1,7 +1,7 @@
 //! The window never leaves the app. A link the webview would follow (a `tel:` number, a web
 //! address in a message, a script setting `location`) would replace the portal with a page the
 //! app does not control, or with WebKit's "The URL can't be shown", and there is no way back.
-//! So every navigation is refused except to the app's own pages; phone numbers and e-mail
+//! So every navigation is refused except to the app's own pages; phone numbers and email
 //! addresses are handed to the system's app by the UI (opener plugin, scoped to `tel:` and
 //! `mailto:` in the capability file).
 

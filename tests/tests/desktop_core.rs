@@ -72,7 +72,7 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
     assert!(json["policy"]["text"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(json["idle_timeout_secs"], 900, "the server's idle timeout: {json}");
 
-    // Only the e-mail address is remembered; nothing else is written.
+    // Only the email address is remembered; nothing else is written.
     let stored = preferences.saved();
     assert_eq!(
         stored,

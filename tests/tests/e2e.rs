@@ -203,7 +203,7 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
         .await
         .send_keys(PATIENT.email)
         .await
-        .expect("type e-mail");
+        .expect("type email");
     find(&c, "#password")
         .await
         .send_keys("violet kettle hums at dusk")
@@ -249,7 +249,7 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
     wait_for_text(&c, "#policy-accepted", |t| t.contains("version 1")).await;
     save_screenshot(&c, &shots, "home.png").await;
 
-    // Nothing is kept in the webview; the preferences hold the e-mail address and nothing secret.
+    // Nothing is kept in the webview; the preferences hold the email address and nothing secret.
     let kept = c
         .execute(
             "return [localStorage.length, sessionStorage.length, document.cookie];",
@@ -290,7 +290,7 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
     assert_eq!(
         value_of(&c, "#email").await,
         PATIENT.email,
-        "the last e-mail address is offered"
+        "the last email address is offered"
     );
     save_screenshot(&c, &shots, "signed-out.png").await;
 }

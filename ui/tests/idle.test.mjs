@@ -8,7 +8,7 @@ import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy } from "
 
 const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
 const SIGNED_IN = { session: { user: ANA, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } };
-const IDLE_MESSAGE_15 = "For your privacy, you were signed out after 15 minutes without activity.";
+const IDLE_MESSAGE_15 = "You were signed out after 15 minutes without activity.";
 
 const env = useBrowser();
 
@@ -73,7 +73,7 @@ test("after inactivity the warning appears, then the app signs out (mouse moves 
   await page.waitForSelector("#sign-in-form", { timeout: 3000 });
   const signedOutAfter = Date.now() - signedInAt;
   assert.ok(signedOutAfter >= 3700, `signed out after ${signedOutAfter} ms, expected about 4000`);
-  assert.equal(await text(page, "#sign-in-status"), "For your privacy, you were signed out after 4 seconds without activity.");
+  assert.equal(await text(page, "#sign-in-status"), "You were signed out after 4 seconds without activity.");
   assert.equal(await page.$("#idle-warning"), null);
   assert.equal(await page.$eval(".screens", (e) => e.hasAttribute("inert")), false);
   assert.equal((await mockCalls(page, "sign_out")).length, 1);
@@ -284,6 +284,6 @@ test("the server's idle timeout from keep_alive is used from then on", async () 
   assert.equal(await text(page, "#idle-warning-text"), "For your privacy, you will be signed out in 60 seconds.");
   await page.clock.runFor(60_000);
   await page.waitForSelector("#sign-in-form");
-  assert.equal(await text(page, "#sign-in-status"), "For your privacy, you were signed out after 10 minutes without activity.");
+  assert.equal(await text(page, "#sign-in-status"), "You were signed out after 10 minutes without activity.");
   await closeApp(app, assert);
 });

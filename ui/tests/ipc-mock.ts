@@ -257,7 +257,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       st.session = null;
       return null;
 
-    // The opener plugin, as the capability file scopes it: phone and e-mail links only.
+    // The opener plugin, as the capability file scopes it: phone and email links only.
     case "plugin:opener|open_url": {
       const url = String(args.url ?? "");
       if (!/^(tel|mailto):/i.test(url)) throw `Not allowed to open url ${url}`;

@@ -17,7 +17,7 @@ pub struct ApiErrorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// Wrong e-mail or pass-phrase (the same for an unknown account).
+    /// Wrong email or pass-phrase (the same for an unknown account).
     InvalidCredentials,
     /// Too many failed sign-ins for this account; see the message and `Retry-After`.
     AccountLocked,
@@ -41,7 +41,7 @@ pub enum ErrorCode {
     Validation,
     /// The pass-phrase does not meet the rules; the message says why.
     WeakPassphrase,
-    /// Already exists (e.g. an e-mail address in use).
+    /// Already exists (e.g. an email address in use).
     Conflict,
     /// The body is larger than this route accepts.
     PayloadTooLarge,

@@ -139,7 +139,7 @@ pub enum AssignedFilter {
     Unassigned,
 }
 
-/// A person as shown beside a message or a thread: no e-mail address.
+/// A person as shown beside a message or a thread: no email address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Person {

@@ -14,7 +14,7 @@ use crate::store::{self, Db};
 pub enum AdminError {
     #[error("{0}")]
     Invalid(String),
-    #[error("an account with the e-mail address {0} already exists")]
+    #[error("an account with the email address {0} already exists")]
     EmailTaken(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -163,7 +163,7 @@ mod tests {
             "view parts of your medical record",
             "encrypted",
             "pass-phrase",
-            "correct e-mail address",
+            "correct email address",
             "authorized",
             "change it",
             "emergenc",

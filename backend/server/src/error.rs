@@ -116,7 +116,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::InvalidCredentials => {
-                "The e-mail address or pass-phrase is not correct.".into()
+                "The email address or pass-phrase is not correct.".into()
             }
             Self::AccountLocked { until, retry_after_secs } => format!(
                 "This account is locked after too many failed sign-ins. Try again in {} (after {} UTC), or call the practice.",
@@ -166,7 +166,7 @@ impl ApiError {
 
     /// Logs a server failure. A database error by its kind only (the driver's variant, the
     /// database's code such as a SQLSTATE or a SQLite extended code, the constraint's name):
-    /// its message can quote the values of the row (an e-mail address in a unique violation,
+    /// its message can quote the values of the row (an email address in a unique violation,
     /// the text that failed a check), so it is never written.
     fn log(&self) {
         match self {

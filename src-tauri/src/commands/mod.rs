@@ -44,7 +44,7 @@ mod tests {
         granted.sort();
         expected.sort();
         assert_eq!(granted, expected, "the app's own commands, no core permissions");
-        // One plugin permission: the opener, for phone numbers and e-mail addresses only
+        // One plugin permission: the opener, for phone numbers and email addresses only
         // (never web addresses or files).
         let scoped: Vec<&Value> = permissions.iter().filter(|p| !p.is_string()).collect();
         assert_eq!(

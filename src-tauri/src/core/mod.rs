@@ -201,7 +201,7 @@ impl DesktopCore {
         match self.preferences.save(&stored) {
             Ok(()) => state.stored = stored,
             // Not worth failing a sign-in for.
-            Err(error) => tracing::warn!(%error, "the last e-mail address could not be saved"),
+            Err(error) => tracing::warn!(%error, "the last email address could not be saved"),
         }
         state.current.last_email = Some(email.to_owned());
     }

@@ -1,5 +1,5 @@
 //! Where the app finds the portal: the server address and the certificate authority (CA) file
-//! it trusts, plus the last e-mail address used to sign in. These are preferences, kept by a
+//! it trusts, plus the last email address used to sign in. These are preferences, kept by a
 //! [`PreferencesStore`]; nothing else is stored, and never health data or secrets.
 //!
 //! Start-up values: `PORTAL_SERVER_URL` / `PORTAL_CA_FILE` when set, else the stored

@@ -68,6 +68,11 @@ export class DraftSync {
     return this.#draftId;
   }
 
+  /** True once the draft was sent or deleted. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
   /** True while an edit has not reached the vault yet. */
   get unsaved(): boolean {
     return this.#dirty || this.#waitingSave !== null;

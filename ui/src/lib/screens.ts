@@ -1,9 +1,13 @@
 import type { Pool, Session, ThreadStatus } from "./ipc";
 
-/** A message shown on the sign-in screen when the user arrives there. */
+/**
+ * A message shown on the sign-in screen when the user arrives there: `status` for what the
+ * person did ("You have signed out."), `info` for what happened without them (an idle
+ * sign-out, a session that ended), `error` for a failure.
+ */
 export interface SignInNotice {
   text: string;
-  kind: "status" | "error";
+  kind: "status" | "info" | "error";
 }
 
 /**
@@ -29,8 +33,11 @@ export type PortalView =
   | { name: "inbox" }
   /** A new conversation; `draftId` continues a saved draft. */
   | { name: "compose"; draftId: string | null }
-  /** A conversation, opened from the inbox or the triage list; `draftId` continues a saved reply. */
-  | { name: "thread"; threadId: number; from: "inbox" | "triage"; draftId: string | null }
+  /**
+   * A conversation, opened from the inbox or the triage list; `draftId` continues a saved
+   * reply; `sent`: the person has just started it (it says so).
+   */
+  | { name: "thread"; threadId: number; from: "inbox" | "triage"; draftId: string | null; sent?: boolean }
   | { name: "triage" };
 
 /** The header's sections. */

@@ -1,5 +1,5 @@
 //! Signing in and out. A wrong pass-phrase and an unknown account are answered alike (same
-//! status, body, and one Argon2 verification each); guesses are charged per e-mail address
+//! status, body, and one Argon2 verification each); guesses are charged per email address
 //! whether or not an account has it, before they are checked, and lock it for a while after
 //! too many (`domain::sign_in_throttle`). A network the account signed in from before is
 //! charged on its own, so a stranger's guesses do not lock the person out there.

@@ -1,4 +1,4 @@
-//! E-mail addresses, normalised (trimmed, lower-case) so one person has one account.
+//! Email addresses, normalised (trimmed, lower-case) so one person has one account.
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailAddress(String);
@@ -6,9 +6,9 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let email = raw.trim().to_lowercase();
-        let invalid = || format!("{:?} is not a valid e-mail address.", raw.trim());
+        let invalid = || format!("{:?} is not a valid email address.", raw.trim());
         if email.is_empty() {
-            return Err("Please enter an e-mail address.".into());
+            return Err("Please enter an email address.".into());
         }
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());

@@ -6,7 +6,7 @@
 //! - no composition rules and no expiry;
 //! - refused when it is a commonly used or breached password (an offline list shipped with the
 //!   service), is made of one repeated character or sequence, or contains a word from the
-//!   context: the practice's name, the portal's name, the person's e-mail address.
+//!   context: the practice's name, the portal's name, the person's email address.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -105,7 +105,7 @@ impl Passphrase {
             .filter(|w| !w.is_empty())
             .fold(squashed.to_string(), |acc, w| acc.replace(w.as_str(), ""));
         if remainder.chars().count() < 8 {
-            return Err("This pass-phrase is mostly made of your e-mail address or the practice's or portal's name. Please choose words that are not about the account.".into());
+            return Err("This pass-phrase is mostly made of your email address or the practice's or portal's name. Please choose words that are not about the account.".into());
         }
         Ok(Self(phrase))
     }

@@ -17,13 +17,13 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(sign_out))
 }
 
-/// Sign in with e-mail address and pass-phrase.
+/// Sign in with email address and pass-phrase.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = LoginResponse),
         JsonBody,
-        (status = 401, description = "wrong e-mail or pass-phrase, the same for unknown accounts (`invalid_credentials`)", body = portal_api::ApiErrorBody),
-        (status = 422, description = "malformed e-mail address, empty pass-phrase, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
+        (status = 401, description = "wrong email or pass-phrase, the same for unknown accounts (`invalid_credentials`)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed email address, empty pass-phrase, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
         (status = 423, description = "account locked after failed sign-ins (`account_locked`)", body = portal_api::ApiErrorBody,
             headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
         (status = 429, description = "too many attempts from this address (`rate_limited`)", body = portal_api::ApiErrorBody,

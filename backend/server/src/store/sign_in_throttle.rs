@@ -38,7 +38,7 @@ pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Forget every count kept for an e-mail address: its own and its known networks'.
+/// Forget every count kept for an email address: its own and its known networks'.
 pub async fn clear_all_for(db: &Db, email: &str) -> Result<u64, sqlx::Error> {
     let prefix = Bucket::KnownNetwork {
         email: email.to_owned(),

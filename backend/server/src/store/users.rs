@@ -49,7 +49,7 @@ impl UserRecord {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
-    #[error("an account with this e-mail address already exists")]
+    #[error("an account with this email address already exists")]
     EmailTaken,
     #[error(transparent)]
     Database(#[from] sqlx::Error),

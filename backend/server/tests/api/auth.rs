@@ -43,7 +43,7 @@ async fn physicians_and_staff_sign_in_the_same_way(app: TestApp) {
     let e = app
         .login("  DR.OKAFOR@dskc.example ", PHYSICIAN.passphrase)
         .await
-        .expect("e-mail is normalised");
+        .expect("email is normalised");
     assert_eq!(e.user.email, PHYSICIAN.email);
 }
 on_both_databases!(physicians_and_staff_sign_in_the_same_way);
@@ -57,14 +57,14 @@ async fn a_wrong_pass_phrase_and_an_unknown_account_look_the_same(app: TestApp) 
         wrong, unknown,
         "status, code, message and headers must not tell them apart"
     );
-    assert_eq!(wrong.2, "The e-mail address or pass-phrase is not correct.");
+    assert_eq!(wrong.2, "The email address or pass-phrase is not correct.");
 }
 on_both_databases!(a_wrong_pass_phrase_and_an_unknown_account_look_the_same);
 
 async fn malformed_sign_in_requests_get_clear_messages(app: TestApp) {
     let (status, code, message, _) = api_error(app.login("not-an-email", "whatever whatever").await);
     assert_eq!((status, code), (422, ErrorCode::Validation));
-    assert!(message.contains("not a valid e-mail address"), "{message}");
+    assert!(message.contains("not a valid email address"), "{message}");
     let (status, code, message, _) = api_error(app.login(PATIENT.email, "").await);
     assert_eq!((status, code), (422, ErrorCode::Validation));
     assert!(message.contains("pass-phrase"), "{message}");

@@ -191,5 +191,5 @@ fn user_unlock_says_whether_there_was_a_lock_and_refuses_a_bad_address() {
     );
     let bad = portal_server(dir.path(), &["user", "unlock", "--email", "not an address"], None);
     assert!(!bad.status.success());
-    assert!(text(&bad).contains("is not a valid e-mail address"), "{}", text(&bad));
+    assert!(text(&bad).contains("is not a valid email address"), "{}", text(&bad));
 }

@@ -1,4 +1,4 @@
-// Phone numbers and e-mail addresses are handed to the computer's own app for them (a phone
+// Phone numbers and email addresses are handed to the computer's own app for them (a phone
 // or softphone app, the mail app) through the opener plugin. The app's capability allows only
 // `tel:` and `mailto:` there, and the window itself never leaves the app (the Rust side
 // refuses every other navigation).

@@ -84,8 +84,6 @@ export interface Person {
   id: number;
   name: string;
   role: Role;
-  /** A staff member's triage pools; empty for everyone else. */
-  pools: Pool[];
 }
 
 export type Category = "medical_question" | "prescription_renewal" | "appointment" | "billing" | "other";
