@@ -83,3 +83,18 @@ test("triage shows a count per team and filters by team without hiding the other
   assert.equal(await text(page, "#triage-team-clinical"), "Clinical 1");
   await closeApp(app, assert);
 });
+
+test("staff see only their own teams (the front desk has no Clinical button)", async () => {
+  const FRONT_DESK = { ...JORDAN, pools: ["front_desk", "billing"] };
+  const staffAccounts = [{ email: FRONT_DESK.email, password: PASSWORD, user: FRONT_DESK, acceptedAt: ACCEPTED }];
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy(), accounts: staffAccounts });
+  const { page } = app;
+  await openTriage(page, FRONT_DESK);
+  const teams = await page.$$eval("#triage-teams button", (buttons) => buttons.map((b) => b.id));
+  assert.deepEqual(teams, ["triage-team-all", "triage-team-front_desk", "triage-team-billing"]);
+  assert.match(await text(page, "#triage-team-all"), /^All my teams/);
+  const asked = (await mockCalls(page)).filter((c) => c.cmd === "list_threads").map((c) => c.args?.pool ?? c.args?.query?.pool);
+  assert.ok(asked.includes("billing"), `asked for ${asked}`);
+  assert.ok(!asked.includes("clinical"), `asked for ${asked}`);
+  await closeApp(app, assert);
+});
