@@ -7,7 +7,7 @@ use portal_api::{Category, ErrorCode, ThreadQuery};
 
 use crate::attachments::{tiny_png, upload};
 use crate::helpers::{api_error, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
-use crate::messaging::{key, new_thread, reply};
+use crate::messaging::{key, new_thread, reply, send_thread};
 use crate::on_both_databases;
 
 /// Every route that takes a thread or attachment id, called with `thread_id`/`attachment_id`:
@@ -244,22 +244,8 @@ async fn staff_see_only_the_threads_of_their_pools(app: TestApp) {
     let patient = app.login_and_accept(PATIENT).await;
     let front_desk = app.login_and_accept(STAFF).await;
     let nurse = app.login_and_accept(NURSE).await;
-    let clinical = app
-        .client
-        .create_thread(
-            &patient,
-            &key(),
-            &new_thread(Category::MedicalQuestion, "Rash", "Itchy"),
-        )
-        .await
-        .expect("send")
-        .thread_id;
-    let billing = app
-        .client
-        .create_thread(&patient, &key(), &new_thread(Category::Billing, "Invoice", "Twice?"))
-        .await
-        .expect("send")
-        .thread_id;
+    let clinical = send_thread(&app, &patient, &new_thread(Category::MedicalQuestion, "Rash", "Itchy")).await;
+    let billing = send_thread(&app, &patient, &new_thread(Category::Billing, "Invoice", "Twice?")).await;
     let ids = |list: portal_api::ThreadList| list.threads.iter().map(|t| t.id).collect::<Vec<_>>();
     let everything = portal_api::ThreadQuery::default();
 
