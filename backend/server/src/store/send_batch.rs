@@ -23,19 +23,18 @@ use chrono::{DateTime, Utc};
 use portal_api::{Category, SendReceipt};
 use sqlx::{AnyConnection, Row};
 
-use super::audit::action;
+use super::audit::{action, AuditRow};
 use super::batch_begin::BatchBegin;
 use super::sql::Sql;
 use super::thread_scope;
-use super::write_queue::AuditRow;
 use super::{attachments, from_millis, to_millis, Engine};
 use crate::domain::access::{Side, Viewer};
 use crate::error::ApiError;
 use crate::sealed_text::{Field, TextSealer};
 
-// A batch's sends become one `UNION ALL` term and one `OR` term each: SQLite allows 500
-// terms in a compound SELECT and an expression depth of 1,000.
-const _: () = assert!(super::write_queue::MAX_BATCH <= 500);
+/// The most sends one call can take. A batch's sends become one `UNION ALL` term and one `OR`
+/// term each: SQLite allows 500 terms in a compound SELECT and an expression depth of 1,000.
+pub(crate) const MAX_SENDS: usize = 500;
 
 /// Where a send goes.
 #[derive(Debug, Clone)]

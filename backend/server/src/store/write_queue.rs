@@ -30,6 +30,8 @@ use crate::sealed_text::TextSealer;
 
 /// Writes run in one transaction at most.
 pub(crate) const MAX_BATCH: usize = 256;
+// A batch's sends are stored by one call of `send_batch::apply`.
+const _: () = assert!(MAX_BATCH <= send_batch::MAX_SENDS);
 /// Writes waiting before `run` itself waits for room (backpressure).
 const QUEUE_DEPTH: usize = 4096;
 
