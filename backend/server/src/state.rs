@@ -13,7 +13,7 @@ use crate::config::Limits;
 use crate::sealed_text::TextSealer;
 use crate::store::list_cache::ListCache;
 use crate::store::list_changes;
-use crate::store::write_queue::WriteQueue;
+use crate::store::writer::Writer;
 use crate::store::{Db, Engine};
 
 #[derive(Clone)]
@@ -27,8 +27,8 @@ pub struct AppState {
     pub guesses: Arc<GuessQueue>,
     /// Sessions checked in the last moments (see `auth::session_cache`).
     pub sessions: Arc<SessionCache>,
-    /// Every messaging write goes through here (group commit; see `store::write_queue`).
-    pub writer: WriteQueue,
+    /// Every messaging write goes through here (group commit; see `store::writer`).
+    pub writer: Writer,
     /// Thread lists answered recently (see `store::list_cache`); the writer drops them.
     pub lists: Arc<ListCache>,
     pub attachment_cipher: Arc<AttachmentCipher>,
@@ -53,7 +53,7 @@ impl AppState {
         let text_sealer = TextSealer::new(Arc::clone(&attachment_cipher));
         Self {
             sessions: Arc::new(SessionCache::new(limits.session_cache_ttl)),
-            writer: WriteQueue::start(db.clone(), lists.clone(), text_sealer.clone()),
+            writer: Writer::start(db.clone(), lists.clone(), text_sealer.clone()),
             lists,
             attachment_cipher,
             text_sealer,

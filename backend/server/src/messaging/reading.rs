@@ -14,7 +14,7 @@ use crate::store::audit::action;
 use crate::store::list_cache::RenderedList;
 use crate::store::threads::{self, Cursor, ListFilter};
 use crate::store::to_millis;
-use crate::store::write_queue::AuditRow;
+use crate::store::writer::AuditRow;
 
 /// The caller's thread list, as the JSON body to answer (a [`ThreadList`]).
 pub async fn list(

@@ -1,6 +1,6 @@
 //! Sending: a patient starts a thread, either side replies. Each send is checked for shape
 //! here, then stored by the group-commit queue with the other sends of its batch
-//! (`store::send_batch`): the idempotency key is checked and stored in the same transaction as
+//! (`store::sends`): the idempotency key is checked and stored in the same transaction as
 //! the message, so a retried send (same key, same content) answers the first result and never
 //! stores a second message; an answer means the message is durable.
 
@@ -11,7 +11,7 @@ use super::input;
 use crate::domain::access::{Side, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::send_batch::{PendingSend, SendTarget};
+use crate::store::sends::{PendingSend, SendTarget};
 
 /// Who sends, from where, under which idempotency key.
 pub struct Sender {

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::threads;
 use crate::store::to_millis;
-use crate::store::write_queue::{AuditRow, BoxFuture, Written};
+use crate::store::writer::{AuditRow, BoxFuture, Written};
 
 /// What to record for a change.
 pub struct Audited {

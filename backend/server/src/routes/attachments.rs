@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::store::attachments::{self, NewAttachment};
 use crate::store::audit::{action, AuditRow};
 use crate::store::to_millis;
-use crate::store::write_queue::Written;
+use crate::store::writer::Written;
 
 /// Room for the multipart framing around the file.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;

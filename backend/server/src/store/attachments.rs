@@ -6,7 +6,7 @@ use portal_api::media::MediaType;
 use portal_api::AttachmentInfo;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::sql::Sql;
+use super::bound_query::BoundQuery;
 use super::thread_scope;
 use super::threads::parse_media_type;
 use super::{to_millis, Engine};
@@ -95,7 +95,7 @@ pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[Strin
     if ids.is_empty() {
         return Ok(true);
     }
-    let mut sql = Sql::new("SELECT COUNT(*) FROM attachments WHERE ");
+    let mut sql = BoundQuery::new("SELECT COUNT(*) FROM attachments WHERE ");
     unsent_of(&mut sql, owner_id, ids);
     let (text, args) = sql.build()?;
     let found: i64 = sqlx::query_scalar_with(&text, args).fetch_one(&mut *conn).await?;
@@ -113,7 +113,7 @@ pub async fn attach(
     if ids.is_empty() {
         return Ok(true);
     }
-    let mut sql = Sql::new("UPDATE attachments SET message_id = ");
+    let mut sql = BoundQuery::new("UPDATE attachments SET message_id = ");
     let m = sql.arg(message_id);
     sql.push(&m).push(" WHERE ");
     unsent_of(&mut sql, owner_id, ids);
@@ -123,7 +123,7 @@ pub async fn attach(
 }
 
 /// The condition "one of `ids`, uploaded by `owner_id`, not sent yet".
-fn unsent_of(sql: &mut Sql, owner_id: i64, ids: &[String]) {
+fn unsent_of(sql: &mut BoundQuery, owner_id: i64, ids: &[String]) {
     let o = sql.arg(owner_id);
     sql.push("message_id IS NULL AND owner_id = ")
         .push(&o)
@@ -150,7 +150,7 @@ pub async fn find_readable<'e, E>(exec: E, viewer: Viewer, id: &str) -> Result<O
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new(
+    let mut sql = BoundQuery::new(
         "SELECT a.id, a.owner_id, a.filename, a.media_type, a.size, b.key_id, b.nonce, b.sealed, t.patient_id \
          FROM attachments a JOIN attachment_blobs b ON b.attachment_id = a.id \
          LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN threads t ON t.id = m.thread_id WHERE a.id = ",

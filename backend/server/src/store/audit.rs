@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::batch_begin::BatchBegin;
-use super::sql::Sql;
+use super::bound_query::BoundQuery;
+use super::writer_transaction::WriterTransaction;
 use super::{to_millis, Db, Engine};
 use crate::audit_chain::verify::StoredRow;
 use crate::audit_chain::{ChainHash, ChainHead, Entry};
@@ -60,7 +60,13 @@ pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Resul
         client_addr: event.client_addr.to_owned(),
     };
     let mut tx = begin_write(db).await?;
-    append_rows(&mut tx, db.engine, &mut BatchBegin::sent(), std::slice::from_ref(&row)).await?;
+    append_rows(
+        &mut tx,
+        db.engine,
+        &mut WriterTransaction::sent(),
+        std::slice::from_ref(&row),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -79,7 +85,7 @@ async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> 
 pub(crate) async fn append_rows(
     conn: &mut AnyConnection,
     engine: Engine,
-    begin: &mut BatchBegin,
+    begin: &mut WriterTransaction,
     rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
@@ -87,7 +93,7 @@ pub(crate) async fn append_rows(
     }
     let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     let mut head = take_ids(conn, begin, count).await?;
-    let mut sql = Sql::new(match engine {
+    let mut sql = BoundQuery::new(match engine {
         Engine::Sqlite => "",
         // One statement: PostgreSQL takes no second statement with arguments.
         Engine::Postgres => "WITH added AS (",
@@ -127,7 +133,11 @@ pub(crate) async fn append_rows(
 
 /// Moves the chain's head `count` ids on (locking it until the transaction ends) and answers
 /// where it was.
-async fn take_ids(conn: &mut AnyConnection, begin: &mut BatchBegin, count: i64) -> Result<ChainHead, sqlx::Error> {
+async fn take_ids(
+    conn: &mut AnyConnection,
+    begin: &mut WriterTransaction,
+    count: i64,
+) -> Result<ChainHead, sqlx::Error> {
     let text = format!(
         "{}UPDATE audit_chain_head SET last_id = last_id + $1 WHERE id = 1 RETURNING last_id, last_hash",
         begin.prefix()
@@ -162,7 +172,7 @@ pub async fn chain_rows_written_before_the_chain(db: &Db) -> Result<u64, sqlx::E
     }
     let mut tx = begin_write(db).await?;
     // Locked, then looked at again: another instance may have done it meanwhile.
-    let mut head = take_ids(&mut tx, &mut BatchBegin::sent(), 0).await?;
+    let mut head = take_ids(&mut tx, &mut WriterTransaction::sent(), 0).await?;
     let mut joined = 0_u64;
     if head.last_id == 0 {
         loop {
@@ -201,7 +211,7 @@ async fn seal(
     head: &mut ChainHead,
     rows: &[StoredRow],
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new("WITH sealed (id, prev_hash, row_hash) AS (VALUES ");
+    let mut sql = BoundQuery::new("WITH sealed (id, prev_hash, row_hash) AS (VALUES ");
     for (i, row) in rows.iter().enumerate() {
         let link = head.link(row.id, &row.entry());
         let values = [

@@ -6,21 +6,21 @@
 
 pub mod attachments;
 pub mod audit;
-pub mod batch_begin;
+pub mod bound_query;
 pub mod care_team;
 pub mod list_cache;
 pub mod list_changes;
 pub mod policy;
 pub mod practice;
-pub mod send_batch;
+pub mod sends;
 pub mod sessions;
 pub mod sign_in_throttle;
-pub mod sql;
 pub mod thread_scope;
 pub mod threads;
 pub mod unsealed_text;
 pub mod users;
-pub mod write_queue;
+pub mod writer;
+pub mod writer_transaction;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Threads and their messages. Every read takes the [`Viewer`] and filters with its scope, so
 //! a thread outside it is simply not found. Writes take the writer's connection (see
-//! [`super::write_queue`]) and keep the unread counts exact: the patient's on `threads`
+//! [`super::writer`]) and keep the unread counts exact: the patient's on `threads`
 //! (`unread_by_patient`), each care-team member's from the thread's count of patient messages
 //! and what they had read of them (`team_reads`; see [`unread_sql`]).
 
@@ -10,7 +10,7 @@ use portal_api::{AssignedFilter, AttachmentInfo, Category, Message, Person, Pool
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::sql::Sql;
+use super::bound_query::BoundQuery;
 use super::thread_scope;
 use super::{from_millis, to_millis, Db, Engine};
 use crate::domain::access::{Side, Viewer};
@@ -35,7 +35,7 @@ fn summary_select(unread: &str) -> String {
 ///   the physician. A member who never read the thread has not read any of them, except
 ///   those the team had read before unread counts were kept per person
 ///   (`team_read_baseline`).
-fn unread_sql(viewer: Viewer, sql: &mut Sql) -> String {
+fn unread_sql(viewer: Viewer, sql: &mut BoundQuery) -> String {
     match viewer.side() {
         Side::Patient => "t.unread_by_patient".to_owned(),
         Side::Team => {
@@ -135,7 +135,7 @@ pub async fn list(
 ) -> Result<(Vec<ThreadSummary>, Option<Cursor>, i64), sqlx::Error> {
     // Triage lists (a pool given) put possibly urgent threads first.
     let triage = filter.pool.is_some();
-    let mut sql = Sql::new("");
+    let mut sql = BoundQuery::new("");
     let scope = sql.arg(thread_scope::arg(viewer.thread_scope()));
     let unread = unread_sql(viewer, &mut sql);
     let mut inner = summary_select(&unread);
@@ -213,7 +213,7 @@ pub async fn unread_total<'e, E>(exec: E, viewer: Viewer) -> Result<i64, sqlx::E
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new("");
+    let mut sql = BoundQuery::new("");
     let unread = unread_sql(viewer, &mut sql);
     // SUM of BIGINT is NUMERIC in PostgreSQL: cast back.
     sql.push(&format!(
@@ -237,7 +237,7 @@ pub async fn find<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut sql = Sql::new("");
+    let mut sql = BoundQuery::new("");
     let unread = unread_sql(viewer, &mut sql);
     sql.push(&summary_select(&unread));
     let id = sql.arg(thread_id);

@@ -8,14 +8,14 @@ use sqlx::{Any, Arguments, Encode, Type};
 use super::Engine;
 
 #[derive(Default)]
-pub struct Sql {
+pub struct BoundQuery {
     text: String,
     args: AnyArguments<'static>,
     count: usize,
     error: Option<sqlx::error::BoxDynError>,
 }
 
-impl Sql {
+impl BoundQuery {
     pub fn new(text: &str) -> Self {
         Self {
             text: text.to_owned(),
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_numbered_in_order() {
-        let mut sql = Sql::new("SELECT 1 WHERE a = ");
+        let mut sql = BoundQuery::new("SELECT 1 WHERE a = ");
         let a = sql.arg(1_i64);
         sql.push(&a).push(" AND b = ");
         let b = sql.arg("x".to_owned());
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn sqlite_gets_anonymous_placeholders_only_when_they_are_in_order_and_used_once() {
-        let mut sql = Sql::new("INSERT INTO t VALUES ");
+        let mut sql = BoundQuery::new("INSERT INTO t VALUES ");
         let (a, b) = (sql.arg(1_i64), sql.arg(2_i64));
         sql.push(&format!("({a}, {b}), ("));
         let c = sql.arg(3_i64);
@@ -130,7 +130,7 @@ mod tests {
         let (text, _) = sql.build_for(Engine::Sqlite).expect("build");
         assert_eq!(text, "INSERT INTO t VALUES (?, ?), (?, 'x$1 ''$2''')");
 
-        let mut reused = Sql::new("SELECT 1 WHERE a = ");
+        let mut reused = BoundQuery::new("SELECT 1 WHERE a = ");
         let a = reused.arg(1_i64);
         reused.push(&format!("{a} OR b = {a}"));
         let (text, _) = reused.build_for(Engine::Sqlite).expect("build");
@@ -144,7 +144,7 @@ mod tests {
         );
         assert_eq!(anonymous_placeholders("SELECT $10", 10), None);
 
-        let mut pg = Sql::new("SELECT ");
+        let mut pg = BoundQuery::new("SELECT ");
         let a = pg.arg(1_i64);
         pg.push(&a);
         assert_eq!(pg.build_for(Engine::Postgres).expect("build").0, "SELECT $1");

@@ -24,9 +24,9 @@ use portal_api::{Category, SendReceipt};
 use sqlx::{AnyConnection, Row};
 
 use super::audit::{action, AuditRow};
-use super::batch_begin::BatchBegin;
-use super::sql::Sql;
+use super::bound_query::BoundQuery;
 use super::thread_scope;
+use super::writer_transaction::WriterTransaction;
 use super::{attachments, from_millis, to_millis, Engine};
 use crate::domain::access::{Side, Viewer};
 use crate::error::ApiError;
@@ -93,7 +93,7 @@ struct StoredKey {
 pub async fn apply(
     conn: &mut AnyConnection,
     engine: Engine,
-    begin: &mut BatchBegin,
+    begin: &mut WriterTransaction,
     sends: &[PendingSend],
     sealer: &TextSealer,
 ) -> Result<Applied, sqlx::Error> {
@@ -199,10 +199,10 @@ fn key_reused() -> ApiError {
 async fn stored_keys(
     conn: &mut AnyConnection,
     engine: Engine,
-    begin: &mut BatchBegin,
+    begin: &mut WriterTransaction,
     sends: &[PendingSend],
 ) -> Result<HashMap<(i64, String), StoredKey>, sqlx::Error> {
-    let mut sql = Sql::new(&format!(
+    let mut sql = BoundQuery::new(&format!(
         "{}SELECT k.user_id, k.key, k.request_hash, k.thread_id, k.message_id, m.created_at \
          FROM idempotency_keys k JOIN messages m ON m.id = k.message_id WHERE ",
         begin.prefix()
@@ -241,7 +241,7 @@ async fn patients_of(
     if pairs.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new("");
+    let mut sql = BoundQuery::new("");
     for (n, (viewer, thread_id)) in pairs.iter().enumerate() {
         let (i, t, scope) = (
             sql.arg(n as i64),
@@ -323,7 +323,7 @@ async fn store(
         .filter(|s| matches!(sends[s.index].target, SendTarget::NewThread { .. }))
         .collect();
     if !created.is_empty() {
-        let mut sql = Sql::new(&format!(
+        let mut sql = BoundQuery::new(&format!(
             "INSERT INTO threads (id, patient_id, category, pool, subject, status, urgent, assigned_to, created_by, \
              created_at, last_message_at, message_count, unread_by_patient, patient_messages){overriding} VALUES "
         ));
@@ -352,7 +352,7 @@ async fn store(
         sqlx::query_with(&text, args).execute(&mut *conn).await?;
     }
 
-    let mut sql = Sql::new(&format!(
+    let mut sql = BoundQuery::new(&format!(
         "INSERT INTO messages (id, thread_id, author_id, from_patient, body, created_at, read_at){overriding} VALUES "
     ));
     for (n, s) in stored.iter().enumerate() {
@@ -383,7 +383,7 @@ async fn store(
 
     // A unique violation here means another instance stores the same key right now
     // (PostgreSQL, several servers): the batch fails, and the client's retry is answered.
-    let mut sql = Sql::new(
+    let mut sql = BoundQuery::new(
         "INSERT INTO idempotency_keys (user_id, key, request_hash, thread_id, message_id, created_at) VALUES ",
     );
     for (n, s) in stored.iter().enumerate() {
@@ -441,7 +441,7 @@ async fn update_threads(
         }
     }
     // VALUES columns are column1, column2, … in both SQLite and PostgreSQL.
-    let mut sql = Sql::new(
+    let mut sql = BoundQuery::new(
         "UPDATE threads SET last_message_at = v.column2, \
          message_count = message_count + v.column3 + v.column4, \
          patient_messages = patient_messages + v.column3, unread_by_patient = unread_by_patient + v.column4, \
@@ -570,7 +570,7 @@ mod tests {
     async fn apply_in_transaction(db: &Db, sends: &[PendingSend]) -> Applied {
         let mut conn = db.pool.acquire().await.expect("conn");
         // The BEGIN goes with apply's first statement, as in the writer.
-        let mut begin = BatchBegin::open(&mut conn, Engine::Sqlite).await.expect("begin");
+        let mut begin = WriterTransaction::open(&mut conn, Engine::Sqlite).await.expect("begin");
         let applied = apply(
             &mut conn,
             Engine::Sqlite,

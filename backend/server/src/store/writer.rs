@@ -3,7 +3,7 @@
 //! transaction and answers each caller only after the COMMIT (so an answer still means
 //! "durable"). A guarded write runs in its own savepoint, so its failure undoes only its own
 //! statements; the batch's sends are checked and stored together, as a set
-//! (`super::send_batch`), after its other writes.
+//! (`super::sends`), after its other writes.
 //!
 //! Why: with SQLite in WAL mode and `synchronous=FULL` every commit costs an fsync, and
 //! concurrent writers on separate connections wait for the lock in SQLite's sleeping busy
@@ -20,18 +20,18 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::audit;
 pub use super::audit::AuditRow;
-use super::batch_begin::BatchBegin;
 use super::list_cache::ListCache;
 use super::list_changes;
-use super::send_batch::{self, PendingSend};
+use super::sends::{self, PendingSend};
+use super::writer_transaction::WriterTransaction;
 use super::{error_kind, Db, Engine};
 use crate::error::ApiError;
 use crate::sealed_text::TextSealer;
 
 /// Writes run in one transaction at most.
 pub(crate) const MAX_BATCH: usize = 256;
-// A batch's sends are stored by one call of `send_batch::apply`.
-const _: () = assert!(MAX_BATCH <= send_batch::MAX_SENDS);
+// A batch's sends are stored by one call of `sends::apply`.
+const _: () = assert!(MAX_BATCH <= sends::MAX_SENDS);
 /// Writes waiting before `run` itself waits for room (backpressure).
 const QUEUE_DEPTH: usize = 4096;
 
@@ -61,7 +61,7 @@ type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Outco
 
 enum Job {
     /// Run inside a savepoint: it may fail after writing, and only its own writes are undone.
-    Guarded(Work),
+    Write(Work),
     /// A message to store with the batch's other sends.
     Send(PendingSend, oneshot::Sender<Result<SendReceipt, ApiError>>),
     /// An audit row of its own (a read was served): a batch's all go into one INSERT, since
@@ -76,18 +76,18 @@ enum Job {
 }
 
 #[derive(Clone)]
-pub struct WriteQueue {
+pub struct Writer {
     jobs: mpsc::Sender<Job>,
 }
 
-impl std::fmt::Debug for WriteQueue {
+impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteQueue").finish_non_exhaustive()
+        f.debug_struct("Writer").finish_non_exhaustive()
     }
 }
 
-impl WriteQueue {
-    /// Starts the writer task on the current runtime. It ends when every `WriteQueue` clone
+impl Writer {
+    /// Starts the writer task on the current runtime. It ends when every `Writer` clone
     /// is dropped. After each COMMIT it tells `lists` which patients' threads changed.
     pub fn start(db: Db, lists: Arc<ListCache>, sealer: TextSealer) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
@@ -139,7 +139,7 @@ impl WriteQueue {
             })
         });
         self.jobs
-            .send(Job::Guarded(job))
+            .send(Job::Write(job))
             .await
             .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
         answered
@@ -147,7 +147,7 @@ impl WriteQueue {
             .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
     }
 
-    /// Stores a message (see `super::send_batch` for the checks and their answers) and
+    /// Stores a message (see `super::sends` for the checks and their answers) and
     /// answers its receipt once the batch committed.
     pub async fn send(&self, send: PendingSend) -> Result<SendReceipt, ApiError> {
         let (answer, answered) = oneshot::channel();
@@ -241,10 +241,10 @@ async fn run_batch(
     let mut send_answers: Vec<oneshot::Sender<Result<SendReceipt, ApiError>>> = Vec::new();
     let mut changed: Vec<i64> = Vec::new();
     let outcome = async {
-        let mut begin = BatchBegin::open(conn, engine).await?;
+        let mut begin = WriterTransaction::open(conn, engine).await?;
         for job in jobs {
             let work = match job {
-                Job::Guarded(work) => work,
+                Job::Write(work) => work,
                 Job::Send(send, answer) => {
                     sends.push(send);
                     send_answers.push(answer);
@@ -281,7 +281,7 @@ async fn run_batch(
             }
         }
         if !sends.is_empty() {
-            let applied = send_batch::apply(conn, engine, &mut begin, &sends, sealer).await?;
+            let applied = sends::apply(conn, engine, &mut begin, &sends, sealer).await?;
             for (answer, result) in send_answers.drain(..).zip(applied.answers) {
                 match result {
                     Ok(receipt) => pending.push(deliver_after_commit(answer, receipt)),
@@ -377,7 +377,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_alone() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(
+        let queue = Writer::start(
             db.clone(),
             Arc::new(ListCache::new(None, true)),
             crate::sealed_text::tests_support::sealer(),
@@ -406,7 +406,7 @@ mod tests {
     #[tokio::test]
     async fn a_work_error_undoes_its_own_statements() {
         let (_dir, db) = sqlite().await;
-        let queue = WriteQueue::start(
+        let queue = Writer::start(
             db.clone(),
             Arc::new(ListCache::new(None, true)),
             crate::sealed_text::tests_support::sealer(),

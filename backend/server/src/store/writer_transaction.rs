@@ -15,12 +15,12 @@ const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE; ";
 
 /// A batch's transaction, open or about to be.
 #[derive(Debug)]
-pub struct BatchBegin {
+pub struct WriterTransaction {
     /// Text to send before the next statement (SQLite, until one is sent).
     pending: Option<&'static str>,
 }
 
-impl BatchBegin {
+impl WriterTransaction {
     /// Opens the transaction: on PostgreSQL now, on SQLite with the next statement, which must
     /// then put [`prefix`](Self::prefix) before its text or call [`now`](Self::now).
     pub async fn open(conn: &mut AnyConnection, engine: Engine) -> Result<Self, sqlx::Error> {
@@ -72,7 +72,7 @@ mod tests {
             .await
             .expect("table");
 
-        let mut begin = BatchBegin::open(&mut conn, Engine::Sqlite).await.expect("open");
+        let mut begin = WriterTransaction::open(&mut conn, Engine::Sqlite).await.expect("open");
         let text = format!("{}INSERT INTO t (v) VALUES ($1)", begin.prefix());
         sqlx::query(&text)
             .bind(1_i64)
@@ -92,7 +92,7 @@ mod tests {
             .expect("n");
         assert_eq!(count, 0, "rolled back with its transaction");
 
-        let mut begin = BatchBegin::open(&mut conn, Engine::Sqlite).await.expect("open");
+        let mut begin = WriterTransaction::open(&mut conn, Engine::Sqlite).await.expect("open");
         begin.now(&mut conn).await.expect("begin alone");
         assert_eq!(begin.prefix(), "");
         conn.execute("COMMIT").await.expect("a transaction was open");
