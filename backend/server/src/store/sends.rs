@@ -28,7 +28,8 @@ use super::bound_query::BoundQuery;
 use super::thread_scope;
 use super::writer_transaction::WriterTransaction;
 use super::{attachments, from_millis, to_millis, Engine};
-use crate::domain::access::{Side, Viewer};
+use crate::domain::access::Viewer;
+use crate::domain::sending::{self, Decision, SendFacts, ThreadEffect};
 use crate::error::ApiError;
 use crate::sealed_text::{Field, TextSealer};
 
@@ -109,44 +110,43 @@ pub async fn apply(
         .collect();
     let patients = patients_of(conn, engine, &replies).await?;
 
-    // Decide every send in queue order (see the module's list).
+    // Whether each send's attachments are the sender's unsent uploads (as stored before).
+    let mut attachments_ok = Vec::with_capacity(sends.len());
+    for send in sends {
+        attachments_ok.push(
+            send.attachment_ids.is_empty()
+                || attachments::all_unsent_of(conn, send.viewer.user_id(), &send.attachment_ids).await?,
+        );
+    }
+    let facts: Vec<SendFacts<'_>> = sends
+        .iter()
+        .zip(&attachments_ok)
+        .map(|(send, &attachments_are_senders_unsent)| SendFacts {
+            sender_id: send.viewer.user_id(),
+            key: &send.idempotency_key,
+            request_hash: &send.request_hash,
+            reply_reaches_thread: match send.target {
+                SendTarget::Reply { thread_id } => Some(patients.contains_key(&(send.viewer, thread_id))),
+                SendTarget::NewThread { .. } => None,
+            },
+            attachment_ids: &send.attachment_ids,
+            attachments_are_senders_unsent,
+        })
+        .collect();
+    let stored_of = |i: usize| stored_keys.get(&(sends[i].viewer.user_id(), sends[i].idempotency_key.clone()));
+    let decisions = sending::decide(&facts, |i| stored_of(i).map(|k| k.request_hash.as_str()));
+
     let mut answers: Vec<Option<Result<SendReceipt, ApiError>>> = (0..sends.len()).map(|_| None).collect();
-    // Key -> the send of this batch that stores it.
-    let mut owners: HashMap<(i64, &str), usize> = HashMap::new();
-    let mut claimed: HashSet<&str> = HashSet::new();
     let mut to_store: Vec<usize> = Vec::new();
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
-    for (i, send) in sends.iter().enumerate() {
-        let user_id = send.viewer.user_id();
-        let key = (user_id, send.idempotency_key.as_str());
-        if let Some(previous) = stored_keys.get(&(user_id, send.idempotency_key.clone())) {
-            answers[i] = Some(if previous.request_hash == send.request_hash {
-                Ok(previous.receipt.clone())
-            } else {
-                Err(key_reused())
-            });
-            continue;
+    for (i, decision) in decisions.iter().enumerate() {
+        match *decision {
+            Decision::AnswerStored => answers[i] = stored_of(i).map(|k| Ok(k.receipt.clone())),
+            Decision::KeyReused => answers[i] = Some(Err(key_reused())),
+            Decision::NotFound => answers[i] = Some(Err(ApiError::NotFound)),
+            Decision::AsSend(owner) => duplicates.push((i, owner)),
+            Decision::Store => to_store.push(i),
         }
-        if let Some(&owner) = owners.get(&key) {
-            duplicates.push((i, owner));
-            continue;
-        }
-        if let SendTarget::Reply { thread_id } = send.target {
-            if !patients.contains_key(&(send.viewer, thread_id)) {
-                answers[i] = Some(Err(ApiError::NotFound));
-                continue;
-            }
-        }
-        if !send.attachment_ids.is_empty()
-            && (send.attachment_ids.iter().any(|id| claimed.contains(id.as_str()))
-                || !attachments::all_unsent_of(conn, user_id, &send.attachment_ids).await?)
-        {
-            answers[i] = Some(Err(ApiError::NotFound));
-            continue;
-        }
-        claimed.extend(send.attachment_ids.iter().map(String::as_str));
-        owners.insert(key, i);
-        to_store.push(i);
     }
 
     let stored = store(conn, engine, sends, &to_store, &patients, sealer).await?;
@@ -173,7 +173,9 @@ pub async fn apply(
     }
     for (i, owner) in duplicates {
         answers[i] = Some(match &answers[owner] {
-            Some(Ok(receipt)) if sends[i].request_hash == sends[owner].request_hash => Ok(receipt.clone()),
+            Some(Ok(receipt)) if sending::answers_as_owner(&sends[i].request_hash, &sends[owner].request_hash) => {
+                Ok(receipt.clone())
+            }
             Some(Ok(_)) => Err(key_reused()),
             // Owners are stored: every one has its receipt by now.
             _ => Err(ApiError::Internal("a send of the batch has no answer".into())),
@@ -404,61 +406,51 @@ async fn store(
     Ok(stored)
 }
 
-/// What the batch's messages do to each thread, in one UPDATE: the latest activity time, the
-/// message count, the patient's unread counter and the count of patient messages (from which
-/// each care-team member's unread count follows); a patient's message reopens a closed
-/// thread, the first care-team reply takes an unassigned one, urgency is only ever raised.
+/// What the batch's messages do to each thread ([`sending::ThreadEffect`], decided in Rust),
+/// applied in one UPDATE: the latest activity time, the message count, the patient's unread
+/// counter and the count of patient messages (from which each care-team member's unread count
+/// follows), and the effect's reopening, taking and raising of urgency.
 async fn update_threads(
     conn: &mut AnyConnection,
     engine: Engine,
     sends: &[PendingSend],
     stored: &[Stored],
 ) -> Result<(), sqlx::Error> {
-    #[derive(Default)]
-    struct Change {
-        last_at: i64,
-        from_patient: i64,
-        from_team: i64,
-        first_team_author: Option<i64>,
-        urgent: bool,
-    }
     let mut order: Vec<i64> = Vec::new();
-    let mut changes: HashMap<i64, Change> = HashMap::new();
+    let mut effects: HashMap<i64, ThreadEffect> = HashMap::new();
     for s in stored {
         let send = &sends[s.index];
-        let change = changes.entry(s.thread_id).or_insert_with(|| {
+        let effect = effects.entry(s.thread_id).or_insert_with(|| {
             order.push(s.thread_id);
-            Change::default()
+            ThreadEffect::default()
         });
-        change.last_at = change.last_at.max(to_millis(send.at));
-        change.urgent |= send.urgent;
-        match send.viewer.side() {
-            Side::Patient => change.from_patient += 1,
-            Side::Team => {
-                change.from_team += 1;
-                change.first_team_author.get_or_insert(send.viewer.user_id());
-            }
-        }
+        effect.add(
+            send.viewer.side(),
+            send.viewer.user_id(),
+            to_millis(send.at),
+            send.urgent,
+        );
     }
     // VALUES columns are column1, column2, … in both SQLite and PostgreSQL.
     let mut sql = BoundQuery::new(
         "UPDATE threads SET last_message_at = v.column2, \
          message_count = message_count + v.column3 + v.column4, \
          patient_messages = patient_messages + v.column3, unread_by_patient = unread_by_patient + v.column4, \
-         status = CASE WHEN v.column3 > 0 THEN 'open' ELSE status END, \
+         status = CASE WHEN v.column7 = 1 THEN 'open' ELSE status END, \
          assigned_to = COALESCE(assigned_to, CAST(v.column5 AS BIGINT)), \
          urgent = CASE WHEN v.column6 = 1 THEN 1 ELSE urgent END \
          FROM (VALUES ",
     );
     for (n, thread_id) in order.iter().enumerate() {
-        let change = &changes[thread_id];
+        let effect = &effects[thread_id];
         let values = [
             sql.arg(*thread_id),
-            sql.arg(change.last_at),
-            sql.arg(change.from_patient),
-            sql.arg(change.from_team),
-            sql.arg(change.first_team_author),
-            sql.arg(i64::from(change.urgent)),
+            sql.arg(effect.last_message_at_ms),
+            sql.arg(effect.from_patient),
+            sql.arg(effect.from_team),
+            sql.arg(effect.takes_if_unassigned),
+            sql.arg(i64::from(effect.raises_urgency)),
+            sql.arg(i64::from(effect.reopens)),
         ];
         sql.push(if n == 0 { "" } else { ", " });
         sql.push(&format!("({})", values.join(", ")));
