@@ -167,3 +167,28 @@ mod tests {
         assert!(!format!("{req:?}").contains("hunter2"));
     }
 }
+
+/// `GET /api/v1/staff` (admins): the practice's staff and the triage pools each works in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffList {
+    pub members: Vec<StaffMember>,
+}
+
+/// A staff member as an admin sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// The triage pools they work in: they see only these pools' threads.
+    pub pools: Vec<crate::Pool>,
+}
+
+/// `PUT /api/v1/staff/{id}/pools` (admins): the pools a staff member works in (at least one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffPoolsRequest {
+    pub pools: Vec<crate::Pool>,
+}

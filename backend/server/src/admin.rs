@@ -104,6 +104,21 @@ pub async fn unlock_sign_in(db: &Db, email: &EmailAddress) -> Result<u64, AdminE
     Ok(store::sign_in_throttle::clear_all_for(db, email.as_str()).await?)
 }
 
+/// The practice's staff accounts, by name.
+pub async fn staff(db: &Db) -> Result<Vec<store::users::UserRecord>, AdminError> {
+    Ok(store::users::staff(db).await?)
+}
+
+/// Sets the triage pools (at least one) of the staff account `id`; `None` when there is none.
+pub async fn set_staff_pools_of(
+    db: &Db,
+    id: i64,
+    pools: StaffPools,
+) -> Result<Option<store::users::UserRecord>, AdminError> {
+    let pools = pools.for_role(Role::Staff).map_err(AdminError::Invalid)?;
+    Ok(store::users::set_staff_pools_of(db, id, pools).await?)
+}
+
 /// Sets the triage pools of the staff member with `email` (at least one).
 pub async fn set_staff_pools(db: &Db, email: &EmailAddress, pools: StaffPools) -> Result<(), AdminError> {
     let pools = pools.for_role(Role::Staff).map_err(AdminError::Invalid)?;

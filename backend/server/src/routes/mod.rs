@@ -12,6 +12,7 @@ mod policy;
 mod practice;
 mod query;
 mod response_policy;
+mod staff;
 mod threads;
 
 use axum::extract::DefaultBodyLimit;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(me::router())
         .merge(policy::router())
         .merge(threads::router())
+        .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {
             deadline::within(request_timeout, req, next)

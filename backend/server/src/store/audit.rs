@@ -343,4 +343,5 @@ pub mod action {
     pub const THREAD_REOPENED: &str = "thread.reopened";
     pub const ATTACHMENT_UPLOADED: &str = "attachment.uploaded";
     pub const ATTACHMENT_READ: &str = "attachment.read";
+    pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
 }

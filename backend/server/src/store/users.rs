@@ -120,6 +120,24 @@ pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> Result<(), sq
     Ok(())
 }
 
+/// Every staff account, by name.
+pub async fn staff(db: &Db) -> Result<Vec<UserRecord>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE role = 'staff' ORDER BY name, id");
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Sets the pools of the staff account `id`; the account as it is now, `None` when no staff
+/// account has that id.
+pub async fn set_staff_pools_of(db: &Db, id: i64, pools: StaffPools) -> Result<Option<UserRecord>, sqlx::Error> {
+    sqlx::query("UPDATE users SET staff_pools = $1 WHERE id = $2 AND role = 'staff'")
+        .bind(pools.to_text())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(find_by_id(db, id).await?.filter(|u| u.role == Role::Staff))
+}
+
 /// Sets a staff member's pools; `false` when no staff account has `email`.
 pub async fn set_staff_pools(db: &Db, email: &str, pools: StaffPools) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE users SET staff_pools = $1 WHERE email = $2 AND role = 'staff'")

@@ -287,3 +287,89 @@ async fn staff_see_only_the_threads_of_their_pools(app: TestApp) {
         .expect("now in a pool of theirs");
 }
 on_both_databases!(staff_see_only_the_threads_of_their_pools);
+
+async fn an_admin_sets_a_staff_members_pools_and_nobody_else_may(app: TestApp) {
+    let admin_user = portal_server::admin::NewUser {
+        email: "admin@dskc.example",
+        name: "Alex Admin",
+        role: portal_api::Role::Admin,
+        passphrase: "granite harbor at first light",
+        staff_pools: portal_server::domain::access::StaffPools::NONE,
+    };
+    let hasher = portal_server::auth::password::PasswordHasher::new(1);
+    portal_server::admin::add_user(&app.state.db, &hasher, &admin_user, chrono::Utc::now())
+        .await
+        .expect("admin added");
+    let admin = app
+        .login_as(portal_server::demo::DemoAccount {
+            email: "admin@dskc.example",
+            name: "Alex Admin",
+            role: portal_api::Role::Admin,
+            passphrase: "granite harbor at first light",
+            staff_pools: &[],
+        })
+        .await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let front_desk = app.login_and_accept(STAFF).await;
+    let clinical = send_thread(&app, &patient, &new_thread(Category::MedicalQuestion, "Rash", "Itchy")).await;
+    let get = |token: &SessionToken| app.client.authed(reqwest::Method::GET, "/staff", token).send();
+    let put = |token: &SessionToken, id: i64, pools: serde_json::Value| {
+        app.client
+            .authed(reqwest::Method::PUT, &format!("/staff/{id}/pools"), token)
+            .json(&serde_json::json!({ "pools": pools }))
+            .send()
+    };
+
+    // Only an admin sees the staff and their pools.
+    for token in [&patient, &front_desk] {
+        assert_eq!(get(token).await.expect("answer").status(), 403);
+    }
+    let list: portal_api::StaffList = get(&admin).await.expect("answer").json().await.expect("list");
+    let sam = list.members.iter().find(|m| m.name == STAFF.name).expect("listed");
+    assert_eq!(sam.pools, vec![portal_api::Pool::FrontDesk, portal_api::Pool::Billing]);
+    assert!(list.members.iter().all(|m| m.name != PATIENT.name), "staff only");
+
+    // The front desk cannot read the clinical thread until the admin adds the clinical pool;
+    // then it can at once.
+    assert_eq!(api_error(app.client.thread(&front_desk, clinical).await).0, 404);
+    assert_eq!(
+        put(&front_desk, sam.id, serde_json::json!(["clinical"]))
+            .await
+            .expect("answer")
+            .status(),
+        403
+    );
+    assert_eq!(
+        put(&admin, sam.id, serde_json::json!([]))
+            .await
+            .expect("answer")
+            .status(),
+        422
+    );
+    assert_eq!(
+        put(&admin, 999_999, serde_json::json!(["clinical"]))
+            .await
+            .expect("answer")
+            .status(),
+        404
+    );
+    let changed = put(&admin, sam.id, serde_json::json!(["clinical", "front_desk"]))
+        .await
+        .expect("answer");
+    assert_eq!(changed.status(), 200);
+    let member: portal_api::StaffMember = changed.json().await.expect("member");
+    assert_eq!(
+        member.pools,
+        vec![portal_api::Pool::Clinical, portal_api::Pool::FrontDesk]
+    );
+    app.client
+        .thread(&front_desk, clinical)
+        .await
+        .expect("now in a pool of theirs");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'admin.staff_pools_set'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(audited, 1);
+}
+on_both_databases!(an_admin_sets_a_staff_members_pools_and_nobody_else_may);

@@ -39,6 +39,8 @@ use crate::state::AppState;
         super::threads::care_team,
         super::attachments::upload,
         super::attachments::download,
+        super::staff::list_staff,
+        super::staff::set_pools,
         openapi_json,
     ),
     components(schemas(
