@@ -4,7 +4,8 @@
 //!
 //! - At most `max_per_client` connections from one client network (an IPv4 address, an IPv6
 //!   /64): more are closed at once.
-//! - At most `max_total` in all. A new connection past that waits a moment for a slot.
+//! - At most `max_total` in all. A new connection past that waits a moment for a slot; only
+//!   [`MAX_WAITING`] wait at once (each holds a file while it waits), the rest are closed.
 //! - A connection with no request in flight is closed after `idle`; once three quarters of the
 //!   slots are taken, after `idle_under_pressure`, so idle connections make room first.
 
@@ -16,6 +17,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use crate::auth::client_addr::ClientNetwork;
+
+/// New connections that may wait for a slot at once.
+pub const MAX_WAITING: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -58,6 +62,7 @@ pub struct Connections {
     limits: ConnectionLimits,
     open: Mutex<Open>,
     freed: Notify,
+    waiting: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -79,6 +84,7 @@ impl Connections {
             limits,
             open: Mutex::new(Open::default()),
             freed: Notify::new(),
+            waiting: AtomicUsize::new(0),
         })
     }
 
@@ -89,6 +95,26 @@ impl Connections {
     /// Take a slot for a connection from `client`, waiting up to `wait_for_slot` when all are
     /// taken (idle connections are being closed to make room meanwhile).
     pub async fn admit(self: &Arc<Self>, client: ClientNetwork) -> Result<Slot, Refused> {
+        match self.try_admit(client) {
+            Err(Refused::Full) => {}
+            other => return other,
+        }
+        // Counted while it waits, however the wait ends (also if the connection is dropped).
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        let before = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _waiting = Waiting(&self.waiting);
+        if before >= MAX_WAITING {
+            return Err(Refused::Full);
+        }
+        self.wait_for_slot(client).await
+    }
+
+    async fn wait_for_slot(self: &Arc<Self>, client: ClientNetwork) -> Result<Slot, Refused> {
         let deadline = tokio::time::Instant::now() + self.limits.wait_for_slot;
         loop {
             let freed = self.freed.notified();
@@ -254,6 +280,38 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(20)).await;
         drop(a1);
         assert_eq!(waiter.await.unwrap(), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn only_a_few_wait_for_a_slot_and_the_rest_are_closed_at_once() {
+        let connections = Connections::new(ConnectionLimits {
+            max_total: 1,
+            max_per_client: 1,
+            wait_for_slot: Duration::from_secs(2),
+            ..limits()
+        });
+        let _taken = connections.admit(client("192.0.2.1")).await.unwrap();
+        let mut waiters = Vec::new();
+        for n in 0..MAX_WAITING {
+            let connections = Arc::clone(&connections);
+            let address = format!("198.51.100.{}", n % 250);
+            waiters.push(tokio::spawn(async move {
+                connections.admit(client(&address)).await.map(|_| ())
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        assert_eq!(
+            connections.admit(client("203.0.113.9")).await.unwrap_err(),
+            Refused::Full
+        );
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "refused without waiting"
+        );
+        for waiter in waiters {
+            waiter.abort();
+        }
     }
 
     #[test]
