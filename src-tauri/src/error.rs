@@ -18,6 +18,8 @@ pub enum CaFileProblem {
     Unreadable,
     /// The file holds no PEM certificate.
     NotACertificate,
+    /// The file holds public certificate authorities (a bundle, or a system root).
+    PublicAuthorities,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +115,9 @@ fn ca_file_message(problem: CaFileProblem) -> &'static str {
         }
         CaFileProblem::NotACertificate => {
             "This file is not a certificate file. Please choose the certificate file your practice gave you."
+        }
+        CaFileProblem::PublicAuthorities => {
+            "This file holds public certificate authorities. Choose the practice's own CA file (ask the practice's IT)."
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod drafts;
 pub mod messages;
+pub mod public_ca;
 pub mod send;
 pub mod session;
 pub mod settings;

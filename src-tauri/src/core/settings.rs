@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
 
+use super::public_ca;
 use crate::error::{CaFileProblem, CommandError};
 
 pub const DEFAULT_SERVER_URL: &str = "https://localhost:8443";
@@ -133,8 +134,8 @@ impl Settings {
 }
 
 /// A server address and CA file that were checked: the address is `https://`, and the file
-/// can be read and holds at least one PEM certificate. Checking builds the client, which is
-/// kept for the request that needed the check.
+/// can be read, holds at least one PEM certificate and no public CA (see [`public_ca`]).
+/// Checking builds the client, which is kept for the request that needed the check.
 #[derive(Debug, Clone)]
 pub struct ServerConnection {
     pub server_url: String,
@@ -153,6 +154,8 @@ impl ServerConnection {
         }
         let ca_file = absolute(ca_file, base_dir);
         let ca_pem = read_small_file(&ca_file).ok_or(CommandError::CaFile(CaFileProblem::Unreadable))?;
+        // A bundle of public roots would let any public site pass as the practice's server.
+        public_ca::check_against_system(&ca_pem).map_err(|_| CommandError::CaFile(CaFileProblem::PublicAuthorities))?;
         // Building the client parses the PEM and adds every certificate to its trust store (the
         // address was checked above, so a failure here is the file's).
         let client =
@@ -261,6 +264,19 @@ mod tests {
         assert_eq!(problem("ca.pem"), None);
         let absolute = dir.path().join("ca.pem").display().to_string();
         assert_eq!(problem(&absolute), None);
+    }
+
+    #[test]
+    fn a_bundle_of_public_authorities_is_refused() {
+        let dir = dir_with_ca();
+        let bundle = dir.path().join("bundle.pem");
+        std::fs::write(&bundle, CA_PEM.repeat(4)).expect("write bundle");
+        let err = ServerConnection::check("https://portal.example", "bundle.pem", dir.path()).expect_err("bundle");
+        assert_eq!(err.code(), "ca_file");
+        assert_eq!(
+            err.to_string(),
+            "This file holds public certificate authorities. Choose the practice's own CA file (ask the practice's IT)."
+        );
     }
 
     #[test]
