@@ -199,8 +199,17 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       if (caFile !== "" && !caFile.endsWith(".pem")) {
         throw err("ca_file", "We could not read the certificate file. Please check the file's location and try again.");
       }
+      const change = (from: string, to: string) => (from === to ? null : { from, to });
+      const serverChange = change(st.settings.server_url, serverUrl);
+      const caChange = change(st.settings.ca_file, caFile);
+      if ((serverChange || caChange) && args.confirm !== true) {
+        const message = serverChange
+          ? `You are about to connect to a different portal server: ${serverUrl}. Only continue if the practice told you to.`
+          : `You are about to trust a different certificate file for the portal server: ${caFile}. Only continue if the practice told you to.`;
+        return { status: "needs_confirmation", server_url: serverChange, ca_file: caChange, message };
+      }
       st.settings = { ...st.settings, server_url: serverUrl, ca_file: caFile };
-      return { ...st.settings };
+      return { status: "saved", ...st.settings };
     }
 
     case "practice_info":

@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod messages;
 pub mod public_ca;
 pub mod send;
+pub mod server_change;
 pub mod session;
 pub mod settings;
 
@@ -27,6 +28,7 @@ use portal_api::{PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
+pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
@@ -112,11 +114,18 @@ impl DesktopCore {
         self.settings_state().current.clone()
     }
 
-    /// `save_settings`: check the address and the CA file, then keep them.
-    pub fn save_settings(&self, server_url: &str, ca_file: &str) -> Result<Settings, CommandError> {
+    /// `save_settings`: check the address and the CA file, then keep them. A change of
+    /// server or CA file is only saved when `confirm` is set; without it the answer describes
+    /// the change (see [`server_change`]).
+    pub fn save_settings(&self, server_url: &str, ca_file: &str, confirm: bool) -> Result<SaveOutcome, CommandError> {
         let checked = ServerConnection::check(server_url, ca_file, &self.base_dir)?;
         let ca_file = checked.ca_file.display().to_string();
         let mut state = self.settings_state();
+        if !confirm {
+            if let Some(change) = server_change::between(&state.current, &checked.server_url, &ca_file) {
+                return Ok(SaveOutcome::NeedsConfirmation(change));
+            }
+        }
         let mut stored = state.stored.clone();
         stored.server_url = Some(checked.server_url.clone());
         stored.ca_file = Some(ca_file.clone());
@@ -127,7 +136,7 @@ impl DesktopCore {
         state.stored = stored;
         state.current.server_url = checked.server_url;
         state.current.ca_file = ca_file;
-        Ok(state.current.clone())
+        Ok(SaveOutcome::Saved(state.current.clone()))
     }
 
     /// The server named by the settings in force, checked.
@@ -387,10 +396,12 @@ mod tests {
         assert_eq!(core.settings().server_url, "https://env.example");
         assert_eq!(store.saved(), Preferences::default(), "nothing written at start-up");
 
-        let err = core.save_settings("http://portal.example", "ca.pem").expect_err("http");
+        let err = core
+            .save_settings("http://portal.example", "ca.pem", true)
+            .expect_err("http");
         assert_eq!(err.code(), "invalid_server_url");
         let err = core
-            .save_settings("https://portal.example", "nope.pem")
+            .save_settings("https://portal.example", "nope.pem", true)
             .expect_err("missing file");
         assert_eq!(err.code(), "ca_file");
         assert_eq!(
@@ -399,13 +410,41 @@ mod tests {
             "failed saves change nothing"
         );
 
+        let asked = core
+            .save_settings("https://portal.example:8443", "ca.pem", false)
+            .expect("asks");
+        let SaveOutcome::NeedsConfirmation(change) = asked else {
+            panic!("a new server needs confirmation: {asked:?}")
+        };
+        assert_eq!(
+            change.server_url.map(|c| c.to).as_deref(),
+            Some("https://portal.example:8443")
+        );
+        assert_eq!(
+            store.saved(),
+            Preferences::default(),
+            "nothing saved before confirmation"
+        );
+        assert_eq!(core.settings().server_url, "https://env.example");
+
         let saved = core
-            .save_settings("https://portal.example:8443", "ca.pem")
-            .expect("save");
+            .save_settings("https://portal.example:8443", "ca.pem", true)
+            .expect("save")
+            .saved()
+            .expect("confirmed");
         assert_eq!(saved.server_url, "https://portal.example:8443");
         assert_eq!(saved.ca_file, ca.display().to_string());
         assert_eq!(core.settings(), saved);
         assert_eq!(store.saved().server_url.as_deref(), Some("https://portal.example:8443"));
+
+        let again = core
+            .save_settings("https://portal.example:8443", "ca.pem", false)
+            .expect("same settings");
+        assert_eq!(
+            again.saved().as_ref(),
+            Some(&saved),
+            "unchanged settings need no confirmation"
+        );
 
         core.remember_email("blair.conroy@example.com");
         let stored = store.saved();

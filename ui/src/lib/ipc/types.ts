@@ -8,6 +8,25 @@ export interface Settings {
   last_email: string | null;
 }
 
+/** One value of the server settings, before and after a change. */
+export interface SettingChange {
+  from: string;
+  to: string;
+}
+
+/** A change of server or certificate file that needs the person's confirmation. */
+export interface ServerChange {
+  server_url: SettingChange | null;
+  ca_file: SettingChange | null;
+  /** Written for people: "You are about to connect to a different portal server: …". */
+  message: string;
+}
+
+/** The answer of `save_settings`: saved, or a change to confirm (saved only with `confirm`). */
+export type SaveSettingsOutcome =
+  | ({ status: "saved" } & Settings)
+  | ({ status: "needs_confirmation" } & ServerChange);
+
 export interface PracticeInfo {
   name: string;
   phone: string;
