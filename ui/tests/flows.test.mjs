@@ -353,3 +353,25 @@ test("an unexpected (string) rejection is shown in plain words", async () => {
   assert.match(await text(page, "#sign-in-error"), /^Something went wrong/);
   await closeApp(app, assert);
 });
+
+test("server settings set by the organization are read-only and cannot be saved", async () => {
+  const app = await openApp(env.browser, env.base, {
+    practice: PRACTICE,
+    settings: {
+      server_url: "https://portal.clinic.example",
+      ca_file: "/etc/patient-portal/clinic-ca.pem",
+      last_email: null,
+      managed: { server_url: true, ca_file: true },
+    },
+  });
+  const { page } = app;
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.clinic.example");
+  assert.equal(await page.getAttribute("#server-url", "readonly"), "");
+  assert.equal(await page.getAttribute("#ca-file", "readonly"), "");
+  assert.equal(await text(page, "#server-url-hint"), "Set by your organization");
+  assert.equal(await text(page, "#ca-file-hint"), "Set by your organization");
+  assert.equal(await page.$("#save-server"), null);
+  assert.equal((await mockCalls(page, "save_settings")).length, 0);
+  await closeApp(app, assert);
+});

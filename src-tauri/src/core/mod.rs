@@ -10,6 +10,7 @@
 //! signed in.
 
 pub mod drafts;
+pub mod managed;
 pub mod messages;
 pub mod public_ca;
 pub mod send;
@@ -28,6 +29,7 @@ use portal_api::{PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
+pub use managed::{ManagedConfig, ManagedFields};
 pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
@@ -51,6 +53,8 @@ pub struct DesktopCore {
     /// Relative CA paths are resolved against this folder.
     base_dir: PathBuf,
     settings: Mutex<SettingsState>,
+    /// What the organization's managed configuration sets; those values cannot be changed.
+    managed: ManagedConfig,
     /// Whenever this is taken together with the drafts' own lock, this one is taken first.
     session: tokio::sync::Mutex<Option<ActiveSession>>,
     next_session_id: AtomicU64,
@@ -76,15 +80,35 @@ impl DesktopCore {
         base_dir: PathBuf,
         vault_path: Option<PathBuf>,
     ) -> Self {
+        Self::with_managed(
+            preferences,
+            overrides,
+            base_dir,
+            vault_path,
+            ManagedConfig::from_system(),
+        )
+    }
+
+    /// [`DesktopCore::new`] with the given managed configuration (whose values win over the
+    /// overrides and the stored preferences) instead of the system's.
+    pub fn with_managed(
+        preferences: Box<dyn PreferencesStore>,
+        overrides: &StartupOverrides,
+        base_dir: PathBuf,
+        vault_path: Option<PathBuf>,
+        managed: ManagedConfig,
+    ) -> Self {
         let stored = preferences.load().unwrap_or_else(|error| {
             tracing::warn!(%error, "stored preferences could not be read; using the defaults");
             Preferences::default()
         });
-        let current = Settings::at_startup(&stored, overrides, &base_dir);
+        let mut current = Settings::at_startup(&stored, overrides, &base_dir);
+        managed.apply(&mut current, &base_dir);
         Self {
             preferences,
             base_dir,
             settings: Mutex::new(SettingsState { stored, current }),
+            managed,
             session: tokio::sync::Mutex::new(None),
             next_session_id: AtomicU64::new(1),
             drafts: Drafts::new(vault_path, KdfParams::PRODUCTION),
@@ -121,6 +145,9 @@ impl DesktopCore {
         let checked = ServerConnection::check(server_url, ca_file, &self.base_dir)?;
         let ca_file = checked.ca_file.display().to_string();
         let mut state = self.settings_state();
+        if self.managed.forbids(&state.current, &checked.server_url, &ca_file) {
+            return Err(CommandError::ManagedSetting);
+        }
         if !confirm {
             if let Some(change) = server_change::between(&state.current, &checked.server_url, &ca_file) {
                 return Ok(SaveOutcome::NeedsConfirmation(change));
@@ -379,7 +406,8 @@ mod tests {
         assert_eq!(settings.ca_file, "/srv/ca.pem");
         assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json["managed"]["server_url"], false);
     }
 
     #[test]
@@ -450,6 +478,70 @@ mod tests {
         let stored = store.saved();
         assert_eq!(stored.last_email.as_deref(), Some("blair.conroy@example.com"));
         assert_eq!(core.settings().last_email.as_deref(), Some("blair.conroy@example.com"));
+    }
+
+    #[test]
+    fn a_managed_file_fixes_the_server_and_refuses_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem")).expect("write");
+        std::fs::write(
+            dir.path().join("other.pem"),
+            include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem"),
+        )
+        .expect("write");
+        let managed_file = dir.path().join("managed.json");
+        std::fs::write(
+            &managed_file,
+            format!(
+                r#"{{"server_url": "https://portal.clinic.example", "ca_file": "{}"}}"#,
+                ca.display()
+            ),
+        )
+        .expect("write managed");
+        let store = std::sync::Arc::new(MemoryPreferences::new(Preferences {
+            server_url: Some("https://stored.example".into()),
+            ca_file: Some("/srv/stored.pem".into()),
+            last_email: None,
+        }));
+        let overrides = StartupOverrides {
+            server_url: Some("https://env.example".into()),
+            ca_file: None,
+        };
+        let core = DesktopCore::with_managed(
+            Box::new(store.clone()),
+            &overrides,
+            dir.path().to_path_buf(),
+            None,
+            ManagedConfig::load(&managed_file),
+        );
+        let settings = core.settings();
+        assert_eq!(settings.server_url, "https://portal.clinic.example");
+        assert_eq!(settings.ca_file, ca.display().to_string());
+        assert_eq!(
+            settings.managed,
+            ManagedFields {
+                server_url: true,
+                ca_file: true
+            }
+        );
+
+        for (url, file) in [
+            ("https://evil.example", "ca.pem"),
+            ("https://portal.clinic.example", "other.pem"),
+        ] {
+            for confirm in [false, true] {
+                let err = core.save_settings(url, file, confirm).expect_err("managed");
+                assert_eq!(err.code(), "managed_setting");
+                assert!(err.to_string().contains("set by your organization"), "{err}");
+            }
+        }
+        assert_eq!(
+            store.saved().server_url.as_deref(),
+            Some("https://stored.example"),
+            "nothing saved"
+        );
+        assert_eq!(core.settings(), settings);
     }
 
     #[tokio::test]

@@ -88,6 +88,7 @@ mod tests {
             server_url: "https://portal.example:8443".into(),
             ca_file: "/srv/ca.pem".into(),
             last_email: None,
+            managed: Default::default(),
         }
     }
 

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
 
+use super::managed::ManagedFields;
 use super::public_ca;
 use crate::error::{CaFileProblem, CommandError};
 
@@ -30,6 +31,8 @@ pub struct Settings {
     pub server_url: String,
     pub ca_file: String,
     pub last_email: Option<String>,
+    /// Which of these the organization's managed configuration sets (read-only in the UI).
+    pub managed: ManagedFields,
 }
 
 /// What the preferences store holds. Every field is optional: a fresh install has none.
@@ -129,6 +132,7 @@ impl Settings {
             server_url: server_url.trim().to_owned(),
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
             last_email: stored.last_email.clone(),
+            managed: ManagedFields::default(),
         }
     }
 }

@@ -6,6 +6,8 @@ export interface Settings {
   server_url: string;
   ca_file: string;
   last_email: string | null;
+  /** Which settings the organization's managed configuration sets (shown read-only). */
+  managed: { server_url: boolean; ca_file: boolean };
 }
 
 /** One value of the server settings, before and after a change. */
@@ -75,6 +77,7 @@ export interface IpcError {
 export const ErrorCode = {
   InvalidServerUrl: "invalid_server_url",
   CaFile: "ca_file",
+  ManagedSetting: "managed_setting",
   ServerUnreachable: "server_unreachable",
   UntrustedCertificate: "untrusted_certificate",
   InvalidCredentials: "invalid_credentials",
