@@ -18,6 +18,8 @@ pub enum CaFileProblem {
     Unreadable,
     /// The file holds no PEM certificate.
     NotACertificate,
+    /// The file holds public certificate authorities (a bundle, or a system root).
+    PublicAuthorities,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,10 @@ pub enum CommandError {
 
     #[error("{}", ca_file_message(*.0))]
     CaFile(CaFileProblem),
+
+    /// The organization's managed configuration sets the server or CA file on this computer.
+    #[error("These server settings are set by your organization and cannot be changed here. If they need to change, please ask your organization's IT.")]
+    ManagedSetting,
 
     #[error("The portal server could not be reached. Please check your internet connection and the server address, then try again.")]
     ServerUnreachable,
@@ -114,6 +120,9 @@ fn ca_file_message(problem: CaFileProblem) -> &'static str {
         CaFileProblem::NotACertificate => {
             "This file is not a certificate file. Please choose the certificate file your practice gave you."
         }
+        CaFileProblem::PublicAuthorities => {
+            "This file holds public certificate authorities. Choose the practice's own CA file (ask the practice's IT)."
+        }
     }
 }
 
@@ -123,6 +132,7 @@ impl CommandError {
         match self {
             Self::InvalidServerUrl => "invalid_server_url",
             Self::CaFile(_) => "ca_file",
+            Self::ManagedSetting => "managed_setting",
             Self::ServerUnreachable => "server_unreachable",
             Self::UntrustedCertificate => "untrusted_certificate",
             Self::NotSignedIn => ErrorCode::Unauthenticated.as_str(),

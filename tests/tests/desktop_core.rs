@@ -245,7 +245,7 @@ async fn plain_http_is_refused() {
         "invalid_server_url"
     );
     assert_eq!(
-        code_of(core.save_settings(&http_url, &server.ca_file_text())),
+        code_of(core.save_settings(&http_url, &server.ca_file_text(), true)),
         "invalid_server_url"
     );
 }
@@ -256,12 +256,12 @@ async fn settings_are_checked_before_they_are_saved() {
     let (core, preferences) = core_for("https://localhost:1", "/nonexistent/ca.pem", server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "ca_file");
     assert_eq!(
-        code_of(core.save_settings(&server.url, "/nonexistent/ca.pem")),
+        code_of(core.save_settings(&server.url, "/nonexistent/ca.pem", true)),
         "ca_file"
     );
     let not_pem = server.data_dir.path().join("portal.db");
     assert_eq!(
-        code_of(core.save_settings(&server.url, &not_pem.display().to_string())),
+        code_of(core.save_settings(&server.url, &not_pem.display().to_string(), true)),
         "ca_file"
     );
     assert_eq!(
@@ -270,7 +270,20 @@ async fn settings_are_checked_before_they_are_saved() {
         "nothing saved after failures"
     );
 
-    let saved = core.save_settings(&server.url, &server.ca_file_text()).expect("save");
+    let asked = core
+        .save_settings(&server.url, &server.ca_file_text(), false)
+        .expect("asks");
+    assert!(asked.saved().is_none(), "a new server needs confirmation");
+    assert_eq!(
+        preferences.saved(),
+        Preferences::default(),
+        "nothing saved before confirmation"
+    );
+    let saved = core
+        .save_settings(&server.url, &server.ca_file_text(), true)
+        .expect("save")
+        .saved()
+        .expect("confirmed");
     assert_eq!(saved.server_url, server.url);
     assert_eq!(Path::new(&saved.ca_file), server.ca_file);
     assert_eq!(preferences.saved().server_url.as_deref(), Some(server.url.as_str()));

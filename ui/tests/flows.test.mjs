@@ -175,7 +175,11 @@ test("server settings: a bad address is explained; saving fetches the practice a
   await page.fill("#server-url", "http://portal.dskc.example");
   await page.click("#save-server");
   await page.waitForSelector("#server-error:has-text('https://')");
-  assert.deepEqual((await mockCalls(page, "save_settings"))[0].args, { serverUrl: "http://portal.dskc.example", caFile: "" });
+  assert.deepEqual((await mockCalls(page, "save_settings"))[0].args, {
+    serverUrl: "http://portal.dskc.example",
+    caFile: "",
+    confirm: false,
+  });
 
   await page.fill("#ca-file", "/home/ana/practice.crt");
   await page.fill("#server-url", "https://portal2.dskc.example");
@@ -185,6 +189,8 @@ test("server settings: a bad address is explained; saving fetches the practice a
   await page.evaluate(() => delete window.__PORTAL_MOCK__.fail.practice_info);
   await page.fill("#ca-file", "/home/ana/practice.pem");
   await page.click("#save-server");
+  await page.waitForSelector("#server-confirm");
+  await page.click("#confirm-server");
   await page.waitForSelector("#server-status:has-text('connected')");
   assert.equal(await page.$("#server-error"), null);
   assert.equal(await text(page, "#server-status"), "Server settings saved. The portal is connected.");
@@ -192,7 +198,48 @@ test("server settings: a bad address is explained; saving fetches the practice a
   assert.deepEqual((await mockCalls(page, "save_settings")).at(-1).args, {
     serverUrl: "https://portal2.dskc.example",
     caFile: "/home/ana/practice.pem",
+    confirm: true,
   });
+  await closeApp(app, assert);
+});
+
+test("server settings: a different server is only saved after a clear confirmation", async () => {
+  const app = await openApp(env.browser, env.base, {
+    practice: PRACTICE,
+    settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem", last_email: null },
+  });
+  const { page } = app;
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.dskc.example");
+
+  await page.fill("#server-url", "https://evil.example");
+  await page.click("#save-server");
+  await page.waitForSelector("#server-confirm");
+  assert.equal(await page.getAttribute("#server-confirm", "role"), "alertdialog");
+  assert.equal(
+    await text(page, "#server-confirm-message"),
+    "You are about to connect to a different portal server: https://evil.example. Only continue if the practice told you to.",
+  );
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "cancel-server");
+  assert.equal(await page.$("#save-server"), null);
+  assert.deepEqual((await mockCalls(page, "save_settings")).at(-1).args, {
+    serverUrl: "https://evil.example",
+    caFile: "/home/ana/practice.pem",
+    confirm: false,
+  });
+
+  // Cancel: nothing saved.
+  await page.click("#cancel-server");
+  await page.waitForSelector("#save-server");
+  assert.equal(await page.$("#server-confirm"), null);
+  assert.equal(await text(page, "#server-status"), "Server settings not changed.");
+  assert.equal((await mockCalls(page, "save_settings")).length, 1);
+
+  // Saving the same settings asks nothing.
+  await page.fill("#server-url", "https://portal.dskc.example");
+  await page.click("#save-server");
+  await page.waitForSelector("#server-status:has-text('saved')");
+  assert.equal(await page.$("#server-confirm"), null);
   await closeApp(app, assert);
 });
 
@@ -304,5 +351,27 @@ test("an unexpected (string) rejection is shown in plain words", async () => {
   await signIn(page);
   await page.waitForSelector("#sign-in-error");
   assert.match(await text(page, "#sign-in-error"), /^Something went wrong/);
+  await closeApp(app, assert);
+});
+
+test("server settings set by the organization are read-only and cannot be saved", async () => {
+  const app = await openApp(env.browser, env.base, {
+    practice: PRACTICE,
+    settings: {
+      server_url: "https://portal.clinic.example",
+      ca_file: "/etc/patient-portal/clinic-ca.pem",
+      last_email: null,
+      managed: { server_url: true, ca_file: true },
+    },
+  });
+  const { page } = app;
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.clinic.example");
+  assert.equal(await page.getAttribute("#server-url", "readonly"), "");
+  assert.equal(await page.getAttribute("#ca-file", "readonly"), "");
+  assert.equal(await text(page, "#server-url-hint"), "Set by your organization");
+  assert.equal(await text(page, "#ca-file-hint"), "Set by your organization");
+  assert.equal(await page.$("#save-server"), null);
+  assert.equal((await mockCalls(page, "save_settings")).length, 0);
   await closeApp(app, assert);
 });

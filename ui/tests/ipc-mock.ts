@@ -33,7 +33,7 @@ export interface MockAccount {
 }
 
 export interface MockScenario {
-  settings?: Settings;
+  settings?: Partial<Settings>;
   practice?: PracticeInfo;
   accounts?: MockAccount[];
   /** The policy the server serves. */
@@ -147,7 +147,13 @@ function currentState(): MockState {
   if (!state) {
     const s = scenario();
     state = {
-      settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: null, ...s.settings },
+      settings: {
+        server_url: "https://portal.dskc.example",
+        ca_file: "",
+        last_email: null,
+        managed: { server_url: false, ca_file: false },
+        ...s.settings,
+      },
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
       session: s.session
@@ -199,8 +205,24 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       if (caFile !== "" && !caFile.endsWith(".pem")) {
         throw err("ca_file", "We could not read the certificate file. Please check the file's location and try again.");
       }
+      const managed = st.settings.managed;
+      if ((managed.server_url && serverUrl !== st.settings.server_url) || (managed.ca_file && caFile !== st.settings.ca_file)) {
+        throw err(
+          "managed_setting",
+          "These server settings are set by your organization and cannot be changed here. If they need to change, please ask your organization's IT.",
+        );
+      }
+      const change = (from: string, to: string) => (from === to ? null : { from, to });
+      const serverChange = change(st.settings.server_url, serverUrl);
+      const caChange = change(st.settings.ca_file, caFile);
+      if ((serverChange || caChange) && args.confirm !== true) {
+        const message = serverChange
+          ? `You are about to connect to a different portal server: ${serverUrl}. Only continue if the practice told you to.`
+          : `You are about to trust a different certificate file for the portal server: ${caFile}. Only continue if the practice told you to.`;
+        return { status: "needs_confirmation", server_url: serverChange, ca_file: caChange, message };
+      }
       st.settings = { ...st.settings, server_url: serverUrl, ca_file: caFile };
-      return { ...st.settings };
+      return { status: "saved", ...st.settings };
     }
 
     case "practice_info":

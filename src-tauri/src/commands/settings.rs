@@ -3,7 +3,7 @@
 use portal_api::PracticeInfo;
 use tauri::State;
 
-use crate::core::{DesktopCore, Settings};
+use crate::core::{DesktopCore, SaveOutcome, Settings};
 use crate::error::CommandError;
 
 #[tauri::command]
@@ -11,13 +11,16 @@ pub async fn get_settings(core: State<'_, DesktopCore>) -> Result<Settings, Comm
     Ok(core.settings())
 }
 
+/// Saves a changed server or CA file only with `confirm: true`; without it the answer is
+/// `needs_confirmation` describing the change.
 #[tauri::command]
 pub async fn save_settings(
     core: State<'_, DesktopCore>,
     server_url: String,
     ca_file: String,
-) -> Result<Settings, CommandError> {
-    core.save_settings(&server_url, &ca_file)
+    confirm: Option<bool>,
+) -> Result<SaveOutcome, CommandError> {
+    core.save_settings(&server_url, &ca_file, confirm.unwrap_or(false))
 }
 
 #[tauri::command]

@@ -10,8 +10,11 @@
 //! signed in.
 
 pub mod drafts;
+pub mod managed;
 pub mod messages;
+pub mod public_ca;
 pub mod send;
+pub mod server_change;
 pub mod session;
 pub mod settings;
 
@@ -26,6 +29,8 @@ use portal_api::{PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
+pub use managed::{ManagedConfig, ManagedFields};
+pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
@@ -48,6 +53,8 @@ pub struct DesktopCore {
     /// Relative CA paths are resolved against this folder.
     base_dir: PathBuf,
     settings: Mutex<SettingsState>,
+    /// What the organization's managed configuration sets; those values cannot be changed.
+    managed: ManagedConfig,
     /// Whenever this is taken together with the drafts' own lock, this one is taken first.
     session: tokio::sync::Mutex<Option<ActiveSession>>,
     next_session_id: AtomicU64,
@@ -73,15 +80,35 @@ impl DesktopCore {
         base_dir: PathBuf,
         vault_path: Option<PathBuf>,
     ) -> Self {
+        Self::with_managed(
+            preferences,
+            overrides,
+            base_dir,
+            vault_path,
+            ManagedConfig::from_system(),
+        )
+    }
+
+    /// [`DesktopCore::new`] with the given managed configuration (whose values win over the
+    /// overrides and the stored preferences) instead of the system's.
+    pub fn with_managed(
+        preferences: Box<dyn PreferencesStore>,
+        overrides: &StartupOverrides,
+        base_dir: PathBuf,
+        vault_path: Option<PathBuf>,
+        managed: ManagedConfig,
+    ) -> Self {
         let stored = preferences.load().unwrap_or_else(|error| {
             tracing::warn!(%error, "stored preferences could not be read; using the defaults");
             Preferences::default()
         });
-        let current = Settings::at_startup(&stored, overrides, &base_dir);
+        let mut current = Settings::at_startup(&stored, overrides, &base_dir);
+        managed.apply(&mut current, &base_dir);
         Self {
             preferences,
             base_dir,
             settings: Mutex::new(SettingsState { stored, current }),
+            managed,
             session: tokio::sync::Mutex::new(None),
             next_session_id: AtomicU64::new(1),
             drafts: Drafts::new(vault_path, KdfParams::PRODUCTION),
@@ -111,11 +138,21 @@ impl DesktopCore {
         self.settings_state().current.clone()
     }
 
-    /// `save_settings`: check the address and the CA file, then keep them.
-    pub fn save_settings(&self, server_url: &str, ca_file: &str) -> Result<Settings, CommandError> {
+    /// `save_settings`: check the address and the CA file, then keep them. A change of
+    /// server or CA file is only saved when `confirm` is set; without it the answer describes
+    /// the change (see [`server_change`]).
+    pub fn save_settings(&self, server_url: &str, ca_file: &str, confirm: bool) -> Result<SaveOutcome, CommandError> {
         let checked = ServerConnection::check(server_url, ca_file, &self.base_dir)?;
         let ca_file = checked.ca_file.display().to_string();
         let mut state = self.settings_state();
+        if self.managed.forbids(&state.current, &checked.server_url, &ca_file) {
+            return Err(CommandError::ManagedSetting);
+        }
+        if !confirm {
+            if let Some(change) = server_change::between(&state.current, &checked.server_url, &ca_file) {
+                return Ok(SaveOutcome::NeedsConfirmation(change));
+            }
+        }
         let mut stored = state.stored.clone();
         stored.server_url = Some(checked.server_url.clone());
         stored.ca_file = Some(ca_file.clone());
@@ -126,7 +163,7 @@ impl DesktopCore {
         state.stored = stored;
         state.current.server_url = checked.server_url;
         state.current.ca_file = ca_file;
-        Ok(state.current.clone())
+        Ok(SaveOutcome::Saved(state.current.clone()))
     }
 
     /// The server named by the settings in force, checked.
@@ -369,7 +406,8 @@ mod tests {
         assert_eq!(settings.ca_file, "/srv/ca.pem");
         assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json["managed"]["server_url"], false);
     }
 
     #[test]
@@ -386,10 +424,12 @@ mod tests {
         assert_eq!(core.settings().server_url, "https://env.example");
         assert_eq!(store.saved(), Preferences::default(), "nothing written at start-up");
 
-        let err = core.save_settings("http://portal.example", "ca.pem").expect_err("http");
+        let err = core
+            .save_settings("http://portal.example", "ca.pem", true)
+            .expect_err("http");
         assert_eq!(err.code(), "invalid_server_url");
         let err = core
-            .save_settings("https://portal.example", "nope.pem")
+            .save_settings("https://portal.example", "nope.pem", true)
             .expect_err("missing file");
         assert_eq!(err.code(), "ca_file");
         assert_eq!(
@@ -398,18 +438,110 @@ mod tests {
             "failed saves change nothing"
         );
 
+        let asked = core
+            .save_settings("https://portal.example:8443", "ca.pem", false)
+            .expect("asks");
+        let SaveOutcome::NeedsConfirmation(change) = asked else {
+            panic!("a new server needs confirmation: {asked:?}")
+        };
+        assert_eq!(
+            change.server_url.map(|c| c.to).as_deref(),
+            Some("https://portal.example:8443")
+        );
+        assert_eq!(
+            store.saved(),
+            Preferences::default(),
+            "nothing saved before confirmation"
+        );
+        assert_eq!(core.settings().server_url, "https://env.example");
+
         let saved = core
-            .save_settings("https://portal.example:8443", "ca.pem")
-            .expect("save");
+            .save_settings("https://portal.example:8443", "ca.pem", true)
+            .expect("save")
+            .saved()
+            .expect("confirmed");
         assert_eq!(saved.server_url, "https://portal.example:8443");
         assert_eq!(saved.ca_file, ca.display().to_string());
         assert_eq!(core.settings(), saved);
         assert_eq!(store.saved().server_url.as_deref(), Some("https://portal.example:8443"));
 
+        let again = core
+            .save_settings("https://portal.example:8443", "ca.pem", false)
+            .expect("same settings");
+        assert_eq!(
+            again.saved().as_ref(),
+            Some(&saved),
+            "unchanged settings need no confirmation"
+        );
+
         core.remember_email("blair.conroy@example.com");
         let stored = store.saved();
         assert_eq!(stored.last_email.as_deref(), Some("blair.conroy@example.com"));
         assert_eq!(core.settings().last_email.as_deref(), Some("blair.conroy@example.com"));
+    }
+
+    #[test]
+    fn a_managed_file_fixes_the_server_and_refuses_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem")).expect("write");
+        std::fs::write(
+            dir.path().join("other.pem"),
+            include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem"),
+        )
+        .expect("write");
+        let managed_file = dir.path().join("managed.json");
+        std::fs::write(
+            &managed_file,
+            format!(
+                r#"{{"server_url": "https://portal.clinic.example", "ca_file": "{}"}}"#,
+                ca.display()
+            ),
+        )
+        .expect("write managed");
+        let store = std::sync::Arc::new(MemoryPreferences::new(Preferences {
+            server_url: Some("https://stored.example".into()),
+            ca_file: Some("/srv/stored.pem".into()),
+            last_email: None,
+        }));
+        let overrides = StartupOverrides {
+            server_url: Some("https://env.example".into()),
+            ca_file: None,
+        };
+        let core = DesktopCore::with_managed(
+            Box::new(store.clone()),
+            &overrides,
+            dir.path().to_path_buf(),
+            None,
+            ManagedConfig::load(&managed_file),
+        );
+        let settings = core.settings();
+        assert_eq!(settings.server_url, "https://portal.clinic.example");
+        assert_eq!(settings.ca_file, ca.display().to_string());
+        assert_eq!(
+            settings.managed,
+            ManagedFields {
+                server_url: true,
+                ca_file: true
+            }
+        );
+
+        for (url, file) in [
+            ("https://evil.example", "ca.pem"),
+            ("https://portal.clinic.example", "other.pem"),
+        ] {
+            for confirm in [false, true] {
+                let err = core.save_settings(url, file, confirm).expect_err("managed");
+                assert_eq!(err.code(), "managed_setting");
+                assert!(err.to_string().contains("set by your organization"), "{err}");
+            }
+        }
+        assert_eq!(
+            store.saved().server_url.as_deref(),
+            Some("https://stored.example"),
+            "nothing saved"
+        );
+        assert_eq!(core.settings(), settings);
     }
 
     #[tokio::test]

@@ -12,6 +12,8 @@ use std::sync::Mutex;
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
 
+use super::managed::ManagedFields;
+use super::public_ca;
 use crate::error::{CaFileProblem, CommandError};
 
 pub const DEFAULT_SERVER_URL: &str = "https://localhost:8443";
@@ -29,6 +31,8 @@ pub struct Settings {
     pub server_url: String,
     pub ca_file: String,
     pub last_email: Option<String>,
+    /// Which of these the organization's managed configuration sets (read-only in the UI).
+    pub managed: ManagedFields,
 }
 
 /// What the preferences store holds. Every field is optional: a fresh install has none.
@@ -128,13 +132,14 @@ impl Settings {
             server_url: server_url.trim().to_owned(),
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
             last_email: stored.last_email.clone(),
+            managed: ManagedFields::default(),
         }
     }
 }
 
 /// A server address and CA file that were checked: the address is `https://`, and the file
-/// can be read and holds at least one PEM certificate. Checking builds the client, which is
-/// kept for the request that needed the check.
+/// can be read, holds at least one PEM certificate and no public CA (see [`public_ca`]).
+/// Checking builds the client, which is kept for the request that needed the check.
 #[derive(Debug, Clone)]
 pub struct ServerConnection {
     pub server_url: String,
@@ -153,6 +158,8 @@ impl ServerConnection {
         }
         let ca_file = absolute(ca_file, base_dir);
         let ca_pem = read_small_file(&ca_file).ok_or(CommandError::CaFile(CaFileProblem::Unreadable))?;
+        // A bundle of public roots would let any public site pass as the practice's server.
+        public_ca::check_against_system(&ca_pem).map_err(|_| CommandError::CaFile(CaFileProblem::PublicAuthorities))?;
         // Building the client parses the PEM and adds every certificate to its trust store (the
         // address was checked above, so a failure here is the file's).
         let client =
@@ -261,6 +268,19 @@ mod tests {
         assert_eq!(problem("ca.pem"), None);
         let absolute = dir.path().join("ca.pem").display().to_string();
         assert_eq!(problem(&absolute), None);
+    }
+
+    #[test]
+    fn a_bundle_of_public_authorities_is_refused() {
+        let dir = dir_with_ca();
+        let bundle = dir.path().join("bundle.pem");
+        std::fs::write(&bundle, CA_PEM.repeat(4)).expect("write bundle");
+        let err = ServerConnection::check("https://portal.example", "bundle.pem", dir.path()).expect_err("bundle");
+        assert_eq!(err.code(), "ca_file");
+        assert_eq!(
+            err.to_string(),
+            "This file holds public certificate authorities. Choose the practice's own CA file (ask the practice's IT)."
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // The only modules that talk to the Rust side. Views call these typed
 // functions; they never import `invoke` themselves.
 import { call } from "./call";
-import type { KeepAlive, PracticeInfo, Policy, Session, Settings } from "./types";
+import type { KeepAlive, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
 
 export * from "./types";
 export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired } from "./call";
@@ -13,8 +13,10 @@ export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");
 }
 
-export function saveSettings(serverUrl: string, caFile: string): Promise<Settings> {
-  return call<Settings>("save_settings", { serverUrl, caFile });
+/** A changed server or certificate file is only saved with `confirm`; without it the answer
+ * describes the change, for the person to confirm. */
+export function saveSettings(serverUrl: string, caFile: string, confirm = false): Promise<SaveSettingsOutcome> {
+  return call<SaveSettingsOutcome>("save_settings", { serverUrl, caFile, confirm });
 }
 
 export function practiceInfo(): Promise<PracticeInfo> {

@@ -6,7 +6,28 @@ export interface Settings {
   server_url: string;
   ca_file: string;
   last_email: string | null;
+  /** Which settings the organization's managed configuration sets (shown read-only). */
+  managed: { server_url: boolean; ca_file: boolean };
 }
+
+/** One value of the server settings, before and after a change. */
+export interface SettingChange {
+  from: string;
+  to: string;
+}
+
+/** A change of server or certificate file that needs the person's confirmation. */
+export interface ServerChange {
+  server_url: SettingChange | null;
+  ca_file: SettingChange | null;
+  /** Written for people: "You are about to connect to a different portal server: …". */
+  message: string;
+}
+
+/** The answer of `save_settings`: saved, or a change to confirm (saved only with `confirm`). */
+export type SaveSettingsOutcome =
+  | ({ status: "saved" } & Settings)
+  | ({ status: "needs_confirmation" } & ServerChange);
 
 export interface PracticeInfo {
   name: string;
@@ -56,6 +77,7 @@ export interface IpcError {
 export const ErrorCode = {
   InvalidServerUrl: "invalid_server_url",
   CaFile: "ca_file",
+  ManagedSetting: "managed_setting",
   ServerUnreachable: "server_unreachable",
   UntrustedCertificate: "untrusted_certificate",
   InvalidCredentials: "invalid_credentials",
