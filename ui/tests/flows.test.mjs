@@ -77,10 +77,11 @@ test("sign in, accept the policy, see home, sign out", async () => {
 });
 
 test("a wrong pass-phrase shows the message and empties the pass-phrase field", async () => {
-  const app = await openApp(env.browser, env.base, { settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: DEFAULT_EMAIL } });
+  const app = await openApp(env.browser, env.base);
   const { page } = app;
-  await page.waitForFunction(() => document.querySelector("#email").value !== "");
-  assert.equal(await page.inputValue("#email"), DEFAULT_EMAIL, "email prefilled from last_email");
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await page.inputValue("#email"), "", "no email address is remembered (issue 9, 5.10)");
+  await page.fill("#email", DEFAULT_EMAIL);
 
   await page.fill("#password", "not my pass-phrase");
   await page.press("#password", "Enter");

@@ -147,7 +147,7 @@ function currentState(): MockState {
   if (!state) {
     const s = scenario();
     state = {
-      settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: null, ...s.settings },
+      settings: { server_url: "https://portal.dskc.example", ca_file: "", ...s.settings },
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
       session: s.session
@@ -216,7 +216,6 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
           "The email address or pass-phrase is not right. Please check them and try again.",
         );
       }
-      st.settings.last_email = account.email;
       st.session = {
         user: { ...account.user },
         policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },

@@ -196,21 +196,8 @@ impl DesktopCore {
         if let Some(previous) = previous {
             revoke(&previous.client, &previous.token).await;
         }
-        self.remember_email(&view.user.email);
+        // Who signed in is not written anywhere (see `settings`): the next sign-in form is empty.
         Ok(view)
-    }
-
-    /// Keep the address just used, so the sign-in form can offer it next time.
-    fn remember_email(&self, email: &str) {
-        let mut state = self.settings_state();
-        let mut stored = state.stored.clone();
-        stored.last_email = Some(email.to_owned());
-        match self.preferences.save(&stored) {
-            Ok(()) => state.stored = stored,
-            // Not worth failing a sign-in for.
-            Err(error) => tracing::warn!(%error, "the last email address could not be saved"),
-        }
-        state.current.last_email = Some(email.to_owned());
     }
 
     /// `current_session`: the session held, with the policy refreshed from the server, or
@@ -407,15 +394,13 @@ mod tests {
         let prefs = Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/srv/ca.pem".into()),
-            last_email: Some("blair.conroy@example.com".into()),
         };
         let core = core_with(prefs, StartupOverrides::default(), Path::new("/"));
         let settings = core.settings();
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/srv/ca.pem");
-        assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(2), "{json}");
     }
 
     #[test]
@@ -451,11 +436,6 @@ mod tests {
         assert_eq!(saved.ca_file, ca.display().to_string());
         assert_eq!(core.settings(), saved);
         assert_eq!(store.saved().server_url.as_deref(), Some("https://portal.example:8443"));
-
-        core.remember_email("blair.conroy@example.com");
-        let stored = store.saved();
-        assert_eq!(stored.last_email.as_deref(), Some("blair.conroy@example.com"));
-        assert_eq!(core.settings().last_email.as_deref(), Some("blair.conroy@example.com"));
     }
 
     #[tokio::test]

@@ -5,7 +5,6 @@
 export interface Settings {
   server_url: string;
   ca_file: string;
-  last_email: string | null;
 }
 
 export interface PracticeInfo {
