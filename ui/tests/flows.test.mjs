@@ -59,9 +59,8 @@ test("sign in, accept the policy, see home, sign out", async () => {
   await page.waitForSelector("#sign-in-form");
   assert.equal(await text(page, "#sign-in-status"), "You have signed out.");
   assert.equal((await mockCalls(page, "sign_out")).length, 1);
-  // The Rust side remembers the last email address; the form shows it again.
-  await page.waitForFunction(() => document.querySelector("#email").value !== "");
-  assert.equal(await page.inputValue("#email"), DEFAULT_EMAIL);
+  // No email address is remembered (issue 9, 5.10): the next person finds the form empty.
+  assert.equal(await page.inputValue("#email"), "");
   assert.equal(await page.inputValue("#password"), "");
 
   // Nothing was stored in the webview.
