@@ -301,8 +301,8 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
     wait_for_text(&c, "#sign-in-status", |t| t.contains("signed out")).await;
     assert_eq!(
         value_of(&c, "#email").await,
-        PATIENT.email,
-        "the last email address is offered"
+        "",
+        "no email address is remembered for the next person"
     );
     save_screenshot(&c, &shots, "signed-out.png").await;
 }
