@@ -65,6 +65,7 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
                 base_dir,
                 vault_path,
             ));
+            watch_idle_session(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -95,6 +96,21 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
             commands::messages::save_attachment,
             commands::messages::send_draft,
         ])
+}
+
+/// Ends the session (and locks the drafts) once it has been idle for the server's timeout,
+/// checked here on a timer of the app's own, whatever the window does.
+fn watch_idle_session<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let mut every = tokio::time::interval(crate::core::IDLE_CHECK_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if app.state::<DesktopCore>().end_idle_session().await {
+                tracing::info!("the session was idle too long; signed out and drafts locked");
+            }
+        }
+    });
 }
 
 /// Creates the app's data folder if missing, and makes it its owner's only where the system

@@ -1,5 +1,6 @@
 //! [`PreferencesStore`] on tauri-plugin-store: `settings.json` in the app's data folder. It
-//! holds the three preference keys and nothing else.
+//! holds the two preference keys and nothing else; keys earlier versions wrote that are no
+//! longer kept (the last email address) are removed when the preferences are first loaded.
 
 use std::sync::Arc;
 
@@ -14,7 +15,8 @@ pub const PREFERENCES_FILE: &str = "settings.json";
 
 const SERVER_URL: &str = "server_url";
 const CA_FILE: &str = "ca_file";
-const LAST_EMAIL: &str = "last_email";
+/// Written by earlier versions; removed at start (issue 9, 5.10).
+const RETIRED: [&str; 1] = ["last_email"];
 
 pub struct PluginStorePreferences<R: Runtime> {
     store: Arc<Store<R>>,
@@ -44,17 +46,22 @@ impl<R: Runtime> PluginStorePreferences<R> {
 
 impl<R: Runtime> PreferencesStore for PluginStorePreferences<R> {
     fn load(&self) -> Result<Preferences, PreferencesError> {
+        let mut retired = false;
+        for key in RETIRED {
+            retired |= self.store.delete(key);
+        }
+        if retired {
+            self.store.save().map_err(|e| PreferencesError(e.to_string()))?;
+        }
         Ok(Preferences {
             server_url: self.text(SERVER_URL),
             ca_file: self.text(CA_FILE),
-            last_email: self.text(LAST_EMAIL),
         })
     }
 
     fn save(&self, preferences: &Preferences) -> Result<(), PreferencesError> {
         self.put(SERVER_URL, preferences.server_url.as_ref());
         self.put(CA_FILE, preferences.ca_file.as_ref());
-        self.put(LAST_EMAIL, preferences.last_email.as_ref());
         self.store.save().map_err(|e| PreferencesError(e.to_string()))
     }
 }

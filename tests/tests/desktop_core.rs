@@ -72,16 +72,14 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
     assert!(json["policy"]["text"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(json["idle_timeout_secs"], 900, "the server's idle timeout: {json}");
 
-    // Only the email address is remembered; nothing else is written.
+    // Issue 9, 5.10: signing in writes nothing to the preferences, not even the email address
+    // (on a shared computer it would tell the next person who uses the portal).
     let stored = preferences.saved();
-    assert_eq!(
-        stored,
-        Preferences {
-            last_email: Some(PATIENT.email.into()),
-            ..Preferences::default()
-        }
-    );
-    assert_eq!(core.settings().last_email.as_deref(), Some(PATIENT.email));
+    assert_eq!(stored, Preferences::default());
+    let file = serde_json::to_string(&stored).expect("json");
+    assert!(!file.contains(PATIENT.email), "{file}");
+    let settings = serde_json::to_string(&core.settings()).expect("json");
+    assert!(!settings.contains(PATIENT.email), "{settings}");
     to_json_without_token(&core.settings(), &token);
 
     to_json_without_token(&core.practice_info().await.expect("practice info"), &token);
@@ -190,9 +188,9 @@ async fn a_wrong_pass_phrase_is_invalid_credentials() {
     );
     assert!(!core.is_signed_in().await);
     assert_eq!(
-        preferences.saved().last_email,
-        None,
-        "a failed sign-in is not remembered"
+        preferences.saved(),
+        Preferences::default(),
+        "a failed sign-in is not written down"
     );
 }
 

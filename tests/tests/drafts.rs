@@ -171,6 +171,32 @@ async fn a_session_ended_by_the_server_locks_the_drafts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_itself_locks_the_drafts_once_the_session_has_been_idle_too_long() {
+    use std::time::{Duration, Instant};
+    let server = TestServer::start().await;
+    let (core, _) = core_at(&server, &vault_path(&server));
+    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let idle = Duration::from_secs(session.idle_timeout_secs);
+    core.drafts()
+        .save(Draft::new("kept", "while idle"))
+        .await
+        .expect("save");
+
+    // No window asks anything (its timer stopped, or it hangs): the app's own check ends it.
+    let start = Instant::now();
+    assert!(
+        !core.end_idle_session_at(start + idle / 2).await,
+        "not idle long enough"
+    );
+    assert!(core.drafts().is_unlocked());
+    assert!(core.end_idle_session_at(start + idle + Duration::from_secs(1)).await);
+    assert!(!core.is_signed_in().await);
+    assert!(!core.drafts().is_unlocked());
+    assert_eq!(code(core.drafts().list().await), "vault_locked");
+    assert_eq!(code(core.keep_alive().await), "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attachments_are_checked_by_type_size_and_count() {
     let server = TestServer::start().await;
     let (core, _) = core_at(&server, &vault_path(&server));

@@ -26,6 +26,9 @@ use serde_json::json;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
 const APP_IDENTIFIER: &str = "org.patientportal.desktop";
+
+/// An address left in the preferences by an earlier version of the app.
+const OLD_EMAIL: &str = "someone.before@example.com";
 const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,6 +36,15 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out_in_the_real_app() {
     let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start().await;
     let home = tempfile::tempdir().expect("temp home");
+    // Preferences an earlier version wrote, with the last email address in them (issue 9,
+    // 5.10): the app removes it at start.
+    let data = home.path().join("data").join(APP_IDENTIFIER);
+    std::fs::create_dir_all(&data).expect("data folder");
+    std::fs::write(
+        data.join("settings.json"),
+        json!({ "last_email": OLD_EMAIL }).to_string(),
+    )
+    .expect("old preferences");
     let port = free_port_pair();
     let driver = Driver::start(port, &server, home.path());
     let expected = Expected::from_server(&server).await;
@@ -198,6 +210,9 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
     find(&c, "#save-server").await.click().await.expect("save settings");
     wait_for_text(&c, "#server-status", |t| t.contains("connected")).await;
 
+    // No email address is offered, not even the one an earlier version stored.
+    assert_eq!(value_of(&c, "#email").await, "", "the sign-in form starts empty");
+
     // (a) A wrong pass-phrase.
     find(&c, "#email")
         .await
@@ -270,12 +285,9 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
         .map(String::as_str)
         .collect();
     keys.sort_unstable();
-    assert_eq!(
-        keys,
-        ["ca_file", "last_email", "server_url"],
-        "only preferences are stored: {prefs}"
-    );
-    assert_eq!(stored["last_email"], PATIENT.email);
+    assert_eq!(keys, ["ca_file", "server_url"], "only preferences are stored: {prefs}");
+    assert!(!prefs.contains(PATIENT.email), "no email address is stored: {prefs}");
+    assert!(!prefs.contains(OLD_EMAIL), "an old email address is removed: {prefs}");
     assert!(!prefs.contains(PATIENT.passphrase), "{prefs}");
     assert!(!prefs.to_lowercase().contains("token"), "{prefs}");
 
@@ -289,8 +301,8 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
     wait_for_text(&c, "#sign-in-status", |t| t.contains("signed out")).await;
     assert_eq!(
         value_of(&c, "#email").await,
-        PATIENT.email,
-        "the last email address is offered"
+        "",
+        "no email address is remembered for the next person"
     );
     save_screenshot(&c, &shots, "signed-out.png").await;
 }

@@ -59,9 +59,8 @@ test("sign in, accept the policy, see home, sign out", async () => {
   await page.waitForSelector("#sign-in-form");
   assert.equal(await text(page, "#sign-in-status"), "You have signed out.");
   assert.equal((await mockCalls(page, "sign_out")).length, 1);
-  // The Rust side remembers the last email address; the form shows it again.
-  await page.waitForFunction(() => document.querySelector("#email").value !== "");
-  assert.equal(await page.inputValue("#email"), DEFAULT_EMAIL);
+  // No email address is remembered (issue 9, 5.10): the next person finds the form empty.
+  assert.equal(await page.inputValue("#email"), "");
   assert.equal(await page.inputValue("#password"), "");
 
   // Nothing was stored in the webview.
@@ -77,10 +76,11 @@ test("sign in, accept the policy, see home, sign out", async () => {
 });
 
 test("a wrong pass-phrase shows the message and empties the pass-phrase field", async () => {
-  const app = await openApp(env.browser, env.base, { settings: { server_url: "https://portal.dskc.example", ca_file: "", last_email: DEFAULT_EMAIL } });
+  const app = await openApp(env.browser, env.base);
   const { page } = app;
-  await page.waitForFunction(() => document.querySelector("#email").value !== "");
-  assert.equal(await page.inputValue("#email"), DEFAULT_EMAIL, "email prefilled from last_email");
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await page.inputValue("#email"), "", "no email address is remembered (issue 9, 5.10)");
+  await page.fill("#email", DEFAULT_EMAIL);
 
   await page.fill("#password", "not my pass-phrase");
   await page.press("#password", "Enter");
@@ -206,7 +206,7 @@ test("server settings: a bad address is explained; saving fetches the practice a
 test("server settings: a different server is only saved after a clear confirmation", async () => {
   const app = await openApp(env.browser, env.base, {
     practice: PRACTICE,
-    settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem", last_email: null },
+    settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem" },
   });
   const { page } = app;
   await page.click("summary");
@@ -360,7 +360,6 @@ test("server settings set by the organization are read-only and cannot be saved"
     settings: {
       server_url: "https://portal.clinic.example",
       ca_file: "/etc/patient-portal/clinic-ca.pem",
-      last_email: null,
       managed: { server_url: true, ca_file: true },
     },
   });

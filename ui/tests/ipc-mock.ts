@@ -150,7 +150,6 @@ function currentState(): MockState {
       settings: {
         server_url: "https://portal.dskc.example",
         ca_file: "",
-        last_email: null,
         managed: { server_url: false, ca_file: false },
         ...s.settings,
       },
@@ -238,7 +237,6 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
           "The email address or pass-phrase is not right. Please check them and try again.",
         );
       }
-      st.settings.last_email = account.email;
       st.session = {
         user: { ...account.user },
         policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },

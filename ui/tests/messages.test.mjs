@@ -140,7 +140,12 @@ test("patient: inbox with unread counts; opening a conversation marks it read an
   assert.equal(await page.$eval("#attachment-att-pdf-1 button", (b) => b.innerText.trim()), "Save PDF");
   await page.click("#attachment-att-pdf-1 button");
   await page.waitForSelector("#attachment-att-pdf-1-saved:has-text('Saved to')");
-  assert.equal(await text(page, "#attachment-att-pdf-1-saved"), "Saved to /home/ana/Downloads/skin-care-handout.pdf");
+  // Issue 9, 5.10: where the copy went, and that it is not protected there.
+  assert.equal(
+    await text(page, "#attachment-att-pdf-1-saved"),
+    "Saved to /home/ana/Downloads/skin-care-handout.pdf. This copy is not protected by the portal: " +
+      "delete it when you no longer need it, especially on a shared computer.",
+  );
   assert.equal(await page.getAttribute("#attachment-att-pdf-1-saved", "role"), "status");
   assert.deepEqual((await mockCalls(page, "save_attachment"))[0].args, { attachmentId: "att-pdf-1", filename: "skin-care-handout.pdf" });
 

@@ -121,7 +121,6 @@ mod tests {
         Settings {
             server_url: "https://home.example".into(),
             ca_file: "/home/ana/ca.pem".into(),
-            last_email: None,
             managed: ManagedFields::default(),
         }
     }

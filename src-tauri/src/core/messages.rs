@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::media::MediaType;
@@ -42,22 +43,41 @@ impl DesktopCore {
         F: FnOnce(PortalClient, SessionToken) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
     {
+        self.request(call, false).await
+    }
+
+    /// [`with_session`](Self::with_session); a `background` request does not restart the
+    /// server's idle timer, so it does not count as activity here either.
+    async fn request<T, F, Fut>(&self, call: F, background: bool) -> Result<T, CommandError>
+    where
+        F: FnOnce(PortalClient, SessionToken) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
         let handle = self.signed_in().await?;
+        let sent = Instant::now();
         match call(handle.client.clone(), handle.token.clone()).await {
-            Ok(value) => Ok(value),
+            Ok(value) => {
+                if !background {
+                    self.answered(handle.id, sent).await;
+                }
+                Ok(value)
+            }
             Err(error) => Err(self.failed(handle.id, error).await),
         }
     }
 
     /// `list_threads`; `background` for a timer refresh (not the person's activity).
     pub async fn list_threads(&self, filter: ThreadFilter, background: bool) -> Result<ThreadList, CommandError> {
-        self.with_session(|c, t| async move {
-            if background {
-                c.threads_in_background(&t, &filter).await
-            } else {
-                c.threads(&t, &filter).await
-            }
-        })
+        self.request(
+            |c, t| async move {
+                if background {
+                    c.threads_in_background(&t, &filter).await
+                } else {
+                    c.threads(&t, &filter).await
+                }
+            },
+            background,
+        )
         .await
     }
 

@@ -7,7 +7,9 @@
 //!
 //! The draft vault ([`drafts::Drafts`]) is unlocked with the pass-phrase at sign-in and
 //! locked whenever the session is dropped, so drafts can be read exactly while someone is
-//! signed in.
+//! signed in. The session is dropped on sign-out, when the server answers that it has ended,
+//! and when it has had no request for the server's idle timeout ([`DesktopCore::end_idle_session`],
+//! which the app calls on a timer of its own: the window's timer is not relied on).
 
 pub mod drafts;
 pub mod managed;
@@ -21,7 +23,7 @@ pub mod settings;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use portal_api::client::{ClientError, SessionToken};
 use portal_api::{PolicyResponse, PracticeInfo};
@@ -40,6 +42,9 @@ pub use settings::{
 /// How long signing out waits for the server before it gives up (the local session is gone
 /// either way).
 const SIGN_OUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often the app checks whether the session has been idle for the server's timeout.
+pub const IDLE_CHECK_EVERY: Duration = Duration::from_secs(10);
 
 struct SettingsState {
     /// What the preferences store holds (environment overrides are not written back).
@@ -189,6 +194,7 @@ impl DesktopCore {
     /// commands then say why.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
         let client = self.connection()?.client;
+        let sent = Instant::now();
         let login = client.login(email.trim(), password).await?;
         let token = SessionToken::new(login.token);
         let server = client.base_url();
@@ -216,6 +222,7 @@ impl DesktopCore {
             user: login.user,
             policy,
             idle_timeout_secs: me.idle_timeout_secs,
+            last_request: sent,
         };
         let view = session.view();
         let previous = {
@@ -226,21 +233,8 @@ impl DesktopCore {
         if let Some(previous) = previous {
             revoke(&previous.client, &previous.token).await;
         }
-        self.remember_email(&view.user.email);
+        // Who signed in is not written anywhere (see `settings`): the next sign-in form is empty.
         Ok(view)
-    }
-
-    /// Keep the address just used, so the sign-in form can offer it next time.
-    fn remember_email(&self, email: &str) {
-        let mut state = self.settings_state();
-        let mut stored = state.stored.clone();
-        stored.last_email = Some(email.to_owned());
-        match self.preferences.save(&stored) {
-            Ok(()) => state.stored = stored,
-            // Not worth failing a sign-in for.
-            Err(error) => tracing::warn!(%error, "the last email address could not be saved"),
-        }
-        state.current.last_email = Some(email.to_owned());
     }
 
     /// `current_session`: the session held, with the policy refreshed from the server, or
@@ -250,8 +244,9 @@ impl DesktopCore {
         let Some(handle) = self.handle().await else {
             return Ok(None);
         };
+        let sent = Instant::now();
         match handle.client.policy(&handle.token).await {
-            Ok(policy) => Ok(self.update_policy(handle.id, policy).await),
+            Ok(policy) => Ok(self.update_policy(handle.id, policy, sent).await),
             Err(error) => {
                 let error = self.failed(handle.id, error).await;
                 if error.ends_session() {
@@ -272,17 +267,20 @@ impl DesktopCore {
     /// `accept_policy`: accept `version`, then answer the policy as the server now has it.
     pub async fn accept_policy(&self, version: i64) -> Result<PolicyResponse, CommandError> {
         let handle = self.signed_in().await?;
+        let sent = Instant::now();
         if let Err(error) = handle.client.accept_policy(&handle.token, version).await {
             return Err(self.failed(handle.id, error).await);
         }
+        self.answered(handle.id, sent).await;
         self.fetch_policy(&handle).await
     }
 
     /// The policy as the server has it now, kept for the session it was asked for.
     async fn fetch_policy(&self, handle: &SessionHandle) -> Result<PolicyResponse, CommandError> {
+        let sent = Instant::now();
         match handle.client.policy(&handle.token).await {
             Ok(policy) => {
-                self.update_policy(handle.id, policy.clone()).await;
+                self.update_policy(handle.id, policy.clone(), sent).await;
                 Ok(policy)
             }
             Err(error) => Err(self.failed(handle.id, error).await),
@@ -295,11 +293,13 @@ impl DesktopCore {
     /// ended, it is dropped here too and the error returned (as for every command).
     pub async fn keep_alive(&self) -> Result<KeepAlive, CommandError> {
         let handle = self.signed_in().await?;
+        let sent = Instant::now();
         match handle.client.me(&handle.token).await {
             Ok(me) => {
                 let mut held = self.session.lock().await;
                 if let Some(session) = held.as_mut().filter(|s| s.id == handle.id) {
                     session.idle_timeout_secs = me.idle_timeout_secs;
+                    session.answered(sent);
                 }
                 Ok(KeepAlive {
                     idle_timeout_secs: me.idle_timeout_secs,
@@ -323,6 +323,30 @@ impl DesktopCore {
         Ok(())
     }
 
+    /// Ends the session held, as [`sign_out`](Self::sign_out) does, if it has had no request
+    /// for the server's idle timeout: the server has ended it by now, and the drafts must not
+    /// stay readable because the window did not notice (its timer stopped, or it hangs).
+    /// Answers whether it did. The app calls this on a timer ([`IDLE_CHECK_EVERY`]).
+    pub async fn end_idle_session(&self) -> bool {
+        self.end_idle_session_at(Instant::now()).await
+    }
+
+    /// [`end_idle_session`](Self::end_idle_session) as if it were `now`.
+    pub async fn end_idle_session_at(&self, now: Instant) -> bool {
+        let session = {
+            let mut held = self.session.lock().await;
+            if !held.as_ref().is_some_and(|s| s.idle_at(now)) {
+                return false;
+            }
+            self.drafts.lock();
+            held.take()
+        };
+        if let Some(session) = session {
+            revoke(&session.client, &session.token).await;
+        }
+        true
+    }
+
     /// True while a session is held (no network involved).
     pub async fn is_signed_in(&self) -> bool {
         self.session.lock().await.is_some()
@@ -344,11 +368,20 @@ impl DesktopCore {
     }
 
     /// Keep `policy` for the session `id` (if still held) and answer the session's view.
-    async fn update_policy(&self, id: u64, policy: PolicyResponse) -> Option<SessionView> {
+    async fn update_policy(&self, id: u64, policy: PolicyResponse, sent: Instant) -> Option<SessionView> {
         let mut held = self.session.lock().await;
         let session = held.as_mut().filter(|s| s.id == id)?;
         session.policy = policy;
+        session.answered(sent);
         Some(session.view())
+    }
+
+    /// A request sent at `sent` for session `id` was answered (see [`ActiveSession::answered`]).
+    async fn answered(&self, id: u64, sent: Instant) {
+        let mut held = self.session.lock().await;
+        if let Some(session) = held.as_mut().filter(|s| s.id == id) {
+            session.answered(sent);
+        }
     }
 
     /// Map a failure of a request made for session `id`; when it means the session has ended
@@ -398,15 +431,13 @@ mod tests {
         let prefs = Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/srv/ca.pem".into()),
-            last_email: Some("blair.conroy@example.com".into()),
         };
         let core = core_with(prefs, StartupOverrides::default(), Path::new("/"));
         let settings = core.settings();
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/srv/ca.pem");
-        assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
         assert_eq!(json["managed"]["server_url"], false);
     }
 
@@ -473,11 +504,6 @@ mod tests {
             Some(&saved),
             "unchanged settings need no confirmation"
         );
-
-        core.remember_email("blair.conroy@example.com");
-        let stored = store.saved();
-        assert_eq!(stored.last_email.as_deref(), Some("blair.conroy@example.com"));
-        assert_eq!(core.settings().last_email.as_deref(), Some("blair.conroy@example.com"));
     }
 
     #[test]
@@ -502,7 +528,6 @@ mod tests {
         let store = std::sync::Arc::new(MemoryPreferences::new(Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/srv/stored.pem".into()),
-            last_email: None,
         }));
         let overrides = StartupOverrides {
             server_url: Some("https://env.example".into()),

@@ -87,7 +87,6 @@ mod tests {
         Settings {
             server_url: "https://portal.example:8443".into(),
             ca_file: "/srv/ca.pem".into(),
-            last_email: None,
             managed: Default::default(),
         }
     }

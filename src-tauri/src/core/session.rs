@@ -1,5 +1,7 @@
 //! The signed-in session as the app holds it: in memory only, with its bearer token.
 
+use std::time::{Duration, Instant};
+
 use portal_api::client::{PortalClient, SessionToken};
 use portal_api::{PolicyResponse, User};
 use serde::Serialize;
@@ -36,9 +38,23 @@ pub(crate) struct ActiveSession {
     pub(crate) policy: PolicyResponse,
     /// As the server last said (`GET /me`).
     pub(crate) idle_timeout_secs: u64,
+    /// When the last request that restarts the server's idle timer was sent (a background
+    /// refresh does not), so the app can end the session itself when the server has.
+    pub(crate) last_request: Instant,
 }
 
 impl ActiveSession {
+    /// A request sent at `sent` was answered: the server's idle timer restarted then.
+    pub(crate) fn answered(&mut self, sent: Instant) {
+        self.last_request = self.last_request.max(sent);
+    }
+
+    /// True when, at `now`, the session has had no request for its whole idle timeout (the
+    /// server has ended it, or is about to).
+    pub(crate) fn idle_at(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.last_request) >= Duration::from_secs(self.idle_timeout_secs)
+    }
+
     pub(crate) fn view(&self) -> SessionView {
         SessionView {
             user: self.user.clone(),
@@ -96,7 +112,23 @@ mod tests {
                 accepted_at: None,
             },
             idle_timeout_secs: 900,
+            last_request: Instant::now(),
         }
+    }
+
+    #[test]
+    fn a_session_is_idle_after_its_timeout_without_requests() {
+        let mut session = session();
+        let start = session.last_request;
+        assert!(!session.idle_at(start + Duration::from_secs(899)));
+        assert!(session.idle_at(start + Duration::from_secs(900)));
+        session.answered(start + Duration::from_secs(600));
+        assert!(!session.idle_at(start + Duration::from_secs(900)));
+        session.answered(start);
+        assert!(
+            session.idle_at(start + Duration::from_secs(1500)),
+            "an older answer does not move it back"
+        );
     }
 
     #[test]

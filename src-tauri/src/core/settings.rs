@@ -1,6 +1,7 @@
 //! Where the app finds the portal: the server address and the certificate authority (CA) file
-//! it trusts, plus the last email address used to sign in. These are preferences, kept by a
-//! [`PreferencesStore`]; nothing else is stored, and never health data or secrets.
+//! it trusts. These are preferences, kept by a [`PreferencesStore`]; nothing else is stored,
+//! and never health data, secrets or who signed in (not even the last email address: on a
+//! shared computer it would tell the next person who uses the portal here).
 //!
 //! Start-up values: `PORTAL_SERVER_URL` / `PORTAL_CA_FILE` when set, else the stored
 //! preferences, else [`DEFAULT_SERVER_URL`] and [`DEFAULT_CA_FILE`] (made absolute).
@@ -30,7 +31,6 @@ const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 pub struct Settings {
     pub server_url: String,
     pub ca_file: String,
-    pub last_email: Option<String>,
     /// Which of these the organization's managed configuration sets (read-only in the UI).
     pub managed: ManagedFields,
 }
@@ -40,7 +40,6 @@ pub struct Settings {
 pub struct Preferences {
     pub server_url: Option<String>,
     pub ca_file: Option<String>,
-    pub last_email: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +130,6 @@ impl Settings {
         Self {
             server_url: server_url.trim().to_owned(),
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
-            last_email: stored.last_email.clone(),
             managed: ManagedFields::default(),
         }
     }
@@ -211,7 +209,6 @@ mod tests {
         let stored = Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/etc/stored-ca.pem".into()),
-            last_email: Some("blair.conroy@example.com".into()),
         };
         let env = StartupOverrides {
             server_url: Some("https://env.example:9443".into()),
@@ -220,7 +217,6 @@ mod tests {
         let settings = Settings::at_startup(&stored, &env, base);
         assert_eq!(settings.server_url, "https://env.example:9443");
         assert_eq!(settings.ca_file, "/opt/portal/env/ca.pem");
-        assert_eq!(settings.last_email.as_deref(), Some("blair.conroy@example.com"));
 
         let settings = Settings::at_startup(&stored, &StartupOverrides::default(), base);
         assert_eq!(settings.server_url, "https://stored.example");
@@ -229,7 +225,6 @@ mod tests {
         let settings = Settings::at_startup(&Preferences::default(), &StartupOverrides::default(), base);
         assert_eq!(settings.server_url, DEFAULT_SERVER_URL);
         assert_eq!(settings.ca_file, "/opt/portal/portal-data/tls/ca.pem");
-        assert_eq!(settings.last_email, None);
     }
 
     #[test]
@@ -296,7 +291,7 @@ mod tests {
         let store = MemoryPreferences::default();
         assert_eq!(store.load().expect("load"), Preferences::default());
         let prefs = Preferences {
-            last_email: Some("a@b.example".into()),
+            server_url: Some("https://portal.example".into()),
             ..Preferences::default()
         };
         store.save(&prefs).expect("save");

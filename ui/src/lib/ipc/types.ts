@@ -5,7 +5,6 @@
 export interface Settings {
   server_url: string;
   ca_file: string;
-  last_email: string | null;
   /** Which settings the organization's managed configuration sets (shown read-only). */
   managed: { server_url: boolean; ca_file: boolean };
 }
