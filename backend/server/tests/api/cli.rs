@@ -193,3 +193,67 @@ fn user_unlock_says_whether_there_was_a_lock_and_refuses_a_bad_address() {
     assert!(!bad.status.success());
     assert!(text(&bad).contains("is not a valid email address"), "{}", text(&bad));
 }
+
+#[test]
+fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let add = |role: &str, pools: &str| {
+        portal_server(
+            dir.path(),
+            &[
+                "user",
+                "add",
+                "--email",
+                "kim@dskc.example",
+                "--role",
+                role,
+                "--name",
+                "Kim Park",
+                "--pools",
+                pools,
+            ],
+            Some("marble comet under the bridge\n"),
+        )
+    };
+    let none = add("staff", "");
+    assert!(!none.status.success());
+    assert!(text(&none).contains("needs its triage pools"), "{}", text(&none));
+    let wrong = add("staff", "clinical,nursing");
+    assert!(text(&wrong).contains("\"nursing\" is not a pool"), "{}", text(&wrong));
+    let physician = add("physician", "clinical");
+    assert!(
+        text(&physician).contains("Only staff accounts have triage pools"),
+        "{}",
+        text(&physician)
+    );
+    assert!(add("staff", "billing").status.success());
+    let changed = portal_server(
+        dir.path(),
+        &[
+            "user",
+            "pools",
+            "--email",
+            "kim@dskc.example",
+            "--pools",
+            "billing,front_desk",
+        ],
+        None,
+    );
+    assert!(changed.status.success(), "{}", text(&changed));
+    assert!(
+        text(&changed).contains("kim@dskc.example now works in: front_desk, billing."),
+        "{}",
+        text(&changed)
+    );
+    let not_staff = portal_server(
+        dir.path(),
+        &["user", "pools", "--email", "nobody@dskc.example", "--pools", "billing"],
+        None,
+    );
+    assert!(!not_staff.status.success());
+    assert!(
+        text(&not_staff).contains("is not a staff account"),
+        "{}",
+        text(&not_staff)
+    );
+}
