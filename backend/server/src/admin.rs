@@ -121,15 +121,14 @@ pub async fn set_staff_pools_of(
 
 /// Sets the triage pools of the staff member with `email` (at least one).
 pub async fn set_staff_pools(db: &Db, email: &EmailAddress, pools: StaffPools) -> Result<(), AdminError> {
-    let pools = pools.for_role(Role::Staff).map_err(AdminError::Invalid)?;
-    if store::users::set_staff_pools(db, email.as_str(), pools).await? {
-        Ok(())
-    } else {
-        Err(AdminError::Invalid(format!(
-            "{} is not a staff account",
-            email.as_str()
-        )))
-    }
+    let not_staff = || AdminError::Invalid(format!("{} is not a staff account", email.as_str()));
+    let user = store::users::find_by_email(db, email.as_str())
+        .await?
+        .ok_or_else(not_staff)?;
+    set_staff_pools_of(db, user.id, pools)
+        .await?
+        .map(drop)
+        .ok_or_else(not_staff)
 }
 
 pub async fn set_practice(db: &Db, name: &str, phone: &str) -> Result<(), AdminError> {

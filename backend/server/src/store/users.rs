@@ -137,13 +137,3 @@ pub async fn set_staff_pools_of(db: &Db, id: i64, pools: StaffPools) -> Result<O
         .await?;
     Ok(find_by_id(db, id).await?.filter(|u| u.role == Role::Staff))
 }
-
-/// Sets a staff member's pools; `false` when no staff account has `email`.
-pub async fn set_staff_pools(db: &Db, email: &str, pools: StaffPools) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET staff_pools = $1 WHERE email = $2 AND role = 'staff'")
-        .bind(pools.to_text())
-        .bind(email)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
