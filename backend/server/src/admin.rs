@@ -8,7 +8,7 @@ use crate::auth::password::PasswordHasher;
 use crate::domain::access::StaffPools;
 use crate::domain::{EmailAddress, Passphrase, PassphraseContext, PersonName};
 use crate::store::users::CreateUserError;
-use crate::store::{self, Db};
+use crate::store::{self, Db, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -16,8 +16,8 @@ pub enum AdminError {
     Invalid(String),
     #[error("an account with the email address {0} already exists")]
     EmailTaken(String),
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("{0}")]
     Hash(#[from] crate::auth::password::HashError),
 }
@@ -52,7 +52,7 @@ pub async fn add_user(
         .await
         .map_err(|e| match e {
             CreateUserError::EmailTaken => AdminError::EmailTaken(email.to_string()),
-            CreateUserError::Database(e) => AdminError::Database(e),
+            CreateUserError::Store(e) => AdminError::Store(e),
         })
 }
 

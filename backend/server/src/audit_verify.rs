@@ -5,6 +5,7 @@
 use crate::audit_chain::verify::{Break, Intact, Verifier};
 use crate::store::audit::ChainSnapshot;
 use crate::store::Db;
+use crate::store::StoreResult;
 
 /// What a walk found.
 #[derive(Debug)]
@@ -15,7 +16,7 @@ pub struct Report {
     pub guarded: bool,
 }
 
-pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
+pub async fn verify(db: &Db) -> StoreResult<Report> {
     let mut snapshot = ChainSnapshot::open(db).await?;
     let head = snapshot.head().await?;
     let guarded = snapshot.guarded(db.engine).await?;

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use portal_api::{ApiErrorBody, ErrorCode};
 
 use crate::attachments::upload_slots::Busy;
-use crate::store;
+use crate::store::sends::SendError;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -57,8 +58,9 @@ pub enum ApiError {
     /// A PDF refused by the content check; the message is written for the uploader.
     #[error("active content")]
     ActiveContent(&'static str),
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    /// The store failed (its `Display` and logs never quote the database's text).
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -79,11 +81,9 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::Store(StoreError::Busy) | Self::UploadsBusy(Busy::Service) => StatusCode::SERVICE_UNAVAILABLE,
             Self::UploadsBusy(Busy::Person) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -106,9 +106,9 @@ impl ApiError {
             Self::RequestTimeout => ErrorCode::RequestTimeout,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::ActiveContent(_) => ErrorCode::ActiveContent,
-            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => ErrorCode::Unavailable,
+            Self::Store(StoreError::Busy) | Self::UploadsBusy(Busy::Service) => ErrorCode::Unavailable,
             Self::UploadsBusy(Busy::Person) => ErrorCode::RateLimited,
-            Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Store(_) | Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -152,34 +152,23 @@ impl ApiError {
             Self::UnsupportedMediaType => {
                 "This kind of content is not accepted. Attachments must be photos (JPEG or PNG) or PDF files.".into()
             }
-            Self::Database(sqlx::Error::PoolTimedOut) | Self::UploadsBusy(Busy::Service) => {
+            Self::Store(StoreError::Busy) | Self::UploadsBusy(Busy::Service) => {
                 "The portal is busy. Please try again in a moment.".into()
             }
             Self::UploadsBusy(Busy::Person) => {
                 "Other files of yours are still being uploaded. Please wait a moment and try again.".into()
             }
-            Self::Database(_) | Self::Internal(_) => {
+            Self::Store(_) | Self::Internal(_) => {
                 "Something went wrong on the server. Please try again later.".into()
             }
         }
     }
 
-    /// Logs a server failure. A database error by its kind only (the driver's variant, the
-    /// database's code such as a SQLSTATE or a SQLite extended code, the constraint's name):
-    /// its message can quote the values of the row (an email address in a unique violation,
-    /// the text that failed a check), so it is never written.
+    /// Logs a server failure. A store's failure by its kind only (`StoreError::log`): a
+    /// database's message can quote the values of a row, so it is never written.
     fn log(&self) {
         match self {
-            Self::Database(error) => {
-                let db = error.as_database_error();
-                tracing::error!(
-                    kind = store::error_kind(error),
-                    code = db.and_then(|e| e.code()).as_deref().unwrap_or("-"),
-                    violation = db.map_or("-", |e| store::violation_kind(e.kind())),
-                    constraint = db.and_then(|e| e.constraint()).unwrap_or("-"),
-                    "request failed: database error"
-                );
-            }
+            Self::Store(error) => error.log("request failed"),
             // Written by this service's code, never by the database.
             other => tracing::error!(error = %other, "request failed"),
         }
@@ -216,14 +205,28 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<SendError> for ApiError {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::KeyReused => Self::Conflict(
+                "This Idempotency-Key was already used for a different message. Use a new key for a new message."
+                    .into(),
+            ),
+            SendError::NotFound => Self::NotFound,
+            SendError::Store(e) => Self::Store(e),
+        }
+    }
+}
+
 impl From<anyhow::Error> for ApiError {
-    /// A database error inside stays one (so only its kind is logged); the text of any other
+    /// A store's error inside stays one (so only its kind is logged); the text of any other
     /// chain is this service's own.
     fn from(e: anyhow::Error) -> Self {
-        match e.downcast::<sqlx::Error>() {
-            Ok(db) => Self::Database(db),
-            Err(e) => match e.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
-                Some(db) => Self::Internal(format!("database error ({})", store::error_kind(db))),
+        match e.downcast::<StoreError>() {
+            Ok(store) => Self::Store(store),
+            Err(e) => match e.chain().find_map(|cause| cause.downcast_ref::<StoreError>()) {
+                // Its `Display` names the kind only.
+                Some(store) => Self::Internal(store.to_string()),
                 None => Self::Internal(format!("{e:#}")),
             },
         }
@@ -304,7 +307,7 @@ mod tests {
     #[test]
     fn database_errors_are_logged_by_kind_without_their_text() {
         let logs = logs_of(|| {
-            let error = ApiError::Database(sqlx::Error::Database(Box::new(QuotesAValue)));
+            let error = ApiError::Store(sqlx::Error::Database(Box::new(QuotesAValue)).into());
             assert_eq!(error.into_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
         });
         assert!(
@@ -316,7 +319,8 @@ mod tests {
 
         // The same error reaching a handler through anyhow.
         let logs = logs_of(|| {
-            let wrapped = anyhow::Error::new(sqlx::Error::Database(Box::new(QuotesAValue))).context("adding a user");
+            let wrapped = anyhow::Error::new(StoreError::from(sqlx::Error::Database(Box::new(QuotesAValue))))
+                .context("adding a user");
             let _ = ApiError::from(wrapped).into_response();
         });
         assert!(!logs.contains("blair.conroy"), "{logs}");

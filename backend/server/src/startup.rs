@@ -15,13 +15,13 @@ use crate::https::connection_limits::{ConnectionLimits, Connections};
 use crate::private_files::{self, DIR_MODE, FILE_MODE, PUBLIC_FILE_MODE};
 use crate::routes;
 use crate::state::AppState;
-use crate::store::{self, Db, ServiceLock, StoreError};
+use crate::store::{self, Db, OpenError, ServiceLock, StoreError};
 use crate::tls::{self, TlsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Open(#[from] OpenError),
     #[error("TLS: {0}")]
     Tls(#[from] TlsError),
     #[error("pass-phrase hashing does not work: {0}")]
@@ -32,8 +32,8 @@ pub enum StartupError {
     DataDir(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
-    #[error("cannot seal the messages stored in the clear (database error: {})", crate::store::error_kind(.0))]
-    SealStoredText(#[from] sqlx::Error),
+    #[error("cannot seal the messages stored in the clear ({0})")]
+    SealStoredText(#[from] StoreError),
 }
 
 /// Open files kept for the database, the listener, logs and keys, beside the connections.

@@ -74,7 +74,7 @@ pub async fn list(
 }
 
 pub async fn detail(state: &AppState, viewer: Viewer, client_addr: String, thread_id: i64) -> ApiResult<ThreadDetail> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.connection().await?;
     let thread = threads::find(&mut *conn, &state.text_sealer, viewer, thread_id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -133,5 +133,6 @@ pub(crate) async fn record(
             object: Some(object),
             client_addr,
         })
-        .await
+        .await?;
+    Ok(())
 }

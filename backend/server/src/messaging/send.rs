@@ -77,6 +77,7 @@ async fn queue(
             at: state.clock.now(),
         })
         .await
+        .map_err(ApiError::from)
 }
 
 /// SHA-256 over the parts, each length-prefixed so no two different sends hash alike.

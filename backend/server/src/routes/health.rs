@@ -15,7 +15,7 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, body = HealthResponse),
               (status = 503, description = "the database does not answer (`unavailable`)", body = portal_api::ApiErrorBody)))]
 pub async fn health(State(state): State<AppState>) -> ApiResult<Json<HealthResponse>> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    state.db.ping().await?;
     Ok(Json(HealthResponse {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -74,7 +74,7 @@ pub async fn set_pools(
 fn admin_error(error: admin::AdminError) -> ApiError {
     match error {
         admin::AdminError::Invalid(why) => ApiError::Validation(why),
-        admin::AdminError::Database(e) => ApiError::Database(e),
+        admin::AdminError::Store(e) => ApiError::Store(e),
         other => ApiError::Internal(other.to_string()),
     }
 }

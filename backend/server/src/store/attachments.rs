@@ -9,6 +9,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::bound_query::BoundQuery;
 use super::thread_scope;
 use super::threads::parse_media_type;
+use super::StoreResult;
 use super::{to_millis, Engine};
 use crate::attachments::cipher::SealedBlob;
 use crate::domain::access::Viewer;
@@ -23,7 +24,7 @@ pub struct NewAttachment<'a> {
     pub blob: SealedBlob,
 }
 
-pub async fn insert(conn: &mut AnyConnection, new: NewAttachment<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, new: NewAttachment<'_>) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO attachments (id, owner_id, message_id, filename, media_type, size, created_at) \
          VALUES ($1, $2, NULL, $3, $4, $5, $6)",
@@ -47,7 +48,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewAttachment<'_>) -> Result<
 }
 
 /// How many uploads of `owner_id` are not sent yet.
-pub async fn unsent_count<'e, E>(exec: E, owner_id: i64) -> Result<i64, sqlx::Error>
+pub async fn unsent_count<'e, E>(exec: E, owner_id: i64) -> StoreResult<i64>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -55,16 +56,13 @@ where
         .bind(owner_id)
         .fetch_one(exec)
         .await
+        .map_err(Into::into)
 }
 
 /// [`unsent_count`] inside a write transaction, counted after every other transaction that
 /// counts the same person's uploads has committed: SQLite has one writer at a time; on
 /// PostgreSQL the person's row is locked first (several instances may share the database).
-pub async fn unsent_count_for_update(
-    conn: &mut AnyConnection,
-    engine: Engine,
-    owner_id: i64,
-) -> Result<i64, sqlx::Error> {
+pub async fn unsent_count_for_update(conn: &mut AnyConnection, engine: Engine, owner_id: i64) -> StoreResult<i64> {
     if engine == Engine::Postgres {
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
             .bind(owner_id)
@@ -75,7 +73,7 @@ pub async fn unsent_count_for_update(
 }
 
 /// Deletes uploads not sent by `cutoff` (their bytes first); answers how many.
-pub async fn delete_unsent_before(conn: &mut AnyConnection, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn delete_unsent_before(conn: &mut AnyConnection, cutoff: DateTime<Utc>) -> StoreResult<u64> {
     sqlx::query(
         "DELETE FROM attachment_blobs WHERE attachment_id IN \
          (SELECT id FROM attachments WHERE message_id IS NULL AND created_at < $1)",
@@ -91,7 +89,7 @@ pub async fn delete_unsent_before(conn: &mut AnyConnection, cutoff: DateTime<Utc
 }
 
 /// True when every id is an upload of `owner_id` not sent yet (no ids: true).
-pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[String]) -> Result<bool, sqlx::Error> {
+pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[String]) -> StoreResult<bool> {
     if ids.is_empty() {
         return Ok(true);
     }
@@ -104,12 +102,7 @@ pub async fn all_unsent_of(conn: &mut AnyConnection, owner_id: i64, ids: &[Strin
 
 /// Ties unsent uploads of `owner_id` to `message_id`. Answers false (and changes nothing the
 /// caller keeps: it runs in the send's savepoint) when any id is not such an upload.
-pub async fn attach(
-    conn: &mut AnyConnection,
-    owner_id: i64,
-    ids: &[String],
-    message_id: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn attach(conn: &mut AnyConnection, owner_id: i64, ids: &[String], message_id: i64) -> StoreResult<bool> {
     if ids.is_empty() {
         return Ok(true);
     }
@@ -146,7 +139,7 @@ pub struct StoredAttachment {
     pub subject_user_id: i64,
 }
 
-pub async fn find_readable<'e, E>(exec: E, viewer: Viewer, id: &str) -> Result<Option<StoredAttachment>, sqlx::Error>
+pub async fn find_readable<'e, E>(exec: E, viewer: Viewer, id: &str) -> StoreResult<Option<StoredAttachment>>
 where
     E: Executor<'e, Database = Any>,
 {

@@ -11,6 +11,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::bound_query::BoundQuery;
 use super::writer_transaction::WriterTransaction;
+use super::StoreResult;
 use super::{to_millis, Db, Engine};
 use crate::audit_chain::verify::StoredRow;
 use crate::audit_chain::{ChainHash, ChainHead, Entry};
@@ -50,7 +51,7 @@ impl AuditRow {
 }
 
 /// Appends `event` in a transaction of its own (outside the writer: sign-in, sign-out, policy).
-pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> StoreResult<()> {
     let row = AuditRow {
         at_ms: to_millis(at),
         actor_user_id: event.actor_user_id,
@@ -67,17 +68,17 @@ pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Resul
         std::slice::from_ref(&row),
     )
     .await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 /// A write transaction of its own, rolled back if it is dropped (a request cancelled midway)
 /// before its commit. On SQLite it takes the write lock at once: a transaction that read first
 /// could not take it later without failing when another wrote meanwhile.
-async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    match db.engine {
-        Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
-        Engine::Postgres => db.pool.begin().await,
-    }
+async fn begin_write(db: &Db) -> StoreResult<Transaction<'static, Any>> {
+    Ok(match db.engine {
+        Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
+        Engine::Postgres => db.pool.begin().await?,
+    })
 }
 
 /// Appends `rows`, in order, inside the caller's open transaction (`begin` goes before the
@@ -87,7 +88,7 @@ pub(crate) async fn append_rows(
     engine: Engine,
     begin: &mut WriterTransaction,
     rows: &[AuditRow],
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -133,11 +134,7 @@ pub(crate) async fn append_rows(
 
 /// Moves the chain's head `count` ids on (locking it until the transaction ends) and answers
 /// where it was.
-async fn take_ids(
-    conn: &mut AnyConnection,
-    begin: &mut WriterTransaction,
-    count: i64,
-) -> Result<ChainHead, sqlx::Error> {
+async fn take_ids(conn: &mut AnyConnection, begin: &mut WriterTransaction, count: i64) -> StoreResult<ChainHead> {
     let text = format!(
         "{}UPDATE audit_chain_head SET last_id = last_id + $1 WHERE id = 1 RETURNING last_id, last_hash",
         begin.prefix()
@@ -162,7 +159,7 @@ const PAGE: i64 = 1000;
 
 /// Chains the rows written before the chain existed (migration 3), in id order, once: while
 /// the chain is empty. Answers how many joined it.
-pub async fn chain_rows_written_before_the_chain(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn chain_rows_written_before_the_chain(db: &Db) -> StoreResult<u64> {
     let started: i64 = sqlx::query_scalar("SELECT last_id FROM audit_chain_head WHERE id = 1")
         .fetch_optional(&db.pool)
         .await?
@@ -193,7 +190,7 @@ pub async fn chain_rows_written_before_the_chain(db: &Db) -> Result<u64, sqlx::E
     Ok(joined)
 }
 
-async fn unchained_after(conn: &mut AnyConnection, after: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
+async fn unchained_after(conn: &mut AnyConnection, after: i64) -> StoreResult<Vec<StoredRow>> {
     let rows: Vec<RowColumns> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM audit_events WHERE row_hash IS NULL AND id > $1 ORDER BY id LIMIT $2"
     ))
@@ -205,12 +202,7 @@ async fn unchained_after(conn: &mut AnyConnection, after: i64) -> Result<Vec<Sto
 }
 
 /// Fills in the hashes of `rows` (unchained, in id order) as the next links after `head`.
-async fn seal(
-    conn: &mut AnyConnection,
-    engine: Engine,
-    head: &mut ChainHead,
-    rows: &[StoredRow],
-) -> Result<(), sqlx::Error> {
+async fn seal(conn: &mut AnyConnection, engine: Engine, head: &mut ChainHead, rows: &[StoredRow]) -> StoreResult<()> {
     let mut sql = BoundQuery::new("WITH sealed (id, prev_hash, row_hash) AS (VALUES ");
     for (i, row) in rows.iter().enumerate() {
         let link = head.link(row.id, &row.entry());
@@ -268,7 +260,7 @@ pub struct ChainSnapshot {
 }
 
 impl ChainSnapshot {
-    pub async fn open(db: &Db) -> Result<Self, sqlx::Error> {
+    pub async fn open(db: &Db) -> StoreResult<Self> {
         let tx = match db.engine {
             // In WAL mode the transaction's first read fixes what it sees.
             Engine::Sqlite => db.pool.begin().await?,
@@ -282,7 +274,7 @@ impl ChainSnapshot {
     }
 
     /// The chain's head; `None` when it is missing or holds no hash.
-    pub async fn head(&mut self) -> Result<Option<ChainHead>, sqlx::Error> {
+    pub async fn head(&mut self) -> StoreResult<Option<ChainHead>> {
         let head: Option<(i64, String)> =
             sqlx::query_as("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
                 .fetch_optional(&mut *self.tx)
@@ -292,7 +284,7 @@ impl ChainSnapshot {
     }
 
     /// Up to `PAGE` rows after id `after`, in id order.
-    pub async fn rows_after(&mut self, after: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
+    pub async fn rows_after(&mut self, after: i64) -> StoreResult<Vec<StoredRow>> {
         let rows: Vec<RowColumns> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2"
         ))
@@ -304,7 +296,7 @@ impl ChainSnapshot {
     }
 
     /// Whether the database's guards (the triggers refusing changes) are all in place.
-    pub async fn guarded(&mut self, engine: Engine) -> Result<bool, sqlx::Error> {
+    pub async fn guarded(&mut self, engine: Engine) -> StoreResult<bool> {
         let (sql, expected) = match engine {
             Engine::Sqlite => (
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' \
@@ -322,8 +314,8 @@ impl ChainSnapshot {
     }
 
     /// Ends the snapshot (dropping it does too).
-    pub async fn close(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+    pub async fn close(self) -> StoreResult<()> {
+        Ok(self.tx.rollback().await?)
     }
 }
 

@@ -6,6 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Encode, Type};
 
 use super::Engine;
+use super::StoreResult;
 
 #[derive(Default)]
 pub struct BoundQuery {
@@ -45,7 +46,7 @@ impl BoundQuery {
     /// On SQLite, `$1`, `$2`, … become anonymous `?` when each appears once and in order:
     /// sqlx asks SQLite for the name of every parameter, and SQLite finds a name by a linear
     /// scan, so n named parameters cost n² steps (a batch insert has hundreds of them).
-    pub fn build_for(self, engine: Engine) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+    pub fn build_for(self, engine: Engine) -> StoreResult<(String, AnyArguments<'static>)> {
         let count = self.count;
         let (text, args) = self.build()?;
         let text = match engine {
@@ -56,9 +57,9 @@ impl BoundQuery {
     }
 
     /// The text and its arguments, for `sqlx::query_with`.
-    pub fn build(self) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+    pub fn build(self) -> StoreResult<(String, AnyArguments<'static>)> {
         match self.error {
-            Some(e) => Err(sqlx::Error::Encode(e)),
+            Some(e) => Err(sqlx::Error::Encode(e).into()),
             None => Ok((self.text, self.args)),
         }
     }

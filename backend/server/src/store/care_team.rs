@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use portal_api::{Person, Role};
 use sqlx::{Any, Executor, Row};
 
+use super::StoreResult;
 use super::{to_millis, Db};
 use crate::domain::access::StaffPools;
 
 /// Physicians and staff who can take a thread, by name.
-pub async fn members<'e, E>(exec: E) -> Result<Vec<Person>, sqlx::Error>
+pub async fn members<'e, E>(exec: E) -> StoreResult<Vec<Person>>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -33,7 +34,7 @@ where
 }
 
 /// The role and pools of `user_id` if it is an active physician or staff member.
-pub async fn member<'e, E>(exec: E, user_id: i64) -> Result<Option<(Role, StaffPools)>, sqlx::Error>
+pub async fn member<'e, E>(exec: E, user_id: i64) -> StoreResult<Option<(Role, StaffPools)>>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -51,7 +52,7 @@ where
 }
 
 /// Records that `clinician_id` cares for `patient_id` (idempotent).
-pub async fn relate(db: &Db, patient_id: i64, clinician_id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn relate(db: &Db, patient_id: i64, clinician_id: i64, at: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO care_relationships (patient_id, clinician_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (patient_id, clinician_id) DO NOTHING",

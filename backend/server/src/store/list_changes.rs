@@ -19,8 +19,10 @@ use std::time::Duration;
 use sqlx::postgres::PgListener;
 use sqlx::AnyConnection;
 
+use super::error::error_kind;
 use super::list_cache::ListCache;
-use super::{error_kind, DatabaseUrl};
+use super::DatabaseUrl;
+use super::StoreResult;
 
 /// The channel every instance of this portal listens to.
 const CHANNEL: &str = "portal_thread_changes";
@@ -34,7 +36,7 @@ const RETRY: Duration = Duration::from_secs(1);
 const MAX_RETRY: Duration = Duration::from_secs(30);
 
 /// Announces, in the open transaction on `conn`, that these patients' threads changed.
-pub async fn announce(conn: &mut AnyConnection, patients: &[i64]) -> Result<(), sqlx::Error> {
+pub async fn announce(conn: &mut AnyConnection, patients: &[i64]) -> StoreResult<()> {
     if patients.is_empty() {
         return Ok(());
     }
@@ -70,7 +72,7 @@ pub fn listen(database_url: DatabaseUrl, lists: Arc<ListCache>) {
                     lists.set_live(false);
                 }
                 Err(error) => {
-                    tracing::warn!(kind = %error_kind(&error), "cannot listen for list changes");
+                    tracing::warn!(error = %error, "cannot listen for list changes");
                     retry = (retry * 2).min(MAX_RETRY);
                 }
             }
@@ -79,7 +81,7 @@ pub fn listen(database_url: DatabaseUrl, lists: Arc<ListCache>) {
     });
 }
 
-async fn subscribe(database_url: &str) -> Result<PgListener, sqlx::Error> {
+async fn subscribe(database_url: &str) -> StoreResult<PgListener> {
     let mut listener = PgListener::connect(database_url).await?;
     // Tell of a lost connection at once (the cache goes off), not after reconnecting.
     listener.eager_reconnect(false);

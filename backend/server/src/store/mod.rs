@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bound_query;
 pub mod care_team;
+pub mod error;
 pub mod list_cache;
 pub mod list_changes;
 pub mod policy;
@@ -32,6 +33,8 @@ use sqlx::{AnyPool, Executor};
 
 use crate::private_files;
 
+pub use error::{StoreError, StoreResult};
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -42,7 +45,7 @@ pub enum Engine {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub enum OpenError {
     #[error("unsupported database URL (use sqlite://… or postgres://…)")]
     UnsupportedUrl,
     #[error("cannot create the data folder {0}: {1}")]
@@ -52,7 +55,7 @@ pub enum StoreError {
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot chain the audit rows written before this version: {0}")]
-    AuditChain(#[source] sqlx::Error),
+    AuditChain(#[source] StoreError),
     #[error("another portal service is already serving {0}: stop it first (one service per SQLite file)")]
     InUse(String),
     #[error("cannot lock {0}: {1}")]
@@ -72,12 +75,12 @@ pub struct ServiceLock {
 /// (`None`): several instances may share it, and they tell each other of their changes
 /// (`list_changes`). The CLI's commands do not take it, so they still work beside a running
 /// service.
-pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
+pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, OpenError> {
     let Some(db_file) = sqlite_file(url) else {
         return Ok(None);
     };
     if let Some(dir) = db_file.parent() {
-        private_files::make_missing_dir(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
+        private_files::make_missing_dir(dir).map_err(|e| OpenError::DataDir(dir.display().to_string(), e))?;
     }
     let path = format!("{}.service-lock", db_file.display());
     let file = private_files::private_file_options()
@@ -85,13 +88,13 @@ pub fn lock_for_service(url: &str) -> Result<Option<ServiceLock>, StoreError> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| StoreError::Lock(path.clone(), e))?;
+        .map_err(|e| OpenError::Lock(path.clone(), e))?;
     private_files::restrict(Path::new(&path), private_files::FILE_MODE)
-        .map_err(|e| StoreError::Lock(path.clone(), e))?;
+        .map_err(|e| OpenError::Lock(path.clone(), e))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(ServiceLock { _file: file })),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(db_file.display().to_string())),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Lock(path, e)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::InUse(db_file.display().to_string())),
+        Err(std::fs::TryLockError::Error(e)) => Err(OpenError::Lock(path, e)),
     }
 }
 
@@ -124,19 +127,19 @@ impl Db {
     /// every connection runs in WAL mode with `synchronous=FULL`: an acknowledged write
     /// survives a crash and a power cut. Temporary data (never anything that must survive)
     /// stays in memory.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str) -> Result<Self, OpenError> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
             Engine::Sqlite
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Engine::Postgres
         } else {
-            return Err(StoreError::UnsupportedUrl);
+            return Err(OpenError::UnsupportedUrl);
         };
         if let Some(file) = sqlite_file(url).filter(|_| engine == Engine::Sqlite) {
             private_sqlite_files(file, url.contains("mode=rwc"))?;
         }
-        let options: AnyConnectOptions = url.parse().map_err(StoreError::Connect)?;
+        let options: AnyConnectOptions = url.parse().map_err(OpenError::Connect)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
@@ -158,7 +161,7 @@ impl Db {
             })
             .connect_with(options)
             .await
-            .map_err(StoreError::Connect)?;
+            .map_err(OpenError::Connect)?;
         Ok(Self {
             pool,
             engine,
@@ -166,16 +169,27 @@ impl Db {
         })
     }
 
+    /// A connection of the pool, for several reads in a row.
+    pub async fn connection(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Answers when the database does: one trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+
     /// Apply the engine's migrations (idempotent), then chain the audit rows written before
     /// the audit log was a chain (once, before anything else is appended).
-    pub async fn migrate(&self) -> Result<(), StoreError> {
+    pub async fn migrate(&self) -> Result<(), OpenError> {
         match self.engine {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         let joined = audit::chain_rows_written_before_the_chain(self)
             .await
-            .map_err(StoreError::AuditChain)?;
+            .map_err(OpenError::AuditChain)?;
         if joined > 0 {
             tracing::info!(rows = joined, "audit rows written before this version joined the chain");
         }
@@ -192,8 +206,8 @@ fn sqlite_file(url: &str) -> Option<&Path> {
 /// The database file and its journals are readable by the service's user only: a new file is
 /// made 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm` files the database's
 /// mode), and existing ones are tightened.
-fn private_sqlite_files(file: &Path, create: bool) -> Result<(), StoreError> {
-    let data_dir = |dir: &Path, e| StoreError::DataDir(dir.display().to_string(), e);
+fn private_sqlite_files(file: &Path, create: bool) -> Result<(), OpenError> {
+    let data_dir = |dir: &Path, e| OpenError::DataDir(dir.display().to_string(), e);
     if let Some(dir) = file.parent() {
         private_files::make_missing_dir(dir).map_err(|e| data_dir(dir, e))?;
     }
@@ -223,46 +237,6 @@ pub fn to_millis(t: DateTime<Utc>) -> i64 {
 /// A stored time back as a `DateTime`.
 pub fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-/// What kind of failure `error` is, for logs (never its text, which may quote values).
-pub(crate) fn error_kind(error: &sqlx::Error) -> &'static str {
-    match error {
-        sqlx::Error::Database(_) => "database",
-        sqlx::Error::Io(_) => "io",
-        sqlx::Error::Tls(_) => "tls",
-        sqlx::Error::Protocol(_) => "protocol",
-        sqlx::Error::Configuration(_) => "configuration",
-        sqlx::Error::RowNotFound => "row not found",
-        sqlx::Error::TypeNotFound { .. } => "type not found",
-        sqlx::Error::ColumnIndexOutOfBounds { .. } => "column index out of bounds",
-        sqlx::Error::ColumnNotFound(_) => "column not found",
-        sqlx::Error::ColumnDecode { .. } => "column decode",
-        sqlx::Error::Encode(_) => "encode",
-        sqlx::Error::Decode(_) => "decode",
-        sqlx::Error::AnyDriverError(_) => "driver",
-        sqlx::Error::PoolTimedOut => "pool timed out",
-        sqlx::Error::PoolClosed => "pool closed",
-        sqlx::Error::WorkerCrashed => "worker crashed",
-        sqlx::Error::Migrate(_) => "migrate",
-        _ => "other",
-    }
-}
-
-/// The kind of constraint a database error broke, in words (never its message).
-pub(crate) fn violation_kind(kind: sqlx::error::ErrorKind) -> &'static str {
-    match kind {
-        sqlx::error::ErrorKind::UniqueViolation => "unique",
-        sqlx::error::ErrorKind::ForeignKeyViolation => "foreign key",
-        sqlx::error::ErrorKind::NotNullViolation => "not null",
-        sqlx::error::ErrorKind::CheckViolation => "check",
-        _ => "other",
-    }
-}
-
-/// True when `err` is a unique-constraint violation.
-pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error().is_some_and(|e| e.is_unique_violation())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::StoreResult;
 use super::{from_millis, to_millis, Db};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub struct PolicyVersion {
     pub published_at: DateTime<Utc>,
 }
 
-pub async fn current(db: &Db) -> Result<Option<PolicyVersion>, sqlx::Error> {
+pub async fn current(db: &Db) -> StoreResult<Option<PolicyVersion>> {
     let row =
         sqlx::query("SELECT version, title, body, published_at FROM policy_versions ORDER BY version DESC LIMIT 1")
             .fetch_optional(&db.pool)
@@ -28,7 +29,7 @@ pub async fn current(db: &Db) -> Result<Option<PolicyVersion>, sqlx::Error> {
 }
 
 /// Add a new version after the current one and return its number.
-pub async fn publish(db: &Db, title: &str, body: &str, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn publish(db: &Db, title: &str, body: &str, now: DateTime<Utc>) -> StoreResult<i64> {
     let mut tx = db.pool.begin().await?;
     let row = sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM policy_versions")
         .fetch_one(&mut *tx)
@@ -45,14 +46,15 @@ pub async fn publish(db: &Db, title: &str, body: &str, now: DateTime<Utc>) -> Re
     Ok(version)
 }
 
-pub async fn accepted_at(db: &Db, user_id: i64, version: i64) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+pub async fn accepted_at(db: &Db, user_id: i64, version: i64) -> StoreResult<Option<DateTime<Utc>>> {
     let row = sqlx::query("SELECT accepted_at FROM policy_acceptances WHERE user_id = $1 AND version = $2")
         .bind(user_id)
         .bind(version)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| r.try_get::<i64, _>("accepted_at").map(from_millis))
-        .transpose()
+    Ok(row
+        .map(|r| r.try_get::<i64, _>("accepted_at").map(from_millis))
+        .transpose()?)
 }
 
 /// Record an acceptance; accepting twice keeps the first time. Returns the recorded time and
@@ -63,7 +65,7 @@ pub async fn accept(
     version: i64,
     now: DateTime<Utc>,
     client_addr: &str,
-) -> Result<(DateTime<Utc>, bool), sqlx::Error> {
+) -> StoreResult<(DateTime<Utc>, bool)> {
     let inserted = sqlx::query(
         "INSERT INTO policy_acceptances (user_id, version, accepted_at, client_addr) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, version) DO NOTHING",

@@ -4,8 +4,9 @@ use portal_api::PracticeInfo;
 use sqlx::Row;
 
 use super::Db;
+use super::StoreResult;
 
-pub async fn get(db: &Db) -> Result<Option<PracticeInfo>, sqlx::Error> {
+pub async fn get(db: &Db) -> StoreResult<Option<PracticeInfo>> {
     let row = sqlx::query("SELECT name, phone FROM practice WHERE id = 1")
         .fetch_optional(&db.pool)
         .await?;
@@ -18,7 +19,7 @@ pub async fn get(db: &Db) -> Result<Option<PracticeInfo>, sqlx::Error> {
     .transpose()
 }
 
-pub async fn set(db: &Db, info: &PracticeInfo) -> Result<(), sqlx::Error> {
+pub async fn set(db: &Db, info: &PracticeInfo) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO practice (id, name, phone) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone",

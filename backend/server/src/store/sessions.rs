@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::users::{self, UserRecord};
+use super::StoreResult;
 use super::{from_millis, to_millis, Db};
 
 #[derive(Debug, Clone)]
@@ -27,7 +28,7 @@ pub async fn create(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     client_addr: &str,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let row = sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr) \
          VALUES ($1, $2, $3, $3, $4, $5) RETURNING id",
@@ -39,10 +40,10 @@ pub async fn create(
     .bind(client_addr)
     .fetch_one(&db.pool)
     .await?;
-    row.try_get("id")
+    Ok(row.try_get("id")?)
 }
 
-pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, sqlx::Error> {
+pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
     let row = sqlx::query(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, \
                 u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at, u.staff_pools, \
@@ -67,7 +68,7 @@ pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<Sess
     }))
 }
 
-pub async fn revoke(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn revoke(db: &Db, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(to_millis(now))
         .bind(id)

@@ -6,12 +6,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::StoreResult;
 use super::{from_millis, to_millis, Db};
 use crate::domain::sign_in_throttle::{Bucket, Charge, ThrottleRules, ThrottleState};
 
 /// Charge one guess to `bucket`: read, decide, write if unchanged; again if another sign-in
 /// wrote first.
-pub async fn charge(db: &Db, bucket: &str, rules: &ThrottleRules, now: DateTime<Utc>) -> Result<Charge, sqlx::Error> {
+pub async fn charge(db: &Db, bucket: &str, rules: &ThrottleRules, now: DateTime<Utc>) -> StoreResult<Charge> {
     loop {
         let (state, version) = load(db, bucket).await?;
         let charge = rules.charge(state, now);
@@ -30,7 +31,7 @@ pub async fn charge(db: &Db, bucket: &str, rules: &ThrottleRules, now: DateTime<
 }
 
 /// Forget the bucket's count (a right pass-phrase, or an operator's unlock).
-pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
+pub async fn clear(db: &Db, bucket: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sign_in_throttle WHERE bucket = $1")
         .bind(bucket)
         .execute(&db.pool)
@@ -39,7 +40,7 @@ pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Forget every count kept for an email address: its own and its known networks'.
-pub async fn clear_all_for(db: &Db, email: &str) -> Result<u64, sqlx::Error> {
+pub async fn clear_all_for(db: &Db, email: &str) -> StoreResult<u64> {
     let prefix = Bucket::KnownNetwork {
         email: email.to_owned(),
         network: String::new(),
@@ -54,7 +55,7 @@ pub async fn clear_all_for(db: &Db, email: &str) -> Result<u64, sqlx::Error> {
 }
 
 /// Whether `user_id` has signed in from `network` before.
-pub async fn is_known_network(db: &Db, user_id: i64, network: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_known_network(db: &Db, user_id: i64, network: &str) -> StoreResult<bool> {
     let row = sqlx::query("SELECT 1 AS known FROM sign_in_networks WHERE user_id = $1 AND network = $2")
         .bind(user_id)
         .bind(network)
@@ -64,7 +65,7 @@ pub async fn is_known_network(db: &Db, user_id: i64, network: &str) -> Result<bo
 }
 
 /// Remember that `user_id` signed in from `network` at `now`.
-pub async fn remember_network(db: &Db, user_id: i64, network: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn remember_network(db: &Db, user_id: i64, network: &str, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO sign_in_networks (user_id, network, last_success_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id, network) DO UPDATE SET last_success_at = excluded.last_success_at",
@@ -77,7 +78,7 @@ pub async fn remember_network(db: &Db, user_id: i64, network: &str, now: DateTim
     Ok(())
 }
 
-async fn load(db: &Db, bucket: &str) -> Result<(ThrottleState, Option<i64>), sqlx::Error> {
+async fn load(db: &Db, bucket: &str) -> StoreResult<(ThrottleState, Option<i64>)> {
     let row = sqlx::query(
         "SELECT round_guesses, consecutive_failures, locked_until, held, version \
          FROM sign_in_throttle WHERE bucket = $1",
@@ -88,9 +89,8 @@ async fn load(db: &Db, bucket: &str) -> Result<(ThrottleState, Option<i64>), sql
     let Some(row) = row else {
         return Ok((ThrottleState::default(), None));
     };
-    let count = |name: &str| -> Result<u32, sqlx::Error> {
-        Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(u32::MAX))
-    };
+    let count =
+        |name: &str| -> StoreResult<u32> { Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(u32::MAX)) };
     let state = ThrottleState {
         round_guesses: count("round_guesses")?,
         consecutive_failures: count("consecutive_failures")?,
@@ -100,7 +100,7 @@ async fn load(db: &Db, bucket: &str) -> Result<(ThrottleState, Option<i64>), sql
     Ok((state, Some(row.try_get("version")?)))
 }
 
-async fn insert(db: &Db, bucket: &str, state: &ThrottleState) -> Result<bool, sqlx::Error> {
+async fn insert(db: &Db, bucket: &str, state: &ThrottleState) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO sign_in_throttle \
            (bucket, round_guesses, consecutive_failures, locked_until, held, version) \
@@ -116,7 +116,7 @@ async fn insert(db: &Db, bucket: &str, state: &ThrottleState) -> Result<bool, sq
     Ok(done.rows_affected() == 1)
 }
 
-async fn replace(db: &Db, bucket: &str, state: &ThrottleState, version: i64) -> Result<bool, sqlx::Error> {
+async fn replace(db: &Db, bucket: &str, state: &ThrottleState, version: i64) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE sign_in_throttle SET round_guesses = $1, consecutive_failures = $2, \
            locked_until = $3, held = $4, version = version + 1 \

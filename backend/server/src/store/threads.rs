@@ -13,6 +13,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::bound_query::BoundQuery;
 use super::thread_scope;
 use super::{from_millis, to_millis, Db, Engine};
+use super::{StoreError, StoreResult};
 use crate::domain::access::{Side, Viewer};
 use crate::sealed_text::{Field, TextSealer};
 
@@ -132,7 +133,7 @@ pub async fn list(
     filter: &ListFilter,
     limit: u32,
     after: Option<Cursor>,
-) -> Result<(Vec<ThreadSummary>, Option<Cursor>, i64), sqlx::Error> {
+) -> StoreResult<(Vec<ThreadSummary>, Option<Cursor>, i64)> {
     // Triage lists (a pool given) put possibly urgent threads first.
     let triage = filter.pool.is_some();
     let mut sql = BoundQuery::new("");
@@ -209,7 +210,7 @@ pub async fn list(
 }
 
 /// The viewer's unread messages over every thread they can see.
-pub async fn unread_total<'e, E>(exec: E, viewer: Viewer) -> Result<i64, sqlx::Error>
+pub async fn unread_total<'e, E>(exec: E, viewer: Viewer) -> StoreResult<i64>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -233,7 +234,7 @@ pub async fn find<'e, E>(
     sealer: &TextSealer,
     viewer: Viewer,
     thread_id: i64,
-) -> Result<Option<ThreadSummary>, sqlx::Error>
+) -> StoreResult<Option<ThreadSummary>>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -250,11 +251,7 @@ where
 }
 
 /// The messages of a thread (already checked to be visible), oldest first, with attachments.
-pub async fn messages(
-    conn: &mut AnyConnection,
-    sealer: &TextSealer,
-    thread_id: i64,
-) -> Result<Vec<Message>, sqlx::Error> {
+pub async fn messages(conn: &mut AnyConnection, sealer: &TextSealer, thread_id: i64) -> StoreResult<Vec<Message>> {
     let rows = sqlx::query(
         "SELECT m.id, m.author_id, u.name, u.role, m.body, m.created_at, m.read_at \
          FROM messages m JOIN users u ON u.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id",
@@ -309,7 +306,7 @@ pub async fn mark_read(
     thread_id: i64,
     viewer: Viewer,
     at: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let side = viewer.side();
     let marked =
         sqlx::query("UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND from_patient = $3 AND read_at IS NULL")
@@ -342,7 +339,7 @@ pub async fn mark_read(
     Ok(i64::try_from(marked).unwrap_or(i64::MAX))
 }
 
-pub async fn set_assignee(conn: &mut AnyConnection, thread_id: i64, user_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn set_assignee(conn: &mut AnyConnection, thread_id: i64, user_id: Option<i64>) -> StoreResult<()> {
     sqlx::query("UPDATE threads SET assigned_to = $1 WHERE id = $2")
         .bind(user_id)
         .bind(thread_id)
@@ -351,7 +348,7 @@ pub async fn set_assignee(conn: &mut AnyConnection, thread_id: i64, user_id: Opt
     Ok(())
 }
 
-pub async fn set_status(conn: &mut AnyConnection, thread_id: i64, status: ThreadStatus) -> Result<(), sqlx::Error> {
+pub async fn set_status(conn: &mut AnyConnection, thread_id: i64, status: ThreadStatus) -> StoreResult<()> {
     sqlx::query("UPDATE threads SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(thread_id)
@@ -360,7 +357,7 @@ pub async fn set_status(conn: &mut AnyConnection, thread_id: i64, status: Thread
     Ok(())
 }
 
-fn summary_row(row: &AnyRow) -> Result<SummaryRow, sqlx::Error> {
+fn summary_row(row: &AnyRow) -> StoreResult<SummaryRow> {
     Ok(SummaryRow {
         id: row.try_get("id")?,
         subject: row.try_get("subject")?,
@@ -380,7 +377,7 @@ fn summary_row(row: &AnyRow) -> Result<SummaryRow, sqlx::Error> {
     })
 }
 
-fn summary(row: SummaryRow, sealer: &TextSealer) -> Result<ThreadSummary, sqlx::Error> {
+fn summary(row: SummaryRow, sealer: &TextSealer) -> StoreResult<ThreadSummary> {
     let assigned_to = match (row.assigned_to, row.assignee_name, row.assignee_role) {
         (Some(id), Some(name), Some(role)) => Some(Person {
             id,
@@ -411,25 +408,25 @@ fn summary(row: SummaryRow, sealer: &TextSealer) -> Result<ThreadSummary, sqlx::
 }
 
 /// A subject or body as stored, opened; one that does not open is a damaged row.
-fn open(sealer: &TextSealer, field: Field, row_id: i64, stored: &str) -> Result<String, sqlx::Error> {
+fn open(sealer: &TextSealer, field: Field, row_id: i64, stored: &str) -> StoreResult<String> {
     sealer
         .open(field, row_id, stored)
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        .map_err(|_| StoreError::Unreadable("a sealed subject or body"))
 }
 
-fn parse_role(text: &str) -> Result<Role, sqlx::Error> {
+fn parse_role(text: &str) -> StoreResult<Role> {
     text.parse().map_err(|_| decode("role"))
 }
 
-pub(crate) fn parse_media_type(text: &str) -> Result<MediaType, sqlx::Error> {
+pub(crate) fn parse_media_type(text: &str) -> StoreResult<MediaType> {
     [MediaType::Jpeg, MediaType::Png, MediaType::Pdf]
         .into_iter()
         .find(|m| m.mime() == text)
         .ok_or_else(|| decode("media_type"))
 }
 
-fn decode(column: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected value in column {column}").into())
+fn decode(column: &'static str) -> StoreError {
+    StoreError::Unreadable(column)
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 use sqlx::Row;
 
 use super::Db;
+use super::StoreResult;
 use crate::sealed_text::{Field, TextSealer};
 
 /// Seals every subject and body still stored in the clear; answers how many there were.
-pub async fn seal_all(db: &Db, sealer: &TextSealer) -> Result<u64, sqlx::Error> {
+pub async fn seal_all(db: &Db, sealer: &TextSealer) -> StoreResult<u64> {
     let mut sealed = 0;
     for (table, column, field) in [
         ("threads", "subject", Field::ThreadSubject),

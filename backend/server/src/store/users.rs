@@ -5,7 +5,9 @@ use portal_api::{Role, User};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{from_millis, is_unique_violation, to_millis, Db};
+use super::error::is_unique_violation;
+use super::{from_millis, to_millis, Db};
+use super::{StoreError, StoreResult};
 use crate::domain::access::{StaffPools, Viewer};
 
 /// An account as stored, with its pass-phrase hash.
@@ -52,12 +54,12 @@ pub enum CreateUserError {
     #[error("an account with this email address already exists")]
     EmailTaken,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Store(#[from] StoreError),
 }
 
 const COLUMNS: &str = "id, email, name, role, password_hash, disabled_at, staff_pools";
 
-pub(crate) fn from_row(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
+pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
     let role: String = row.try_get("role")?;
     Ok(UserRecord {
         id: row.try_get("id")?,
@@ -71,13 +73,13 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
     })
 }
 
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn find_by_email(db: &Db, email: &str) -> StoreResult<Option<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
     let row = sqlx::query(&sql).bind(email).fetch_optional(&db.pool).await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn find_by_id(db: &Db, id: i64) -> StoreResult<Option<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
     row.as_ref().map(from_row).transpose()
@@ -105,13 +107,13 @@ pub async fn create(
     .fetch_one(&db.pool)
     .await;
     match result {
-        Ok(row) => Ok(row.try_get("id")?),
+        Ok(row) => Ok(row.try_get("id").map_err(StoreError::from)?),
         Err(e) if is_unique_violation(&e) => Err(CreateUserError::EmailTaken),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(StoreError::from(e).into()),
     }
 }
 
-pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> Result<(), sqlx::Error> {
+pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> StoreResult<()> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
@@ -121,7 +123,7 @@ pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> Result<(), sq
 }
 
 /// Every staff account, by name.
-pub async fn staff(db: &Db) -> Result<Vec<UserRecord>, sqlx::Error> {
+pub async fn staff(db: &Db) -> StoreResult<Vec<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE role = 'staff' ORDER BY name, id");
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
     rows.iter().map(from_row).collect()
@@ -129,7 +131,7 @@ pub async fn staff(db: &Db) -> Result<Vec<UserRecord>, sqlx::Error> {
 
 /// Sets the pools of the staff account `id`; the account as it is now, `None` when no staff
 /// account has that id.
-pub async fn set_staff_pools_of(db: &Db, id: i64, pools: StaffPools) -> Result<Option<UserRecord>, sqlx::Error> {
+pub async fn set_staff_pools_of(db: &Db, id: i64, pools: StaffPools) -> StoreResult<Option<UserRecord>> {
     sqlx::query("UPDATE users SET staff_pools = $1 WHERE id = $2 AND role = 'staff'")
         .bind(pools.to_text())
         .bind(id)

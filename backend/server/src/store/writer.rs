@@ -22,10 +22,10 @@ use super::audit;
 pub use super::audit::AuditRow;
 use super::list_cache::ListCache;
 use super::list_changes;
-use super::sends::{self, PendingSend};
+use super::sends::{self, PendingSend, SendError};
 use super::writer_transaction::WriterTransaction;
-use super::{error_kind, Db, Engine};
-use crate::error::ApiError;
+use super::{Db, Engine};
+use super::{StoreError, StoreResult};
 use crate::sealed_text::TextSealer;
 
 /// Writes run in one transaction at most.
@@ -63,7 +63,7 @@ enum Job {
     /// Run inside a savepoint: it may fail after writing, and only its own writes are undone.
     Write(Work),
     /// A message to store with the batch's other sends.
-    Send(PendingSend, oneshot::Sender<Result<SendReceipt, ApiError>>),
+    Send(PendingSend, oneshot::Sender<Result<SendReceipt, SendError>>),
     /// An audit row of its own (a read was served): a batch's all go into one INSERT, since
     /// they cannot fail one by one.
     Audit(AuditRow, oneshot::Sender<bool>),
@@ -96,11 +96,13 @@ impl Writer {
     }
 
     /// Runs `work` inside the next batch and answers once that batch committed. An `Err`
-    /// from `work` rolls back only what `work` did.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    /// from `work` rolls back only what `work` did. `E` is the caller's error: a refusal of
+    /// its own, or the store's failure.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, ApiError>> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
         self.run_audited(move |conn| {
             Box::pin(async move {
@@ -117,12 +119,13 @@ impl Writer {
     /// [`run`](Self::run) for a write that also answers audit rows (appended in the same
     /// transaction, so the write and its record commit together or not at all) and the
     /// patient whose threads it changed.
-    pub async fn run_audited<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn run_audited<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Written<T>, ApiError>> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Written<T>, E>> + Send + 'static,
     {
-        let (answer, answered) = oneshot::channel::<Result<T, ApiError>>();
+        let (answer, answered) = oneshot::channel::<Result<T, E>>();
         let job: Work = Box::new(move |conn| {
             Box::pin(async move {
                 match work(conn).await {
@@ -141,29 +144,25 @@ impl Writer {
         self.jobs
             .send(Job::Write(job))
             .await
-            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
-        answered
-            .await
-            .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
+            .map_err(|_| StoreError::WriterStopped)?;
+        answered.await.map_err(|_| StoreError::WriteDropped)?
     }
 
     /// Stores a message (see `super::sends` for the checks and their answers) and
     /// answers its receipt once the batch committed.
-    pub async fn send(&self, send: PendingSend) -> Result<SendReceipt, ApiError> {
+    pub async fn send(&self, send: PendingSend) -> Result<SendReceipt, SendError> {
         let (answer, answered) = oneshot::channel();
         self.jobs
             .send(Job::Send(send, answer))
             .await
-            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
-        answered
-            .await
-            .map_err(|_| ApiError::Internal("the write was dropped before it ran".into()))?
+            .map_err(|_| StoreError::WriterStopped)?;
+        answered.await.map_err(|_| StoreError::WriteDropped)?
     }
 
     /// Moves a session's `last_seen_at` forward in the next batch (through this queue because
     /// on SQLite a write beside it would make the writer wait in SQLite's sleeping busy
     /// handler), and answers once it is stored, so the next request sees it.
-    pub async fn touch_session(&self, session_id: i64, at_ms: i64) -> Result<(), ApiError> {
+    pub async fn touch_session(&self, session_id: i64, at_ms: i64) -> StoreResult<()> {
         self.send_and_wait(|answer| Job::Touch {
             session_id,
             at_ms,
@@ -173,20 +172,20 @@ impl Writer {
     }
 
     /// Appends an audit event in the next batch and answers once it is durable.
-    pub async fn append_audit(&self, row: AuditRow) -> Result<(), ApiError> {
+    pub async fn append_audit(&self, row: AuditRow) -> StoreResult<()> {
         self.send_and_wait(|answer| Job::Audit(row, answer)).await
     }
 
     /// Queues a job answered with whether its batch committed, and waits for that.
-    async fn send_and_wait(&self, job: impl FnOnce(oneshot::Sender<bool>) -> Job) -> Result<(), ApiError> {
+    async fn send_and_wait(&self, job: impl FnOnce(oneshot::Sender<bool>) -> Job) -> StoreResult<()> {
         let (answer, answered) = oneshot::channel::<bool>();
         self.jobs
             .send(job(answer))
             .await
-            .map_err(|_| ApiError::Internal("the writer has stopped".into()))?;
+            .map_err(|_| StoreError::WriterStopped)?;
         match answered.await {
             Ok(true) => Ok(()),
-            _ => Err(ApiError::Internal("the write batch did not commit".into())),
+            _ => Err(StoreError::NotCommitted),
         }
     }
 }
@@ -208,7 +207,7 @@ async fn writer(db: Db, lists: Arc<ListCache>, sealer: TextSealer, mut queue: mp
                 Ok(c) => c,
                 Err(error) => {
                     // Dropping the jobs answers every caller with an error.
-                    tracing::error!(kind = %error_kind(&error), "writer cannot get a database connection");
+                    StoreError::from(error).log("writer cannot get a database connection");
                     batch.clear();
                     continue;
                 }
@@ -217,7 +216,7 @@ async fn writer(db: Db, lists: Arc<ListCache>, sealer: TextSealer, mut queue: mp
         match run_batch(&mut connection, db.engine, &lists, &sealer, batch.drain(..)).await {
             Ok(()) => conn = Some(connection),
             Err(error) => {
-                tracing::error!(kind = %error_kind(&error), "write batch failed");
+                error.log("write batch failed");
                 // The connection may be in a bad state: let the pool close it.
                 connection.close_on_drop();
             }
@@ -231,14 +230,14 @@ async fn run_batch(
     lists: &ListCache,
     sealer: &TextSealer,
     jobs: impl Iterator<Item = Job>,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let mut pending: Vec<Deliver> = Vec::new();
     let mut audits: Vec<AuditRow> = Vec::new();
     // Answered with whether the batch committed: audit rows and session touches.
     let mut audit_answers: Vec<oneshot::Sender<bool>> = Vec::new();
     let mut touches: Vec<(i64, i64)> = Vec::new();
     let mut sends: Vec<PendingSend> = Vec::new();
-    let mut send_answers: Vec<oneshot::Sender<Result<SendReceipt, ApiError>>> = Vec::new();
+    let mut send_answers: Vec<oneshot::Sender<Result<SendReceipt, SendError>>> = Vec::new();
     let mut changed: Vec<i64> = Vec::new();
     let outcome = async {
         let mut begin = WriterTransaction::open(conn, engine).await?;
@@ -312,7 +311,7 @@ async fn run_batch(
             list_changes::announce(conn, &changed).await?;
         }
         conn.execute(format!("{}COMMIT", begin.prefix()).as_str()).await?;
-        Ok::<(), sqlx::Error>(())
+        Ok::<(), StoreError>(())
     }
     .await;
     if outcome.is_err() {
@@ -325,7 +324,7 @@ async fn run_batch(
     }
     // Sends not answered yet: the batch failed while storing them.
     for answer in send_answers {
-        let _ = answer.send(Err(ApiError::Internal("the write batch failed".into())));
+        let _ = answer.send(Err(StoreError::NotCommitted.into()));
     }
     for deliver in pending {
         deliver(committed);
@@ -337,12 +336,16 @@ async fn run_batch(
 }
 
 /// Sends `value` to the caller if the batch commits, else an error.
-fn deliver_after_commit<T: Send + 'static>(answer: oneshot::Sender<Result<T, ApiError>>, value: T) -> Deliver {
+fn deliver_after_commit<T, E>(answer: oneshot::Sender<Result<T, E>>, value: T) -> Deliver
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
     Box::new(move |committed: bool| {
         let _ = answer.send(if committed {
             Ok(value)
         } else {
-            Err(ApiError::Internal("the write batch did not commit".into()))
+            Err(StoreError::NotCommitted.into())
         });
     })
 }
@@ -362,7 +365,7 @@ mod tests {
         (dir, db)
     }
 
-    fn insert(v: i64) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<i64, ApiError>> + Send {
+    fn insert(v: i64) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, StoreResult<i64>> + Send {
         move |conn| {
             Box::pin(async move {
                 sqlx::query("INSERT INTO t (v) VALUES ($1)")
@@ -411,15 +414,29 @@ mod tests {
             Arc::new(ListCache::new(None, true)),
             crate::sealed_text::tests_support::sealer(),
         );
-        let result: Result<(), ApiError> = queue
+        /// A caller's own error: a refusal, or the store's failure.
+        #[derive(Debug)]
+        enum Refused {
+            NotYours,
+            Store,
+        }
+        impl From<StoreError> for Refused {
+            fn from(_: StoreError) -> Self {
+                Self::Store
+            }
+        }
+        let result: Result<(), Refused> = queue
             .run(|conn| {
                 Box::pin(async move {
-                    sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut *conn).await?;
-                    Err(ApiError::NotFound)
+                    sqlx::query("INSERT INTO t (v) VALUES (1)")
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(StoreError::from)?;
+                    Err(Refused::NotYours)
                 })
             })
             .await;
-        assert!(matches!(result, Err(ApiError::NotFound)));
+        assert!(matches!(result, Err(Refused::NotYours)), "{result:?}");
         queue.run(insert(2)).await.expect("next write");
         let values: Vec<i64> = sqlx::query_scalar("SELECT v FROM t").fetch_all(&db.pool).await.unwrap();
         assert_eq!(values, vec![2]);

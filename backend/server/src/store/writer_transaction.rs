@@ -10,6 +10,7 @@
 use sqlx::{AnyConnection, Executor};
 
 use super::Engine;
+use super::StoreResult;
 
 const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE; ";
 
@@ -23,7 +24,7 @@ pub struct WriterTransaction {
 impl WriterTransaction {
     /// Opens the transaction: on PostgreSQL now, on SQLite with the next statement, which must
     /// then put [`prefix`](Self::prefix) before its text or call [`now`](Self::now).
-    pub async fn open(conn: &mut AnyConnection, engine: Engine) -> Result<Self, sqlx::Error> {
+    pub async fn open(conn: &mut AnyConnection, engine: Engine) -> StoreResult<Self> {
         match engine {
             Engine::Sqlite => Ok(Self {
                 pending: Some(SQLITE_BEGIN),
@@ -47,7 +48,7 @@ impl WriterTransaction {
 
     /// Sends the BEGIN on its own if it is still to be sent, for statements that cannot carry
     /// it (those run by guarded writes).
-    pub async fn now(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    pub async fn now(&mut self, conn: &mut AnyConnection) -> StoreResult<()> {
         if let Some(begin) = self.pending.take() {
             conn.execute(begin).await?;
         }
