@@ -40,7 +40,7 @@ pub mod seal;
 mod unlocked;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use attachments::AttachmentChange;
 pub use drafts::{DraftEntry, DraftStatus, OpenedDraft, Saved};

@@ -64,7 +64,7 @@ impl Drafts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::drafts::testing::{code, png, unlocked};
+    use crate::core::drafts::testing::{code, png, unlocked, FAST, USER};
 
     #[tokio::test]
     async fn the_send_state_survives_autosaves_and_goes_with_the_draft() {
@@ -114,5 +114,39 @@ mod tests {
         let (content, files) = drafts.load_for_send(&id).await.unwrap();
         assert!(content.attachments.is_empty() && files.is_empty());
         assert_eq!(content.body, "the text");
+    }
+
+    #[tokio::test]
+    async fn a_draft_saved_before_the_vault_was_versioned_is_sent_with_its_files() {
+        use crate::vault::testing::{write_vault_as_before_versions, OldDraft};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::core::drafts::DRAFTS_FILE);
+        // The JSON the app wrote then, word for word.
+        let json = br#"{"thread_id":null,"category":"medical_question","subject":"Rash","body":"Since Monday.","attachments":[{"id":"0f0f","filename":"arm.png","media_type":"image/png","size":64}],"idempotency_key":"draft-1","uploaded":{}}"#;
+        let old = [OldDraft {
+            draft_id: "0123456789abcdef0123456789abcdef",
+            version: 4,
+            content: json,
+            files: &[("0f0f", &png(64)[..])],
+        }];
+        write_vault_as_before_versions(&path, USER, b"pass phrase", &old).await;
+        let drafts = Drafts::new(Some(path), FAST);
+        drafts.unlock(USER, b"pass phrase").await.unwrap();
+        let (content, files) = drafts.load_for_send(old[0].draft_id).await.unwrap();
+        assert_eq!(
+            (content.subject.as_str(), content.body.as_str()),
+            ("Rash", "Since Monday.")
+        );
+        assert_eq!(content.idempotency_key.as_deref(), Some("draft-1"));
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            (files[0].0.filename.as_str(), &files[0].1[..]),
+            ("arm.png", &png(64)[..])
+        );
+        let saved = drafts
+            .remember_send_state(old[0].draft_id, "draft-2".into(), BTreeMap::new())
+            .await
+            .unwrap();
+        assert_eq!(saved.version, 5);
     }
 }
