@@ -13,9 +13,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::settings::{absolute, Settings};
+use super::settings::{absolute, ManagedFields, Settings};
 
 pub const ENV_MANAGED_CONFIG: &str = "PORTAL_MANAGED_CONFIG";
 
@@ -28,13 +28,6 @@ const MAX_MANAGED_FILE_BYTES: u64 = 64 * 1024;
 pub struct ManagedConfig {
     pub server_url: Option<String>,
     pub ca_file: Option<String>,
-}
-
-/// Which settings the organization set, so the UI shows them read-only.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ManagedFields {
-    pub server_url: bool,
-    pub ca_file: bool,
 }
 
 /// The managed file's place on this system (`PORTAL_MANAGED_CONFIG` first).

@@ -31,12 +31,13 @@ use portal_api::{PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
-pub use managed::{ManagedConfig, ManagedFields};
+pub use managed::ManagedConfig;
 pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
-    MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings, StartupOverrides,
+    ManagedFields, MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings,
+    StartupOverrides,
 };
 
 /// How long signing out waits for the server before it gives up (the local session is gone

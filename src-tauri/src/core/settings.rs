@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
 
-use super::managed::ManagedFields;
 use super::public_ca;
 use crate::error::{CaFileProblem, CommandError};
 
@@ -25,6 +24,14 @@ pub const ENV_CA_FILE: &str = "PORTAL_CA_FILE";
 
 /// A CA file is a few kilobytes; anything much larger is not one.
 const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Which settings the organization set in the managed configuration (`managed`), so the UI
+/// shows them read-only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ManagedFields {
+    pub server_url: bool,
+    pub ca_file: bool,
+}
 
 /// The settings in force, as `get_settings` and `save_settings` answer them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

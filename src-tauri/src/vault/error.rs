@@ -29,6 +29,13 @@ pub enum VaultError {
     #[error("An attachment of the saved draft {draft_id} is damaged and has been set aside.")]
     AttachmentDamaged { draft_id: String, attachment_id: String },
 
+    /// The file's schema version is one this app does not know: it was made by a newer version
+    /// of the app (or damaged). The file has not been changed.
+    #[error(
+        "The draft vault file was made by a newer version of the app (schema version {found}; this version knows up to {known}). It has not been changed: update the app to open it."
+    )]
+    UnknownSchema { found: i64, known: i64 },
+
     /// No draft with this id for this user.
     #[error("This draft was not found.")]
     NotFound,

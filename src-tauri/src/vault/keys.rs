@@ -13,11 +13,8 @@ use ring::aead::{Aad, Nonce, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
+use super::cipher::{aead_key, fresh_nonce, DataKey, KEY_LEN};
 use super::error::VaultError;
-use super::seal::{aead_key, fresh_nonce};
-
-/// Length of the data key and of the key-encryption key (AES-256).
-pub const KEY_LEN: usize = 32;
 
 /// Length of the Argon2 salt.
 pub const SALT_LEN: usize = 16;
@@ -67,28 +64,6 @@ impl Default for KdfParams {
     }
 }
 
-/// A 256-bit key in a buffer that is wiped when dropped. Its `Debug` shows nothing.
-pub struct DataKey(Zeroizing<[u8; KEY_LEN]>);
-
-impl DataKey {
-    /// A new random data key from the system generator.
-    pub fn generate(rng: &SystemRandom) -> Result<Self, VaultError> {
-        let mut key = Zeroizing::new([0u8; KEY_LEN]);
-        rng.fill(key.as_mut()).map_err(|_| VaultError::Random)?;
-        Ok(Self(key))
-    }
-
-    pub(super) fn as_bytes(&self) -> &[u8] {
-        self.0.as_ref()
-    }
-}
-
-impl std::fmt::Debug for DataKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DataKey(..)")
-    }
-}
-
 /// What is stored per user: everything needed to unwrap the data key given the pass-phrase,
 /// and nothing that helps without it.
 #[derive(Clone, PartialEq, Eq)]
@@ -123,7 +98,7 @@ fn derive_kek(passphrase: &[u8], params: &KdfParams, salt: &[u8]) -> Result<Data
         .argon2()?
         .hash_password_into(passphrase, salt, kek.as_mut())
         .map_err(|_| VaultError::HeaderDamaged)?;
-    Ok(DataKey(kek))
+    Ok(DataKey::from_bytes(kek))
 }
 
 /// Wraps `data_key` for `user` under a key derived from `passphrase` with `params` and a new
@@ -173,7 +148,7 @@ pub fn unwrap(header: &KeyHeader, user: &str, passphrase: &[u8]) -> Result<DataK
         )
         .map_err(|_| VaultError::WrongPassphrase)?;
     let bytes: [u8; KEY_LEN] = opened.try_into().map_err(|_| VaultError::HeaderDamaged)?;
-    Ok(DataKey(Zeroizing::new(bytes)))
+    Ok(DataKey::from_bytes(Zeroizing::new(bytes)))
 }
 
 /// A new header for the same data key under `new_passphrase` (new salt, new nonce, and
@@ -192,15 +167,10 @@ pub fn rewrap(
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
 
-    /// Small parameters so tests run in milliseconds; production values are checked below.
-    pub const FAST: KdfParams = KdfParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    use crate::vault::testing::FAST;
 
     #[test]
     fn production_defaults_are_at_least_64_mib_and_three_passes() {
@@ -300,7 +270,6 @@ pub(super) mod tests {
     fn debug_shows_no_key_material() {
         let rng = SystemRandom::new();
         let key = DataKey::generate(&rng).unwrap();
-        assert_eq!(format!("{key:?}"), "DataKey(..)");
         let header = wrap(&rng, "alice", &key, b"pass", FAST).unwrap();
         let shown = format!("{header:?}");
         assert!(!shown.contains("salt") && !shown.contains("wrapped"), "{shown}");

@@ -11,12 +11,12 @@
 //! way under `portal/draft-attachment/v1/{user}/{draft}/{attachment}`: they are written once
 //! and never change, so no version is needed, and a photo cannot be moved to another draft.
 
-use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::aead::{Aad, Nonce, NONCE_LEN};
+use ring::rand::SystemRandom;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::cipher::{aead_key, fresh_nonce, DataKey};
 use super::error::VaultError;
-use super::keys::DataKey;
 
 /// The format byte at the start of every record; a record with another byte is not opened.
 pub const RECORD_VERSION: u8 = 1;
@@ -38,14 +38,6 @@ const MAX_ID_LEN: usize = 128;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenFailed;
 
-/// A fresh random 96-bit nonce from the system generator. The one function both the draft
-/// records and the wrapped data key take their nonces from (tested for uniqueness).
-pub fn fresh_nonce(rng: &SystemRandom) -> Result<[u8; NONCE_LEN], VaultError> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rng.fill(&mut nonce).map_err(|_| VaultError::Random)?;
-    Ok(nonce)
-}
-
 /// Checks an id before it goes into additional data: non-empty, short, printable and without
 /// `/`, so `{user}/{draft}` can be read only one way (user `a/b` + draft `c` and user `a` +
 /// draft `b/c` would otherwise produce the same bytes).
@@ -66,14 +58,6 @@ pub fn additional_data(user: &str, draft: &str, version: i64) -> Vec<u8> {
 /// The exact additional-data bytes for an attachment record.
 pub fn attachment_additional_data(user: &str, draft: &str, attachment: &str) -> Vec<u8> {
     format!("portal/draft-attachment/v1/{user}/{draft}/{attachment}").into_bytes()
-}
-
-/// Builds ring's key from the data key for one operation. ring's key schedule does not wipe
-/// itself, so it is kept only as long as one seal or open; the durable copy is the zeroizing
-/// [`DataKey`]. Also used to wrap the data key itself (see `keys`).
-pub(super) fn aead_key(key: &DataKey) -> LessSafeKey {
-    // AES-256 takes exactly 32 bytes, which is what a DataKey holds: this cannot fail.
-    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.as_bytes()).expect("a 256-bit key fits AES-256-GCM"))
 }
 
 /// Seals `plaintext` as `version` of `draft` for `user`. The plaintext is copied only into
@@ -204,8 +188,8 @@ pub fn open_attachment(
     open_with_aad(key, &attachment_additional_data(user, draft, attachment), record)
 }
 
-/// Opens a record sealed by [`seal_with_aad`]. The plaintext is returned in a zeroizing buffer
-/// so it is wiped when the caller drops it.
+/// Opens a record sealed by [`RecordBuffer::seal`] with `aad`. The plaintext is returned in
+/// a zeroizing buffer so it is wiped when the caller drops it.
 pub(super) fn open_with_aad(key: &DataKey, aad: &[u8], record: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
     if record.len() < MIN_RECORD_LEN || record[0] != RECORD_VERSION {
         return Err(OpenFailed);
@@ -222,8 +206,6 @@ pub(super) fn open_with_aad(key: &DataKey, aad: &[u8], record: &[u8]) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
 
     fn key(rng: &SystemRandom) -> DataKey {
@@ -380,16 +362,6 @@ mod tests {
         let mut record = seal(&rng, &k, "alice", "d1", 1, b"text").unwrap();
         record[0] = 2;
         assert_eq!(open(&k, "alice", "d1", 1, &record), Err(OpenFailed));
-    }
-
-    #[test]
-    fn hundred_thousand_nonces_are_unique() {
-        let rng = SystemRandom::new();
-        let mut seen = HashSet::with_capacity(100_000);
-        for _ in 0..100_000 {
-            assert!(seen.insert(fresh_nonce(&rng).unwrap()), "nonce repeated");
-        }
-        assert_eq!(seen.len(), 100_000);
     }
 
     #[test]

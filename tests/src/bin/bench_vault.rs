@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use portal_desktop::core::drafts::{Draft, Drafts};
-use portal_desktop::vault::keys::DataKey;
+use portal_desktop::vault::cipher::DataKey;
 use portal_desktop::vault::seal::RecordBuffer;
 use portal_desktop::vault::{seal, DraftVault, KdfParams};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
