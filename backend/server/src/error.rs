@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use portal_api::{ApiErrorBody, ErrorCode};
 
 use crate::attachments::upload_slots::Busy;
+use crate::domain::access::NotOnTheCareTeam;
 use crate::store::sends::SendError;
 use crate::store::StoreError;
 
@@ -202,6 +203,12 @@ impl IntoResponse for ApiError {
             }
         }
         resp
+    }
+}
+
+impl From<NotOnTheCareTeam> for ApiError {
+    fn from(_: NotOnTheCareTeam) -> Self {
+        Self::Forbidden
     }
 }
 

@@ -13,7 +13,7 @@ use portal_api::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-use super::CurrentSession;
+use super::session::CurrentSession;
 
 /// Extract this (instead of [`CurrentSession`]) in handlers that serve health data.
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@
 //! Every length is bounds-checked against the input; a file that ends early or whose structure
 //! does not add up is refused rather than guessed at.
 
+use super::error::ContentError;
 use super::exif;
-use super::ContentError;
 
 /// What a person is told when the structure is broken.
 const DAMAGED: ContentError = ContentError::Malformed("The image file is damaged or incomplete.");

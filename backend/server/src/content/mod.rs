@@ -16,28 +16,17 @@
 //!   files); otherwise stored with its author metadata blanked.
 
 mod crc32;
+mod error;
 mod exif;
+#[cfg(test)]
+mod hostile_pdf;
 mod jpeg;
 mod pdf;
 mod png;
 
 use portal_api::media::{sniff, MediaType};
 
-/// Why an upload was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ContentError {
-    /// The content is not a JPEG, PNG or PDF (whatever its name says).
-    #[error("not a JPEG, PNG or PDF file")]
-    Unsupported,
-    /// It starts as one of them but its structure is broken (cut off, damaged, edited by hand).
-    /// The message is written for the person who uploaded it.
-    #[error("{0}")]
-    Malformed(&'static str),
-    /// A PDF with active content (scripts, automatic actions, embedded files), or one that
-    /// cannot be checked for it. The message is written for the person who uploaded it.
-    #[error("{0}")]
-    ActiveContent(&'static str),
-}
+pub use error::ContentError;
 
 /// An upload that passed: its type and the bytes to store (metadata removed from photos).
 #[derive(Clone, PartialEq, Eq)]
@@ -321,7 +310,7 @@ mod tests {
             (fixture("gps-photo.png"), 150),
             (small_jpeg_with_metadata(), 1500),
             (b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".to_vec(), 300),
-            (pdf::hostile::with_packed_metadata(), 600),
+            (hostile_pdf::with_packed_metadata(), 600),
         ];
         for (original, rounds) in &files {
             for _ in 0..*rounds {

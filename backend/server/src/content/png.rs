@@ -8,7 +8,7 @@
 //! copied byte for byte, CRC included, since it was verified.
 
 use super::crc32;
-use super::ContentError;
+use super::error::ContentError;
 
 /// What a person is told when the structure is broken.
 const DAMAGED: ContentError = ContentError::Malformed("The image file is damaged or incomplete.");

@@ -12,8 +12,6 @@
 
 use portal_api::{Pool, Role};
 
-use crate::error::ApiError;
-
 /// The triage pools a staff member works in (HIPAA's minimum necessary: only those).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct StaffPools(u8);
@@ -130,12 +128,12 @@ impl Viewer {
         }
     }
 
-    /// Care-team members only (triage actions); others get 403 (they know no thread ids to
-    /// probe with, so this reveals nothing).
-    pub fn require_team(self) -> Result<i64, ApiError> {
+    /// Care-team members only (triage actions); others are refused (403: they know no thread
+    /// ids to probe with, so this reveals nothing).
+    pub fn require_team(self) -> Result<i64, NotOnTheCareTeam> {
         match self {
             Viewer::Physician(id) | Viewer::Staff(id, _) => Ok(id),
-            _ => Err(ApiError::Forbidden),
+            _ => Err(NotOnTheCareTeam),
         }
     }
 
@@ -179,6 +177,11 @@ impl Side {
         i64::from(self == Side::Patient)
     }
 }
+
+/// A triage action asked by someone who is not on a care team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("only the care team may do this")]
+pub struct NotOnTheCareTeam;
 
 #[cfg(test)]
 mod tests {

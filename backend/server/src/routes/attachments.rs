@@ -12,6 +12,8 @@ use axum::{Json, Router};
 use portal_api::AttachmentInfo;
 use ring::rand::{SecureRandom, SystemRandom};
 
+use utoipa::ToSchema;
+
 use crate::attachments::cipher::SealedBlob;
 use crate::attachments::filename;
 use crate::auth::{ClientAddr, PolicyAccepted};
@@ -37,11 +39,20 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/attachments/{id}", get(download))
 }
 
+/// `POST /api/v1/attachments`: one part named `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the multipart body; the handler reads the parts itself.
+pub struct UploadForm {
+    /// A photo (JPEG, PNG) or PDF, recognised by its content.
+    #[schema(value_type = String, content_media_type = "application/octet-stream", min_length = 1)]
+    file: Vec<u8>,
+}
+
 /// Upload one file (multipart/form-data, field `file`). JPEG, PNG or PDF by content, at most
 /// the configured size (10 MiB by default). The answer's id goes into a send's
 /// `attachment_ids`; until then only the uploader can read it.
 #[utoipa::path(post, path = "/api/v1/attachments", tag = "messaging", security(("bearer" = [])),
-    request_body(content = super::openapi::UploadForm, content_type = "multipart/form-data", description = "one part named `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "one part named `file`"),
     responses((status = 201, body = AttachmentInfo), super::openapi::responses::PolicyAccepted,
               (status = 403, description = "the current policy is not accepted (`policy_not_accepted`), or the account may not upload (`forbidden`)", body = portal_api::ApiErrorBody),
               (status = 413, description = "the file is larger than the service accepts (`payload_too_large`)", body = portal_api::ApiErrorBody),

@@ -7,10 +7,10 @@ use portal_api::AttachmentInfo;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::bound_query::BoundQuery;
+use super::db::{to_millis, Engine};
+use super::error::StoreResult;
 use super::thread_scope;
 use super::threads::parse_media_type;
-use super::StoreResult;
-use super::{to_millis, Engine};
 use crate::attachments::cipher::SealedBlob;
 use crate::domain::access::Viewer;
 

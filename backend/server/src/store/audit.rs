@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::bound_query::BoundQuery;
+use super::db::{to_millis, Db, Engine};
+use super::error::StoreResult;
 use super::writer_transaction::WriterTransaction;
-use super::StoreResult;
-use super::{to_millis, Db, Engine};
 use crate::audit_chain::verify::StoredRow;
 use crate::audit_chain::{ChainHash, ChainHead, Entry};
 

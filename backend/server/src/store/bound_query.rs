@@ -5,8 +5,8 @@
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Encode, Type};
 
-use super::Engine;
-use super::StoreResult;
+use super::db::Engine;
+use super::error::StoreResult;
 
 #[derive(Default)]
 pub struct BoundQuery {

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use portal_api::{Person, Role};
 use sqlx::{Any, Executor, Row};
 
-use super::StoreResult;
-use super::{to_millis, Db};
+use super::db::{to_millis, Db};
+use super::error::StoreResult;
 use crate::domain::access::StaffPools;
 
 /// Physicians and staff who can take a thread, by name.

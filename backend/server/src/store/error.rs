@@ -107,3 +107,21 @@ fn violation_kind(kind: sqlx::error::ErrorKind) -> &'static str {
         _ => "other",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn its_text_names_the_kind_never_the_database_words() {
+        let quoted = sqlx::Error::Protocol("Key (email)=(blair.conroy@example.com) already exists".into());
+        let error = StoreError::from(quoted);
+        assert_eq!(error.to_string(), "database error (protocol)");
+        assert!(!format!("{error:#}").contains("blair"));
+    }
+
+    #[test]
+    fn a_pool_that_timed_out_is_busy() {
+        assert!(matches!(StoreError::from(sqlx::Error::PoolTimedOut), StoreError::Busy));
+    }
+}

@@ -19,10 +19,10 @@ use std::time::Duration;
 use sqlx::postgres::PgListener;
 use sqlx::AnyConnection;
 
+use super::db::DatabaseUrl;
 use super::error::error_kind;
+use super::error::StoreResult;
 use super::list_cache::ListCache;
-use super::DatabaseUrl;
-use super::StoreResult;
 
 /// The channel every instance of this portal listens to.
 const CHANNEL: &str = "portal_thread_changes";

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::StoreResult;
-use super::{from_millis, to_millis, Db};
+use super::db::{from_millis, to_millis, Db};
+use super::error::StoreResult;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyVersion {

@@ -3,8 +3,8 @@
 use portal_api::PracticeInfo;
 use sqlx::Row;
 
-use super::Db;
-use super::StoreResult;
+use super::db::Db;
+use super::error::StoreResult;
 
 pub async fn get(db: &Db) -> StoreResult<Option<PracticeInfo>> {
     let row = sqlx::query("SELECT name, phone FROM practice WHERE id = 1")

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::db::{from_millis, to_millis, Db};
+use super::error::StoreResult;
 use super::users::{self, UserRecord};
-use super::StoreResult;
-use super::{from_millis, to_millis, Db};
 
 #[derive(Debug, Clone)]
 pub struct SessionRecord {

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::StoreResult;
-use super::{from_millis, to_millis, Db};
+use super::db::{from_millis, to_millis, Db};
+use super::error::StoreResult;
 use crate::domain::sign_in_throttle::{Bucket, Charge, ThrottleRules, ThrottleState};
 
 /// Charge one guess to `bucket`: read, decide, write if unchanged; again if another sign-in

@@ -11,9 +11,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::bound_query::BoundQuery;
+use super::db::{from_millis, to_millis, Db, Engine};
+use super::error::{StoreError, StoreResult};
 use super::thread_scope;
-use super::{from_millis, to_millis, Db, Engine};
-use super::{StoreError, StoreResult};
 use crate::domain::access::{Side, Viewer};
 use crate::sealed_text::{Field, TextSealer};
 

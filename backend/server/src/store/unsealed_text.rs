@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 
-use super::Db;
-use super::StoreResult;
+use super::db::Db;
+use super::error::StoreResult;
 use crate::sealed_text::{Field, TextSealer};
 
 /// Seals every subject and body still stored in the clear; answers how many there were.

@@ -5,9 +5,9 @@ use portal_api::{Role, User};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::db::{from_millis, to_millis, Db};
 use super::error::is_unique_violation;
-use super::{from_millis, to_millis, Db};
-use super::{StoreError, StoreResult};
+use super::error::{StoreError, StoreResult};
 use crate::domain::access::{StaffPools, Viewer};
 
 /// An account as stored, with its pass-phrase hash.

@@ -20,12 +20,12 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::audit;
 pub use super::audit::AuditRow;
+use super::db::{Db, Engine};
+use super::error::{StoreError, StoreResult};
 use super::list_cache::ListCache;
 use super::list_changes;
 use super::sends::{self, PendingSend, SendError};
 use super::writer_transaction::WriterTransaction;
-use super::{Db, Engine};
-use super::{StoreError, StoreResult};
 use crate::sealed_text::TextSealer;
 
 /// Writes run in one transaction at most.

@@ -9,8 +9,8 @@
 
 use sqlx::{AnyConnection, Executor};
 
-use super::Engine;
-use super::StoreResult;
+use super::db::Engine;
+use super::error::StoreResult;
 
 const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE; ";
 
@@ -61,7 +61,7 @@ mod tests {
     use sqlx::Row;
 
     use super::*;
-    use crate::store::Db;
+    use crate::store::db::Db;
 
     #[tokio::test]
     async fn on_sqlite_the_first_statement_opens_the_transaction() {

@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use super::flate;
 use super::lexer::{Kind, Lexer};
+use super::refusals::UNCHECKABLE;
 use super::scan::{InfoAt, Scan};
-use super::UNCHECKABLE;
-use crate::content::ContentError;
+use crate::content::error::ContentError;
 
 /// Bytes written over the same number of bytes.
 #[derive(Debug, PartialEq, Eq)]

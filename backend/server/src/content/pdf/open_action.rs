@@ -3,9 +3,9 @@
 
 use super::dict::{self, Value};
 use super::lexer::{Kind, Lexer, Token};
+use super::refusals::{ACTIVE, UNCHECKABLE};
 use super::scan::{Scan, Source};
-use super::{ACTIVE, UNCHECKABLE};
-use crate::content::ContentError;
+use crate::content::error::ContentError;
 
 /// Tokens read for one action dictionary at most.
 const MAX_TOKENS: usize = 10_000;

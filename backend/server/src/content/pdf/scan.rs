@@ -17,8 +17,8 @@ use std::ops::Range;
 use super::dict::{self, Dict, Value};
 use super::flate;
 use super::lexer::{decode_name, is_regular, is_whitespace, word_int, Kind, Lexer, Token};
-use super::{ACTIVE, ENCRYPTED, UNCHECKABLE};
-use crate::content::ContentError;
+use super::refusals::{ACTIVE, ENCRYPTED, UNCHECKABLE};
+use crate::content::error::ContentError;
 
 /// Names used only by scripts, actions that leave the document or submit data, embedded
 /// files and multimedia. An ordinary document (text, images, fonts, links, bookmarks, forms

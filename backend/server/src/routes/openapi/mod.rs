@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 use crate::config::Limits;
 use crate::state::AppState;
@@ -48,7 +48,7 @@ use crate::state::AppState;
         portal_api::ErrorCode,
         portal_api::Role,
         portal_api::AssignedFilter,
-        UploadForm
+        super::attachments::UploadForm
     )),
     modifiers(&BearerAuth, &InputLimits),
 )]
@@ -68,15 +68,6 @@ impl Modify for BearerAuth {
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(openapi_json))
-}
-
-/// `POST /api/v1/attachments`: one part named `file`.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the multipart body; the handler reads the parts itself.
-pub struct UploadForm {
-    /// A photo (JPEG, PNG) or PDF, recognised by its content.
-    #[schema(value_type = String, content_media_type = "application/octet-stream", min_length = 1)]
-    file: Vec<u8>,
 }
 
 /// This document.

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use portal_api::SendReceipt;
 use sqlx::{AnyConnection, Row};
 
-use super::{PendingSend, StoredKey};
+use super::pending::{PendingSend, StoredKey};
 use crate::domain::access::Viewer;
 use crate::store::bound_query::BoundQuery;
+use crate::store::db::{from_millis, Engine};
+use crate::store::error::{StoreError, StoreResult};
 use crate::store::thread_scope;
 use crate::store::writer_transaction::WriterTransaction;
-use crate::store::{from_millis, Engine, StoreError, StoreResult};
 
 /// The keys of `sends` stored by earlier batches, with what they answered.
 pub(super) async fn stored_keys(

@@ -18,57 +18,31 @@
 //! callers retry with their keys), as it means something unexpected.
 
 mod load;
+mod pending;
 #[cfg(test)]
 mod tests;
 mod write;
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
-use portal_api::{Category, SendReceipt};
+use portal_api::SendReceipt;
 use sqlx::AnyConnection;
 
+use super::attachments;
 use super::audit::{action, AuditRow};
+use super::db::{to_millis, Engine};
+use super::error::{StoreError, StoreResult};
 use super::writer_transaction::WriterTransaction;
-use super::{attachments, to_millis, Engine, StoreError, StoreResult};
 use crate::domain::access::Viewer;
 use crate::domain::sending::{self, Decision, SendFacts};
 use crate::sealed_text::TextSealer;
 use load::{patients_of, stored_keys};
+pub use pending::{PendingSend, SendTarget};
 use write::store;
 
 /// The most sends one call can take. A batch's sends become one `UNION ALL` term and one `OR`
 /// term each: SQLite allows 500 terms in a compound SELECT and an expression depth of 1,000.
 pub(crate) const MAX_SENDS: usize = 500;
-
-/// Where a send goes.
-#[derive(Debug, Clone)]
-pub enum SendTarget {
-    /// A new thread (patients only; checked before queueing).
-    NewThread {
-        category: Category,
-        subject: String,
-    },
-    Reply {
-        thread_id: i64,
-    },
-}
-
-/// One send, checked for shape and waiting for the writer.
-#[derive(Debug, Clone)]
-pub struct PendingSend {
-    pub viewer: Viewer,
-    pub target: SendTarget,
-    pub body: String,
-    /// The words suggest an emergency (raises the thread's urgency).
-    pub urgent: bool,
-    pub attachment_ids: Vec<String>,
-    pub idempotency_key: String,
-    /// SHA-256 of what was sent: a retried key must carry the same content.
-    pub request_hash: String,
-    pub client_addr: String,
-    pub at: DateTime<Utc>,
-}
 
 /// Why a send was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -90,21 +64,6 @@ pub struct Applied {
     pub audit: Vec<AuditRow>,
     /// The patients whose threads got messages.
     pub changed_patients: Vec<i64>,
-}
-
-/// A send the batch will store.
-struct Stored {
-    index: usize,
-    thread_id: i64,
-    message_id: i64,
-    /// The thread's patient (for the audit record).
-    patient_id: i64,
-}
-
-/// A key as stored before this batch.
-struct StoredKey {
-    request_hash: String,
-    receipt: SendReceipt,
 }
 
 /// Checks and stores `sends` (not empty) in the writer's open transaction; `begin` is sent

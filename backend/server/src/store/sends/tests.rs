@@ -1,7 +1,10 @@
 //! A batch of sends against a real SQLite database.
 
+use chrono::DateTime;
+use portal_api::Category;
+
 use super::*;
-use crate::store::Db;
+use crate::store::db::Db;
 use sqlx::Executor;
 
 const ANN: i64 = 1;

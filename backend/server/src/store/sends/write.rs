@@ -5,12 +5,14 @@ use std::collections::HashMap;
 
 use sqlx::AnyConnection;
 
-use super::{PendingSend, SendTarget, Stored};
+use super::pending::{PendingSend, SendTarget, Stored};
 use crate::domain::access::Viewer;
 use crate::domain::sending::ThreadEffect;
 use crate::sealed_text::{Field, TextSealer};
+use crate::store::attachments;
 use crate::store::bound_query::BoundQuery;
-use crate::store::{attachments, to_millis, Engine, StoreError, StoreResult};
+use crate::store::db::{to_millis, Engine};
+use crate::store::error::{StoreError, StoreResult};
 
 fn seal(sealer: &TextSealer, field: Field, row_id: i64, text: &str) -> StoreResult<String> {
     sealer
