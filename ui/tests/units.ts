@@ -4,3 +4,4 @@ export * from "../src/lib/send-flow";
 export * from "../src/lib/emergency-check";
 export * from "../src/lib/file-drop";
 export * from "../src/lib/attachments";
+export * from "../src/lib/staff";
