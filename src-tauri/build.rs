@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "get_attachment",
     "save_attachment",
     "send_draft",
+    "list_staff",
+    "set_staff_pools",
 ];
 
 fn main() {

@@ -95,6 +95,8 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
             commands::messages::get_attachment,
             commands::messages::save_attachment,
             commands::messages::send_draft,
+            commands::staff::list_staff,
+            commands::staff::set_staff_pools,
         ])
 }
 

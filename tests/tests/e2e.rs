@@ -613,6 +613,123 @@ async fn a_message_with_a_photo_survives_a_restart_and_is_answered_in_the_real_a
     drop(server);
 }
 
+/// The demo admin, and the staff member whose teams they change.
+const ADMIN: demo::DemoAccount = demo::ACCOUNTS[5];
+const NURSE: demo::DemoAccount = demo::ACCOUNTS[4];
+
+/// Issue 9, 2: the demo admin opens Staff, gives the nurse the front desk too and saves, sees
+/// it saved, and sees the service refuse a staff member with no team, in words. The nurse's
+/// triage then has the Front desk team.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let admin_token = portal_api::client::SessionToken::new(
+        client
+            .login(ADMIN.email, ADMIN.passphrase)
+            .await
+            .expect("the admin signs in")
+            .token,
+    );
+    let staff = client.staff(&admin_token).await.expect("the staff").members;
+    let nurse = staff.iter().find(|m| m.email == NURSE.email).expect("the nurse").id;
+
+    in_app(&app, port, &shots, "staff", move |c, shots| async move {
+        sign_in(&c, ADMIN).await;
+        assert!(
+            c.find(Locator::Css("#nav-triage")).await.is_err(),
+            "an admin has no triage"
+        );
+        save_screenshot(&c, &shots, "admin-home.png").await;
+        find(&c, "#home-open-staff")
+            .await
+            .click()
+            .await
+            .expect("open staff from home");
+        find(&c, "#staff-list").await;
+        find(&c, "#nav-home").await.click().await.expect("home");
+        find(&c, "#nav-staff")
+            .await
+            .click()
+            .await
+            .expect("open staff from the header");
+        find(&c, "#staff-list").await;
+        let form = format!("#staff-{nurse}");
+        wait_for_text(&c, &format!("{form}-name"), |t| t == NURSE.name).await;
+        wait_for_text(&c, &format!("{form}-details"), |t| t.contains(NURSE.email)).await;
+        wait_for_count(&c, &format!("{form}-form input[type=checkbox]:checked"), 1).await;
+        find(&c, &format!("{form}-pool-clinical:checked")).await;
+
+        find(&c, &format!("{form}-pool-front_desk"))
+            .await
+            .click()
+            .await
+            .expect("tick Front desk");
+        wait_for_text(&c, &format!("{form}-unsaved"), |t| t == "Changes not saved yet.").await;
+        find(&c, &format!("{form}-save")).await.click().await.expect("save");
+        wait_for_text(&c, &format!("{form}-saved"), |t| {
+            t == format!("Saved. {} now works in Clinical and Front desk.", NURSE.name)
+        })
+        .await;
+        scroll_to(&c, &format!("{form}-form")).await;
+        save_screenshot(&c, &shots, "staff-saved.png").await;
+
+        // No team at all: the service refuses, and the screen says so in its words.
+        for pool in ["clinical", "front_desk"] {
+            find(&c, &format!("{form}-pool-{pool}"))
+                .await
+                .click()
+                .await
+                .expect("untick");
+        }
+        find(&c, &format!("{form}-save")).await.click().await.expect("save");
+        wait_for_text(&c, &format!("{form}-error"), |t| {
+            t.contains("needs its triage pools") && t.ends_with("Nothing was saved.")
+        })
+        .await;
+        scroll_to(&c, &format!("{form}-form")).await;
+        save_screenshot(&c, &shots, "staff-refused.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+    let stored = client.staff(&admin_token).await.expect("the staff").members;
+    let stored = stored.iter().find(|m| m.id == nurse).expect("the nurse");
+    assert_eq!(
+        stored.pools,
+        vec![portal_api::Pool::Clinical, portal_api::Pool::FrontDesk],
+        "the saved teams, not the refused change"
+    );
+
+    in_app(&app, port, &shots, "nurse", |c, shots| async move {
+        sign_in(&c, NURSE).await;
+        find(&c, "#nav-triage").await.click().await.expect("triage");
+        find(&c, "#triage-team-front_desk").await;
+        find(&c, "#triage-team-clinical").await;
+        assert!(
+            c.find(Locator::Css("#nav-staff")).await.is_err(),
+            "staff have no Staff screen"
+        );
+        save_screenshot(&c, &shots, "nurse-triage-teams.png").await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// Scrolls the element `css` into the window (for a screenshot of it).
+async fn scroll_to(c: &Client, css: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return null;",
+        vec![json!(css)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
 /// Starts the app in a new WebDriver session, runs `phase` in it as its own task (so a failed
 /// assertion is caught here, a screenshot and the page are kept, and the app is still closed
 /// cleanly), and closes the app.

@@ -20,6 +20,7 @@ import type {
   PracticeInfo,
   Session,
   Settings,
+  StaffMember,
   ThreadSummary,
   User,
 } from "../src/lib/ipc/types";
@@ -50,6 +51,8 @@ export interface MockScenario {
   delayMs?: Record<string, number>;
   /** The messaging world (conversations, care team, drafts); the default world when missing. */
   messaging?: MockMessaging;
+  /** The practice's staff as an admin sees them (default: Jordan Kim, clinical; Chris Ortiz, front desk and billing). */
+  staff?: StaffMember[];
 }
 
 /** A message as the fake server keeps it (`read_at`: when the other side read it). */
@@ -135,6 +138,7 @@ interface MockState {
    * many of the patient's messages there were when they last read it ("thread:user").
    */
   teamReads: Map<string, number>;
+  staff: StaffMember[];
 }
 
 let state: MockState | null = null;
@@ -167,6 +171,7 @@ function currentState(): MockState {
       nextId: 5000,
       nextDraft: 1000,
       teamReads: new Map(),
+      staff: structuredClone(s.staff ?? DEFAULT_STAFF),
     };
   }
   return state;
@@ -178,6 +183,19 @@ function idleTimeoutSecs(): number {
 
 function accounts(): MockAccount[] {
   return scenario().accounts ?? [{ email: DEFAULT_USER.email, password: "correct horse battery staple", user: DEFAULT_USER }];
+}
+
+const DEFAULT_STAFF: StaffMember[] = [
+  { id: 31, name: "Jordan Kim", email: "jordan.kim@example.com", pools: ["clinical"] },
+  { id: 32, name: "Chris Ortiz", email: "chris.ortiz@example.com", pools: ["front_desk", "billing"] },
+];
+
+/** The service's order of pools (`Pool::ALL`). */
+const STAFF_POOL_ORDER: Pool[] = ["clinical", "front_desk", "billing"];
+
+/** Staff and their pools are an admin's (the service answers anyone else 403). */
+function requireAdmin(st: MockState): void {
+  if (requireSession(st).user.role !== "admin") throw err("forbidden", "Your account may not do this.");
 }
 
 function requireSession(st: MockState): Session {
@@ -267,6 +285,27 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       }
       session.policy = { ...session.policy, accepted_at: new Date().toISOString() };
       return { ...session.policy };
+    }
+
+    case "list_staff":
+      requireAdmin(st);
+      return structuredClone(st.staff);
+
+    case "set_staff_pools": {
+      requireAdmin(st);
+      const member = st.staff.find((m) => m.id === args.staffId);
+      if (!member) throw err("not_found", "Not found.");
+      const given = Array.isArray(args.pools) ? (args.pools as Pool[]) : [];
+      const pools = STAFF_POOL_ORDER.filter((p) => given.includes(p));
+      // The service's own words (domain/access.rs, `StaffPools::for_role`).
+      if (pools.length === 0) {
+        throw err(
+          "validation",
+          "A staff account needs its triage pools (clinical, front_desk, billing): it sees only their threads.",
+        );
+      }
+      member.pools = pools;
+      return structuredClone(member);
     }
 
     case "keep_alive":

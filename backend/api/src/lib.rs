@@ -19,6 +19,8 @@ pub mod wait;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+mod client_admin;
+#[cfg(feature = "client")]
 mod client_messaging;
 #[cfg(feature = "client")]
 pub use client_messaging::ProgressFn;

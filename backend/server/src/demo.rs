@@ -24,7 +24,7 @@ pub struct DemoAccount {
     pub staff_pools: &'static [Pool],
 }
 
-pub const ACCOUNTS: [DemoAccount; 5] = [
+pub const ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         email: "dr.okafor@dskc.example",
         name: "Dr. Adaeze Okafor",
@@ -59,6 +59,14 @@ pub const ACCOUNTS: [DemoAccount; 5] = [
         role: Role::Staff,
         passphrase: "copper rain on a tin roof",
         staff_pools: &[Pool::Clinical],
+    },
+    // Sets each staff member's triage pools (in the app: Staff); sees no health data.
+    DemoAccount {
+        email: "admin@dskc.example",
+        name: "Alex Morgan",
+        role: Role::Admin,
+        passphrase: "granite harbor at first light",
+        staff_pools: &[],
     },
 ];
 

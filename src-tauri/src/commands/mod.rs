@@ -7,6 +7,7 @@ pub mod messages;
 pub mod policy;
 pub mod session;
 pub mod settings;
+pub mod staff;
 
 #[cfg(test)]
 mod tests {
@@ -40,7 +41,7 @@ mod tests {
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))
             .collect();
-        assert_eq!(expected.len(), 26, "{expected:?}");
+        assert_eq!(expected.len(), 28, "{expected:?}");
         granted.sort();
         expected.sort();
         assert_eq!(granted, expected, "the app's own commands, no core permissions");

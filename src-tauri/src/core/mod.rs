@@ -19,6 +19,7 @@ pub mod send;
 pub mod server_change;
 pub mod session;
 pub mod settings;
+pub mod staff;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

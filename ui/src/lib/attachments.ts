@@ -1,5 +1,5 @@
 // Files attached to a draft, as the form shows them.
-import type { DraftAttachment } from "./ipc";
+import type { AddedAttachment, DraftAttachment, IpcError } from "./ipc";
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "./messaging";
 
 export interface AttachmentItem {
@@ -43,4 +43,67 @@ export function precheck(file: File, alreadyAttached: number): string | null {
   }
   if (file.size === 0) return "This file is empty.";
   return null;
+}
+
+/** The draft's side of attaching files (a `DraftSync` does it, one command at a time). */
+export interface AttachableDraft {
+  attach(filename: string, bytes: Uint8Array): Promise<AddedAttachment>;
+  detach(attachmentId: string): Promise<void>;
+}
+
+/** What to say about a file that failed: nothing when the session ended (the app signs out). */
+export type FileErrorText = (error: IpcError) => string | null;
+
+/**
+ * List items for files picked or dropped, in order, each with its file when it can be
+ * attached (null: it failed the precheck, and its item says why). Counts the files before
+ * it, so the sixth of six new files is refused.
+ */
+export function itemsFor(files: readonly File[], items: readonly AttachmentItem[]): { item: AttachmentItem; file: File | null }[] {
+  let attached = countAttached(items);
+  return files.map((file) => {
+    const problem = precheck(file, attached);
+    if (!problem) attached += 1;
+    const item: AttachmentItem = {
+      key: newKey(),
+      filename: file.name,
+      size: file.size,
+      state: problem ? "failed" : "uploading",
+      attachment: null,
+      error: problem,
+    };
+    return { item, file: problem ? null : file };
+  });
+}
+
+/** Attaches `file` to the draft, recording the outcome in `item` (the form's own item). */
+export async function attachFile(draft: AttachableDraft, item: AttachmentItem, file: File, errorText: FileErrorText): Promise<void> {
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const added = await draft.attach(file.name, bytes);
+    item.attachment = added.attachment;
+    item.state = "ready";
+  } catch (e) {
+    item.state = "failed";
+    item.error = errorText(e as IpcError);
+  }
+}
+
+/**
+ * Removes an item's file from the draft. Answers true when the item can leave the list (a
+ * failed one, or its file is removed); false when the file is still attached (`item` says why).
+ */
+export async function detachFile(draft: AttachableDraft, item: AttachmentItem, errorText: FileErrorText): Promise<boolean> {
+  const attachment = item.attachment;
+  if (item.state === "failed" || !attachment) return true;
+  item.state = "removing";
+  item.error = null;
+  try {
+    await draft.detach(attachment.id);
+    return true;
+  } catch (e) {
+    item.state = "ready";
+    item.error = errorText(e as IpcError);
+    return false;
+  }
 }

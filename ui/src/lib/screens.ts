@@ -38,13 +38,16 @@ export type PortalView =
    * reply; `sent`: the person has just started it (it says so).
    */
   | { name: "thread"; threadId: number; from: "inbox" | "triage"; draftId: string | null; sent?: boolean }
-  | { name: "triage" };
+  | { name: "triage" }
+  /** An admin's: the staff and the triage teams each works in. */
+  | { name: "staff" };
 
 /** The header's sections. */
-export type PortalSection = "home" | "messages" | "triage";
+export type PortalSection = "home" | "messages" | "triage" | "staff";
 
 export function sectionOf(view: PortalView): PortalSection {
   if (view.name === "home") return "home";
+  if (view.name === "staff") return "staff";
   if (view.name === "triage" || (view.name === "thread" && view.from === "triage")) return "triage";
   return "messages";
 }

@@ -40,11 +40,12 @@ fn demo_twice_changes_nothing_and_prints_the_accounts() {
     let first = portal_server(dir.path(), &["demo"], None);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
-        text(&first).contains("5 account(s) created, policy version 1 published"),
+        text(&first).contains("6 account(s) created, policy version 1 published"),
         "{}",
         text(&first)
     );
     assert!(text(&first).contains("blair.conroy@example.com"));
+    assert!(text(&first).contains("admin@dskc.example"), "the demo admin is listed");
     let second = portal_server(dir.path(), &["demo"], None);
     assert!(second.status.success(), "{}", text(&second));
     assert!(

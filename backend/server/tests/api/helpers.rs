@@ -37,6 +37,7 @@ pub const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
 pub const STAFF: demo::DemoAccount = demo::ACCOUNTS[1];
 /// A staff member of the clinical pool (STAFF works the front desk and billing).
 pub const NURSE: demo::DemoAccount = demo::ACCOUNTS[4];
+pub const ADMIN: demo::DemoAccount = demo::ACCOUNTS[5];
 
 /// Limits for tests: the defaults, with a per-address limit high enough not to get in the way.
 pub fn test_limits() -> Limits {

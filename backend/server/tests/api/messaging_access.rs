@@ -6,7 +6,7 @@ use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::{Category, ErrorCode, ThreadQuery};
 
 use crate::attachments::{tiny_png, upload};
-use crate::helpers::{api_error, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
+use crate::helpers::{api_error, TestApp, ADMIN, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::messaging::{key, new_thread, reply, send_thread};
 use crate::on_both_databases;
 
@@ -289,26 +289,7 @@ async fn staff_see_only_the_threads_of_their_pools(app: TestApp) {
 on_both_databases!(staff_see_only_the_threads_of_their_pools);
 
 async fn an_admin_sets_a_staff_members_pools_and_nobody_else_may(app: TestApp) {
-    let admin_user = portal_server::admin::NewUser {
-        email: "admin@dskc.example",
-        name: "Alex Admin",
-        role: portal_api::Role::Admin,
-        passphrase: "granite harbor at first light",
-        staff_pools: portal_server::domain::access::StaffPools::NONE,
-    };
-    let hasher = portal_server::auth::password::PasswordHasher::new(1);
-    portal_server::admin::add_user(&app.state.db, &hasher, &admin_user, chrono::Utc::now())
-        .await
-        .expect("admin added");
-    let admin = app
-        .login_as(portal_server::demo::DemoAccount {
-            email: "admin@dskc.example",
-            name: "Alex Admin",
-            role: portal_api::Role::Admin,
-            passphrase: "granite harbor at first light",
-            staff_pools: &[],
-        })
-        .await;
+    let admin = app.login_as(ADMIN).await;
     let patient = app.login_and_accept(PATIENT).await;
     let front_desk = app.login_and_accept(STAFF).await;
     let clinical = send_thread(&app, &patient, &new_thread(Category::MedicalQuestion, "Rash", "Itchy")).await;

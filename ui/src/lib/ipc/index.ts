@@ -8,6 +8,7 @@ export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired }
 export * from "./messages";
 export * from "./drafts";
 export * from "./opener";
+export * from "./staff";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

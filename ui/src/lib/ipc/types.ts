@@ -239,3 +239,16 @@ export interface Sent {
   thread_id: number;
   message_id: number;
 }
+
+// ---- Staff and their triage pools (an admin's screen) ----
+// Mirrors portal-api's `StaffMember` (backend/api/src/types.rs) by hand until types.ts is
+// generated from Rust (issue 9, section 3); the commands are `list_staff` and `set_staff_pools`.
+
+/** A staff member as an admin sees them: no health data. */
+export interface StaffMember {
+  id: number;
+  name: string;
+  email: string;
+  /** The triage pools they work in (the service keeps at least one), in the service's order. */
+  pools: Pool[];
+}

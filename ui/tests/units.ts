@@ -1,0 +1,7 @@
+// The plain-TypeScript modules the unit tests (tests/*.unit.test.mjs) exercise in Node,
+// built into one ES module (tests/vite.units.config.ts): no window, no IPC, fakes only.
+export * from "../src/lib/send-flow";
+export * from "../src/lib/emergency-check";
+export * from "../src/lib/file-drop";
+export * from "../src/lib/attachments";
+export * from "../src/lib/staff";
