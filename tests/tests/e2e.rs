@@ -688,7 +688,7 @@ async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
         }
         find(&c, &format!("{form}-save")).await.click().await.expect("save");
         wait_for_text(&c, &format!("{form}-error"), |t| {
-            t.contains("needs its triage pools") && t.ends_with("Nothing was saved.")
+            t.contains("needs at least one team") && t.ends_with("Nothing was saved.")
         })
         .await;
         scroll_to(&c, &format!("{form}-form")).await;

@@ -87,7 +87,7 @@ async fn removing_every_pool_is_refused_in_words_and_changes_nothing() {
         .expect_err("a staff member keeps a pool");
     assert_eq!(refused.code(), ErrorCode::Validation.as_str());
     let message = refused.to_string();
-    assert!(message.contains("needs its triage pools"), "{message}");
+    assert!(message.contains("needs at least one team"), "{message}");
     let unknown = admin
         .set_staff_pools(999_999, vec![Pool::Clinical])
         .await

@@ -301,7 +301,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       if (pools.length === 0) {
         throw err(
           "validation",
-          "A staff account needs its triage pools (clinical, front_desk, billing): it sees only their threads.",
+          "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' threads.",
         );
       }
       member.pools = pools;

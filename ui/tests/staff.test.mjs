@@ -40,6 +40,9 @@ test("an admin opens Staff, changes a member's teams with the keyboard and saves
   await signIn(page, ADMIN.email, PASSWORD);
   await page.waitForSelector("#home");
   assert.equal(await page.$$eval("#policy-text", (found) => found.length), 0, "no patient policy for an admin");
+  // An admin has no conversations: no Messages section, no patient wording, no list asked for.
+  assert.equal(await page.$$eval("#nav-messages, #messages-heading, #home-open-messages", (found) => found.length), 0);
+  assert.equal((await mockCalls(page, "list_threads")).length, 0, "no thread list polled for an admin");
   await page.click("#home-open-staff");
   await page.waitForSelector("#staff-list");
   assert.equal(await page.title(), "Staff – Patient Portal");
@@ -99,7 +102,7 @@ test("removing every team: the service's answer is shown in words and nothing is
   await page.waitForSelector("#staff-32-error");
   assert.equal(
     await text(page, "#staff-32-error"),
-    "A staff account needs its triage pools (clinical, front_desk, billing): it sees only their threads. Nothing was saved.",
+    "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' threads. Nothing was saved.",
   );
   assert.equal(await page.getAttribute("#staff-32-error", "role"), "alert");
   assert.equal(await text(page, "#staff-32-unsaved"), "Changes not saved yet.");

@@ -207,7 +207,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             name,
             pools,
         }) => {
-            let staff_pools = StaffPools::parse(pools)?.for_role(*role)?;
+            let staff_pools = StaffPools::parse(pools)?
+                .for_role(*role)
+                .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
             let db = open_db(&cli).await?;
             let passphrase = read_passphrase()?;
             let user = NewUser {

@@ -40,6 +40,11 @@ export function isCareTeam(role: Role): boolean {
   return role === "physician" || role === "staff";
 }
 
+/** Whether a person of `role` has conversations: everyone but admins, who see no health data. */
+export function hasMessages(role: Role): boolean {
+  return role !== "admin";
+}
+
 /** "Dr. Maya Patel (physician)". */
 export function authorLabel(person: Person): string {
   return `${person.name} (${person.role})`;

@@ -218,7 +218,11 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
     };
     let none = add("staff", "");
     assert!(!none.status.success());
-    assert!(text(&none).contains("needs its triage pools"), "{}", text(&none));
+    assert!(
+        text(&none).contains("needs at least one team") && text(&none).contains("--pools clinical,front_desk,billing"),
+        "{}",
+        text(&none)
+    );
     let wrong = add("staff", "clinical,nursing");
     assert!(text(&wrong).contains("\"nursing\" is not a pool"), "{}", text(&wrong));
     let physician = add("physician", "clinical");
