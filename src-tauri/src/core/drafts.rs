@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use portal_api::media::sniff;
-use portal_api::{MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
+use portal_api::{MessagingLimits, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
@@ -32,8 +32,9 @@ pub use model::{AddedAttachment, Draft, DraftAttachment, DraftContent, DraftStat
 /// The vault's file name in the app's data folder.
 pub const DRAFTS_FILE: &str = "drafts.db";
 
-/// Largest file that can be attached (10 MiB, as the server accepts).
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// Largest file that can be attached until the service has said its own limit (10 MiB, a
+/// service's default; see [`Drafts::set_limits`]).
+pub const MAX_ATTACHMENT_BYTES: usize = portal_api::DEFAULT_MAX_ATTACHMENT_BYTES as usize;
 
 /// Longest vault user id (`seal::check_id` accepts up to 128 bytes).
 const MAX_VAULT_USER_LEN: usize = 128;
@@ -73,6 +74,8 @@ pub struct Drafts {
     access: Mutex<Access>,
     /// Held by every read-modify-write of a draft's content.
     writes: tokio::sync::Mutex<()>,
+    /// What the service signed in to accepts (attachment size and count).
+    limits: Mutex<MessagingLimits>,
 }
 
 impl std::fmt::Debug for Drafts {
@@ -94,7 +97,18 @@ impl Drafts {
             file: tokio::sync::Mutex::new(None),
             access: Mutex::new(Access::Locked),
             writes: tokio::sync::Mutex::new(()),
+            limits: Mutex::new(MessagingLimits::default()),
         }
+    }
+
+    /// Files are checked against `limits` from now on: the service's own, said at sign-in.
+    pub fn set_limits(&self, limits: MessagingLimits) {
+        *self.limits.lock().unwrap_or_else(PoisonError::into_inner) = limits;
+    }
+
+    /// The limits files are checked against.
+    pub fn limits(&self) -> MessagingLimits {
+        *self.limits.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The parameters a new vault is created with.
@@ -296,8 +310,11 @@ impl Drafts {
         bytes: &[u8],
     ) -> Result<AddedAttachment, CommandError> {
         let vault = self.vault()?;
-        if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(CommandError::AttachmentTooLarge);
+        let limits = self.limits();
+        if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limits.max_attachment_bytes {
+            return Err(CommandError::AttachmentTooLarge {
+                max_bytes: limits.max_attachment_bytes,
+            });
         }
         let media_type = sniff(bytes).ok_or(CommandError::UnsupportedAttachment)?;
         let filename = filename::display_name(filename, media_type);
@@ -306,7 +323,7 @@ impl Drafts {
             Some(draft_id) => (draft_id.to_owned(), self.content(&vault, draft_id).await?),
             None => (new_id()?, DraftContent::default()),
         };
-        if content.attachments.len() >= MAX_ATTACHMENTS_PER_MESSAGE {
+        if content.attachments.len() >= limits.max_attachments_per_message as usize {
             return Err(CommandError::Invalid("A message can have at most 5 attachments."));
         }
         let attachment = DraftAttachment {
@@ -584,7 +601,11 @@ mod tests {
     #[tokio::test]
     async fn text_limits_are_the_servers() {
         assert_eq!(
-            (MAX_SUBJECT_CHARS, MAX_BODY_CHARS, MAX_ATTACHMENTS_PER_MESSAGE),
+            (
+                MAX_SUBJECT_CHARS,
+                MAX_BODY_CHARS,
+                portal_api::MAX_ATTACHMENTS_PER_MESSAGE
+            ),
             (200, 20_000, 5)
         );
         let (_dir, drafts) = unlocked().await;

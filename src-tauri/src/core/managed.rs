@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::settings::{absolute, Settings};
 
@@ -31,7 +32,7 @@ pub struct ManagedConfig {
 }
 
 /// Which settings the organization set, so the UI shows them read-only.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ManagedFields {
     pub server_url: bool,
     pub ca_file: bool,

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::managed::ManagedFields;
 use super::public_ca;
@@ -27,7 +28,7 @@ pub const ENV_CA_FILE: &str = "PORTAL_CA_FILE";
 const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The settings in force, as `get_settings` and `save_settings` answer them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Settings {
     pub server_url: String,
     pub ca_file: String,

@@ -1,6 +1,6 @@
 // Files attached to a draft, as the form shows them.
-import type { DraftAttachment } from "./ipc";
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "./messaging";
+import type { DraftAttachment, MessagingLimits } from "./ipc";
+import { sizeInWords } from "./format";
 
 export interface AttachmentItem {
   /** Stable key in the list (the vault's id is only known once attached). */
@@ -31,15 +31,16 @@ export function countAttached(items: readonly AttachmentItem[]): number {
 }
 
 /**
- * Why a file cannot be attached before its bytes are even read, or null. (The Rust side
- * checks the type from the content, and the size and count again.)
+ * Why a file cannot be attached before its bytes are even read, or null, by the limits of the
+ * service signed in to. (The Rust side checks the type from the content, and the size and
+ * count again.)
  */
-export function precheck(file: File, alreadyAttached: number): string | null {
-  if (alreadyAttached >= MAX_ATTACHMENTS) {
-    return `You can attach up to ${MAX_ATTACHMENTS} files to one message. Remove a file to add another.`;
+export function precheck(file: File, alreadyAttached: number, limits: MessagingLimits): string | null {
+  if (alreadyAttached >= limits.max_attachments_per_message) {
+    return `You can attach up to ${limits.max_attachments_per_message} files to one message. Remove a file to add another.`;
   }
-  if (file.size > MAX_ATTACHMENT_BYTES) {
-    return "This file is larger than 10 MB. Please choose a smaller file.";
+  if (file.size > limits.max_attachment_bytes) {
+    return `This file is larger than ${sizeInWords(limits.max_attachment_bytes)}. Please choose a smaller file.`;
   }
   if (file.size === 0) return "This file is empty.";
   return null;
