@@ -1,13 +1,14 @@
-//! The one error every command can answer with. It reaches the UI as `{code, message}`:
-//! `code` is stable and the UI acts on some of them (see `ui/src/lib/ipc/types.ts`);
+//! The one error every command can answer with. It reaches the UI as `{code, message}`
+//! ([`ErrorBody`]): `code` is stable (an [`AppErrorCode`] or the server's [`ErrorCode`], both
+//! generated into `ui/src/lib/ipc/generated/`) and the UI acts on some of them;
 //! `message` is written for patients and never carries internals (paths, TLS details, server
 //! internals) or secrets.
 
 use chrono::{DateTime, Local, TimeDelta, TimeZone, Timelike};
 use portal_api::client::ClientError;
 use portal_api::ErrorCode;
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
+use ts_rs::TS;
 
 /// Why a certificate authority file cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,58 @@ pub enum CaFileProblem {
     NotACertificate,
     /// The file holds public certificate authorities (a bundle, or a system root).
     PublicAuthorities,
+}
+
+/// The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AppErrorCode {
+    InvalidServerUrl,
+    CaFile,
+    ManagedSetting,
+    ServerUnreachable,
+    UntrustedCertificate,
+    UnexpectedAnswer,
+    Preferences,
+    VaultLocked,
+    VaultUnavailable,
+    DraftDamaged,
+    AttachmentDamaged,
+    DraftNotFound,
+    SaveFailed,
+    EarlierVersionSent,
+}
+
+impl AppErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidServerUrl => "invalid_server_url",
+            Self::CaFile => "ca_file",
+            Self::ManagedSetting => "managed_setting",
+            Self::ServerUnreachable => "server_unreachable",
+            Self::UntrustedCertificate => "untrusted_certificate",
+            Self::UnexpectedAnswer => "unexpected_answer",
+            Self::Preferences => "preferences",
+            Self::VaultLocked => "vault_locked",
+            Self::VaultUnavailable => "vault_unavailable",
+            Self::DraftDamaged => "draft_damaged",
+            Self::AttachmentDamaged => "attachment_damaged",
+            Self::DraftNotFound => "draft_not_found",
+            Self::SaveFailed => "save_failed",
+            Self::EarlierVersionSent => "earlier_version_sent",
+        }
+    }
+}
+
+/// What every command rejects with (the UI's `IpcError`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "IpcError")]
+pub struct ErrorBody {
+    /// An `AppErrorCode` or a `ServerErrorCode`; a newer server may send codes this app does
+    /// not know, so the UI treats it as any string.
+    pub code: String,
+    /// Written for the person using the app: no internals, no secrets, no health data.
+    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,9 +140,13 @@ pub enum CommandError {
     #[error("Only photos (JPEG, PNG) and PDF files can be attached.")]
     UnsupportedAttachment,
 
-    /// The file is over the attachment size limit.
-    #[error("This file is larger than 10 MB. Please choose a smaller file, or take a photo at a lower resolution.")]
-    AttachmentTooLarge,
+    /// The file is over the attachment size limit of the service the app is connected to.
+    #[error("This file is larger than {}, the largest file the practice's portal accepts. Please choose a smaller file, or take a photo at a lower resolution.", size_in_words(*.max_bytes))]
+    AttachmentTooLarge { max_bytes: u64 },
+
+    /// The draft already carries as many files as the service accepts on one message.
+    #[error("A message can have at most {max} attachments. Remove a file to add another.")]
+    TooManyAttachments { max: u32 },
 
     /// A value the app checks locally is not acceptable; the message says which and why.
     #[error("{0}")]
@@ -105,6 +162,25 @@ pub enum CommandError {
     /// reached the practice (its answer was lost). The edited text is kept as a draft.
     #[error("An earlier version of this message reached the practice before the connection was lost. Please look at the conversation; your edited text is still here and can be sent as a new message.")]
     EarlierVersionSent,
+}
+
+/// "10 MB", "2.5 MB", "512 KB": a size limit as people read it (1 MB = 1 MiB, as the operator's
+/// `--max-attachment-mib` counts).
+pub fn size_in_words(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        let tenths = bytes * 10 / MIB;
+        if tenths.is_multiple_of(10) {
+            format!("{} MB", tenths / 10)
+        } else {
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
+    } else if bytes >= KIB {
+        format!("{} KB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Shown when the server's own message is empty.
@@ -130,25 +206,25 @@ impl CommandError {
     /// The stable code the UI sees.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::InvalidServerUrl => "invalid_server_url",
-            Self::CaFile(_) => "ca_file",
-            Self::ManagedSetting => "managed_setting",
-            Self::ServerUnreachable => "server_unreachable",
-            Self::UntrustedCertificate => "untrusted_certificate",
+            Self::InvalidServerUrl => AppErrorCode::InvalidServerUrl.as_str(),
+            Self::CaFile(_) => AppErrorCode::CaFile.as_str(),
+            Self::ManagedSetting => AppErrorCode::ManagedSetting.as_str(),
+            Self::ServerUnreachable => AppErrorCode::ServerUnreachable.as_str(),
+            Self::UntrustedCertificate => AppErrorCode::UntrustedCertificate.as_str(),
             Self::NotSignedIn => ErrorCode::Unauthenticated.as_str(),
             Self::Server { code, .. } => code.as_str(),
-            Self::UnexpectedAnswer => "unexpected_answer",
-            Self::Preferences => "preferences",
-            Self::VaultLocked | Self::VaultPassphraseChanged => "vault_locked",
-            Self::VaultUnavailable => "vault_unavailable",
-            Self::DraftDamaged => "draft_damaged",
-            Self::AttachmentDamaged => "attachment_damaged",
-            Self::DraftNotFound => "draft_not_found",
+            Self::UnexpectedAnswer => AppErrorCode::UnexpectedAnswer.as_str(),
+            Self::Preferences => AppErrorCode::Preferences.as_str(),
+            Self::VaultLocked | Self::VaultPassphraseChanged => AppErrorCode::VaultLocked.as_str(),
+            Self::VaultUnavailable => AppErrorCode::VaultUnavailable.as_str(),
+            Self::DraftDamaged => AppErrorCode::DraftDamaged.as_str(),
+            Self::AttachmentDamaged => AppErrorCode::AttachmentDamaged.as_str(),
+            Self::DraftNotFound => AppErrorCode::DraftNotFound.as_str(),
             Self::UnsupportedAttachment => ErrorCode::UnsupportedMediaType.as_str(),
-            Self::AttachmentTooLarge => ErrorCode::PayloadTooLarge.as_str(),
-            Self::Invalid(_) => ErrorCode::Validation.as_str(),
-            Self::SaveFailed => "save_failed",
-            Self::EarlierVersionSent => "earlier_version_sent",
+            Self::AttachmentTooLarge { .. } => ErrorCode::PayloadTooLarge.as_str(),
+            Self::Invalid(_) | Self::TooManyAttachments { .. } => ErrorCode::Validation.as_str(),
+            Self::SaveFailed => AppErrorCode::SaveFailed.as_str(),
+            Self::EarlierVersionSent => AppErrorCode::EarlierVersionSent.as_str(),
         }
     }
 
@@ -200,10 +276,11 @@ impl From<ClientError> for CommandError {
 
 impl Serialize for CommandError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serializer.serialize_struct("CommandError", 2)?;
-        body.serialize_field("code", self.code())?;
-        body.serialize_field("message", &self.to_string())?;
-        body.end()
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -429,7 +506,12 @@ mod tests {
             (CommandError::AttachmentDamaged, "attachment_damaged"),
             (CommandError::DraftNotFound, "draft_not_found"),
             (CommandError::UnsupportedAttachment, "unsupported_media_type"),
-            (CommandError::AttachmentTooLarge, "payload_too_large"),
+            (
+                CommandError::AttachmentTooLarge {
+                    max_bytes: 10 * 1024 * 1024,
+                },
+                "payload_too_large",
+            ),
             (CommandError::Invalid("The subject is too long."), "validation"),
         ];
         for (error, code) in cases {
@@ -450,9 +532,10 @@ mod tests {
             CommandError::UnsupportedAttachment.to_string(),
             "Only photos (JPEG, PNG) and PDF files can be attached."
         );
-        assert!(CommandError::AttachmentTooLarge
-            .to_string()
-            .starts_with("This file is larger than 10 MB"));
+        let too_large = |max_bytes| CommandError::AttachmentTooLarge { max_bytes }.to_string();
+        assert!(too_large(10 * 1024 * 1024).starts_with("This file is larger than 10 MB, "));
+        assert!(too_large(3 * 1024 * 1024 / 2).starts_with("This file is larger than 1.5 MB, "));
+        assert!(too_large(512 * 1024).starts_with("This file is larger than 512 KB, "));
         let changed = CommandError::VaultPassphraseChanged.to_string();
         assert!(
             changed.contains("previous pass-phrase") && changed.contains("not deleted"),

@@ -3,13 +3,17 @@
 //! - [`core`]: what the commands do, with no Tauri in it ([`core::DesktopCore`]): settings,
 //!   the in-memory session, and the calls to the portal server through `portal-api`'s client.
 //! - [`commands`]: the thin `#[tauri::command]` wrappers the UI calls.
+//! - [`contract`]: the TypeScript generated from the types, limits, error codes and command
+//!   names the UI shares with this crate (`ui/src/lib/ipc/generated/`).
 //! - [`error`]: [`error::CommandError`], which reaches the UI as `{code, message}`.
 //! - [`vault`]: the local encrypted draft vault (`drafts.db` in the app's data folder),
 //!   used through [`core::drafts`].
 //! - [`navigation`]: the window never leaves the app's own pages.
 //! - [`run`]: builds and runs the app (plugins, state, commands).
 
+#[macro_use]
 pub mod commands;
+pub mod contract;
 pub mod core;
 pub mod error;
 pub mod navigation;
@@ -25,6 +29,13 @@ use crate::preferences_file::{PluginStorePreferences, PREFERENCES_FILE};
 
 /// Environment variable with a `tracing` filter for the app's log (default `warn`).
 pub const LOG_ENV: &str = "PORTAL_LOG";
+
+/// The invoke handler for the commands of `src/commands/list.rs`.
+macro_rules! invoke_handler {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$command),*]
+    };
+}
 
 /// The app's builder, generic over the runtime so it can be driven by Tauri's mock runtime.
 /// `dev_url` is the development server the window may also show (`None` when the UI is
@@ -68,36 +79,7 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
             watch_idle_session(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::settings::get_settings,
-            commands::settings::save_settings,
-            commands::settings::practice_info,
-            commands::session::sign_in,
-            commands::session::current_session,
-            commands::session::sign_out,
-            commands::session::keep_alive,
-            commands::policy::get_policy,
-            commands::policy::accept_policy,
-            commands::drafts::list_drafts,
-            commands::drafts::load_draft,
-            commands::drafts::save_draft,
-            commands::drafts::discard_draft,
-            commands::drafts::add_draft_attachment,
-            commands::drafts::remove_draft_attachment,
-            commands::messages::list_threads,
-            commands::messages::get_thread,
-            commands::messages::mark_thread_read,
-            commands::messages::care_team,
-            commands::messages::assign_thread,
-            commands::messages::close_thread,
-            commands::messages::reopen_thread,
-            commands::messages::emergency_check,
-            commands::messages::get_attachment,
-            commands::messages::save_attachment,
-            commands::messages::send_draft,
-            commands::staff::list_staff,
-            commands::staff::set_staff_pools,
-        ])
+        .invoke_handler(with_commands!(invoke_handler))
 }
 
 /// Ends the session (and locks the drafts) once it has been idle for the server's timeout,

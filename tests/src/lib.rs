@@ -42,13 +42,18 @@ impl TestServer {
     /// Start a server with the demo data. Must be called inside a Tokio runtime, which then
     /// serves it until the `TestServer` is dropped.
     pub async fn start() -> Self {
+        Self::start_with(Limits::default()).await
+    }
+
+    /// [`start`](Self::start) with these limits (as an operator's options set them), but for
+    /// sign-ins from one address, which these tests, all from 127.0.0.1, need many of.
+    pub async fn start_with(limits: Limits) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        // Sign-ins from one address are limited; these tests all come from 127.0.0.1.
         config.limits = Limits {
             login_per_address: 10_000,
-            ..Limits::default()
+            ..limits
         };
         let app = Application::build(config, Arc::new(SystemClock))
             .await

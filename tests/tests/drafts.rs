@@ -229,7 +229,10 @@ async fn attachments_are_checked_by_type_size_and_count() {
         .await
         .expect_err("too large");
     assert_eq!(error.code(), "payload_too_large");
-    assert!(error.to_string().starts_with("This file is larger than 10 MB"));
+    assert!(
+        error.to_string().starts_with("This file is larger than 10 MB, "),
+        "{error}"
+    );
 
     let renamed = drafts
         .add_attachment(Some(&draft_id), "../../secret\u{202E}fdp.exe", &pdf_with("lab results"))
@@ -489,4 +492,42 @@ async fn a_vault_that_cannot_be_opened_does_not_stop_sign_in() {
     assert!(error.to_string().contains("You can still use the portal"), "{error}");
     assert!(core.get_policy().await.is_ok(), "the rest of the app works");
     core.sign_out().await.expect("sign out");
+}
+
+/// An operator who started the service with `--max-attachment-mib 1`: the app refuses a larger
+/// file before it reaches the vault, saying the service's figure, and accepts one at it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_above_the_services_own_limit_is_refused_with_its_figure() {
+    let server = TestServer::start_with(portal_server::Limits {
+        max_attachment_bytes: 1024 * 1024,
+        ..portal_server::Limits::default()
+    })
+    .await;
+    let path = vault_path(&server);
+    let (core, _) = core_at(&server, &path);
+    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    assert_eq!(
+        session.limits.max_attachment_bytes,
+        1024 * 1024,
+        "the service said its own"
+    );
+
+    let error = core
+        .drafts()
+        .add_attachment(None, "scan.jpg", &jpeg(1024 * 1024 + 1))
+        .await
+        .expect_err("over the service's limit");
+    assert_eq!(error.code(), "payload_too_large");
+    assert_eq!(
+        error.to_string(),
+        "This file is larger than 1 MB, the largest file the practice's portal accepts. Please choose a smaller file, or take a photo at a lower resolution."
+    );
+    assert!(core.drafts().list().await.expect("list").is_empty(), "nothing was kept");
+
+    let added = core
+        .drafts()
+        .add_attachment(None, "scan.jpg", &jpeg(1024 * 1024))
+        .await
+        .expect("a file at the limit");
+    assert_eq!(added.attachment.size, 1024 * 1024);
 }

@@ -2,7 +2,24 @@
 // in Node with fakes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FileDrop, attachFile, detachFile, itemsFor } from "./.harness/units/units.js";
+import {
+  FileDrop,
+  attachFile,
+  detachFile,
+  itemsFor,
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_BODY_CHARS,
+  MAX_SUBJECT_CHARS,
+} from "./.harness/units/units.js";
+
+/** The service's limits as the session carries them (its defaults). */
+const limits = {
+  max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+  max_attachments_per_message: MAX_ATTACHMENTS_PER_MESSAGE,
+  max_subject_chars: MAX_SUBJECT_CHARS,
+  max_body_chars: MAX_BODY_CHARS,
+};
 
 const file = (name, size = 3) => new File([new Uint8Array(size)], name);
 const errorText = (e) => (e.code === "session_expired" ? null : e.message);
@@ -15,7 +32,7 @@ function dragEvent(types, files = []) {
 
 test("picked files are listed; past five or empty ones fail with the reason and are not attached", () => {
   const attached = Array.from({ length: 3 }, (_, i) => ({ key: `k${i}`, state: "ready" }));
-  const picked = itemsFor([file("a.png"), file("empty.pdf", 0), file("b.png"), file("c.png")], attached);
+  const picked = itemsFor([file("a.png"), file("empty.pdf", 0), file("b.png"), file("c.png")], attached, limits);
   assert.deepEqual(
     picked.map(({ item, file }) => [item.filename, item.state, file !== null]),
     [
@@ -31,13 +48,13 @@ test("picked files are listed; past five or empty ones fail with the reason and 
 });
 
 test("attaching records the vault's attachment, or why not", async () => {
-  const [{ item, file: f }] = itemsFor([file("rash.png")], []);
+  const [{ item, file: f }] = itemsFor([file("rash.png")], [], limits);
   const draft = { attach: async (name, bytes) => ({ draft_id: "d", attachment: { id: "v1", filename: name, size: bytes.length } }) };
   await attachFile(draft, item, f, errorText);
   assert.equal(item.state, "ready");
   assert.equal(item.attachment.id, "v1");
 
-  const [{ item: bad, file: g }] = itemsFor([file("x.gif")], []);
+  const [{ item: bad, file: g }] = itemsFor([file("x.gif")], [], limits);
   await attachFile({ attach: async () => Promise.reject({ code: "unsupported_media_type", message: "Only photos." }) }, bad, g, errorText);
   assert.equal(bad.state, "failed");
   assert.equal(bad.error, "Only photos.");

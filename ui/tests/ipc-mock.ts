@@ -14,6 +14,7 @@ import type {
   DraftSummary,
   IpcError,
   Message,
+  MessagingLimits,
   Person,
   Policy,
   Pool,
@@ -23,6 +24,16 @@ import type {
   StaffMember,
   ThreadSummary,
   User,
+} from "../src/lib/ipc/types";
+// What the mock knows of the Rust side's rules comes from Rust (generated), not from a copy.
+import {
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  EMERGENCY_PHRASES,
+  ErrorCode,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_BODY_CHARS,
+  MAX_SUBJECT_CHARS,
+  type CommandName,
 } from "../src/lib/ipc/types";
 
 export interface MockAccount {
@@ -41,10 +52,12 @@ export interface MockScenario {
   policy?: Policy;
   /** A newer policy: the first accept_policy answers policy_outdated and the server serves this from then on. */
   newerPolicy?: Policy;
-  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs` may be left out). */
-  session?: (Omit<Session, "idle_timeout_secs"> & { idle_timeout_secs?: number }) | null;
+  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs` and `limits` may be left out). */
+  session?: (Omit<Session, "idle_timeout_secs" | "limits"> & { idle_timeout_secs?: number; limits?: MessagingLimits }) | null;
   /** The server's idle timeout, in new sessions and in `keep_alive` answers (default 900). */
   idleTimeoutSecs?: number;
+  /** What the service accepts in a message (as its operator set it); the defaults of a service started without options when missing. */
+  limits?: Partial<MessagingLimits>;
   /** Commands that reject, with what (an `{code, message}` object or a bare string). */
   fail?: Record<string, IpcError | string>;
   /** Milliseconds a command takes to answer. */
@@ -111,7 +124,10 @@ const DEFAULT_POLICY: Policy = {
 
 const DEFAULT_IDLE_TIMEOUT_SECS = 900;
 
-function err(code: string, message: string): IpcError {
+/** A code the Rust side can reject with (generated from Rust), or `unknown`. */
+type Code = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+function err(code: Code, message: string): IpcError {
   return { code, message };
 }
 
@@ -160,7 +176,7 @@ function currentState(): MockState {
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
       session: s.session
-        ? { idle_timeout_secs: idleTimeoutSecs(), ...structuredClone(s.session) }
+        ? { idle_timeout_secs: idleTimeoutSecs(), limits: serviceLimits(), ...structuredClone(s.session) }
         : null,
       threads: structuredClone(s.messaging?.threads ?? defaultThreads()),
       careTeam: structuredClone(s.messaging?.careTeam ?? CARE_TEAM),
@@ -175,6 +191,16 @@ function currentState(): MockState {
     };
   }
   return state;
+}
+
+function serviceLimits(): MessagingLimits {
+  return {
+    max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+    max_attachments_per_message: MAX_ATTACHMENTS_PER_MESSAGE,
+    max_subject_chars: MAX_SUBJECT_CHARS,
+    max_body_chars: MAX_BODY_CHARS,
+    ...scenario().limits,
+  };
 }
 
 function idleTimeoutSecs(): number {
@@ -259,6 +285,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
         user: { ...account.user },
         policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },
         idle_timeout_secs: idleTimeoutSecs(),
+        limits: serviceLimits(),
       };
       return structuredClone(st.session);
     }
@@ -346,31 +373,6 @@ const PNG_BASE64 =
 
 const PDF_TEXT = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-const MAX_ATTACHMENTS = 5;
-const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-/** Words that suggest an emergency, English and Spanish (compared without accents or case). */
-const EMERGENCY_PHRASES = [
-  "chest pain",
-  "trouble breathing",
-  "can't breathe",
-  "cannot breathe",
-  "heavy bleeding",
-  "bleeding heavily",
-  "suicide",
-  "kill myself",
-  "harm myself",
-  "overdose",
-  "stroke",
-  "dolor de pecho",
-  "dolor en el pecho",
-  "no puedo respirar",
-  "dificultad para respirar",
-  "sangrado abundante",
-  "suicidio",
-  "quiero morir",
-  "hacerme dano",
-];
 
 function ago(minutes: number): string {
   return new Date(Date.now() - minutes * 60_000).toISOString();
@@ -487,7 +489,8 @@ function defaultThreads(): MockThread[] {
   ];
 }
 
-const MESSAGING_COMMANDS: ReadonlySet<string> = new Set([
+// Command names are checked against the app's list (CommandName, generated).
+const MESSAGING_COMMANDS: ReadonlySet<string> = new Set<CommandName>([
   "list_threads",
   "get_thread",
   "mark_thread_read",
@@ -600,18 +603,25 @@ function requireCareTeam(user: User): void {
   if (!isCareTeam(user)) throw err("forbidden", "Only the care team can do this.");
 }
 
-function normalize(text: string): string {
-  return text
+/**
+ * The text as the service folds it before looking for a phrase (portal_api::emergency): lower
+ * case, no accents, apostrophes dropped, any other run of non-letters one space, padded.
+ */
+function fold(text: string): string {
+  const words = text
+    .toLowerCase()
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[\u2019']/g, "'")
-    .replace(/\s+/g, " ");
+    .replace(/['\u2019`\u00b4]/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+  return ` ${words} `;
 }
 
+/** The first phrase of the service's list found in `text` as whole words, or null. */
 function emergencyMatch(text: string): string | null {
-  const plain = normalize(text);
-  return EMERGENCY_PHRASES.find((phrase) => plain.includes(normalize(phrase))) ?? null;
+  const folded = fold(text);
+  return EMERGENCY_PHRASES.find((phrase) => folded.includes(` ${phrase} `)) ?? null;
 }
 
 function base64Bytes(base64: string): Uint8Array {
@@ -813,11 +823,12 @@ function handleMessaging(st: MockState, cmd: string, args: Record<string, unknow
       const draftId = raw.headers["x-draft-id"] ?? "";
       const filename = decodeURIComponent(raw.headers["x-filename"] ?? "file");
       const draft = draftId === "" ? null : myDraft(st, user, draftId);
-      if (draft && draft.attachments.length >= MAX_ATTACHMENTS) {
-        throw err("validation", "You can attach up to 5 files to one message.");
+      const limits = requireSession(st).limits;
+      if (draft && draft.attachments.length >= limits.max_attachments_per_message) {
+        throw err("validation", `You can attach up to ${limits.max_attachments_per_message} files to one message.`);
       }
-      if (raw.bytes.length > MAX_ATTACHMENT_BYTES) {
-        throw err("payload_too_large", "This file is larger than 10 MB. Please choose a smaller file.");
+      if (raw.bytes.length > limits.max_attachment_bytes) {
+        throw err("payload_too_large", "This file is larger than the practice's portal accepts. Please choose a smaller file.");
       }
       const mediaType = sniff(raw.bytes);
       if (!mediaType) {

@@ -347,6 +347,20 @@ test("the emergency dialog: 'Call 911' does not send, 'Send anyway' sends (Engli
   await closeApp(app2, assert);
 });
 
+test("files: the size limit is the service's, as its operator set it, in the hint and the check", async () => {
+  const app = await openCompose({ limits: { max_attachment_bytes: 2 * 1024 * 1024 } });
+  const { page } = app;
+  assert.equal(
+    await text(page, "#compose-files-hint"),
+    "Or drag files here. Up to 5 files: JPEG or PNG photos, or PDFs, 2 MB each.",
+  );
+  await page.setInputFiles("#compose-files", { name: "scan.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 0x25) });
+  await page.waitForSelector('[data-file="scan.pdf"] .error');
+  assert.equal(await text(page, '[data-file="scan.pdf"] .error'), "This file is larger than 2 MB. Please choose a smaller file.");
+  assert.equal((await mockCalls(page, "add_draft_attachment")).length, 0, "a file over the service's limit is not even read");
+  await closeApp(app, assert);
+});
+
 test("files: a wrong type, a file too large, and more than five are explained next to each file", async () => {
   const app = await openCompose();
   const { page } = app;

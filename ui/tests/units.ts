@@ -5,3 +5,4 @@ export * from "../src/lib/emergency-check";
 export * from "../src/lib/file-drop";
 export * from "../src/lib/attachments";
 export * from "../src/lib/staff";
+export * from "../src/lib/ipc/generated/values";

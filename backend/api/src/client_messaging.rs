@@ -95,6 +95,11 @@ impl PortalClient {
         send(self.authed(Method::POST, &format!("/threads/{thread_id}/reopen"), token)).await
     }
 
+    /// What the service accepts in a message (`GET /limits`): its attachment size and the rest.
+    pub async fn limits(&self, token: &SessionToken) -> Result<MessagingLimits, ClientError> {
+        send(self.authed(Method::GET, "/limits", token)).await
+    }
+
     pub async fn care_team(&self, token: &SessionToken) -> Result<CareTeam, ClientError> {
         send(self.authed(Method::GET, "/care-team", token)).await
     }

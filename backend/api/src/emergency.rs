@@ -8,8 +8,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Phrases in their folded form (lower case, no accents, no apostrophes, single spaces).
-const PHRASES: &[&str] = &[
+/// Phrases in their folded form (lower case, no accents, no apostrophes, single spaces). The
+/// UI's test double matches against the same list (generated into
+/// `ui/src/lib/ipc/generated/values.ts`).
+pub const PHRASES: &[&str] = &[
     // English
     "chest pain",
     "chest pressure",

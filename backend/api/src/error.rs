@@ -3,6 +3,7 @@
 //! internals or health data.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,9 +14,10 @@ pub struct ApiErrorBody {
 }
 
 /// Stable error codes. Clients act on these; unknown future codes parse as `Other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ServerErrorCode")]
 pub enum ErrorCode {
     /// Wrong email or pass-phrase (the same for an unknown account).
     InvalidCredentials,

@@ -6,6 +6,7 @@
 //! chosen by whoever sent the file.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -19,7 +20,7 @@ const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 const PDF_MAGIC: &[u8] = b"%PDF-";
 
 /// An attachment's type. On the wire it is the MIME type (`"image/jpeg"`, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub enum MediaType {
     #[serde(rename = "image/jpeg")]

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 #[cfg(feature = "openapi")]
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +28,10 @@ pub const MAX_BODY_CHARS: usize = 20_000;
 pub const MAX_SUBJECT_CHARS: usize = 200;
 /// Most attachments on one message.
 pub const MAX_ATTACHMENTS_PER_MESSAGE: usize = 5;
+/// Largest attachment a service accepts unless its operator set another size
+/// (`portal-server serve --max-attachment-mib`): 10 MiB. Clients use the service's own figure
+/// ([`MessagingLimits`], `GET /api/v1/limits`).
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 /// Fewest threads a page can be asked for.
 pub const MIN_PAGE: u32 = 1;
 /// Threads on one page of a list unless the caller asks for fewer.
@@ -34,8 +39,42 @@ pub const DEFAULT_PAGE: u32 = 50;
 /// Most threads on one page.
 pub const MAX_PAGE: u32 = 100;
 
+/// `GET /api/v1/limits`: what the service accepts in a message, so a client checks a file
+/// against the figure its operator chose before it sends anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessagingLimits {
+    /// Largest attachment, in bytes.
+    pub max_attachment_bytes: u64,
+    /// Most attachments on one message.
+    pub max_attachments_per_message: u32,
+    /// Longest subject, in characters.
+    pub max_subject_chars: u32,
+    /// Longest message body, in characters.
+    pub max_body_chars: u32,
+}
+
+impl Default for MessagingLimits {
+    /// The limits of a service started without options.
+    fn default() -> Self {
+        Self::with_max_attachment_bytes(DEFAULT_MAX_ATTACHMENT_BYTES)
+    }
+}
+
+impl MessagingLimits {
+    /// The fixed limits of this version of the API, with the service's attachment size.
+    pub const fn with_max_attachment_bytes(max_attachment_bytes: u64) -> Self {
+        Self {
+            max_attachment_bytes,
+            max_attachments_per_message: MAX_ATTACHMENTS_PER_MESSAGE as u32,
+            max_subject_chars: MAX_SUBJECT_CHARS as u32,
+            max_body_chars: MAX_BODY_CHARS as u32,
+        }
+    }
+}
+
 /// What a patient writes about; decides which pool of the care team receives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -80,7 +119,7 @@ impl Category {
 }
 
 /// A triage inbox of the care team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Pool {
@@ -105,7 +144,7 @@ impl Pool {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ThreadStatus {
@@ -129,7 +168,7 @@ impl ThreadStatus {
 }
 
 /// Whose threads a triage list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignedFilter {
@@ -140,7 +179,7 @@ pub enum AssignedFilter {
 }
 
 /// A person as shown beside a message or a thread: no email address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Person {
     pub id: i64,
@@ -149,7 +188,7 @@ pub struct Person {
 }
 
 /// One thread in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ThreadSummary {
     pub id: i64,
@@ -190,7 +229,7 @@ pub struct ThreadQuery {
 }
 
 /// `GET /api/v1/threads`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ThreadList {
     pub threads: Vec<ThreadSummary>,
@@ -201,7 +240,7 @@ pub struct ThreadList {
 }
 
 /// An attachment as listed on a message. The bytes come from `GET /api/v1/attachments/{id}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AttachmentInfo {
     /// Server-generated id (random, not guessable).
@@ -212,7 +251,7 @@ pub struct AttachmentInfo {
     pub size: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Message {
     pub id: i64,
@@ -226,7 +265,7 @@ pub struct Message {
 }
 
 /// `GET /api/v1/threads/{id}`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ThreadDetail {
     pub thread: ThreadSummary,

@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
 /// What a person may do in the portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -66,7 +67,7 @@ impl std::fmt::Debug for LoginRequest {
 }
 
 /// A signed-in person, as the portal shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct User {
     pub id: i64,
@@ -110,7 +111,7 @@ pub struct MeResponse {
 }
 
 /// `GET /api/v1/practice`: who runs this portal and how to reach them by phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PracticeInfo {
     pub name: String,
@@ -119,8 +120,9 @@ pub struct PracticeInfo {
 }
 
 /// `GET /api/v1/policy`: the current portal policy and the caller's acceptance of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[ts(rename = "Policy")]
 pub struct PolicyResponse {
     pub version: i64,
     pub title: String,
@@ -176,7 +178,7 @@ pub struct StaffList {
 }
 
 /// A staff member as an admin sees them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct StaffMember {
     pub id: i64,

@@ -80,7 +80,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
     pub attachment_key_file: Option<PathBuf>,
     /// Largest attachment accepted, in MiB.
-    #[arg(long, env = "PORTAL_MAX_ATTACHMENT_MIB", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=100))]
+    #[arg(long, env = "PORTAL_MAX_ATTACHMENT_MIB", default_value_t = (portal_api::DEFAULT_MAX_ATTACHMENT_BYTES / 1024 / 1024) as u16,
+          value_parser = clap::value_parser!(u16).range(1..=100))]
     pub max_attachment_mib: u16,
     /// Sign-in attempts one client address may make per minute. Raise it only for a test
     /// that signs in many times from one address (`scripts/schemathesis`); the per-account

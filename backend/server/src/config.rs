@@ -82,7 +82,7 @@ impl Default for Limits {
             absolute_lifetime: Duration::from_secs(12 * 60 * 60),
             max_body_bytes: MAX_JSON_BODY_BYTES,
             concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
-            max_attachment_bytes: 10 * 1024 * 1024,
+            max_attachment_bytes: portal_api::DEFAULT_MAX_ATTACHMENT_BYTES as usize,
             max_unsent_attachments: 50,
             uploads_in_flight_per_person: 4,
             uploads_in_flight: 16,

@@ -10,6 +10,7 @@ use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::media::MediaType;
 use portal_api::{emergency, Person, ThreadDetail, ThreadList, ThreadQuery, ThreadSummary};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::DesktopCore;
 use crate::error::CommandError;
@@ -18,19 +19,19 @@ use crate::error::CommandError;
 pub type ThreadFilter = ThreadQuery;
 
 /// `mark_thread_read`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct UnreadTotal {
     pub unread_total: i64,
 }
 
 /// `emergency_check`: the phrase found, if any.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct EmergencyCheck {
     pub matched: Option<String>,
 }
 
 /// `save_attachment`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SavedFile {
     pub path: String,
 }

@@ -186,7 +186,8 @@ impl DesktopCore {
     }
 
     /// `sign_in`: sign in, ask the server about the new session (`GET /me`, which also proves
-    /// the token works, and gives the idle timeout), load the policy, and hold the session. The
+    /// the token works, and gives the idle timeout), load the policy and the service's limits
+    /// (`GET /limits`: files are checked against its attachment size), and hold the session. The
     /// pass-phrase is passed to the client and to the draft vault and not kept. A session held
     /// before is replaced (and revoked).
     ///
@@ -205,14 +206,15 @@ impl DesktopCore {
             server.host_str().unwrap_or_default(),
             server.port_or_known_default().unwrap_or(443),
         );
-        let (me, policy, vault) = tokio::join!(
+        let (me, policy, limits, vault) = tokio::join!(
             client.me(&token),
             client.policy(&token),
+            client.limits(&token),
             self.drafts.open_user(&vault_user, password.as_bytes())
         );
-        let (me, policy) = match (me, policy) {
-            (Ok(me), Ok(policy)) => (me, policy),
-            (Err(error), _) | (_, Err(error)) => {
+        let (me, policy, limits) = match (me, policy, limits) {
+            (Ok(me), Ok(policy), Ok(limits)) => (me, policy, limits),
+            (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
                 revoke(&client, &token).await;
                 return Err(error.into());
             }
@@ -224,11 +226,13 @@ impl DesktopCore {
             user: login.user,
             policy,
             idle_timeout_secs: me.idle_timeout_secs,
+            limits,
             last_request: sent,
         };
         let view = session.view();
         let previous = {
             let mut held = self.session.lock().await;
+            self.drafts.set_limits(limits);
             self.drafts.install(vault);
             held.replace(session)
         };

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use portal_api::{ErrorCode, NewMessage, NewThread, SendReceipt};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::Serialize;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::drafts::{DraftAttachment, DraftContent};
@@ -20,7 +21,7 @@ use super::DesktopCore;
 use crate::error::CommandError;
 
 /// Upload progress of one attached file, for the UI's progress bars.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SendProgress {
     pub attachment_id: String,
     pub sent: u64,
@@ -28,7 +29,7 @@ pub struct SendProgress {
 }
 
 /// `send_draft`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct Sent {
     pub thread_id: i64,
     pub message_id: i64,

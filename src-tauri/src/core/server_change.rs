@@ -6,18 +6,20 @@
 //! called again with `confirm` set.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::settings::Settings;
 
 /// One value before and after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "SettingChange")]
 pub struct Change {
     pub from: String,
     pub to: String,
 }
 
 /// What a save would change, and what to tell the person before they confirm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ServerChange {
     pub server_url: Option<Change>,
     pub ca_file: Option<Change>,
@@ -27,8 +29,9 @@ pub struct ServerChange {
 
 /// The answer of `save_settings`: `{"status": "saved", ...settings}` or
 /// `{"status": "needs_confirmation", server_url, ca_file, message}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[ts(rename = "SaveSettingsOutcome")]
 pub enum SaveOutcome {
     Saved(Settings),
     NeedsConfirmation(ServerChange),

@@ -3,23 +3,28 @@
 use std::time::{Duration, Instant};
 
 use portal_api::client::{PortalClient, SessionToken};
-use portal_api::{PolicyResponse, User};
+use portal_api::{MessagingLimits, PolicyResponse, User};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// What the UI is told about the session: who is signed in, the current policy, and after how
 /// long without activity the server ends the session. It has no token field, by construction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "Session")]
 pub struct SessionView {
     pub user: User,
     pub policy: PolicyResponse,
     /// The server ends the session this many seconds after its last request (`GET /me`); the
     /// UI warns before and signs out when the person has been inactive this long.
     pub idle_timeout_secs: u64,
+    /// What the service accepts in a message (its operator sets the attachment size); the app
+    /// checks files against it and the UI says it.
+    pub limits: MessagingLimits,
 }
 
 /// The answer to `keep_alive`: the server saw a request from the session just now, and ends it
 /// after this many seconds without another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct KeepAlive {
     pub idle_timeout_secs: u64,
 }
@@ -38,6 +43,8 @@ pub(crate) struct ActiveSession {
     pub(crate) policy: PolicyResponse,
     /// As the server last said (`GET /me`).
     pub(crate) idle_timeout_secs: u64,
+    /// As the server said at sign-in (`GET /limits`).
+    pub(crate) limits: MessagingLimits,
     /// When the last request that restarts the server's idle timer was sent (a background
     /// refresh does not), so the app can end the session itself when the server has.
     pub(crate) last_request: Instant,
@@ -60,6 +67,7 @@ impl ActiveSession {
             user: self.user.clone(),
             policy: self.policy.clone(),
             idle_timeout_secs: self.idle_timeout_secs,
+            limits: self.limits,
         }
     }
 }
@@ -112,6 +120,7 @@ mod tests {
                 accepted_at: None,
             },
             idle_timeout_secs: 900,
+            limits: MessagingLimits::default(),
             last_request: Instant::now(),
         }
     }

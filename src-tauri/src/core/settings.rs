@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use portal_api::client::{parse_server_url, PortalClient};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::public_ca;
 use crate::error::{CaFileProblem, CommandError};
@@ -27,14 +28,14 @@ const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Which settings the organization set in the managed configuration (`managed`), so the UI
 /// shows them read-only.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ManagedFields {
     pub server_url: bool,
     pub ca_file: bool,
 }
 
 /// The settings in force, as `get_settings` and `save_settings` answer them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Settings {
     pub server_url: String,
     pub ca_file: String,

@@ -1,6 +1,6 @@
 // Files attached to a draft, as the form shows them.
-import type { AddedAttachment, DraftAttachment, IpcError } from "./ipc";
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "./messaging";
+import type { AddedAttachment, DraftAttachment, IpcError, MessagingLimits } from "./ipc";
+import { sizeInWords } from "./format";
 
 export interface AttachmentItem {
   /** Stable key in the list (the vault's id is only known once attached). */
@@ -31,15 +31,16 @@ export function countAttached(items: readonly AttachmentItem[]): number {
 }
 
 /**
- * Why a file cannot be attached before its bytes are even read, or null. (The Rust side
- * checks the type from the content, and the size and count again.)
+ * Why a file cannot be attached before its bytes are even read, or null, by the limits of the
+ * service signed in to. (The Rust side checks the type from the content, and the size and
+ * count again.)
  */
-export function precheck(file: File, alreadyAttached: number): string | null {
-  if (alreadyAttached >= MAX_ATTACHMENTS) {
-    return `You can attach up to ${MAX_ATTACHMENTS} files to one message. Remove a file to add another.`;
+export function precheck(file: File, alreadyAttached: number, limits: MessagingLimits): string | null {
+  if (alreadyAttached >= limits.max_attachments_per_message) {
+    return `You can attach up to ${limits.max_attachments_per_message} files to one message. Remove a file to add another.`;
   }
-  if (file.size > MAX_ATTACHMENT_BYTES) {
-    return "This file is larger than 10 MB. Please choose a smaller file.";
+  if (file.size > limits.max_attachment_bytes) {
+    return `This file is larger than ${sizeInWords(limits.max_attachment_bytes)}. Please choose a smaller file.`;
   }
   if (file.size === 0) return "This file is empty.";
   return null;
@@ -57,12 +58,16 @@ export type FileErrorText = (error: IpcError) => string | null;
 /**
  * List items for files picked or dropped, in order, each with its file when it can be
  * attached (null: it failed the precheck, and its item says why). Counts the files before
- * it, so the sixth of six new files is refused.
+ * it, so the file one past the limit is refused.
  */
-export function itemsFor(files: readonly File[], items: readonly AttachmentItem[]): { item: AttachmentItem; file: File | null }[] {
+export function itemsFor(
+  files: readonly File[],
+  items: readonly AttachmentItem[],
+  limits: MessagingLimits,
+): { item: AttachmentItem; file: File | null }[] {
   let attached = countAttached(items);
   return files.map((file) => {
-    const problem = precheck(file, attached);
+    const problem = precheck(file, attached, limits);
     if (!problem) attached += 1;
     const item: AttachmentItem = {
       key: newKey(),

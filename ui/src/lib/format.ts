@@ -26,6 +26,17 @@ export function telHref(phone: string): string {
   return `tel:${trimmed.startsWith("+") ? "+" : ""}${digits}`;
 }
 
+/** A size limit as people read it: "10 MB", "2.5 MB", "512 KB" (1 MB = 1 MiB, as the Rust side says it). */
+export function sizeInWords(bytes: number): string {
+  const MIB = 1024 * 1024;
+  if (bytes >= MIB) {
+    const tenths = Math.floor((bytes * 10) / MIB);
+    return tenths % 10 === 0 ? `${tenths / 10} MB` : `${Math.floor(tenths / 10)}.${tenths % 10} MB`;
+  }
+  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
 /** A number of seconds as people say it: "1 second", "30 seconds". */
 export function secondsInWords(seconds: number): string {
   const n = Math.max(0, Math.round(seconds));

@@ -15,12 +15,10 @@ export const POOLS: readonly { value: Pool; label: string }[] = [
   { value: "billing", label: "Billing" },
 ];
 
-export const SUBJECT_MAX = 200;
-export const BODY_MAX = 20_000;
-/** The body's counter shows from this many characters on. */
-export const BODY_COUNTER_FROM = 18_000;
-export const MAX_ATTACHMENTS = 5;
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+// The limits themselves (subject and body length, attachment size and count) are the
+// service's: the session's `limits`, said by the service at sign-in.
+/** The body's counter shows once this share of the longest body is written. */
+export const BODY_COUNTER_SHARE = 0.9;
 export const ATTACHMENT_ACCEPT = "image/jpeg,image/png,application/pdf";
 /** Autosave waits this long after the last change. */
 export const AUTOSAVE_DELAY_MS = 700;

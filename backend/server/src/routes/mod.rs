@@ -6,6 +6,7 @@ mod deadline;
 mod health;
 mod input_errors;
 pub mod json;
+mod limits;
 mod me;
 pub mod openapi;
 mod policy;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(practice::router())
         .merge(auth::router())
         .merge(me::router())
+        .merge(limits::router())
         .merge(policy::router())
         .merge(threads::router())
         .merge(staff::router())

@@ -15,6 +15,7 @@ mod crash;
 #[cfg(unix)]
 mod data_folder;
 mod errors;
+mod limits;
 mod messaging;
 mod messaging_access;
 mod policy;

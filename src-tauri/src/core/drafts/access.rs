@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use portal_api::MessagingLimits;
+
 use crate::error::CommandError;
 use crate::vault::{DraftVault, KdfParams, UnlockedVault, VaultError};
 
@@ -44,6 +46,8 @@ pub struct Drafts {
     access: Mutex<Access>,
     /// Held by every read-modify-write of a draft's content (see `writing`).
     pub(super) writes: tokio::sync::Mutex<()>,
+    /// What the service signed in to accepts (attachment size and count).
+    limits: Mutex<MessagingLimits>,
 }
 
 impl std::fmt::Debug for Drafts {
@@ -65,7 +69,18 @@ impl Drafts {
             file: tokio::sync::Mutex::new(None),
             access: Mutex::new(Access::Locked),
             writes: tokio::sync::Mutex::new(()),
+            limits: Mutex::new(MessagingLimits::default()),
         }
+    }
+
+    /// Files are checked against `limits` from now on: the service's own, said at sign-in.
+    pub fn set_limits(&self, limits: MessagingLimits) {
+        *self.limits.lock().unwrap_or_else(PoisonError::into_inner) = limits;
+    }
+
+    /// The limits files are checked against.
+    pub fn limits(&self) -> MessagingLimits {
+        *self.limits.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The parameters a new vault is created with.

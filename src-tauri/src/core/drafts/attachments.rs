@@ -3,7 +3,7 @@
 //! attaching and removing it, each as one write of the draft (see `writing`).
 
 use portal_api::media::{sniff, MediaType};
-use portal_api::MAX_ATTACHMENTS_PER_MESSAGE;
+use portal_api::MessagingLimits;
 
 use super::access::Drafts;
 use super::filename;
@@ -12,29 +12,34 @@ use super::model::{AddedAttachment, Draft, DraftAttachment, DraftContent};
 use crate::error::CommandError;
 use crate::vault::AttachmentChange;
 
-/// Largest file that can be attached (10 MiB, as the server accepts).
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// Largest file that can be attached until the service has said its own limit (10 MiB, a
+/// service's default; see [`Drafts::set_limits`]).
+pub const MAX_ATTACHMENT_BYTES: usize = portal_api::DEFAULT_MAX_ATTACHMENT_BYTES as usize;
 
-/// The one check of an attached file's size.
-fn check_size(len: usize) -> Result<(), CommandError> {
-    if len > MAX_ATTACHMENT_BYTES {
-        return Err(CommandError::AttachmentTooLarge);
+/// The one check of an attached file's size, against the service's limit.
+fn check_size(len: usize, limits: &MessagingLimits) -> Result<(), CommandError> {
+    if u64::try_from(len).unwrap_or(u64::MAX) > limits.max_attachment_bytes {
+        return Err(CommandError::AttachmentTooLarge {
+            max_bytes: limits.max_attachment_bytes,
+        });
     }
     Ok(())
 }
 
-/// A draft that lists `listed` files can take one more.
-fn check_count(listed: usize) -> Result<(), CommandError> {
-    if listed >= MAX_ATTACHMENTS_PER_MESSAGE {
-        return Err(CommandError::Invalid("A message can have at most 5 attachments."));
+/// A draft that lists `listed` files can take one more, by the service's limit.
+fn check_count(listed: usize, limits: &MessagingLimits) -> Result<(), CommandError> {
+    if u64::try_from(listed).unwrap_or(u64::MAX) >= u64::from(limits.max_attachments_per_message) {
+        return Err(CommandError::TooManyAttachments {
+            max: limits.max_attachments_per_message,
+        });
     }
     Ok(())
 }
 
 /// A picked file that may be attached: its size, then its type by content (never by its
 /// name), and its name cleaned for display. The name is only shown.
-fn check_file(filename: &str, bytes: &[u8]) -> Result<(MediaType, String), CommandError> {
-    check_size(bytes.len())?;
+fn check_file(filename: &str, bytes: &[u8], limits: &MessagingLimits) -> Result<(MediaType, String), CommandError> {
+    check_size(bytes.len(), limits)?;
     let media_type = sniff(bytes).ok_or(CommandError::UnsupportedAttachment)?;
     Ok((media_type, filename::display_name(filename, media_type)))
 }
@@ -59,7 +64,8 @@ impl Drafts {
         bytes: &[u8],
     ) -> Result<AddedAttachment, CommandError> {
         let vault = self.vault()?;
-        let (media_type, filename) = check_file(filename, bytes)?;
+        let limits = self.limits();
+        let (media_type, filename) = check_file(filename, bytes, &limits)?;
         let attachment = DraftAttachment {
             id: new_id()?,
             filename,
@@ -68,7 +74,7 @@ impl Drafts {
         };
         let updated = self
             .update(&vault, draft_id.filter(|id| !id.is_empty()), |content| {
-                check_count(content.attachments.len())?;
+                check_count(content.attachments.len(), &limits)?;
                 content.attachments.push(attachment.clone());
                 Ok(Some(AttachmentChange::Attach {
                     attachment_id: &attachment.id,
@@ -98,36 +104,50 @@ mod tests {
     use super::*;
     use crate::core::drafts::testing::{code, jpeg, pdf, png, unlocked};
 
+    const DEFAULTS: MessagingLimits =
+        MessagingLimits::with_max_attachment_bytes(portal_api::DEFAULT_MAX_ATTACHMENT_BYTES);
+
     #[test]
-    fn the_size_limit_is_ten_mib_inclusive() {
+    fn the_size_limit_is_the_services_inclusive() {
         assert_eq!(MAX_ATTACHMENT_BYTES, 10 * 1024 * 1024);
-        assert!(check_size(0).is_ok());
-        assert!(check_size(MAX_ATTACHMENT_BYTES).is_ok());
-        assert_eq!(code(check_size(MAX_ATTACHMENT_BYTES + 1)), "payload_too_large");
+        assert!(check_size(0, &DEFAULTS).is_ok());
+        assert!(check_size(MAX_ATTACHMENT_BYTES, &DEFAULTS).is_ok());
+        assert_eq!(
+            code(check_size(MAX_ATTACHMENT_BYTES + 1, &DEFAULTS)),
+            "payload_too_large"
+        );
+        // An operator's smaller cap is the one checked, and said.
+        let small = MessagingLimits::with_max_attachment_bytes(1024 * 1024);
+        assert!(check_size(1024 * 1024, &small).is_ok());
+        let error = check_size(1024 * 1024 + 1, &small).unwrap_err();
+        assert!(error.to_string().contains("1 MB"), "{error}");
     }
 
     #[test]
-    fn a_message_takes_five_files() {
-        assert_eq!(MAX_ATTACHMENTS_PER_MESSAGE, 5);
-        assert!(check_count(4).is_ok());
-        let error = check_count(5).unwrap_err();
+    fn a_message_takes_as_many_files_as_the_service_says() {
+        assert_eq!(DEFAULTS.max_attachments_per_message, 5);
+        assert!(check_count(4, &DEFAULTS).is_ok());
+        let error = check_count(5, &DEFAULTS).unwrap_err();
         assert_eq!(error.code(), "validation");
-        assert!(error.to_string().contains('5'), "{error}");
+        assert!(error.to_string().contains("at most 5 attachments"), "{error}");
     }
 
     #[test]
     fn a_file_is_known_by_its_content_and_shown_by_a_clean_name() {
         assert_eq!(
-            check_file("C:\\photos\\arm.jpg", &jpeg(100)).unwrap(),
+            check_file("C:\\photos\\arm.jpg", &jpeg(100), &DEFAULTS).unwrap(),
             (MediaType::Jpeg, "arm.jpg".to_owned())
         );
-        assert_eq!(check_file("scan", &pdf(100)).unwrap().0, MediaType::Pdf);
-        assert_eq!(check_file("notes.png", &png(100)).unwrap().0, MediaType::Png);
-        assert_eq!(code(check_file("photo.jpg", b"<html>")), "unsupported_media_type");
-        assert_eq!(code(check_file("empty.pdf", b"")), "unsupported_media_type");
+        assert_eq!(check_file("scan", &pdf(100), &DEFAULTS).unwrap().0, MediaType::Pdf);
+        assert_eq!(check_file("notes.png", &png(100), &DEFAULTS).unwrap().0, MediaType::Png);
+        assert_eq!(
+            code(check_file("photo.jpg", b"<html>", &DEFAULTS)),
+            "unsupported_media_type"
+        );
+        assert_eq!(code(check_file("empty.pdf", b"", &DEFAULTS)), "unsupported_media_type");
         // Too large is said before anything else is looked at.
         assert_eq!(
-            code(check_file("big.txt", &vec![0; MAX_ATTACHMENT_BYTES + 1])),
+            code(check_file("big.txt", &vec![0; MAX_ATTACHMENT_BYTES + 1], &DEFAULTS)),
             "payload_too_large"
         );
     }

@@ -12,10 +12,11 @@ use chrono::{DateTime, Utc};
 use portal_api::media::MediaType;
 use portal_api::Category;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use zeroize::Zeroize;
 
 /// A draft as the UI edits it (`load_draft`, `save_draft`, `remove_draft_attachment`).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Draft {
     /// `None` for a draft never saved: `save_draft` then creates one and answers its id.
     pub draft_id: Option<String>,
@@ -31,7 +32,7 @@ pub struct Draft {
 }
 
 /// A file attached to a draft, as listed (the bytes stay in the vault).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DraftAttachment {
     /// Chosen by the app (random), unique within the draft.
     pub id: String,
@@ -63,7 +64,7 @@ pub struct DraftContent {
 }
 
 /// `list_drafts`: one draft, without its body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DraftSummary {
     pub draft_id: String,
     pub thread_id: Option<i64>,
@@ -74,7 +75,7 @@ pub struct DraftSummary {
 
 /// Whether a listed draft can be opened. A damaged one is listed once (so the person learns
 /// about it), set aside, and not listed again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DraftStatus {
     Ok,
@@ -82,7 +83,7 @@ pub enum DraftStatus {
 }
 
 /// `save_draft`: what was written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SavedDraft {
     pub draft_id: String,
     /// Increases with every save of this draft (including attaching and removing files).
@@ -91,7 +92,7 @@ pub struct SavedDraft {
 }
 
 /// `add_draft_attachment`: the draft the file went to (new if it had no id yet) and the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AddedAttachment {
     pub draft_id: String,
     pub attachment: DraftAttachment,

@@ -2,7 +2,7 @@
 // `IpcError {code, message}` and the app told when a session ended or the policy must be
 // accepted first. Only the modules in this folder use it.
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
-import { ErrorCode, type IpcError } from "./types";
+import { ErrorCode, type CommandName, type IpcError } from "./types";
 
 const GENERIC_MESSAGE =
   "Something went wrong on our side. Please try again. If it keeps happening, please call the practice.";
@@ -71,7 +71,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call<T>(command: string, args?: InvokeArgs, options: CallOptions = {}): Promise<T> {
+/** Calls one of the app's commands (`CommandName`: generated from its list of commands). */
+export async function call<T>(command: CommandName, args?: InvokeArgs, options: CallOptions = {}): Promise<T> {
   try {
     const invokeOptions: InvokeOptions | undefined = options.headers ? { headers: options.headers } : undefined;
     return await invoke<T>(command, args, invokeOptions);

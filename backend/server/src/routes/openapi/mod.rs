@@ -26,6 +26,7 @@ use crate::state::AppState;
         super::auth::sign_in,
         super::auth::sign_out,
         super::me::me,
+        super::limits::limits,
         super::policy::current_policy,
         super::policy::accept_policy,
         super::threads::list_threads,

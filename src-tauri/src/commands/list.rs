@@ -1,0 +1,42 @@
+// Every `#[tauri::command]` the app registers, written once (as `module::command`, the module
+// under `src/commands/`). Read by `lib.rs` (the invoke handler), `build.rs` (one
+// `allow-<command>` permission each), `commands::NAMES` (checked against
+// `capabilities/main.json`) and the generated TypeScript (`CommandName`). To add a command:
+// add it here, grant `allow-<command-with-dashes>` in the capability file, and run
+// `UPDATE_GENERATED=1 cargo test -p portal-desktop --lib contract`.
+//
+// Plain `//` comments and one macro only: `build.rs` includes this file too.
+macro_rules! with_commands {
+    ($callback:ident) => {
+        $callback! {
+            settings::get_settings,
+            settings::save_settings,
+            settings::practice_info,
+            session::sign_in,
+            session::current_session,
+            session::sign_out,
+            session::keep_alive,
+            policy::get_policy,
+            policy::accept_policy,
+            drafts::list_drafts,
+            drafts::load_draft,
+            drafts::save_draft,
+            drafts::discard_draft,
+            drafts::add_draft_attachment,
+            drafts::remove_draft_attachment,
+            messages::list_threads,
+            messages::get_thread,
+            messages::mark_thread_read,
+            messages::care_team,
+            messages::assign_thread,
+            messages::close_thread,
+            messages::reopen_thread,
+            messages::emergency_check,
+            messages::get_attachment,
+            messages::save_attachment,
+            messages::send_draft,
+            staff::list_staff,
+            staff::set_staff_pools,
+        }
+    };
+}

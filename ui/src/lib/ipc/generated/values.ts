@@ -1,0 +1,179 @@
+// Generated from the Rust types by `portal-desktop`'s `contract` module: do not edit.
+// After changing a type, a limit, an error code or a command, run
+//   UPDATE_GENERATED=1 cargo test -p portal-desktop --lib contract
+
+// Limits of this version of the API (portal-api).
+
+/** Longest subject, in characters. */
+export const MAX_SUBJECT_CHARS = 200;
+
+/** Longest message body, in characters. */
+export const MAX_BODY_CHARS = 20000;
+
+/** Most attachments on one message. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 5;
+
+/** Largest attachment of a service started without options; the service's own figure is the session's `limits`. */
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 10485760;
+
+/** Longest file name shown, in characters. */
+export const MAX_FILE_NAME_CHARS = 120;
+
+/** Fewest threads a page can be asked for. */
+export const MIN_PAGE = 1;
+
+/** Threads on one page unless fewer are asked for. */
+export const DEFAULT_PAGE = 50;
+
+/** Most threads on one page. */
+export const MAX_PAGE = 100;
+
+/** Every error code a command can reject with: the service's and the app's own. */
+export const ERROR_CODES = {
+  InvalidCredentials: "invalid_credentials",
+  AccountLocked: "account_locked",
+  RateLimited: "rate_limited",
+  Unauthenticated: "unauthenticated",
+  SessionExpired: "session_expired",
+  Forbidden: "forbidden",
+  PolicyNotAccepted: "policy_not_accepted",
+  PolicyOutdated: "policy_outdated",
+  NotFound: "not_found",
+  MethodNotAllowed: "method_not_allowed",
+  Validation: "validation",
+  WeakPassphrase: "weak_passphrase",
+  Conflict: "conflict",
+  PayloadTooLarge: "payload_too_large",
+  UnsupportedMediaType: "unsupported_media_type",
+  RequestTimeout: "request_timeout",
+  ActiveContent: "active_content",
+  Internal: "internal",
+  Unavailable: "unavailable",
+  Other: "other",
+  InvalidServerUrl: "invalid_server_url",
+  CaFile: "ca_file",
+  ManagedSetting: "managed_setting",
+  ServerUnreachable: "server_unreachable",
+  UntrustedCertificate: "untrusted_certificate",
+  UnexpectedAnswer: "unexpected_answer",
+  Preferences: "preferences",
+  VaultLocked: "vault_locked",
+  VaultUnavailable: "vault_unavailable",
+  DraftDamaged: "draft_damaged",
+  AttachmentDamaged: "attachment_damaged",
+  DraftNotFound: "draft_not_found",
+  SaveFailed: "save_failed",
+  EarlierVersionSent: "earlier_version_sent",
+} as const;
+
+/** Phrases that suggest an emergency, folded (lower case, no accents or apostrophes), in the
+ * service's order: the first found in a text is the one reported. */
+export const EMERGENCY_PHRASES: readonly string[] = [
+  "chest pain",
+  "chest pressure",
+  "chest tightness",
+  "pain in my chest",
+  "heart attack",
+  "cant breathe",
+  "cannot breathe",
+  "can not breathe",
+  "trouble breathing",
+  "difficulty breathing",
+  "hard to breathe",
+  "short of breath",
+  "shortness of breath",
+  "not breathing",
+  "choking",
+  "stroke",
+  "face drooping",
+  "slurred speech",
+  "suicidal",
+  "suicide",
+  "kill myself",
+  "end my life",
+  "want to die",
+  "hurt myself",
+  "harm myself",
+  "overdose",
+  "overdosed",
+  "heavy bleeding",
+  "bleeding heavily",
+  "bleeding a lot",
+  "wont stop bleeding",
+  "severe allergic reaction",
+  "allergic reaction",
+  "anaphylaxis",
+  "anaphylactic",
+  "throat is swelling",
+  "throat swelling",
+  "swollen throat",
+  "tongue swelling",
+  "unconscious",
+  "passed out",
+  "seizure",
+  "severe burn",
+  "dolor de pecho",
+  "dolor en el pecho",
+  "presion en el pecho",
+  "ataque al corazon",
+  "infarto",
+  "no puedo respirar",
+  "dificultad para respirar",
+  "falta de aire",
+  "me ahogo",
+  "derrame cerebral",
+  "suicidio",
+  "suicida",
+  "quiero morir",
+  "quitarme la vida",
+  "matarme",
+  "hacerme dano",
+  "sobredosis",
+  "sangrado abundante",
+  "sangrado fuerte",
+  "sangra mucho",
+  "no para de sangrar",
+  "reaccion alergica",
+  "anafilaxia",
+  "se me cierra la garganta",
+  "garganta hinchada",
+  "inconsciente",
+  "me desmaye",
+  "convulsion",
+  "convulsiones",
+  "quemadura grave",
+];
+
+/** Every command the app registers (`src-tauri/src/commands/list.rs`). */
+export const COMMANDS = [
+  "get_settings",
+  "save_settings",
+  "practice_info",
+  "sign_in",
+  "current_session",
+  "sign_out",
+  "keep_alive",
+  "get_policy",
+  "accept_policy",
+  "list_drafts",
+  "load_draft",
+  "save_draft",
+  "discard_draft",
+  "add_draft_attachment",
+  "remove_draft_attachment",
+  "list_threads",
+  "get_thread",
+  "mark_thread_read",
+  "care_team",
+  "assign_thread",
+  "close_thread",
+  "reopen_thread",
+  "emergency_check",
+  "get_attachment",
+  "save_attachment",
+  "send_draft",
+  "list_staff",
+  "set_staff_pools",
+] as const;
+
+export type CommandName = (typeof COMMANDS)[number];
