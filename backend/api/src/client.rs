@@ -12,8 +12,8 @@ use serde::Serialize;
 use url::Url;
 
 use crate::error::{ApiErrorBody, ErrorCode};
+use crate::paths::API_PREFIX;
 use crate::types::*;
-use crate::API_PREFIX;
 
 /// A session's bearer token. Its `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use reqwest::Method;
 
 use crate::client::{send, ClientError, PortalClient, SessionToken};
+use crate::people::Pool;
 use crate::types::{StaffList, StaffMember, StaffPoolsRequest};
-use crate::Pool;
 
 impl PortalClient {
     /// `GET /staff`: the practice's staff and the pools each works in (admins only).

@@ -6,7 +6,6 @@ use reqwest::{header, Method};
 
 use crate::client::{send, transport_error, ClientError, PortalClient, SessionToken};
 use crate::messaging::*;
-use crate::{BACKGROUND_HEADER, IDEMPOTENCY_KEY_HEADER};
 
 /// Upload progress: bytes handed to the connection so far, and the total.
 pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;

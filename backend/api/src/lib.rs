@@ -1,7 +1,8 @@
 //! The Patient Portal wire contract, shared by the server, the desktop app and the tests so
 //! the format cannot drift.
 //!
-//! - [`types`]: request and response bodies of `/api/v1`.
+//! - [`types`]: request and response bodies of `/api/v1` ([`paths`]); [`people`]: roles and
+//!   triage pools.
 //! - [`messaging`]: threads, messages, attachments and triage.
 //! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
@@ -12,6 +13,8 @@ pub mod error;
 pub mod file_name;
 pub mod media;
 pub mod messaging;
+pub mod paths;
+pub mod people;
 pub mod text;
 pub mod types;
 pub mod wait;
@@ -27,7 +30,7 @@ pub use client_messaging::ProgressFn;
 
 pub use error::{ApiErrorBody, ErrorCode};
 pub use messaging::*;
+pub use people::*;
 pub use types::*;
 
-/// Path prefix of every route of this version of the API.
-pub const API_PREFIX: &str = "/api/v1";
+pub use paths::API_PREFIX;

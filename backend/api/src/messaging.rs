@@ -9,7 +9,7 @@ use ts_rs::TS;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::media::MediaType;
-use crate::Role;
+use crate::people::{Pool, Role};
 
 /// Header carrying the client's idempotency key on sends: a retried send with the same key
 /// answers the first result and never creates a second message.
@@ -115,32 +115,6 @@ impl Category {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == text)
-    }
-}
-
-/// A triage inbox of the care team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Pool {
-    Clinical,
-    FrontDesk,
-    Billing,
-}
-
-impl Pool {
-    pub const ALL: [Pool; 3] = [Pool::Clinical, Pool::FrontDesk, Pool::Billing];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Pool::Clinical => "clinical",
-            Pool::FrontDesk => "front_desk",
-            Pool::Billing => "billing",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
 }
 

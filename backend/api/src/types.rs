@@ -4,48 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::people::{Pool, Role};
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
-
-/// What a person may do in the portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Patient,
-    Physician,
-    Staff,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Patient, Role::Physician, Role::Staff, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Patient => "patient",
-            Role::Physician => "physician",
-            Role::Staff => "staff",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown role {s:?}: expected patient, physician, staff or admin"))
-    }
-}
 
 /// `POST /api/v1/auth/login`
 #[derive(Clone, Serialize, Deserialize)]
@@ -76,7 +38,7 @@ pub struct User {
     pub role: Role,
     /// A staff member's triage pools (they see only these pools' threads); empty for others.
     #[serde(default)]
-    pub pools: Vec<crate::Pool>,
+    pub pools: Vec<Pool>,
 }
 
 /// Answer to a successful sign-in. The token is a bearer secret: keep it in memory only.
@@ -185,12 +147,12 @@ pub struct StaffMember {
     pub name: String,
     pub email: String,
     /// The triage pools they work in: they see only these pools' threads.
-    pub pools: Vec<crate::Pool>,
+    pub pools: Vec<Pool>,
 }
 
 /// `PUT /api/v1/staff/{id}/pools` (admins): the pools a staff member works in (at least one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct StaffPoolsRequest {
-    pub pools: Vec<crate::Pool>,
+    pub pools: Vec<Pool>,
 }
