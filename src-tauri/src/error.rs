@@ -119,6 +119,11 @@ pub enum CommandError {
     #[error("Your drafts on this computer were saved under your previous pass-phrase, so they cannot be opened with the new one. They have been kept, not deleted. Until this is resolved, new drafts cannot be saved on this computer.")]
     VaultPassphraseChanged,
 
+    /// The vault file on this computer was made by a newer version of the app (after a
+    /// downgrade): it is kept, not changed.
+    #[error("Your drafts on this computer were saved by a newer version of Patient Portal, so this version cannot open them. They have been kept, not changed: install the newer version again to use them. New drafts cannot be saved until then.")]
+    VaultFromNewerApp,
+
     /// The vault file cannot be opened or written (no data folder, disk full, damaged file).
     #[error("Drafts cannot be saved on this computer right now. You can still use the portal; please try again later, and call the practice if this keeps happening.")]
     VaultUnavailable,
@@ -216,7 +221,7 @@ impl CommandError {
             Self::UnexpectedAnswer => AppErrorCode::UnexpectedAnswer.as_str(),
             Self::Preferences => AppErrorCode::Preferences.as_str(),
             Self::VaultLocked | Self::VaultPassphraseChanged => AppErrorCode::VaultLocked.as_str(),
-            Self::VaultUnavailable => AppErrorCode::VaultUnavailable.as_str(),
+            Self::VaultUnavailable | Self::VaultFromNewerApp => AppErrorCode::VaultUnavailable.as_str(),
             Self::DraftDamaged => AppErrorCode::DraftDamaged.as_str(),
             Self::AttachmentDamaged => AppErrorCode::AttachmentDamaged.as_str(),
             Self::DraftNotFound => AppErrorCode::DraftNotFound.as_str(),

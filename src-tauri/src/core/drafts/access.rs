@@ -17,9 +17,10 @@ enum Access {
     Unlocked(Arc<UnlockedVault>),
     /// The vault on this computer was created under another pass-phrase.
     PassphraseChanged,
-    /// The vault file could not be opened (or is from a newer app) or the key could not be
-    /// read.
+    /// The vault file could not be opened or the key could not be read.
     Unavailable,
+    /// The vault file was made by a newer version of the app; it is kept, not changed.
+    MadeByNewerApp,
 }
 
 /// What opening a user's vault gave, to be put in place with [`Drafts::install`]. Split from
@@ -97,22 +98,25 @@ impl Drafts {
         self.access.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The vault file, opened now if it was not yet.
-    async fn file(&self) -> Option<DraftVault> {
+    /// The vault file, opened now if it was not yet; or where the drafts stand without it.
+    async fn file(&self) -> Result<DraftVault, Access> {
         let mut file = self.file.lock().await;
         if let Some(open) = file.as_ref() {
-            return Some(open.clone());
+            return Ok(open.clone());
         }
         let Some(path) = self.path.as_deref() else {
             tracing::warn!("the app has no data folder; drafts cannot be saved");
-            return None;
+            return Err(Access::Unavailable);
         };
         match DraftVault::open(path).await {
-            Ok(open) => Some(file.insert(open).clone()),
+            Ok(open) => Ok(file.insert(open).clone()),
             Err(error) => {
                 // The error names no draft content (a file from a newer app says so).
                 tracing::warn!(%error, "the draft vault file could not be opened");
-                None
+                Err(match error {
+                    VaultError::UnknownSchema { .. } => Access::MadeByNewerApp,
+                    _ => Access::Unavailable,
+                })
             }
         }
     }
@@ -121,8 +125,9 @@ impl Drafts {
     /// computer. Never fails: a vault that cannot be used is remembered as such, and the draft
     /// commands then say why. The pass-phrase is not kept.
     pub async fn open_user(&self, vault_user: &str, passphrase: &[u8]) -> Unlocking {
-        let Some(file) = self.file().await else {
-            return Unlocking(Access::Unavailable);
+        let file = match self.file().await {
+            Ok(file) => file,
+            Err(unusable) => return Unlocking(unusable),
         };
         let result = match file.unlock(vault_user, passphrase).await {
             Err(VaultError::NoVault) => match file.create_user(vault_user, passphrase, self.kdf).await {
@@ -188,6 +193,7 @@ impl Drafts {
             Access::Locked => Err(CommandError::VaultLocked),
             Access::PassphraseChanged => Err(CommandError::VaultPassphraseChanged),
             Access::Unavailable => Err(CommandError::VaultUnavailable),
+            Access::MadeByNewerApp => Err(CommandError::VaultFromNewerApp),
         }
     }
 }
@@ -245,7 +251,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_vault_file_from_a_newer_app_leaves_drafts_unavailable() {
+    async fn a_vault_file_from_a_newer_app_leaves_drafts_unavailable_and_says_why() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(DRAFTS_FILE);
         let drafts = Drafts::new(Some(path.clone()), FAST);
@@ -259,6 +265,8 @@ mod tests {
         let opening = drafts.open_user(USER, b"pass phrase").await;
         assert!(!opening.is_unlocked());
         drafts.install(opening);
-        assert_eq!(code(drafts.list().await), "vault_unavailable");
+        let error = drafts.list().await.unwrap_err();
+        assert_eq!(error.code(), "vault_unavailable");
+        assert!(error.to_string().contains("newer version of Patient Portal"), "{error}");
     }
 }
