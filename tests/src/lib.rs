@@ -96,3 +96,31 @@ pub fn unused_port() -> u16 {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     listener.local_addr().expect("local addr").port()
 }
+
+/// The desktop app's logic (`DesktopCore`, no window) signed in to `server` as `account`, its
+/// draft vault in `folder`; a patient has accepted the policy.
+pub async fn signed_in_app(
+    server: &TestServer,
+    account: DemoAccount,
+    folder: &std::path::Path,
+) -> portal_desktop::core::DesktopCore {
+    use portal_desktop::core::{DesktopCore, MemoryPreferences, StartupOverrides};
+    let overrides = StartupOverrides {
+        server_url: Some(server.url.clone()),
+        ca_file: Some(server.ca_file_text()),
+    };
+    let core = DesktopCore::new(
+        Box::new(MemoryPreferences::default()),
+        &overrides,
+        std::env::temp_dir(),
+        Some(folder.join(format!("{}.db", account.role))),
+    )
+    .with_vault_kdf_for_tests(TEST_KDF);
+    let session = core.sign_in(account.email, account.passphrase).await.expect("sign in");
+    if session.policy.accepted_at.is_none() && account.role == portal_api::Role::Patient {
+        core.accept_policy(session.policy.version)
+            .await
+            .expect("accept the policy");
+    }
+    core
+}

@@ -9,33 +9,13 @@ use portal_api::client::{PortalClient, SessionToken};
 use portal_api::{Category, NewThread, Pool, ThreadQuery};
 use portal_desktop::core::drafts::Draft;
 use portal_desktop::core::send::{ProgressSink, SendProgress};
-use portal_desktop::core::{DesktopCore, MemoryPreferences, StartupOverrides};
 use portal_server::demo::{self, DemoAccount};
-use portal_tests::{TestServer, PATIENT, TEST_KDF};
+use portal_tests::{signed_in_app, TestServer, PATIENT};
 
 const PHYSICIAN: DemoAccount = demo::ACCOUNTS[0];
 
 /// A photo as a phone takes it: a JPEG with EXIF (the server removes it).
 const PHOTO: &[u8] = include_bytes!("../../backend/server/tests/fixtures/gps-photo.jpg");
-
-async fn signed_in(server: &TestServer, account: DemoAccount, folder: &std::path::Path) -> DesktopCore {
-    let overrides = StartupOverrides {
-        server_url: Some(server.url.clone()),
-        ca_file: Some(server.ca_file_text()),
-    };
-    let core = DesktopCore::new(
-        Box::new(MemoryPreferences::default()),
-        &overrides,
-        std::env::temp_dir(),
-        Some(folder.join(format!("{}.db", account.role))),
-    )
-    .with_vault_kdf_for_tests(TEST_KDF);
-    let session = core.sign_in(account.email, account.passphrase).await.expect("sign in");
-    core.accept_policy(session.policy.version)
-        .await
-        .expect("accept the policy");
-    core
-}
 
 fn recorder() -> (ProgressSink, Arc<Mutex<Vec<SendProgress>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -48,7 +28,7 @@ fn recorder() -> (ProgressSink, Arc<Mutex<Vec<SendProgress>>>) {
 async fn a_draft_with_a_photo_is_sent_triaged_answered_and_read() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let patient = signed_in(&server, PATIENT, folder.path()).await;
+    let patient = signed_in_app(&server, PATIENT, folder.path()).await;
 
     let mut draft = Draft::new("Mole on my arm", "It has grown since March. Photo attached.");
     draft.category = Some(Category::MedicalQuestion);
@@ -87,7 +67,7 @@ async fn a_draft_with_a_photo_is_sent_triaged_answered_and_read() {
     );
 
     // The physician finds it in the clinical triage list and replies.
-    let doctor = signed_in(&server, PHYSICIAN, folder.path()).await;
+    let doctor = signed_in_app(&server, PHYSICIAN, folder.path()).await;
     let triage = ThreadQuery {
         pool: Some(Pool::Clinical),
         ..ThreadQuery::default()
@@ -135,7 +115,7 @@ async fn a_draft_with_a_photo_is_sent_triaged_answered_and_read() {
 async fn a_send_retried_after_a_lost_answer_is_stored_once() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let patient = signed_in(&server, PATIENT, folder.path()).await;
+    let patient = signed_in_app(&server, PATIENT, folder.path()).await;
     let mut draft = Draft::new("Refill", "Please renew my prescription.");
     draft.category = Some(Category::PrescriptionRenewal);
     let saved = patient.drafts().save(draft).await.expect("save");
@@ -206,7 +186,7 @@ async fn a_send_retried_after_a_lost_answer_is_stored_once() {
 async fn files_uploaded_long_ago_and_deleted_unsent_are_uploaded_again() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let patient = signed_in(&server, PATIENT, folder.path()).await;
+    let patient = signed_in_app(&server, PATIENT, folder.path()).await;
     let mut draft = Draft::new("Rash", "Photo from last week attached.");
     draft.category = Some(Category::MedicalQuestion);
     let saved = patient.drafts().save(draft).await.expect("save");

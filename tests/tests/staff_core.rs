@@ -3,37 +3,15 @@
 //! stored and answered, removing every pool is refused in words, and nobody but an admin may
 //! do either.
 
-use portal_api::{ErrorCode, Pool, Role, StaffMember};
-use portal_desktop::core::{DesktopCore, MemoryPreferences, StartupOverrides};
+use portal_api::{ErrorCode, Pool, StaffMember};
 use portal_desktop::error::CommandError;
 use portal_server::demo::{self, DemoAccount};
-use portal_tests::{TestServer, PATIENT, TEST_KDF};
+use portal_tests::{signed_in_app, TestServer, PATIENT};
 
 const PHYSICIAN: DemoAccount = demo::ACCOUNTS[0];
 const FRONT_DESK: DemoAccount = demo::ACCOUNTS[1];
 const NURSE: DemoAccount = demo::ACCOUNTS[4];
 const ADMIN: DemoAccount = demo::ACCOUNTS[5];
-
-async fn signed_in(server: &TestServer, account: DemoAccount, folder: &std::path::Path) -> DesktopCore {
-    let overrides = StartupOverrides {
-        server_url: Some(server.url.clone()),
-        ca_file: Some(server.ca_file_text()),
-    };
-    let core = DesktopCore::new(
-        Box::new(MemoryPreferences::default()),
-        &overrides,
-        std::env::temp_dir(),
-        Some(folder.join(format!("{}.db", account.role))),
-    )
-    .with_vault_kdf_for_tests(TEST_KDF);
-    let session = core.sign_in(account.email, account.passphrase).await.expect("sign in");
-    if session.policy.accepted_at.is_none() && account.role == Role::Patient {
-        core.accept_policy(session.policy.version)
-            .await
-            .expect("accept the policy");
-    }
-    core
-}
 
 fn member(staff: &[StaffMember], account: DemoAccount) -> &StaffMember {
     staff
@@ -46,7 +24,7 @@ fn member(staff: &[StaffMember], account: DemoAccount) -> &StaffMember {
 async fn an_admin_lists_the_staff_and_sets_the_nurses_pools() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let admin = signed_in(&server, ADMIN, folder.path()).await;
+    let admin = signed_in_app(&server, ADMIN, folder.path()).await;
 
     let staff = admin.list_staff().await.expect("the staff");
     assert_eq!(staff.len(), 2, "staff only: {staff:?}");
@@ -69,7 +47,7 @@ async fn an_admin_lists_the_staff_and_sets_the_nurses_pools() {
     assert_eq!(member(&again, NURSE).pools, vec![Pool::Clinical, Pool::FrontDesk]);
 
     // The nurse's next session has the new pools.
-    let nurse = signed_in(&server, NURSE, folder.path()).await;
+    let nurse = signed_in_app(&server, NURSE, folder.path()).await;
     let session = nurse.current_session().await.expect("session").expect("signed in");
     assert_eq!(session.user.pools, vec![Pool::Clinical, Pool::FrontDesk]);
 }
@@ -78,7 +56,7 @@ async fn an_admin_lists_the_staff_and_sets_the_nurses_pools() {
 async fn removing_every_pool_is_refused_in_words_and_changes_nothing() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let admin = signed_in(&server, ADMIN, folder.path()).await;
+    let admin = signed_in_app(&server, ADMIN, folder.path()).await;
     let nurse_id = member(&admin.list_staff().await.expect("staff"), NURSE).id;
 
     let refused = admin
@@ -105,7 +83,7 @@ async fn patients_physicians_and_staff_may_not_see_or_set_pools() {
     let server = TestServer::start().await;
     let folder = tempfile::tempdir().expect("tempdir");
     for account in [PATIENT, PHYSICIAN, FRONT_DESK] {
-        let core = signed_in(&server, account, folder.path()).await;
+        let core = signed_in_app(&server, account, folder.path()).await;
         let listed = core.list_staff().await.expect_err("admins only");
         assert_forbidden(&listed, account);
         let set = core

@@ -328,7 +328,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       if (pools.length === 0) {
         throw err(
           "validation",
-          "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' threads.",
+          "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' conversations.",
         );
       }
       member.pools = pools;

@@ -102,7 +102,7 @@ test("removing every team: the service's answer is shown in words and nothing is
   await page.waitForSelector("#staff-32-error");
   assert.equal(
     await text(page, "#staff-32-error"),
-    "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' threads. Nothing was saved.",
+    "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' conversations. Nothing was saved.",
   );
   assert.equal(await page.getAttribute("#staff-32-error", "role"), "alert");
   assert.equal(await text(page, "#staff-32-unsaved"), "Changes not saved yet.");

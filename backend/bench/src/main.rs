@@ -144,10 +144,12 @@ fn main() -> anyhow::Result<()> {
         "inbox / health: {:.0}% (target >= 25%)",
         100.0 * inbox.per_second() / health.per_second().max(1.0)
     );
+    // A ratio holds from one machine to the next; a fixed p99 in ms does not (issue 9, 7).
     println!(
-        "sends: {:.0} messages/s, p99 {:.1} ms (target >= 1,500 messages/s, p99 < 25 ms on SQLite)",
+        "sends: {:.0} messages/s, p99 {:.1} ms = {:.1}x the health p99 (target >= 1,500 messages/s, p99 <= 4x health's)",
         sends.per_second(),
-        sends.percentile_ms(99.0)
+        sends.percentile_ms(99.0),
+        sends.percentile_ms(99.0) / health.percentile_ms(99.0).max(f64::MIN_POSITIVE)
     );
     let stored = server_rt.block_on(seed::count_messages(&fixture))?;
     let expected = u64::try_from(fixture.messages)? + sends.acknowledged;

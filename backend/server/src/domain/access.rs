@@ -37,7 +37,7 @@ impl StaffPools {
     pub fn for_role(self, role: Role) -> Result<Self, String> {
         match (role, self.is_empty()) {
             (Role::Staff, true) => Err(
-                "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' threads."
+                "A staff account needs at least one team (Clinical, Front desk or Billing): staff see only their teams' conversations."
                     .into(),
             ),
             (Role::Staff, false) | (_, true) => Ok(self),
