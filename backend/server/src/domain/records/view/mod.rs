@@ -5,3 +5,4 @@
 pub mod dates;
 pub mod flags;
 pub mod series;
+pub mod summary;
