@@ -480,8 +480,8 @@ pub struct DocumentContent {
 pub struct DocumentEntry {
     /// The DocumentReference's or DiagnosticReport's FHIR id.
     pub id: String,
-    /// What it is ("History and physical note"), else its description.
-    pub title: Coded,
+    /// What kind of document it is ("History and physical note", "Chest X-ray report").
+    pub kind: Option<Coded>,
     pub description: Option<String>,
     pub categories: Vec<Coded>,
     pub date: Option<ChartDate>,

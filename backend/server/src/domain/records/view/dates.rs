@@ -3,6 +3,8 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use fhir_sdk::r4b::types::Period;
+use fhir_sdk::{Date, DateTime as FhirDateTime, Instant};
 use portal_api::{ChartDate, DatePrecision};
 
 /// A FHIR `date`, `dateTime` or `instant` as written (`2012`, `2012-05`, `2012-05-06`,
@@ -40,6 +42,63 @@ pub fn parse(text: &str) -> Option<ChartDate> {
         Some(_) => Some(DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc)),
     };
     Some(ChartDate { date, precision, at })
+}
+
+/// A FHIR `date` (a year, a month or a day).
+pub fn from_date(date: &Date) -> Option<ChartDate> {
+    let (date, precision) = match date {
+        Date::Year(year) => (NaiveDate::from_ymd_opt(*year, 1, 1)?, DatePrecision::Year),
+        Date::YearMonth(year, month) => (
+            NaiveDate::from_ymd_opt(*year, u32::from(*month as u8), 1)?,
+            DatePrecision::Month,
+        ),
+        Date::Date(date) => (
+            NaiveDate::from_ymd_opt(date.year(), u32::from(date.month() as u8), u32::from(date.day()))?,
+            DatePrecision::Day,
+        ),
+    };
+    Some(ChartDate {
+        date,
+        precision,
+        at: None,
+    })
+}
+
+/// A FHIR `instant`: the date as written in its own offset, and the instant.
+pub fn from_instant(instant: &Instant) -> Option<ChartDate> {
+    let written = instant.0;
+    let date = NaiveDate::from_ymd_opt(
+        written.year(),
+        u32::from(written.month() as u8),
+        u32::from(written.day()),
+    )?;
+    let at = DateTime::from_timestamp(written.unix_timestamp(), written.nanosecond())?;
+    Some(ChartDate {
+        date,
+        precision: DatePrecision::Day,
+        at: Some(at),
+    })
+}
+
+/// A FHIR `dateTime`.
+pub fn from_date_time(value: &FhirDateTime) -> Option<ChartDate> {
+    match value {
+        FhirDateTime::Date(date) => from_date(date),
+        FhirDateTime::DateTime(instant) => from_instant(instant),
+    }
+}
+
+/// A dateTime that may be absent.
+pub fn optional(value: Option<&FhirDateTime>) -> Option<ChartDate> {
+    value.and_then(from_date_time)
+}
+
+/// A period's start and end.
+pub fn period(period: Option<&Period>) -> (Option<ChartDate>, Option<ChartDate>) {
+    match period {
+        Some(period) => (optional(period.start.as_ref()), optional(period.end.as_ref())),
+        None => (None, None),
+    }
 }
 
 fn two_digits(text: &str) -> Option<u32> {
@@ -126,6 +185,22 @@ mod tests {
         ] {
             assert_eq!(parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn typed_dates_say_the_same_as_their_text() {
+        for text in [
+            "2010",
+            "2010-07",
+            "2010-07-14",
+            "2012-05-06T23:35:54-05:00",
+            "2012-05-06T05:35:54.645+00:00",
+        ] {
+            let typed: FhirDateTime = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(from_date_time(&typed), parse(text), "{text}");
+        }
+        let instant: Instant = serde_json::from_value(serde_json::json!("2012-05-06T23:35:54-05:00")).unwrap();
+        assert_eq!(from_instant(&instant), parse("2012-05-06T23:35:54-05:00"));
     }
 
     #[test]

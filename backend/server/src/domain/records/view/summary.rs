@@ -6,7 +6,37 @@ use portal_api::{
     VisitEntry,
 };
 
-use super::dates;
+use super::chart::{id_of, Chart};
+use super::references::person_name;
+use super::{allergies, dates, immunizations, medications, problems, visits};
+
+/// The summary of a chart: None when it holds no Patient.
+pub fn summary(chart: &Chart<'_>, now: DateTime<Utc>) -> Option<RecordSummary> {
+    let patient = chart.patient()?;
+    let patient = ChartPatient {
+        id: id_of(&patient.id),
+        name: person_name(&patient.name).unwrap_or_default(),
+        birth_date: patient.birth_date.as_ref().and_then(dates::from_date).map(|d| d.date),
+        gender: patient.gender.as_ref().map(|g| g.as_ref().to_owned()),
+    };
+    // Only the two visits shown are filled in with what was done at them.
+    let outlines = chart.encounters().filter_map(|e| visits::outline(chart, e)).collect();
+    let (next, last) = next_and_last(outlines, now);
+    let wanted: Vec<String> = next.iter().chain(&last).map(|v| v.id.clone()).collect();
+    let mut filled = visits::visits_where(chart, |id| wanted.iter().any(|w| w == id));
+    let mut take = |visit: Option<VisitEntry>| {
+        let id = visit?.id;
+        filled.iter().position(|v| v.id == id).map(|i| filled.swap_remove(i))
+    };
+    let (next_visit, last_visit) = (take(next), take(last));
+    let sections = Sections {
+        problems: problems::problems(chart),
+        allergies: allergies::allergies(chart),
+        medications: medications::medications(chart),
+        immunizations: immunizations::immunizations(chart),
+    };
+    Some(summarize(patient, sections, next_visit, last_visit))
+}
 
 /// The sections' entries a summary is made from, each newest first as its section gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,16 +45,18 @@ pub struct Sections {
     pub allergies: Vec<AllergyEntry>,
     pub medications: Vec<MedicationEntry>,
     pub immunizations: Vec<ImmunizationEntry>,
-    pub visits: Vec<VisitEntry>,
 }
 
 /// Statuses of a visit that never took place and will not.
 const VISIT_NEVER_HAPPENS: [&str; 2] = ["cancelled", "entered-in-error"];
 
-/// Active problems, allergies and medications, each vaccine once, and the visits either side
-/// of `now`.
-pub fn summarize(patient: ChartPatient, sections: Sections, now: DateTime<Utc>) -> RecordSummary {
-    let (next_visit, last_visit) = next_and_last(sections.visits, now);
+/// Active problems, allergies and medications, each vaccine once, and the given visits.
+pub fn summarize(
+    patient: ChartPatient,
+    sections: Sections,
+    next_visit: Option<VisitEntry>,
+    last_visit: Option<VisitEntry>,
+) -> RecordSummary {
     RecordSummary {
         patient,
         active_problems: sections.problems.into_iter().filter(|p| p.active).collect(),
@@ -66,7 +98,7 @@ pub fn vaccines(immunizations: &[ImmunizationEntry]) -> Vec<VaccineSummary> {
 
 /// The earliest visit starting after `now` that is still to happen, and the latest that has
 /// started and took place (not planned, cancelled or entered in error).
-fn next_and_last(visits: Vec<VisitEntry>, now: DateTime<Utc>) -> (Option<VisitEntry>, Option<VisitEntry>) {
+pub fn next_and_last(visits: Vec<VisitEntry>, now: DateTime<Utc>) -> (Option<VisitEntry>, Option<VisitEntry>) {
     let mut next: Option<VisitEntry> = None;
     let mut last: Option<VisitEntry> = None;
     for visit in visits {
