@@ -318,7 +318,8 @@ pub struct MedicationEntry {
     pub active: bool,
     /// When it was prescribed or started.
     pub start: Option<ChartDate>,
-    /// When it ended, when the chart says.
+    /// When it ended, when the chart says (a reported medication's period; a prescription
+    /// has none).
     pub end: Option<ChartDate>,
     /// Who prescribed it, by name.
     pub prescriber: Option<String>,

@@ -29,10 +29,6 @@ fn prescription(chart: &Chart<'_>, request: &MedicationRequest) -> Option<Medica
     if request.status == ENTERED_IN_ERROR {
         return None;
     }
-    let validity = request
-        .dispense_request
-        .as_ref()
-        .and_then(|d| d.validity_period.as_ref());
     Some(MedicationEntry {
         id: id_of(&request.id),
         source: MedicationSource::Prescription,
@@ -40,7 +36,8 @@ fn prescription(chart: &Chart<'_>, request: &MedicationRequest) -> Option<Medica
         status: request.status.clone(),
         active: request.status == "active",
         start: dates::optional(request.authored_on.as_ref()),
-        end: dates::period(validity).1,
+        // A prescription says when it was written, not when the patient stopped taking it.
+        end: None,
         prescriber: request.requester.as_ref().and_then(|r| chart.references.name_of(r)),
         dosage: dosage_text(&request.dosage_instruction),
         as_needed: as_needed(&request.dosage_instruction),
