@@ -66,7 +66,7 @@ fn parse(bundle: &Value) -> Parsed {
 }
 
 /// The lookup a bundle gives: each resource by `Type/id` and by its full URL.
-fn references(parsed: &Parsed) -> References<'_> {
+fn lookup(parsed: &Parsed) -> References<'_> {
     let mut references = References::of(&parsed.resources);
     for (resource, url) in parsed.resources.iter().zip(&parsed.full_urls) {
         if let Some(url) = url {
@@ -110,7 +110,7 @@ fn far_future() -> DateTime<Utc> {
 fn every_sample_summary_counts_what_its_bundle_holds() {
     for (name, bundle) in sample_bundles() {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         let summary = summary::summary(&chart, far_future()).expect("a Patient");
 
@@ -192,7 +192,7 @@ fn every_sample_summary_counts_what_its_bundle_holds() {
 fn the_next_visit_is_the_first_after_now() {
     for (name, bundle) in sample_bundles().into_iter().take(2) {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         let all = visits::visits(&chart);
         let (older, newer) = (&all[2], &all[1]);
@@ -212,7 +212,7 @@ fn the_next_visit_is_the_first_after_now() {
 fn every_section_shows_every_record_of_its_kind_newest_first() {
     for (name, bundle) in sample_bundles() {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         let count = |t| raw(&bundle, t).count();
 
@@ -287,7 +287,7 @@ fn every_section_shows_every_record_of_its_kind_newest_first() {
 fn results_are_every_report_and_every_result_on_its_own_newest_first() {
     for (name, bundle) in sample_bundles() {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         let reports: Vec<&Value> = raw(&bundle, "DiagnosticReport").collect();
         let in_reports: HashSet<&str> = reports
@@ -376,7 +376,7 @@ fn results_are_flagged_by_their_interpretation_else_by_their_range() {
         }
     }
     let parsed = parse(&bundle);
-    let references = references(&parsed);
+    let references = lookup(&parsed);
     let chart = Chart::new(&parsed.resources, &references);
     let results = results::results(&chart);
     let value = |id: &str| {
@@ -409,7 +409,7 @@ fn results_are_flagged_by_their_interpretation_else_by_their_range() {
 fn a_vital_series_has_every_value_in_date_order() {
     for (name, bundle) in sample_bundles() {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         for code in ["29463-7", "39156-5"] {
             let mut expected: Vec<(DateTime<Utc>, f64)> = raw(&bundle, "Observation")
@@ -442,7 +442,7 @@ fn a_vital_series_has_every_value_in_date_order() {
 fn blood_pressure_gives_both_parts() {
     for (name, bundle) in sample_bundles() {
         let parsed = parse(&bundle);
-        let references = references(&parsed);
+        let references = lookup(&parsed);
         let chart = Chart::new(&parsed.resources, &references);
         let readings = raw(&bundle, "Observation")
             .filter(|o| o["code"]["coding"][0]["code"] == "55284-4")
@@ -508,7 +508,7 @@ fn names_that_are_not_ascii_survive() {
         condition["code"]["text"] = json!("Maladie de Ménière");
     }
     let parsed = parse(&bundle);
-    let references = references(&parsed);
+    let references = lookup(&parsed);
     let chart = Chart::new(&parsed.resources, &references);
     let summary = summary::summary(&chart, far_future()).unwrap();
     assert_eq!(summary.patient.name, "Sra. Zoë Åsa Ñúñez-Øberg");
@@ -538,7 +538,7 @@ fn references_as_the_store_keeps_them_resolve_the_same() {
     }
     let rewritten: Value = serde_json::from_str(&text).unwrap();
     let (urn, relative) = (parse(&bundle), parse(&rewritten));
-    let (by_urn, by_type_and_id) = (references(&urn), References::of(&relative.resources));
+    let (by_urn, by_type_and_id) = (lookup(&urn), References::of(&relative.resources));
     let (before, after) = (
         Chart::new(&urn.resources, &by_urn),
         Chart::new(&relative.resources, &by_type_and_id),
@@ -589,7 +589,7 @@ fn a_document_held_as_text_is_shown_as_text() {
             .push(json!({"fullUrl": format!("urn:uuid:{}", resource["id"].as_str().unwrap()), "resource": resource}));
     }
     let parsed = parse(&bundle);
-    let references = references(&parsed);
+    let references = lookup(&parsed);
     let chart = Chart::new(&parsed.resources, &references);
     let documents = documents::documents(&chart);
     assert_eq!(documents.len(), 1, "the one entered in error is not shown");
@@ -604,6 +604,80 @@ fn a_document_held_as_text_is_shown_as_text() {
     assert_eq!(
         (shown.contents[1].text.as_deref(), shown.contents[1].title.as_deref()),
         (None, Some("Scan"))
+    );
+}
+
+#[test]
+fn a_record_entered_in_error_is_never_shown() {
+    let Some((_, mut bundle)) = sample_bundles().into_iter().next() else {
+        return;
+    };
+    let parsed = parse(&bundle);
+    let references = lookup(&parsed);
+    let chart = Chart::new(&parsed.resources, &references);
+    let (problems_before, results_before) = (problems::problems(&chart).len(), results::results(&chart).len());
+
+    let condition = raw_mut(&mut bundle, "Condition").next().unwrap();
+    condition["verificationStatus"]["coding"][0]["code"] = json!("entered-in-error");
+    let weight = raw_mut(&mut bundle, "Observation")
+        .find(|o| o["code"]["coding"][0]["code"] == "29463-7")
+        .unwrap();
+    weight["status"] = json!("entered-in-error");
+    let weight_id = weight["id"].as_str().unwrap().to_owned();
+
+    let parsed = parse(&bundle);
+    let references = lookup(&parsed);
+    let chart = Chart::new(&parsed.resources, &references);
+    assert_eq!(problems::problems(&chart).len(), problems_before - 1);
+    assert_eq!(results::results(&chart).len(), results_before - 1);
+    let series = results::series(&chart, "29463-7");
+    assert!(series.lines[0].points.iter().all(|p| p.observation_id != weight_id));
+    assert!(visits::visits(&chart)
+        .iter()
+        .flat_map(|v| &v.results)
+        .all(|r| r.id != weight_id));
+}
+
+#[test]
+fn a_result_grouping_others_shows_them_inside_it() {
+    let Some((_, mut bundle)) = sample_bundles().into_iter().next() else {
+        return;
+    };
+    let members: Vec<String> = raw(&bundle, "Observation")
+        .filter(|o| ["8302-2", "29463-7"].contains(&o["code"]["coding"][0]["code"].as_str().unwrap()))
+        .take(2)
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    let panel = json!({
+        "resourceType": "Observation",
+        "id": "vitals-panel",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "85353-1", "display": "Vital signs panel"}]},
+        "effectiveDateTime": "2015-01-01T09:00:00Z",
+        "hasMember": members.iter().map(|id| json!({"reference": format!("Observation/{id}")})).collect::<Vec<_>>()
+    });
+    let parsed = parse(&bundle);
+    let references = lookup(&parsed);
+    let before = results::results(&Chart::new(&parsed.resources, &references)).len();
+
+    bundle["entry"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"fullUrl": "urn:uuid:vitals-panel", "resource": panel}));
+    let parsed = parse(&bundle);
+    let references = lookup(&parsed);
+    let results = results::results(&Chart::new(&parsed.resources, &references));
+    assert_eq!(
+        results.len(),
+        before + 1 - members.len(),
+        "the members now show inside the panel"
+    );
+    let shown = results.iter().find(|r| r.id == "vitals-panel").unwrap();
+    assert!(!shown.is_report);
+    assert_eq!(
+        shown.values.iter().map(|v| v.id.clone()).collect::<Vec<_>>(),
+        members,
+        "the panel has no value of its own"
     );
 }
 
