@@ -71,8 +71,9 @@ pub fn visits_where(chart: &Chart<'_>, keep: impl Fn(&str) -> bool) -> Vec<Visit
         }
     }
     for observation in chart.observations() {
-        if let (Some(i), Some(value)) = (at(observation.encounter.as_ref()), results::result_value(observation)) {
-            found[i].results.push(value);
+        // The visit first: the summary fills in only two.
+        if let Some(i) = at(observation.encounter.as_ref()) {
+            found[i].results.extend(results::result_value(observation));
         }
     }
     found.sort_by(|a, b| dates::newest_first(a.start.as_ref(), b.start.as_ref()).then_with(|| a.id.cmp(&b.id)));
