@@ -4,6 +4,7 @@
 //! - [`types`]: request and response bodies of `/api/v1` ([`paths`]); [`people`]: roles and
 //!   triage pools.
 //! - [`messaging`]: threads, messages, attachments and triage.
+//! - [`record`]: a patient's record as shown: the summary, its sections, a result's series.
 //! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
 //! - [`client`] (feature `client`): a typed HTTPS client that trusts only a given CA.
@@ -15,6 +16,7 @@ pub mod media;
 pub mod messaging;
 pub mod paths;
 pub mod people;
+pub mod record;
 pub mod text;
 pub mod types;
 pub mod wait;
@@ -31,6 +33,7 @@ pub use client_messaging::ProgressFn;
 pub use error::{ApiErrorBody, ErrorCode};
 pub use messaging::*;
 pub use people::*;
+pub use record::*;
 pub use types::*;
 
 pub use paths::API_PREFIX;
