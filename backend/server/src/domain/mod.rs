@@ -1,11 +1,13 @@
 //! The domain, in plain Rust: input types that parse at the edge (once a value has one of
 //! these types, the rest of the service trusts it), who may reach what ([`access`]), what
-//! happens to a send ([`sending`]), and the rules of sign-in throttling ([`sign_in_throttle`]).
+//! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]), and
+//! how a patient's chart is read from a FHIR bundle ([`records`]).
 
 pub mod access;
 pub mod email;
 pub mod passphrase;
 pub mod person_name;
+pub mod records;
 pub mod sending;
 pub mod sign_in_throttle;
 
