@@ -244,12 +244,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             pools,
             patient,
         }) => {
-            let staff_pools = StaffPools::parse(pools)?
-                .for_role(*role)
-                .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
             if patient.is_some() && *role != Role::Patient {
                 return Err("--patient is for a patient's account (--role patient)".into());
             }
+            let staff_pools = StaffPools::parse(pools)?
+                .for_role(*role)
+                .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
             let db = open_db(&cli).await?;
             let chart = match patient {
                 Some(key) => Some(records::link::find_chart(&db, key).await.map_err(|e| e.to_string())?),
