@@ -56,11 +56,14 @@ async fn main() -> anyhow::Result<()> {
     for (name, bytes) in &bundles {
         let entries = ChartBundle::parse(bytes).map(|b| b.resources.len()).unwrap_or(0);
         let mut parse = Vec::new();
+        let mut json = Vec::new();
         let mut first = Vec::new();
         let mut again = Vec::new();
         for _ in 0..args.runs {
             let started = Instant::now();
-            ChartBundle::parse(bytes)?;
+            let value: Value = serde_json::from_slice(bytes)?;
+            json.push(started.elapsed());
+            ChartBundle::from_value(value)?;
             parse.push(started.elapsed());
             let dir = tempfile::tempdir()?;
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display());
@@ -80,11 +83,12 @@ async fn main() -> anyhow::Result<()> {
             db.pool.close().await;
         }
         println!(
-            "{name:<28} {:.2} MB {entries:>4} resources: import median {} (min {}), of which reading {}; again (unchanged) median {}",
+            "{name:<28} {:.2} MB {entries:>4} resources: import median {} (min {}), of which reading {} (JSON {}); again (unchanged) median {}",
             bytes.len() as f64 / 1_000_000.0,
             ms(median(&mut first)),
             ms(*first.iter().min().unwrap_or(&Duration::ZERO)),
             ms(median(&mut parse)),
+            ms(median(&mut json)),
             ms(median(&mut again)),
         );
     }

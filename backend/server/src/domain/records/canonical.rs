@@ -8,9 +8,10 @@ use serde_json::Value;
 
 /// `value` as compact JSON with sorted keys.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(4096);
     write_value(&mut out, value);
-    out
+    // Written from `str`s and serde_json's own output: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// SHA-256 of `text`, in hex.
@@ -23,39 +24,42 @@ pub fn content_hash(text: &str) -> String {
     out
 }
 
-fn write_value(out: &mut String, value: &Value) {
+fn write_value(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_unstable();
-            out.push('{');
+            // serde_json's map is ordered by key unless a crate turns on its `preserve_order`.
+            if !keys.is_sorted() {
+                keys.sort_unstable();
+            }
+            out.push(b'{');
             for (n, key) in keys.into_iter().enumerate() {
                 if n > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                write_scalar(out, &Value::String(key.clone()));
-                out.push(':');
+                write_scalar(out, key);
+                out.push(b':');
                 write_value(out, &map[key]);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (n, item) in items.iter().enumerate() {
                 if n > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_value(out, item);
             }
-            out.push(']');
+            out.push(b']');
         }
         scalar => write_scalar(out, scalar),
     }
 }
 
-fn write_scalar(out: &mut String, value: &Value) {
-    // A scalar's JSON never fails to serialize.
-    out.push_str(&serde_json::to_string(value).unwrap_or_default());
+fn write_scalar<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing a string, number, boolean or null into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 #[cfg(test)]

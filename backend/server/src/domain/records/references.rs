@@ -11,6 +11,17 @@ use serde_json::Value;
 
 use super::error::BundleError;
 
+/// A reference that does not resolve: where (innermost first) and why.
+struct Failure {
+    path: Vec<Segment>,
+    problem: &'static str,
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
 /// How the bundle's entries are named, to resolve references.
 #[derive(Debug, Default)]
 pub struct EntryNames {
@@ -42,42 +53,56 @@ impl EntryNames {
                     .collect()
             })
             .unwrap_or_default();
-        let mut path = String::from("resource");
-        self.walk(resource, &mut path, &contained)
-            .map_err(|(field, problem)| BundleError::entry(index, Some(resource_type), field, problem))
+        self.walk(resource, &contained).map_err(|failure| {
+            let mut field = String::from("resource");
+            for segment in failure.path.iter().rev() {
+                match segment {
+                    Segment::Key(key) => {
+                        field.push('.');
+                        field.push_str(key);
+                    }
+                    Segment::Index(n) => field.push_str(&format!("[{n}]")),
+                }
+            }
+            BundleError::entry(index, Some(resource_type), field, failure.problem)
+        })
     }
 
-    fn walk(
-        &self,
-        value: &mut Value,
-        path: &mut String,
-        contained: &HashSet<String>,
-    ) -> Result<(), (String, &'static str)> {
-        let len = path.len();
+    /// Walks `value`; a failure's path is gathered on the way out (innermost first), so a
+    /// bundle that resolves builds no paths.
+    fn walk(&self, value: &mut Value, contained: &HashSet<String>) -> Result<(), Failure> {
         match value {
             Value::Object(map) => {
                 for (key, item) in map.iter_mut() {
-                    path.push('.');
-                    path.push_str(key);
-                    if key == "reference" {
-                        if let Value::String(reference) = item {
-                            if let Some(rewritten) =
-                                self.resolve(reference, contained).map_err(|p| (path.clone(), p))?
-                            {
+                    let result = match item {
+                        Value::String(reference) if key == "reference" => match self.resolve(reference, contained) {
+                            Ok(Some(rewritten)) => {
                                 *reference = rewritten;
+                                Ok(())
                             }
-                        }
-                    } else {
-                        self.walk(item, path, contained)?;
-                    }
-                    path.truncate(len);
+                            Ok(None) => Ok(()),
+                            Err(problem) => Err(Failure {
+                                path: Vec::new(),
+                                problem,
+                            }),
+                        },
+                        Value::Object(_) | Value::Array(_) => self.walk(item, contained),
+                        _ => Ok(()),
+                    };
+                    result.map_err(|mut f| {
+                        f.path.push(Segment::Key(key.clone()));
+                        f
+                    })?;
                 }
             }
             Value::Array(items) => {
                 for (n, item) in items.iter_mut().enumerate() {
-                    path.push_str(&format!("[{n}]"));
-                    self.walk(item, path, contained)?;
-                    path.truncate(len);
+                    if matches!(item, Value::Object(_) | Value::Array(_)) {
+                        self.walk(item, contained).map_err(|mut f| {
+                            f.path.push(Segment::Index(n));
+                            f
+                        })?;
+                    }
                 }
             }
             _ => {}

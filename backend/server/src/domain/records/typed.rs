@@ -41,6 +41,10 @@ pub fn check(resource_type: &str, resource: &Value) -> Result<(), (String, Strin
 }
 
 fn read<T: DeserializeOwned>(resource: &Value) -> Result<(), (String, String)> {
+    // Read once without tracking the path (most resources are fine), again to find it.
+    if T::deserialize(resource).is_ok() {
+        return Ok(());
+    }
     match serde_path_to_error::deserialize::<_, T>(resource) {
         Ok(_) => Ok(()),
         Err(e) => {
