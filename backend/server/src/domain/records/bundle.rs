@@ -144,29 +144,20 @@ impl ChartBundle {
             _ => return Err(BundleError::ManyPatients(patients)),
         };
 
-        let mut patient = None;
-        let mut resources = Vec::with_capacity(read.len());
-        for mut entry in read {
-            names.resolve_in(entry.index, &entry.resource_type, &mut entry.resource)?;
-            typed::check(&entry.resource_type, &entry.resource).map_err(|(field, problem)| {
-                BundleError::entry(entry.index, Some(&entry.resource_type), field, problem)
-            })?;
-            if entry.index == patient_index {
-                patient = Some(patient_facts(&entry.fhir_id, &entry.resource));
-            }
-            let json = canonical_json(&entry.resource);
-            resources.push(ChartResource {
-                shown: SHOWN_TYPES.contains(&entry.resource_type.as_str()),
-                lookup: Lookup::of(&entry.resource),
-                content_hash: content_hash(&json),
-                json,
-                resource_type: entry.resource_type,
-                fhir_id: entry.fhir_id,
-            });
-        }
+        let patient = read
+            .iter()
+            .find(|e| e.index == patient_index)
+            .map(|e| e.fhir_id.clone())
+            .ok_or(BundleError::NoPatient)?;
+        let resources = finish_all(&names, read)?;
+        let patient = resources
+            .iter()
+            .find(|r| r.chart_resource.resource_type == "Patient" && r.chart_resource.fhir_id == patient)
+            .map(|r| patient_facts(&r.chart_resource.fhir_id, &r.resource))
+            .ok_or(BundleError::NoPatient)?;
         Ok(Self {
-            patient: patient.ok_or(BundleError::NoPatient)?,
-            resources,
+            patient,
+            resources: resources.into_iter().map(|r| r.chart_resource).collect(),
         })
     }
 
@@ -178,6 +169,69 @@ impl ChartBundle {
         }
         counts
     }
+}
+
+/// Entries below this many are finished on the calling thread alone.
+const ENTRIES_PER_THREAD: usize = 64;
+
+/// A finished entry, with its resource still at hand for the Patient's facts.
+struct Finished {
+    resource: Value,
+    chart_resource: ChartResource,
+}
+
+/// Resolves, checks and writes out every entry, on up to as many threads as there are cores
+/// (each entry is independent of the others); the first failure by entry wins, as it would
+/// alone.
+fn finish_all(names: &EntryNames, read: Vec<Entry>) -> Result<Vec<Finished>, BundleError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(read.len() / ENTRIES_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return read.into_iter().map(|entry| finish(names, entry)).collect();
+    }
+    let per_thread = read.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<Entry>> = Vec::with_capacity(threads);
+    let mut rest = read.into_iter();
+    for _ in 0..threads {
+        chunks.push(rest.by_ref().take(per_thread).collect());
+    }
+    let results: Vec<Result<Vec<Finished>, BundleError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(|entry| finish(names, entry)).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    // Chunks are in entry order: the first chunk's failure is the lowest entry's.
+    let mut finished = Vec::new();
+    for result in results {
+        finished.extend(result?);
+    }
+    Ok(finished)
+}
+
+/// One entry resolved, checked and written out.
+fn finish(names: &EntryNames, mut entry: Entry) -> Result<Finished, BundleError> {
+    names.resolve_in(entry.index, &entry.resource_type, &mut entry.resource)?;
+    typed::check(&entry.resource_type, &entry.resource)
+        .map_err(|(field, problem)| BundleError::entry(entry.index, Some(&entry.resource_type), field, problem))?;
+    let json = canonical_json(&entry.resource);
+    Ok(Finished {
+        chart_resource: ChartResource {
+            shown: SHOWN_TYPES.contains(&entry.resource_type.as_str()),
+            lookup: Lookup::of(&entry.resource),
+            content_hash: content_hash(&json),
+            json,
+            resource_type: entry.resource_type,
+            fhir_id: entry.fhir_id,
+        },
+        resource: entry.resource,
+    })
 }
 
 /// One entry as read, before its references are resolved.
@@ -421,6 +475,31 @@ mod tests {
         assert!(
             twice.contains("entry[2] (Observation), field resource.id: the same resource is also entry[1]"),
             "{twice}"
+        );
+    }
+
+    #[test]
+    fn in_a_large_bundle_the_first_failing_entry_is_named() {
+        let mut entries = vec![patient()];
+        entries.extend((0..300).map(|n| observation(&format!("o-{n}"), "urn:uuid:p-1")));
+        let fine = ChartBundle::from_value(bundle("collection", entries.clone())).expect("accepted");
+        assert_eq!(fine.resources.len(), 301);
+        assert!(
+            fine.resources
+                .iter()
+                .skip(1)
+                .enumerate()
+                .all(|(n, r)| r.fhir_id == format!("o-{n}")),
+            "in order"
+        );
+        entries[280]["resource"]["status"] = json!("sort-of");
+        entries[20]["resource"]["subject"]["reference"] = json!("Patient/nobody");
+        let error = ChartBundle::from_value(bundle("collection", entries)).expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .starts_with("entry[20] (Observation), field resource.subject.reference"),
+            "{error}"
         );
     }
 
