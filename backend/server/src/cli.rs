@@ -4,6 +4,7 @@
 //! portal-server [--data-dir DIR] [--database-url URL] serve [--listen ADDR:PORT] [--tls-cert F --tls-key F]
 //! portal-server migrate | demo | user add --email E --role R --name N | policy publish FILE
 //!               | practice set --name N --phone P | audit verify
+//!               | records import FILE… | records link --patient ID --email E
 //! ```
 
 use std::io::{BufRead, IsTerminal};
@@ -16,14 +17,16 @@ use clap::{Args, Parser, Subcommand};
 use portal_api::Role;
 
 use crate::admin::{self, NewUser, Published};
+use crate::attachments::AttachmentCipher;
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Limits, TlsFiles};
 use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
+use crate::sealed_text::TextSealer;
 use crate::startup::Application;
 use crate::store::Db;
-use crate::{audit_verify, demo, telemetry};
+use crate::{audit_verify, demo, records, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +65,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Load patients' charts from FHIR R4 bundles and link them to accounts.
+    #[command(subcommand)]
+    Records(RecordsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +112,10 @@ pub enum UserCommand {
         /// (staff see only the threads of their pools)
         #[arg(long, default_value = "")]
         pools: String,
+        /// A patient's chart to link the account to: the chart id `records import` printed,
+        /// the Patient resource's FHIR id or the MRN.
+        #[arg(long)]
+        patient: Option<String>,
     },
     /// Set the triage pools of a staff member (comma-separated: clinical, front_desk, billing).
     Pools {
@@ -116,6 +126,31 @@ pub enum UserCommand {
     },
     /// Let an account sign in again after too many failed sign-ins (check who is asking first).
     Unlock {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordsCommand {
+    /// Import FHIR R4 bundles (transaction, batch or collection), each as one patient's chart
+    /// in one transaction: a bundle that fails a check is refused whole. Importing a bundle
+    /// again changes nothing; a changed resource replaces the one stored.
+    Import {
+        /// Bundle files (JSON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The file with the key that seals data at rest (the service's; made if missing).
+        /// Default: DATA_DIR/keys/attachments.key.
+        #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
+        attachment_key_file: Option<PathBuf>,
+    },
+    /// Link a chart to its patient's account.
+    Link {
+        /// The chart id `records import` printed, the Patient resource's FHIR id or the MRN.
+        #[arg(long)]
+        patient: String,
+        /// The patient's account.
         #[arg(long)]
         email: String,
     },
@@ -207,11 +242,19 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             role,
             name,
             pools,
+            patient,
         }) => {
+            if patient.is_some() && *role != Role::Patient {
+                return Err("--patient is for a patient's account (--role patient)".into());
+            }
             let staff_pools = StaffPools::parse(pools)?
                 .for_role(*role)
                 .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
             let db = open_db(&cli).await?;
+            let chart = match patient {
+                Some(key) => Some(records::link::find_chart(&db, key).await.map_err(|e| e.to_string())?),
+                None => None,
+            };
             let passphrase = read_passphrase()?;
             let user = NewUser {
                 email,
@@ -224,6 +267,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Added {role} account {id} for {}.", email.trim().to_lowercase());
+            if let Some(chart) = chart {
+                records::link::link_to_user(&db, &chart, id, now)
+                    .await
+                    .map_err(|e| format!("the account was added but not linked: {e}"))?;
+                println!("Linked chart {} to the account.", chart.id);
+            }
             Ok(())
         }
         Command::User(UserCommand::Pools { email, pools }) => {
@@ -271,6 +320,49 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = open_db(&cli).await?;
             admin::set_practice(&db, name, phone).await.map_err(|e| e.to_string())?;
             println!("Practice details saved.");
+            Ok(())
+        }
+        Command::Records(RecordsCommand::Import {
+            files,
+            attachment_key_file,
+        }) => {
+            let db = open_db(&cli).await?;
+            let key_file = attachment_key_file
+                .clone()
+                .unwrap_or_else(|| AttachmentCipher::default_path(&cli.data_dir));
+            let cipher = AttachmentCipher::load_or_create(&key_file).map_err(|e| e.to_string())?;
+            let sealer = TextSealer::new(Arc::new(cipher));
+            let mut refused = 0;
+            for (n, file) in files.iter().enumerate() {
+                // Bundles are named by their place on the command line: a file's name is often
+                // the patient's.
+                let which = format!("bundle {} of {}", n + 1, files.len());
+                let result = match std::fs::read(file) {
+                    Ok(bytes) => records::import::import_bundle(&db, &sealer, &bytes, SystemClock.now())
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(format!("cannot read the file: {}", e.kind())),
+                };
+                match result {
+                    Ok(report) => println!("{which}: {report}"),
+                    Err(why) => {
+                        refused += 1;
+                        eprintln!("{which}: {why}");
+                    }
+                }
+            }
+            match refused {
+                0 => Ok(()),
+                n => Err(format!("{n} of {} bundle(s) not imported", files.len())),
+            }
+        }
+        Command::Records(RecordsCommand::Link { patient, email }) => {
+            let email = EmailAddress::parse(email)?;
+            let db = open_db(&cli).await?;
+            let chart = records::link::link_by_email(&db, patient, &email, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Linked chart {} to {}.", chart.id, email.as_str());
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

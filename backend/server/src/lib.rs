@@ -21,6 +21,7 @@ pub mod error;
 pub mod https;
 pub mod messaging;
 pub mod private_files;
+pub mod records;
 pub mod routes;
 pub mod sealed_text;
 pub mod startup;

@@ -1,7 +1,7 @@
-//! Thread subjects and message bodies are sealed at rest under the service's key (the key that
-//! seals attachments, see `attachments::cipher`), so a copy or backup of the database alone
-//! reveals no message. Each value is bound to its field and row id: a sealed body copied onto
-//! another message does not open.
+//! Thread subjects, message bodies and the resources of patients' charts are sealed at rest
+//! under the service's key (the key that seals attachments, see `attachments::cipher`), so a
+//! copy or backup of the database alone reveals no message and no chart. Each value is bound
+//! to its field and row id: a sealed body copied onto another message does not open.
 //!
 //! Stored form: `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`, text in both engines, so
 //! the database can still place it in the JSON it builds for lists and thread pages.
@@ -21,6 +21,8 @@ const VERSION: &str = "v1";
 pub enum Field {
     ThreadSubject,
     MessageBody,
+    /// A resource of a patient's chart (its FHIR JSON), bound to its `chart_resources` row.
+    ChartResource,
 }
 
 impl Field {
@@ -28,6 +30,7 @@ impl Field {
         let name = match self {
             Self::ThreadSubject => "thread-subject",
             Self::MessageBody => "message-body",
+            Self::ChartResource => "chart-resource",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()
     }

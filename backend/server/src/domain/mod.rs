@@ -1,7 +1,8 @@
 //! The domain, in plain Rust: input types that parse at the edge (once a value has one of
 //! these types, the rest of the service trusts it), who may reach what ([`access`]), what
 //! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]), and
-//! what a patient sees of their chart ([`records::view`]).
+//! how a patient's chart is read from a FHIR bundle ([`records`]) and what a patient sees of it
+//! ([`records::view`]).
 
 pub mod access;
 pub mod email;

@@ -262,3 +262,169 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
         text(&not_staff)
     );
 }
+
+fn sample_bundles() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fhir-samples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the sample bundles")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn records_import_prints_each_chart_and_again_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = sample_bundles();
+    let args = |files: &[std::path::PathBuf]| {
+        let mut args = vec!["records".to_owned(), "import".to_owned()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args
+    };
+    let first_args = args(&files[..2]);
+    let first = portal_server(
+        dir.path(),
+        &first_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+    );
+    let out = text(&first);
+    assert!(first.status.success(), "{out}");
+    assert!(out.contains("bundle 1 of 2: chart 1 (new), Patient fa470b46-b649-4f03-a9e5-c2e3f483524c: 143 resources (AllergyIntolerance 4, CarePlan 4, Claim 15,"), "{out}");
+    assert!(out.contains("143 stored, 0 unchanged, 0 replaced in "), "{out}");
+    assert!(
+        out.contains("bundle 2 of 2: chart 2 (new), Patient 64f4649d-8d2e-40ae-811d-7316accdf5ee: 156 resources"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Blair") && !out.contains("Conroy"),
+        "no names, no file names: {out}"
+    );
+
+    let again = portal_server(
+        dir.path(),
+        &first_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("bundle 1 of 2: chart 1, Patient fa470b46"),
+        "{}",
+        text(&again)
+    );
+    assert!(
+        text(&again).contains("0 stored, 143 unchanged, 0 replaced"),
+        "{}",
+        text(&again)
+    );
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, r#"{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "x", "gender": 7}}]}"#).unwrap();
+    let refused = portal_server(
+        dir.path(),
+        &[
+            "records",
+            "import",
+            &broken.display().to_string(),
+            &files[2].display().to_string(),
+        ],
+        None,
+    );
+    let out = text(&refused);
+    assert!(!refused.status.success(), "{out}");
+    assert!(out.contains("bundle 1 of 2: the bundle was refused, nothing of it was stored: entry[0] (Patient), field resource.gender:"), "{out}");
+    assert!(
+        out.contains("bundle 2 of 2: chart 3 (new)"),
+        "the next bundle is still imported: {out}"
+    );
+    assert!(out.contains("1 of 2 bundle(s) not imported"), "{out}");
+}
+
+#[test]
+fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn_and_at_user_add() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = sample_bundles();
+    for file in &files[..3] {
+        let import = portal_server(dir.path(), &["records", "import", &file.display().to_string()], None);
+        assert!(import.status.success(), "{}", text(&import));
+    }
+    let demo = portal_server(dir.path(), &["demo"], None);
+    assert!(demo.status.success(), "{}", text(&demo));
+
+    // Chart 1 by its id and by its Patient's FHIR id, chart 2 by its MRN (Synthea's own id of
+    // the patient).
+    let link = |patient: &str, email: &str| {
+        portal_server(
+            dir.path(),
+            &["records", "link", "--patient", patient, "--email", email],
+            None,
+        )
+    };
+    let by_id = link("1", "blair.conroy@example.com");
+    assert!(by_id.status.success(), "{}", text(&by_id));
+    assert!(
+        text(&by_id).contains("Linked chart 1 to blair.conroy@example.com."),
+        "{}",
+        text(&by_id)
+    );
+    let by_fhir_id = link("fa470b46-b649-4f03-a9e5-c2e3f483524c", "blair.conroy@example.com");
+    assert!(
+        text(&by_fhir_id).contains("Linked chart 1 to blair.conroy@example.com."),
+        "{}",
+        text(&by_fhir_id)
+    );
+    let unknown = link("no-such-patient", "blair.conroy@example.com");
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown).contains("no chart answers to that id"),
+        "{}",
+        text(&unknown)
+    );
+    let nobody = link("1", "nobody@example.com");
+    assert!(
+        text(&nobody).contains("no account with that email address"),
+        "{}",
+        text(&nobody)
+    );
+
+    let add = |email: &str, patient: &str, role: &str| {
+        portal_server(
+            dir.path(),
+            &[
+                "user",
+                "add",
+                "--email",
+                email,
+                "--role",
+                role,
+                "--name",
+                "Zoë Núñez",
+                "--patient",
+                patient,
+            ],
+            Some("a long enough pass-phrase for a test\n"),
+        )
+    };
+    let added = add("zoe@example.com", "498377b3-e385-40ab-9acd-06b657e2f599", "patient");
+    assert!(added.status.success(), "{}", text(&added));
+    assert!(
+        text(&added).contains("Linked chart 2 to the account."),
+        "{}",
+        text(&added)
+    );
+    let staff = add("front@example.com", "3", "staff");
+    assert!(!staff.status.success());
+    assert!(
+        text(&staff).contains("--patient is for a patient's account"),
+        "{}",
+        text(&staff)
+    );
+    let missing = add("new@example.com", "no-such-patient", "patient");
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("no chart answers to that id"),
+        "{}",
+        text(&missing)
+    );
+}

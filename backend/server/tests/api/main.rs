@@ -19,6 +19,7 @@ mod limits;
 mod messaging;
 mod messaging_access;
 mod policy;
+mod records_import;
 mod sessions;
 mod transport;
 mod upgrade;

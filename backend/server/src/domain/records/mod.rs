@@ -1,3 +1,17 @@
-//! Records: the rules of a patient's chart. [`view`] is what a patient sees of it.
+//! Patients' charts, loaded from FHIR R4 bundles: which bundles are taken and how each entry is
+//! read ([`bundle`]), references between entries ([`references`]), the typed model's check
+//! ([`typed`]), the clear fields kept for lookups ([`lookups`]), the stored form and its hash
+//! ([`canonical`]), why a bundle was refused ([`error`]), and what a patient sees of a chart
+//! ([`view`]: typed FHIR resources in, `portal-api` record types out).
 
+pub mod bundle;
+pub mod canonical;
+pub mod error;
+pub mod lookups;
+pub mod references;
+pub mod typed;
 pub mod view;
+
+pub use bundle::{ChartBundle, ChartResource, PatientFacts};
+pub use error::BundleError;
+pub use lookups::Lookup;

@@ -13,6 +13,7 @@ use crate::store::attachments;
 use crate::store::bound_query::BoundQuery;
 use crate::store::db::{to_millis, Engine};
 use crate::store::error::{StoreError, StoreResult};
+use crate::store::row_ids::{reserve_ids, IdTable};
 
 fn seal(sealer: &TextSealer, field: Field, row_id: i64, text: &str) -> StoreResult<String> {
     sealer
@@ -205,53 +206,4 @@ async fn update_threads(
     let (text, args) = sql.build_for(engine)?;
     sqlx::query_with(&text, args).execute(&mut *conn).await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Copy)]
-enum IdTable {
-    Threads,
-    Messages,
-}
-
-impl IdTable {
-    fn name(self) -> &'static str {
-        match self {
-            IdTable::Threads => "threads",
-            IdTable::Messages => "messages",
-        }
-    }
-}
-
-/// `n` new ids for `table`, in increasing order, so that rows can be written many per
-/// statement and still be told apart. SQLite: the writer holds the write lock (BEGIN
-/// IMMEDIATE), so nothing else inserts before the batch commits; ids stay above every id ever
-/// given (AUTOINCREMENT's promise). PostgreSQL: from the identity column's sequence, safe with
-/// several instances.
-async fn reserve_ids(conn: &mut AnyConnection, engine: Engine, table: IdTable, n: usize) -> StoreResult<Vec<i64>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    let name = table.name();
-    let count = i64::try_from(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    match engine {
-        Engine::Sqlite => {
-            let last: i64 = sqlx::query_scalar(&format!(
-                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{name}'), 0), \
-                 COALESCE((SELECT MAX(id) FROM {name}), 0))"
-            ))
-            .fetch_one(&mut *conn)
-            .await?;
-            Ok((last + 1..=last + count).collect())
-        }
-        Engine::Postgres => {
-            let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
-                "SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, $1)"
-            ))
-            .bind(count)
-            .fetch_all(&mut *conn)
-            .await?;
-            ids.sort_unstable();
-            Ok(ids)
-        }
-    }
 }
