@@ -52,7 +52,16 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Create the demo practice, its accounts and policy (changes nothing when run again).
-    Demo,
+    Demo {
+        /// Also load the demo patients' charts from this folder and link them to their
+        /// accounts (the repository's `backend/server/data/demo-charts`).
+        #[arg(long)]
+        charts: Option<PathBuf>,
+        /// The file with the key that seals data at rest (the service's; made if missing).
+        /// Default: DATA_DIR/keys/attachments.key.
+        #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
+        attachment_key_file: Option<PathBuf>,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -197,6 +206,16 @@ pub async fn main() -> ExitCode {
     }
 }
 
+/// The sealer of data at rest, with the service's key (`key_file`, or the data folder's; made
+/// if missing): what `serve` seals with.
+fn text_sealer(cli: &Cli, key_file: Option<&PathBuf>) -> Result<TextSealer, String> {
+    let key_file = key_file
+        .cloned()
+        .unwrap_or_else(|| AttachmentCipher::default_path(&cli.data_dir));
+    let cipher = AttachmentCipher::load_or_create(&key_file).map_err(|e| e.to_string())?;
+    Ok(TextSealer::new(Arc::new(cipher)))
+}
+
 async fn open_db(cli: &Cli) -> Result<Db, String> {
     let config = config_of(cli);
     let db = Db::connect(&config.database_url()).await.map_err(|e| e.to_string())?;
@@ -219,7 +238,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("Database is up to date.");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo {
+            charts,
+            attachment_key_file,
+        } => {
             let db = open_db(&cli).await?;
             let report = demo::seed(&db, &PasswordHasher::new(2), now)
                 .await
@@ -234,6 +256,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                     None => "not published".into(),
                 }
             );
+            if let Some(folder) = charts {
+                let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
+                let loaded = demo::load_charts(&db, &sealer, folder, now).await?;
+                println!("{loaded} demo chart(s) loaded and linked to the demo patients.");
+            }
             print!("{}", demo::accounts_table());
             Ok(())
         }
@@ -327,11 +354,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             attachment_key_file,
         }) => {
             let db = open_db(&cli).await?;
-            let key_file = attachment_key_file
-                .clone()
-                .unwrap_or_else(|| AttachmentCipher::default_path(&cli.data_dir));
-            let cipher = AttachmentCipher::load_or_create(&key_file).map_err(|e| e.to_string())?;
-            let sealer = TextSealer::new(Arc::new(cipher));
+            let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
             let mut refused = 0;
             for (n, file) in files.iter().enumerate() {
                 // Bundles are named by their place on the command line: a file's name is often

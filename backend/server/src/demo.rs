@@ -1,12 +1,17 @@
 //! `portal-server demo`: a practice with known accounts, for trying the portal. Running it
 //! again changes nothing.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use portal_api::{Pool, Role};
 
 use crate::admin::{self, AdminError, NewUser, Published};
 use crate::auth::password::PasswordHasher;
 use crate::domain::access::StaffPools;
+use crate::domain::EmailAddress;
+use crate::records;
+use crate::sealed_text::TextSealer;
 use crate::store::{self, Db};
 
 pub const PRACTICE_NAME: &str = "Dermatology Specialists of Kansas City";
@@ -119,6 +124,35 @@ pub fn accounts_table() -> String {
         out.push_str(&format!("  {role:<28} {:<27} pass-phrase: {}\n", a.email, a.passphrase));
     }
     out
+}
+
+/// The demo patients' charts: the file in the demo's charts folder (`data/demo-charts/`,
+/// Synthea's synthetic patients) and the account it belongs to.
+pub const CHARTS: [(&str, &str); 2] = [
+    ("blair-conroy.json", "blair.conroy@example.com"),
+    ("claudie-walsh.json", "claudie.walsh@example.com"),
+];
+
+/// Imports the demo patients' charts from `folder` and links each to its account (made by
+/// [`seed`] first). Run again, it changes nothing. Answers how many charts were loaded.
+pub async fn load_charts(db: &Db, sealer: &TextSealer, folder: &Path, now: DateTime<Utc>) -> Result<usize, String> {
+    for (file, email) in CHARTS {
+        let bytes = std::fs::read(folder.join(file)).map_err(|e| {
+            format!(
+                "cannot read the demo chart {file} in {}: {}",
+                folder.display(),
+                e.kind()
+            )
+        })?;
+        let report = records::import::import_bundle(db, sealer, &bytes, now)
+            .await
+            .map_err(|e| format!("demo chart {file}: {e}"))?;
+        let email = EmailAddress::parse(email)?;
+        records::link::link_by_email(db, &report.patient_fhir_id, &email, now)
+            .await
+            .map_err(|e| format!("demo chart {file}: {e}"))?;
+    }
+    Ok(CHARTS.len())
 }
 
 #[cfg(test)]

@@ -243,11 +243,11 @@ impl From<anyhow::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
-    use std::sync::{Arc, Mutex};
 
     use sqlx::error::{DatabaseError, ErrorKind};
 
     use super::*;
+    use crate::test_logs::logs_of;
 
     /// A database error as PostgreSQL words one: its message quotes the value.
     #[derive(Debug)]
@@ -285,30 +285,6 @@ mod tests {
         fn kind(&self) -> ErrorKind {
             ErrorKind::UniqueViolation
         }
-    }
-
-    /// What the service logs while `f` runs.
-    fn logs_of(f: impl FnOnce()) -> String {
-        #[derive(Clone, Default)]
-        struct Buffer(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Buffer {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().expect("lock").extend_from_slice(bytes);
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buffer = Buffer::default();
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, f);
-        let bytes = buffer.0.lock().expect("lock").clone();
-        String::from_utf8(bytes).expect("utf-8")
     }
 
     #[test]

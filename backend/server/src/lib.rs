@@ -28,6 +28,8 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+#[cfg(test)]
+mod test_logs;
 pub mod tls;
 
 pub use clock::{Clock, ManualClock, SystemClock};

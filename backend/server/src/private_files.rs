@@ -19,7 +19,16 @@ pub const PUBLIC_FILE_MODE: u32 = 0o644;
 
 /// Makes `dir` when it is missing (its own mode 0700) and leaves an existing one private.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        // Made private, not made open and then tightened (which warns, as for a folder
+        // someone opened).
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(DIR_MODE);
+    }
+    builder.create(dir)?;
     restrict(dir, DIR_MODE)
 }
 
@@ -73,6 +82,23 @@ mod tests {
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path).expect("meta").permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn a_new_data_folder_is_made_private_without_a_warning() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let new = dir.path().join("portal-data/keys");
+        let logs = crate::test_logs::logs_of(|| private_dir(&new).expect("private_dir"));
+        assert_eq!(mode(&new), DIR_MODE);
+        assert!(
+            !logs.contains("tightened"),
+            "nothing to tighten in a folder it just made: {logs}"
+        );
+        // A folder someone opened is tightened, and said so.
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let logs = crate::test_logs::logs_of(|| private_dir(&new).expect("private_dir"));
+        assert_eq!(mode(&new), DIR_MODE);
+        assert!(logs.contains("tightened"), "{logs}");
     }
 
     #[test]

@@ -56,6 +56,42 @@ fn demo_twice_changes_nothing_and_prints_the_accounts() {
 }
 
 #[test]
+fn demo_with_charts_loads_and_links_the_demo_patients_charts_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let charts = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo-charts");
+    let first = portal_server(dir.path(), &["demo", "--charts", charts], None);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains("2 demo chart(s) loaded and linked to the demo patients."),
+        "{}",
+        text(&first)
+    );
+    let again = portal_server(dir.path(), &["demo", "--charts", charts], None);
+    assert!(again.status.success(), "{}", text(&again));
+    // Each chart is linked to its patient: linking it to the other one is refused.
+    let relink = portal_server(
+        dir.path(),
+        &[
+            "records",
+            "link",
+            "--patient",
+            "fa470b46-b649-4f03-a9e5-c2e3f483524c",
+            "--email",
+            "claudie.walsh@example.com",
+        ],
+        None,
+    );
+    assert!(!relink.status.success(), "{}", text(&relink));
+    let missing = portal_server(dir.path(), &["demo", "--charts", "/nonexistent"], None);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("cannot read the demo chart"),
+        "{}",
+        text(&missing)
+    );
+}
+
+#[test]
 fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let add = |email: &str, phrase: &str| {
