@@ -178,6 +178,18 @@ impl Side {
     }
 }
 
+impl Viewer {
+    /// Whether this viewer may read the chart linked to the account `chart_owner` (`None`: a
+    /// chart linked to no account yet). Today a patient reads their own chart only; the care
+    /// team's access (and a stated reason outside it) comes with the care team's record view.
+    pub fn reaches_chart(self, chart_owner: Option<i64>) -> bool {
+        match self {
+            Viewer::Patient(id) => chart_owner == Some(id),
+            Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => false,
+        }
+    }
+}
+
 /// A triage action asked by someone who is not on a care team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("only the care team may do this")]
@@ -231,5 +243,16 @@ mod tests {
         assert!(StaffPools::parse("clinical,nursing")
             .unwrap_err()
             .contains("\"nursing\" is not a pool"));
+    }
+
+    #[test]
+    fn a_patient_reaches_their_own_chart_only() {
+        let front = StaffPools::of([Pool::FrontDesk]);
+        assert!(Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(Some(5)));
+        assert!(!Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(Some(6)));
+        assert!(!Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(None));
+        for role in [Role::Physician, Role::Staff, Role::Admin] {
+            assert!(!Viewer::of(5, role, front).reaches_chart(Some(5)), "{role:?}");
+        }
     }
 }

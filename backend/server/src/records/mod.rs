@@ -1,8 +1,10 @@
-//! The operator's work on patients' charts: importing FHIR bundles ([`import`]) and linking a
-//! chart to the portal account of its patient ([`link`]).
+//! Patients' charts: the operator's work, importing FHIR bundles ([`import`]) and linking a
+//! chart to the portal account of its patient ([`link`]); and reading a chart as a patient
+//! sees it ([`reading`]).
 
 pub mod error;
 pub mod import;
 pub mod link;
+pub mod reading;
 
 pub use error::RecordsError;

@@ -12,6 +12,7 @@ pub mod openapi;
 mod policy;
 mod practice;
 mod query;
+mod records;
 mod response_policy;
 mod staff;
 mod threads;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(limits::router())
         .merge(policy::router())
         .merge(threads::router())
+        .merge(records::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {

@@ -336,4 +336,5 @@ pub mod action {
     pub const ATTACHMENT_UPLOADED: &str = "attachment.uploaded";
     pub const ATTACHMENT_READ: &str = "attachment.read";
     pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
+    pub const RECORD_READ: &str = "record.read";
 }

@@ -20,6 +20,7 @@ mod messaging;
 mod messaging_access;
 mod policy;
 mod records_import;
+mod records_read;
 mod sessions;
 mod transport;
 mod upgrade;

@@ -32,6 +32,7 @@ use crate::state::AppState;
         super::threads::list_threads,
         super::threads::create_thread,
         super::threads::get_thread,
+        super::records::record_summary,
         super::threads::reply,
         super::threads::mark_read,
         super::threads::assign,

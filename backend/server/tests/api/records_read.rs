@@ -1,0 +1,80 @@
+//! A patient reads their record's summary (issue 10): their own chart only, every other id
+//! answers 404 like one that does not exist, and each read is in the audit log; on both
+//! databases.
+
+use portal_api::client::{send, ClientError};
+use portal_api::RecordSummary;
+use portal_server::clock::Clock;
+use portal_server::domain::EmailAddress;
+use portal_server::records::import::import_bundle;
+use portal_server::records::link::link_by_email;
+use reqwest::Method;
+use sqlx::Row;
+
+use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN};
+use crate::on_both_databases;
+
+/// Blair Conroy's chart (the demo's), imported and linked to the demo patient's account.
+async fn blairs_chart(app: &TestApp) -> i64 {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/demo-charts/blair-conroy.json"
+    ))
+    .expect("the demo chart");
+    let db = &app.state.db;
+    let now = app.clock.now();
+    let report = import_bundle(db, &app.state.text_sealer, &bytes, now)
+        .await
+        .expect("imported");
+    let email = EmailAddress::parse(PATIENT.email).expect("email");
+    link_by_email(db, &report.patient_fhir_id, &email, now)
+        .await
+        .expect("linked")
+        .id
+}
+
+async fn summary(
+    app: &TestApp,
+    token: &portal_api::client::SessionToken,
+    id: &str,
+) -> Result<RecordSummary, ClientError> {
+    send(app.client.authed(Method::GET, &format!("/patients/{id}/record"), token)).await
+}
+
+async fn a_patient_reads_their_own_records_summary_and_nobody_elses(app: TestApp) {
+    let chart_id = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let mine = summary(&app, &patient, &chart_id.to_string())
+        .await
+        .expect("own summary");
+    assert!(mine.patient.name.contains("Blair"), "{:?}", mine.patient);
+    assert_eq!(mine.allergies.len(), 4, "the chart's four allergies");
+    assert!(!mine.immunizations.is_empty());
+    assert!(mine.last_visit.is_some());
+
+    // Another patient, a physician (not yet: the care team's view comes later), an id that
+    // does not exist and one that is not a number: the same 404.
+    let other = app.login_and_accept(OTHER_PATIENT).await;
+    let physician = app.login_and_accept(PHYSICIAN).await;
+    for (token, id) in [
+        (&other, chart_id.to_string()),
+        (&physician, chart_id.to_string()),
+        (&patient, (chart_id + 1000).to_string()),
+        (&patient, "abc".to_owned()),
+    ] {
+        let (status, code, _, _) = api_error(summary(&app, token, &id).await);
+        assert_eq!((status, code), (404, portal_api::ErrorCode::NotFound), "{id}");
+    }
+
+    // The read is in the audit log, with whose chart it was.
+    let rows = sqlx::query("SELECT action, object FROM audit_events WHERE action = 'record.read'")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(rows.len(), 1, "only the read that was answered");
+    assert_eq!(
+        rows[0].try_get::<String, _>("object").expect("object"),
+        format!("chart:{chart_id}/summary")
+    );
+}
+on_both_databases!(a_patient_reads_their_own_records_summary_and_nobody_elses);
