@@ -299,21 +299,10 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
     );
 }
 
-fn sample_bundles() -> Vec<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fhir-samples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the sample bundles")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn records_import_prints_each_chart_and_again_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let files = sample_bundles();
+    let files = crate::helpers::fhir_samples();
     let args = |files: &[std::path::PathBuf]| {
         let mut args = vec!["records".to_owned(), "import".to_owned()];
         args.extend(files.iter().map(|f| f.display().to_string()));
@@ -380,7 +369,7 @@ fn records_import_prints_each_chart_and_again_changes_nothing() {
 #[test]
 fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn_and_at_user_add() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let files = sample_bundles();
+    let files = crate::helpers::fhir_samples();
     for file in &files[..3] {
         let import = portal_server(dir.path(), &["records", "import", &file.display().to_string()], None);
         assert!(import.status.success(), "{}", text(&import));

@@ -2,7 +2,7 @@
 //! every section shows what each bundle holds, in order, with flags, series and names intact.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use fhir_sdk::r4b::resources::{Bundle, Resource};
@@ -15,28 +15,43 @@ use super::{
     allergies, care_plans, dates, documents, immunizations, medications, problems, procedures, results, summary, visits,
 };
 
-/// The samples: `shared/` beside the repository's root (as CI and every worktree under
-/// /work have it).
-fn samples_dir() -> Option<PathBuf> {
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fhir-samples");
-    [beside, PathBuf::from("/work/shared/fhir-samples")]
+/// The sample bundles, sorted: the shared ones (`PORTAL_FHIR_SAMPLES`, else `shared/` beside
+/// the repository's root, as every worktree under /work has it), or, where there are none, the
+/// three copied into the repository (the demo's two charts and a test fixture).
+fn sample_files() -> Vec<PathBuf> {
+    fn json_files_in(dir: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("samples at {}: {e}", dir.display()))
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = std::env::var_os("PORTAL_FHIR_SAMPLES")
+        .map(PathBuf::from)
         .into_iter()
-        .find(|dir| dir.is_dir())
+        .chain([
+            manifest.join("../../../shared/fhir-samples"),
+            PathBuf::from("/work/shared/fhir-samples"),
+        ])
+        .find(|dir| dir.is_dir());
+    match shared {
+        Some(dir) => json_files_in(&dir),
+        None => {
+            eprintln!("no shared/fhir-samples found: using the three sample charts in the repository");
+            let mut files = json_files_in(&manifest.join("data/demo-charts"));
+            files.extend(json_files_in(&manifest.join("tests/fixtures/fhir")));
+            files
+        }
+    }
 }
 
-/// Every sample bundle as JSON, by file name. Empty (and says so) when the samples are absent.
+/// Every sample bundle as JSON, by file name.
 fn sample_bundles() -> Vec<(String, Value)> {
-    let Some(dir) = samples_dir() else {
-        eprintln!("SKIPPED: no shared/fhir-samples beside the repository (nor /work/shared/fhir-samples)");
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("samples readable")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no bundle in {}", dir.display());
+    let files = sample_files();
+    assert!(!files.is_empty(), "no sample bundle");
     files
         .into_iter()
         .map(|path| {
