@@ -70,6 +70,10 @@ pub struct MeResponse {
     pub session_expires_at: DateTime<Utc>,
     /// Idle sessions end this many seconds after their last request.
     pub idle_timeout_secs: u64,
+    /// The charts the caller may open (`GET /patients/{patient_id}/record`): a patient's own,
+    /// once it is linked to their account; none for the care team and admins yet.
+    #[serde(default)]
+    pub patient_ids: Vec<i64>,
 }
 
 /// `GET /api/v1/practice`: who runs this portal and how to reach them by phone.

@@ -42,6 +42,14 @@ pub async fn summary_of(
     Ok(view)
 }
 
+/// The charts `viewer` may open: a patient's own, once linked to their account.
+pub async fn charts_of(state: &AppState, viewer: Viewer) -> ApiResult<Vec<i64>> {
+    Ok(match viewer {
+        Viewer::Patient(user_id) => charts::linked_to(&state.db, user_id).await?.into_iter().collect(),
+        Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => Vec::new(),
+    })
+}
+
 /// The chart's resources that are shown, opened and read into the typed model (each was
 /// checked against it when imported).
 async fn typed_resources(state: &AppState, chart_id: i64) -> ApiResult<Vec<Resource>> {

@@ -279,6 +279,14 @@ pub async fn by_id(db: &Db, id: i64) -> StoreResult<Option<ChartRow>> {
     row.as_ref().map(chart_from_row).transpose()
 }
 
+/// The chart linked to the account `user_id`, if any.
+pub async fn linked_to(db: &Db, user_id: i64) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM charts WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
 /// Links chart `chart_id` to the account `user_id` (again: nothing changes).
 pub async fn link(db: &Db, chart_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<(), LinkError> {
     let result = sqlx::query(

@@ -1,6 +1,6 @@
-//! A patient reads their record's summary (issue 10): their own chart only, every other id
-//! answers 404 like one that does not exist, and each read is in the audit log; on both
-//! databases.
+//! A patient reads their record's summary (issue 10): their own chart only (and `/me` names
+//! it), every other id answers 404 like one that does not exist, and each read is in the audit
+//! log; on both databases.
 
 use portal_api::client::{send, ClientError};
 use portal_api::RecordSummary;
@@ -65,6 +65,11 @@ async fn a_patient_reads_their_own_records_summary_and_nobody_elses(app: TestApp
         let (status, code, _, _) = api_error(summary(&app, token, &id).await);
         assert_eq!((status, code), (404, portal_api::ErrorCode::NotFound), "{id}");
     }
+
+    // `/me` names the charts each may open: the patient's own, nobody else's.
+    assert_eq!(app.client.me(&patient).await.expect("me").patient_ids, vec![chart_id]);
+    assert!(app.client.me(&other).await.expect("me").patient_ids.is_empty());
+    assert!(app.client.me(&physician).await.expect("me").patient_ids.is_empty());
 
     // The read is in the audit log, with whose chart it was.
     let rows = sqlx::query("SELECT action, object FROM audit_events WHERE action = 'record.read'")
