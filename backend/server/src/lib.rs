@@ -30,6 +30,8 @@ pub mod store;
 pub mod telemetry;
 #[cfg(test)]
 mod test_logs;
+#[cfg(test)]
+mod test_samples;
 pub mod tls;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -267,37 +267,4 @@ pub fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, Err
     }
 }
 
-/// The sample charts (Synthea's FHIR R4 bundles), sorted by file name: the shared samples
-/// (`PORTAL_FHIR_SAMPLES`, else `shared/fhir-samples` beside the repository), or, where there
-/// are none, the three copied into the repository (the demo's two and a test fixture, in the
-/// same order as the shared ones begin).
-pub fn fhir_samples() -> Vec<std::path::PathBuf> {
-    use std::path::{Path, PathBuf};
-    fn json_files_in(dir: &Path) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("the sample bundles at {}: {e}", dir.display()))
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var_os("PORTAL_FHIR_SAMPLES")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            manifest.join("../../../shared/fhir-samples"),
-            PathBuf::from("/work/shared/fhir-samples"),
-        ])
-        .find(|dir| dir.is_dir());
-    match shared {
-        Some(dir) => json_files_in(&dir),
-        None => {
-            eprintln!("no shared/fhir-samples found: using the three sample charts in the repository");
-            let mut files = json_files_in(&manifest.join("data/demo-charts"));
-            files.extend(json_files_in(&manifest.join("tests/fixtures/fhir")));
-            files
-        }
-    }
-}
+pub use crate::test_samples::fhir_samples;

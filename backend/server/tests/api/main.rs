@@ -5,6 +5,8 @@
 
 mod helpers;
 mod server_process;
+#[path = "../../src/test_samples.rs"]
+mod test_samples;
 
 mod attachments;
 mod audit;

@@ -2,7 +2,6 @@
 //! every section shows what each bundle holds, in order, with flags, series and names intact.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use fhir_sdk::r4b::resources::{Bundle, Resource};
@@ -15,42 +14,9 @@ use super::{
     allergies, care_plans, dates, documents, immunizations, medications, problems, procedures, results, summary, visits,
 };
 
-/// The sample bundles, sorted: the shared ones (`PORTAL_FHIR_SAMPLES`, else `shared/` beside
-/// the repository's root, as every worktree under /work has it), or, where there are none, the
-/// three copied into the repository (the demo's two charts and a test fixture).
-fn sample_files() -> Vec<PathBuf> {
-    fn json_files_in(dir: &Path) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("samples at {}: {e}", dir.display()))
-            .map(|entry| entry.expect("entry").path())
-            .filter(|path| path.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var_os("PORTAL_FHIR_SAMPLES")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            manifest.join("../../../shared/fhir-samples"),
-            PathBuf::from("/work/shared/fhir-samples"),
-        ])
-        .find(|dir| dir.is_dir());
-    match shared {
-        Some(dir) => json_files_in(&dir),
-        None => {
-            eprintln!("no shared/fhir-samples found: using the three sample charts in the repository");
-            let mut files = json_files_in(&manifest.join("data/demo-charts"));
-            files.extend(json_files_in(&manifest.join("tests/fixtures/fhir")));
-            files
-        }
-    }
-}
-
 /// Every sample bundle as JSON, by file name.
 fn sample_bundles() -> Vec<(String, Value)> {
-    let files = sample_files();
+    let files = crate::test_samples::fhir_samples();
     assert!(!files.is_empty(), "no sample bundle");
     files
         .into_iter()
