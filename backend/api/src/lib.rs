@@ -5,6 +5,8 @@
 //!   triage pools.
 //! - [`messaging`]: threads, messages, attachments and triage.
 //! - [`record`]: a patient's record as shown: the summary, its sections, a result's series.
+//! - [`record_access`]: sections by the page, the access log, the care team's patient search
+//!   and break-the-glass, results' release.
 //! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
 //! - [`client`] (feature `client`): a typed HTTPS client that trusts only a given CA.
@@ -17,6 +19,7 @@ pub mod messaging;
 pub mod paths;
 pub mod people;
 pub mod record;
+pub mod record_access;
 pub mod text;
 pub mod types;
 pub mod wait;
@@ -28,12 +31,15 @@ mod client_admin;
 #[cfg(feature = "client")]
 mod client_messaging;
 #[cfg(feature = "client")]
+mod client_records;
+#[cfg(feature = "client")]
 pub use client_messaging::ProgressFn;
 
 pub use error::{ApiErrorBody, ErrorCode};
 pub use messaging::*;
 pub use people::*;
 pub use record::*;
+pub use record_access::*;
 pub use types::*;
 
 pub use paths::API_PREFIX;

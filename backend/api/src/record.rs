@@ -255,6 +255,13 @@ pub struct ResultReport {
     pub conclusion: Option<String>,
     /// Whether any value or component is flagged out of range.
     pub has_flags: bool,
+    /// Whether the patient sees it yet, by the practice's release rule and the patient's
+    /// preference (set by the service; none where no rule was applied).
+    #[serde(default)]
+    pub release: Option<crate::record_access::ResultRelease>,
+    /// A physician's review, with the note the patient reads beside the result.
+    #[serde(default)]
+    pub review: Option<crate::record_access::ResultReview>,
 }
 
 /// `GET …/record/results/{code}/series`: one code over time, for a trend chart.

@@ -1,45 +1,74 @@
-//! Reading a chart as its patient sees it: who may ([`Viewer::reaches_chart`]), the chart's
-//! resources opened and typed, the view made (`domain::records::view`), and the read written
-//! to the audit log before the answer leaves.
+//! Reading a chart: who may ([`Viewer::reaches_chart`]), the chart's resources opened and
+//! typed ([`open_chart`]), and the look written to the audit log before the answer leaves.
+//! What is made of the resources is the domain's (`domain::records::view`).
 
 use fhir_sdk::r4b::resources::Resource;
-use portal_api::RecordSummary;
+use portal_api::{AccessedPart, RecordSummary};
 
 use crate::domain::access::Viewer;
+use crate::domain::records::audit_object;
 use crate::domain::records::view::{summary, Chart, References};
 use crate::error::{ApiError, ApiResult};
 use crate::messaging::reading::record;
 use crate::state::AppState;
 use crate::store::audit::action;
-use crate::store::charts;
+use crate::store::charts::{self, ChartRow};
 use crate::store::StoreError;
 
-/// The summary of chart `chart_id`: 404 when there is none or it is not the viewer's to read
-/// (the same answer, so an id reveals nothing).
+/// A chart opened for a viewer who may read it; the look is already in the audit log.
+pub struct OpenedChart {
+    pub row: ChartRow,
+    /// The resources that are shown, typed.
+    pub resources: Vec<Resource>,
+}
+
+impl OpenedChart {
+    /// Runs `view` over the chart (its resources and their references).
+    pub fn view<T>(&self, view: impl FnOnce(&Chart<'_>) -> T) -> T {
+        let references = References::of(&self.resources);
+        view(&Chart::new(&self.resources, &references))
+    }
+}
+
+/// Opens chart `chart_id` for `viewer` to look at `part`: 404 when there is none or it is not
+/// the viewer's to read (the same answer, so an id reveals nothing). The look is written to
+/// the audit log before the chart is returned.
+pub async fn open_chart(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    chart_id: i64,
+    part: &AccessedPart,
+) -> ApiResult<OpenedChart> {
+    let row = charts::by_id(&state.db, chart_id)
+        .await?
+        .filter(|chart| viewer.reaches_chart(chart.user_id))
+        .ok_or(ApiError::NotFound)?;
+    let resources = typed_resources(state, chart_id).await?;
+    record(
+        state,
+        viewer,
+        row.user_id,
+        action::RECORD_READ,
+        audit_object::object(chart_id, part),
+        client_addr,
+    )
+    .await?;
+    Ok(OpenedChart { row, resources })
+}
+
+/// The summary of chart `chart_id` ([`open_chart`]'s rules).
 pub async fn summary_of(
     state: &AppState,
     viewer: Viewer,
     client_addr: String,
     chart_id: i64,
 ) -> ApiResult<RecordSummary> {
-    let chart = charts::by_id(&state.db, chart_id)
-        .await?
-        .filter(|chart| viewer.reaches_chart(chart.user_id))
-        .ok_or(ApiError::NotFound)?;
-    let resources = typed_resources(state, chart_id).await?;
-    let references = References::of(&resources);
-    let view = summary::summary(&Chart::new(&resources, &references), state.clock.now())
-        .ok_or(StoreError::Inconsistent("a chart without its Patient"))?;
-    record(
-        state,
-        viewer,
-        chart.user_id,
-        action::RECORD_READ,
-        format!("chart:{chart_id}/summary"),
-        client_addr,
-    )
-    .await?;
-    Ok(view)
+    let chart = open_chart(state, viewer, client_addr, chart_id, &AccessedPart::Summary).await?;
+    let now = state.clock.now();
+    Ok(chart
+        .view(|chart| summary::summary(chart, now))
+        .ok_or(StoreError::Inconsistent("a chart without its Patient"))?)
 }
 
 /// The charts `viewer` may open: a patient's own, once linked to their account.

@@ -2,8 +2,10 @@
 //! read ([`bundle`]), references between entries ([`references`]), the typed model's check
 //! ([`typed`]), the clear fields kept for lookups ([`lookups`]), the stored form and its hash
 //! ([`canonical`]), why a bundle was refused ([`error`]), and what a patient sees of a chart
-//! ([`view`]: typed FHIR resources in, `portal-api` record types out).
+//! ([`view`]: typed FHIR resources in, `portal-api` record types out), and how a look at a chart
+//! is named in the audit log ([`audit_object`]).
 
+pub mod audit_object;
 pub mod bundle;
 pub mod canonical;
 pub mod error;

@@ -85,6 +85,8 @@ pub fn diagnostic_report(chart: &Chart<'_>, report: &DiagnosticReport) -> Option
         status: report.status.as_ref().to_owned(),
         performers: chart.references.names_of(report.performer.iter().flatten()),
         has_flags: any_flagged(&values),
+        release: None,
+        review: None,
         values,
         conclusion: non_empty(report.conclusion.as_deref()),
     })
@@ -117,6 +119,8 @@ fn observation_report(chart: &Chart<'_>, observation: &Observation) -> Option<Re
         status: own.status,
         performers: chart.references.names_of(observation.performer.iter().flatten()),
         has_flags: any_flagged(&values),
+        release: None,
+        review: None,
         values,
         conclusion: None,
     })
