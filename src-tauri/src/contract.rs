@@ -73,11 +73,13 @@ impl TypeVisitor for Declarations {
 fn ipc_types(types: &mut Declarations) {
     use crate::core::drafts::{AddedAttachment, Draft, DraftSummary, SavedDraft};
     use crate::core::messages::{EmergencyCheck, SavedFile, UnreadTotal};
+    use crate::core::records::RecordExport;
     use crate::core::send::{SendProgress, Sent};
     use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
     use portal_api::{
-        AssignedFilter, ErrorCode, Person, PolicyResponse, PracticeInfo, StaffMember, ThreadDetail, ThreadList,
-        ThreadStatus, ThreadSummary,
+        AccessLog, AssignedFilter, ErrorCode, Person, PolicyResponse, PracticeInfo, RecordPage, RecordSection,
+        RecordSummary, ResultPreferences, ResultSeries, StaffMember, ThreadDetail, ThreadList, ThreadStatus,
+        ThreadSummary,
     };
 
     // Errors: the body every command rejects with, and the codes it carries.
@@ -111,6 +113,14 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<Sent>();
     // staff (an admin's)
     types.add::<StaffMember>();
+    // a patient's record (arguments of record_section included)
+    types.add::<RecordSummary>();
+    types.add::<RecordSection>();
+    types.add::<RecordPage>();
+    types.add::<ResultSeries>();
+    types.add::<AccessLog>();
+    types.add::<ResultPreferences>();
+    types.add::<RecordExport>();
 }
 
 /// `generated/types.ts`.
@@ -202,6 +212,11 @@ pub fn values_ts() -> String {
             "Threads on one page unless fewer are asked for.",
         ),
         ("MAX_PAGE", u64::from(portal_api::MAX_PAGE), "Most threads on one page."),
+        (
+            "DEFAULT_RECORD_PAGE",
+            u64::from(portal_api::DEFAULT_RECORD_PAGE),
+            "Entries of a record's section on one page unless fewer are asked for.",
+        ),
     ];
     let mut out = String::from(HEADER);
     out.push_str("\n// Limits of this version of the API (portal-api).\n");

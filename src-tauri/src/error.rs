@@ -163,6 +163,10 @@ pub enum CommandError {
     )]
     SaveFailed,
 
+    /// The downloaded record could not be written to the file the person chose.
+    #[error("Your record could not be saved there. Please check that there is free space and that you may save files in that folder, then try again.")]
+    RecordNotSaved,
+
     /// A send was retried after the draft changed, and an earlier text of it had already
     /// reached the practice (its answer was lost). The edited text is kept as a draft.
     #[error("An earlier version of this message reached the practice before the connection was lost. Please look at the conversation; your edited text is still here and can be sent as a new message.")]
@@ -228,7 +232,7 @@ impl CommandError {
             Self::UnsupportedAttachment => ErrorCode::UnsupportedMediaType.as_str(),
             Self::AttachmentTooLarge { .. } => ErrorCode::PayloadTooLarge.as_str(),
             Self::Invalid(_) | Self::TooManyAttachments { .. } => ErrorCode::Validation.as_str(),
-            Self::SaveFailed => AppErrorCode::SaveFailed.as_str(),
+            Self::SaveFailed | Self::RecordNotSaved => AppErrorCode::SaveFailed.as_str(),
             Self::EarlierVersionSent => AppErrorCode::EarlierVersionSent.as_str(),
         }
     }

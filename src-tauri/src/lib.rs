@@ -44,6 +44,9 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
         .plugin(navigation::guard(dev_url))
         .plugin(tauri_plugin_store::Builder::new().build())
+        // The save dialog of "Download my record", opened from Rust only (the window is granted
+        // none of the plugin's commands).
+        .plugin(tauri_plugin_dialog::init())
         // Phone numbers and email addresses only (the capability's scope); the UI opens them
         // itself, so the plugin's own click handler for links is left out.
         .plugin(

@@ -45,9 +45,19 @@ impl TestServer {
         Self::start_with(Limits::default()).await
     }
 
+    /// [`start`](Self::start) with the demo patients' charts loaded and linked to their
+    /// accounts (as `portal-server demo --charts` does).
+    pub async fn start_with_charts() -> Self {
+        Self::start_inner(Limits::default(), true).await
+    }
+
     /// [`start`](Self::start) with these limits (as an operator's options set them), but for
     /// sign-ins from one address, which these tests, all from 127.0.0.1, need many of.
     pub async fn start_with(limits: Limits) -> Self {
+        Self::start_inner(limits, false).await
+    }
+
+    async fn start_inner(limits: Limits, charts: bool) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
@@ -63,6 +73,11 @@ impl TestServer {
         demo::seed(&state.db, &state.hasher, Utc::now())
             .await
             .expect("demo data");
+        if charts {
+            demo::load_charts(&state.db, &state.text_sealer, &demo_charts_folder(), Utc::now())
+                .await
+                .expect("the demo charts");
+        }
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
@@ -89,6 +104,13 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
     }
+}
+
+/// The demo patients' charts (`backend/server/data/demo-charts`).
+pub fn demo_charts_folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("backend/server/data/demo-charts")
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago).

@@ -326,6 +326,8 @@ async fn check_webview_lockdown(c: &Client) {
     for (command, args) in [
         ("plugin:store|load", json!({ "path": "settings.json" })),
         ("plugin:window|set_title", json!({ "value": "x" })),
+        // The save dialog is opened from Rust only ("Download my record").
+        ("plugin:dialog|save", json!({ "options": {} })),
     ] {
         let answer = c
             .execute_async(
@@ -821,4 +823,111 @@ async fn wait_for_count(c: &Client, css: &str, n: usize) {
         assert!(Instant::now() < deadline, "{css}: expected {n}, found {found}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The demo physician who cares for the demo patients (she looks at Blair's record).
+const OKAFOR: demo::DemoAccount = demo::ACCOUNTS[0];
+
+/// Issue 10: the demo patient Blair Conroy opens My record (the summary from her chart), the
+/// results, a result with a trend (her body weight) and its chart; then, after Dr. Okafor
+/// has looked at her results through the API, sees that look in "Who looked at my record".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start_with_charts().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+
+    // What the screens must show, from the service itself.
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let token = |login: portal_api::LoginResponse| portal_api::client::SessionToken::new(login.token);
+    let blair = token(
+        client
+            .login(PATIENT.email, PATIENT.passphrase)
+            .await
+            .expect("Blair signs in"),
+    );
+    let policy = client.policy(&blair).await.expect("the policy");
+    client
+        .accept_policy(&blair, policy.version)
+        .await
+        .expect("Blair accepts the policy");
+    let me = client.me(&blair).await.expect("/me");
+    let patient_id = *me.patient_ids.first().expect("Blair's chart is linked to her account");
+    let summary = client.record_summary(&blair, patient_id).await.expect("the summary");
+    let _ = client.logout(&blair).await;
+    let first_problem = summary
+        .active_problems
+        .first()
+        .map(|p| p.name.text.clone())
+        .expect("Blair has an active problem");
+
+    // Dr. Okafor, who cares for Blair, reads her results.
+    let okafor = token(
+        client
+            .login(OKAFOR.email, OKAFOR.passphrase)
+            .await
+            .expect("Dr. Okafor signs in"),
+    );
+    client
+        .record_section(
+            &okafor,
+            patient_id,
+            portal_api::RecordSection::Results,
+            &portal_api::PageQuery::default(),
+        )
+        .await
+        .expect("Dr. Okafor reads Blair's results");
+    let _ = client.logout(&okafor).await;
+
+    in_app(&app, port, &shots, "record", move |c, shots| async move {
+        sign_in(&c, PATIENT).await;
+        find(&c, "#nav-record").await.click().await.expect("My record");
+        wait_for_text(&c, "#summary-problems", |t| t.contains(&first_problem)).await;
+        wait_for_text(&c, "#summary-last-visit", |t| t.starts_with("Last visit")).await;
+        save_screenshot(&c, &shots, "record-summary.png").await;
+
+        find(&c, "#record-nav-results").await.click().await.expect("Results");
+        find(&c, "#section-list").await;
+        save_screenshot(&c, &shots, "record-results.png").await;
+        find(&c, "[data-trend-code='29463-7']")
+            .await
+            .click()
+            .await
+            .expect("show the body weight's trend");
+        wait_for_text(&c, "#trend-29463-7-heading", |t| t == "Trend of Body Weight").await;
+        wait_for_count(&c, "#trend-29463-7 [data-point]", 5).await;
+        wait_for_count(&c, "#trend-29463-7-table tbody tr", 5).await;
+        scroll_to(&c, "#trend-29463-7").await;
+        save_screenshot(&c, &shots, "record-trend.png").await;
+
+        find(&c, "#record-nav-access-log")
+            .await
+            .click()
+            .await
+            .expect("Who looked");
+        let look = wait_for_text(&c, "#access-log > li:first-child", |t| t.contains(OKAFOR.name)).await;
+        assert!(look.contains("Physician"), "{look}");
+        assert!(look.contains("Your results"), "{look}");
+        save_screenshot(&c, &shots, "record-access-log.png").await;
+
+        find(&c, "#record-nav-download").await.click().await.expect("Download");
+        find(&c, "#record-download").await;
+        save_screenshot(&c, &shots, "record-download.png").await;
+
+        // Nothing of the record is kept in the window.
+        let kept = c
+            .execute(
+                "return [localStorage.length, sessionStorage.length, document.cookie];",
+                vec![],
+            )
+            .await
+            .expect("run script");
+        assert_eq!(kept, json!([0, 0, ""]), "the webview stores nothing");
+        sign_out(&c).await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
 }

@@ -25,6 +25,7 @@ import type {
   ThreadSummary,
   User,
 } from "../src/lib/ipc/types";
+import { defaultRecord, handleRecord, RECORD_COMMANDS, type MockRecord } from "./record-mock";
 // What the mock knows of the Rust side's rules comes from Rust (generated), not from a copy.
 import {
   DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -42,6 +43,8 @@ export interface MockAccount {
   user: User;
   /** When this account accepted the current policy; null or missing: not yet. */
   acceptedAt?: string | null;
+  /** The charts linked to this account (`Session.patient_ids`; none when missing). */
+  patientIds?: number[];
 }
 
 export interface MockScenario {
@@ -52,8 +55,14 @@ export interface MockScenario {
   policy?: Policy;
   /** A newer policy: the first accept_policy answers policy_outdated and the server serves this from then on. */
   newerPolicy?: Policy;
-  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs` and `limits` may be left out). */
-  session?: (Omit<Session, "idle_timeout_secs" | "limits"> & { idle_timeout_secs?: number; limits?: MessagingLimits }) | null;
+  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits` and `patient_ids` may be left out). */
+  session?:
+    | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids"> & {
+        idle_timeout_secs?: number;
+        limits?: MessagingLimits;
+        patient_ids?: number[];
+      })
+    | null;
   /** The server's idle timeout, in new sessions and in `keep_alive` answers (default 900). */
   idleTimeoutSecs?: number;
   /** What the service accepts in a message (as its operator set it); the defaults of a service started without options when missing. */
@@ -66,6 +75,8 @@ export interface MockScenario {
   messaging?: MockMessaging;
   /** The practice's staff as an admin sees them (default: Jordan Kim, clinical; Chris Ortiz, front desk and billing). */
   staff?: StaffMember[];
+  /** The patient's record (chart 1: Blair Conroy's, from tests/fixtures/record-blair.json), with these changes. */
+  record?: Partial<MockRecord>;
 }
 
 /** A message as the fake server keeps it (`read_at`: when the other side read it). */
@@ -155,6 +166,7 @@ interface MockState {
    */
   teamReads: Map<string, number>;
   staff: StaffMember[];
+  record: MockRecord;
 }
 
 let state: MockState | null = null;
@@ -176,7 +188,7 @@ function currentState(): MockState {
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
       session: s.session
-        ? { idle_timeout_secs: idleTimeoutSecs(), limits: serviceLimits(), ...structuredClone(s.session) }
+        ? { idle_timeout_secs: idleTimeoutSecs(), limits: serviceLimits(), patient_ids: [], ...structuredClone(s.session) }
         : null,
       threads: structuredClone(s.messaging?.threads ?? defaultThreads()),
       careTeam: structuredClone(s.messaging?.careTeam ?? CARE_TEAM),
@@ -188,6 +200,7 @@ function currentState(): MockState {
       nextDraft: 1000,
       teamReads: new Map(),
       staff: structuredClone(s.staff ?? DEFAULT_STAFF),
+      record: { ...defaultRecord(), ...structuredClone(s.record ?? {}) },
     };
   }
   return state;
@@ -232,6 +245,7 @@ function requireSession(st: MockState): Session {
 function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | null): unknown {
   const st = currentState();
   if (MESSAGING_COMMANDS.has(cmd)) return handleMessaging(st, cmd, args, raw);
+  if (RECORD_COMMANDS.has(cmd)) return handleRecord(st.record, st.session, cmd, args);
   switch (cmd) {
     case "get_settings":
       return { ...st.settings };
@@ -286,6 +300,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
         policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
+        patient_ids: [...(account.patientIds ?? [])],
       };
       return structuredClone(st.session);
     }

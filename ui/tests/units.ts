@@ -6,3 +6,6 @@ export * from "../src/lib/file-drop";
 export * from "../src/lib/attachments";
 export * from "../src/lib/staff";
 export * from "../src/lib/ipc/generated/values";
+export * from "../src/lib/record-words";
+export * from "../src/lib/record-entries";
+export * from "../src/lib/trend";

@@ -37,6 +37,13 @@ macro_rules! with_commands {
             messages::send_draft,
             staff::list_staff,
             staff::set_staff_pools,
+            records::record_summary,
+            records::record_section,
+            records::result_series,
+            records::access_log,
+            records::result_preferences,
+            records::set_result_preferences,
+            records::export_record,
         }
     };
 }

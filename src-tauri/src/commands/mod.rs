@@ -9,6 +9,7 @@ mod list;
 pub mod drafts;
 pub mod messages;
 pub mod policy;
+pub mod records;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -15,6 +15,7 @@ pub mod drafts;
 pub mod managed;
 pub mod messages;
 pub mod public_ca;
+pub mod records;
 pub mod send;
 pub mod server_change;
 pub mod session;
@@ -227,6 +228,7 @@ impl DesktopCore {
             policy,
             idle_timeout_secs: me.idle_timeout_secs,
             limits,
+            patient_ids: me.patient_ids,
             last_request: sent,
         };
         let view = session.view();

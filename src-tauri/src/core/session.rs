@@ -20,6 +20,9 @@ pub struct SessionView {
     /// What the service accepts in a message (its operator sets the attachment size); the app
     /// checks files against it and the UI says it.
     pub limits: MessagingLimits,
+    /// The charts the person may open as their own record (a patient's, once the practice
+    /// linked it to the account; none for the care team): the UI offers "My record" for these.
+    pub patient_ids: Vec<i64>,
 }
 
 /// The answer to `keep_alive`: the server saw a request from the session just now, and ends it
@@ -45,6 +48,8 @@ pub(crate) struct ActiveSession {
     pub(crate) idle_timeout_secs: u64,
     /// As the server said at sign-in (`GET /limits`).
     pub(crate) limits: MessagingLimits,
+    /// As the server said at sign-in (`GET /me`).
+    pub(crate) patient_ids: Vec<i64>,
     /// When the last request that restarts the server's idle timer was sent (a background
     /// refresh does not), so the app can end the session itself when the server has.
     pub(crate) last_request: Instant,
@@ -68,6 +73,7 @@ impl ActiveSession {
             policy: self.policy.clone(),
             idle_timeout_secs: self.idle_timeout_secs,
             limits: self.limits,
+            patient_ids: self.patient_ids.clone(),
         }
     }
 }
@@ -121,6 +127,7 @@ mod tests {
             },
             idle_timeout_secs: 900,
             limits: MessagingLimits::default(),
+            patient_ids: vec![4],
             last_request: Instant::now(),
         }
     }
@@ -149,6 +156,7 @@ mod tests {
         assert!(json.contains("\"accepted_at\":null"), "{json}");
         assert!(json.contains("\"role\":\"patient\""), "{json}");
         assert!(json.contains("\"idle_timeout_secs\":900"), "{json}");
+        assert!(json.contains("\"patient_ids\":[4]"), "{json}");
     }
 
     #[test]

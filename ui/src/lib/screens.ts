@@ -1,4 +1,5 @@
 import type { Pool, Session, ThreadStatus } from "./ipc";
+import type { RecordPart } from "./record-words";
 
 /**
  * A message shown on the sign-in screen when the user arrives there: `status` for what the
@@ -40,13 +41,21 @@ export type PortalView =
   | { name: "thread"; threadId: number; from: "inbox" | "triage"; draftId: string | null; sent?: boolean }
   | { name: "triage" }
   /** An admin's: the staff and the triage teams each works in. */
-  | { name: "staff" };
+  | { name: "staff" }
+  /** A patient's own record: its summary, a section, who looked at it, or its download. */
+  | { name: "record"; part: RecordPart };
 
 /** The header's sections. */
-export type PortalSection = "home" | "messages" | "triage" | "staff";
+export type PortalSection = "home" | "record" | "messages" | "triage" | "staff";
+
+/** The chart a patient opens as "My record", if the practice has linked one to the account. */
+export function ownChart(session: Session): number | null {
+  return session.user.role === "patient" && session.patient_ids.length > 0 ? session.patient_ids[0] : null;
+}
 
 export function sectionOf(view: PortalView): PortalSection {
   if (view.name === "home") return "home";
+  if (view.name === "record") return "record";
   if (view.name === "staff") return "staff";
   if (view.name === "triage" || (view.name === "thread" && view.from === "triage")) return "triage";
   return "messages";

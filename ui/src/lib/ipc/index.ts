@@ -9,6 +9,7 @@ export * from "./messages";
 export * from "./drafts";
 export * from "./opener";
 export * from "./staff";
+export * from "./records";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

@@ -3,9 +3,76 @@
 //   UPDATE_GENERATED=1 cargo test -p portal-desktop --lib contract
 
 /**
+ * `GET /api/v1/patients/{patient_id}/access-log`: newest first.
+ */
+export type AccessLog = { entries: Array<AccessLogEntry>, next_cursor: string | null, };
+
+/**
+ * One look at a patient's data by someone other than the patient.
+ */
+export type AccessLogEntry = { at: string, 
+/**
+ * Who looked, by name.
+ */
+who: string, role: Role, what: AccessedPart, 
+/**
+ * Whether this look was made outside the person's care of the patient, under a stated
+ * reason ("break the glass").
+ */
+break_the_glass: boolean, 
+/**
+ * The reason they gave, when they broke the glass.
+ */
+reason: string | null, };
+
+/**
+ * Which part of a patient's data someone looked at.
+ */
+export type AccessedPart = { "kind": "summary" } | { "kind": "section", section: RecordSection, } | { "kind": "result_series", code: string, } | { "kind": "export" } | { "kind": "conversations" } | { "kind": "conversation" } | { "kind": "attachment" } | { "kind": "break_the_glass" };
+
+/**
  * `add_draft_attachment`: the draft the file went to (new if it had no id yet) and the file.
  */
 export type AddedAttachment = { draft_id: string, attachment: DraftAttachment, };
+
+/**
+ * How dangerous a future reaction could be.
+ */
+export type AllergyCriticality = "low" | "high" | "unable_to_assess";
+
+/**
+ * An allergy or intolerance.
+ */
+export type AllergyEntry = { id: string, substance: Coded, 
+/**
+ * FHIR clinical status: `active`, `inactive`, `resolved`.
+ */
+clinical_status: string | null, active: boolean, 
+/**
+ * `allergy` or `intolerance`.
+ */
+kind: string | null, 
+/**
+ * `food`, `medication`, `environment`, `biologic`.
+ */
+categories: Array<string>, criticality: AllergyCriticality | null, reactions: Array<AllergyReaction>, 
+/**
+ * The most serious of the reactions' severities.
+ */
+severity: ReactionSeverity | null, onset: ChartDate | null, recorded: ChartDate | null, };
+
+/**
+ * One reaction to an allergy's substance.
+ */
+export type AllergyReaction = { 
+/**
+ * What happened ("Hives").
+ */
+manifestations: Array<Coded>, severity: ReactionSeverity | null, description: string | null, 
+/**
+ * The substance this reaction was to, when the chart names it more precisely.
+ */
+substance: Coded | null, };
 
 /**
  * The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
@@ -31,9 +98,115 @@ id: string, filename: string, media_type: MediaType,
 size: number, };
 
 /**
+ * One activity of a care plan.
+ */
+export type CarePlanActivity = { name: Coded, 
+/**
+ * FHIR code: `not-started`, `scheduled`, `in-progress`, `completed`…
+ */
+status: string | null, };
+
+/**
+ * A care plan.
+ */
+export type CarePlanEntry = { id: string, title: string | null, description: string | null, categories: Array<Coded>, 
+/**
+ * FHIR code: `active`, `completed`, `revoked`…
+ */
+status: string, active: boolean, start: ChartDate | null, end: ChartDate | null, 
+/**
+ * The problems it is for.
+ */
+addresses: Array<Coded>, activities: Array<CarePlanActivity>, };
+
+/**
  * What a patient writes about; decides which pool of the care team receives it.
  */
 export type Category = "medical_question" | "prescription_renewal" | "appointment" | "billing" | "other";
+
+/**
+ * When something happened, as the chart says it.
+ */
+export type ChartDate = { 
+/**
+ * The calendar date as written in the chart (in the chart's own time zone); a date of
+ * [`DatePrecision::Year`] or [`DatePrecision::Month`] is the first day of that period.
+ */
+date: string, precision: DatePrecision, 
+/**
+ * The instant, when the chart gives a time of day.
+ */
+at: string | null, };
+
+/**
+ * The patient the record belongs to.
+ */
+export type ChartPatient = { 
+/**
+ * The Patient resource's FHIR id.
+ */
+id: string, 
+/**
+ * The official (else the first) name as written, prefixes and suffixes included.
+ */
+name: string, birth_date: string | null, 
+/**
+ * FHIR administrative gender (`female`, `male`, `other`, `unknown`).
+ */
+gender: string | null, };
+
+/**
+ * A coded thing (a condition, a test, a vaccine…) in the chart's words.
+ */
+export type Coded = { 
+/**
+ * What to show: the concept's text, else its first coding's display, else its code.
+ */
+text: string, 
+/**
+ * The code system of the first coding that has a code (`http://loinc.org`…).
+ */
+system: string | null, code: string | null, };
+
+/**
+ * How much of a date the chart gives: FHIR dates may be only a year or a year and month.
+ */
+export type DatePrecision = "year" | "month" | "day";
+
+/**
+ * One part of a document: its text when it is text.
+ */
+export type DocumentContent = { title: string | null, 
+/**
+ * The MIME type the chart gives.
+ */
+content_type: string | null, 
+/**
+ * The text, when the part is plain text held in the chart (none for a PDF, an image or a
+ * part held elsewhere).
+ */
+text: string | null, };
+
+/**
+ * A document or report the chart holds (a note, an imaging report).
+ */
+export type DocumentEntry = { 
+/**
+ * The DocumentReference's or DiagnosticReport's FHIR id.
+ */
+id: string, 
+/**
+ * What kind of document it is ("History and physical note", "Chest X-ray report").
+ */
+kind: Coded | null, description: string | null, categories: Array<Coded>, date: ChartDate | null, 
+/**
+ * Who wrote it, by name.
+ */
+authors: Array<string>, 
+/**
+ * FHIR code: `current`, `superseded` (a DocumentReference), `final`… (a report).
+ */
+status: string, contents: Array<DocumentContent>, };
 
 /**
  * A draft as the UI edits it (`load_draft`, `save_draft`, `remove_draft_attachment`).
@@ -91,6 +264,32 @@ export type DraftSummary = { draft_id: string, thread_id: number | null, subject
 export type EmergencyCheck = { matched: string | null, };
 
 /**
+ * Where a result's flag comes from.
+ */
+export type FlagSource = "interpretation" | "reference_range";
+
+/**
+ * A vaccine given (or recorded as not given).
+ */
+export type ImmunizationEntry = { id: string, vaccine: Coded, 
+/**
+ * FHIR code: `completed`, `not-done`.
+ */
+status: string, date: ChartDate | null, 
+/**
+ * Who gave it, by name.
+ */
+performers: Array<string>, 
+/**
+ * Where it was given, by name.
+ */
+location: string | null, lot_number: string | null, site: Coded | null, 
+/**
+ * The dose as written ("0.5 mL").
+ */
+dose: string | null, };
+
+/**
  * What every command rejects with (the UI's `IpcError`).
  */
 export type IpcError = { 
@@ -120,6 +319,45 @@ export type ManagedFields = { server_url: boolean, ca_file: boolean, };
  * An attachment's type. On the wire it is the MIME type (`"image/jpeg"`, …).
  */
 export type MediaType = "image/jpeg" | "image/png" | "application/pdf";
+
+/**
+ * A medication, current or past.
+ */
+export type MedicationEntry = { id: string, source: MedicationSource, name: Coded, 
+/**
+ * FHIR code: `active`, `stopped`, `completed`, `on-hold`…
+ */
+status: string, 
+/**
+ * Whether it is current (status `active`).
+ */
+active: boolean, 
+/**
+ * When it was prescribed or started.
+ */
+start: ChartDate | null, 
+/**
+ * When it ended, when the chart says (a reported medication's period; a prescription
+ * has none).
+ */
+end: ChartDate | null, 
+/**
+ * Who prescribed it, by name.
+ */
+prescriber: string | null, 
+/**
+ * The dosage instructions as written.
+ */
+dosage: Array<string>, 
+/**
+ * Take only when needed.
+ */
+as_needed: boolean, reasons: Array<Coded>, };
+
+/**
+ * How the chart records a medication.
+ */
+export type MedicationSource = "prescription" | "statement";
 
 export type Message = { id: number, author: Person, 
 /**
@@ -154,6 +392,15 @@ max_subject_chars: number,
 max_body_chars: number, };
 
 /**
+ * What a result says.
+ */
+export type ObservedValue = { "kind": "number", value: number, unit: string | null, 
+/**
+ * `<`, `<=`, `>=` or `>` when the value is a bound ("< 5").
+ */
+comparator: string | null, } | { "kind": "coded", value: Coded, } | { "kind": "text", value: string, } | { "kind": "boolean", value: boolean, };
+
+/**
  * A person as shown beside a message or a thread: no email address.
  */
 export type Person = { id: number, name: string, role: Role, };
@@ -182,6 +429,226 @@ export type PracticeInfo = { name: string,
 phone: string, };
 
 /**
+ * A problem (FHIR Condition), current or past.
+ */
+export type ProblemEntry = { id: string, name: Coded, 
+/**
+ * FHIR clinical status: `active`, `recurrence`, `relapse`, `inactive`, `remission`, `resolved`.
+ */
+clinical_status: string | null, active: boolean, onset: ChartDate | null, 
+/**
+ * When it ended.
+ */
+resolved: ChartDate | null, recorded: ChartDate | null, categories: Array<Coded>, severity: Coded | null, };
+
+/**
+ * A procedure done (or planned).
+ */
+export type ProcedureEntry = { id: string, name: Coded, 
+/**
+ * FHIR code: `completed`, `in-progress`, `not-done`…
+ */
+status: string, start: ChartDate | null, end: ChartDate | null, 
+/**
+ * Who did it, by name.
+ */
+performers: Array<string>, reasons: Array<Coded>, body_sites: Array<Coded>, outcome: Coded | null, };
+
+/**
+ * How serious a reaction was.
+ */
+export type ReactionSeverity = "mild" | "moderate" | "severe";
+
+/**
+ * `export_record`: where the record was saved, or that the person closed the save dialog
+ * (not an error: nothing was asked of the service and nothing was written).
+ */
+export type RecordExportOutcome = { "status": "saved", path: string, } | { "status": "cancelled" };
+
+/**
+ * `GET /api/v1/patients/{patient_id}/record/{section}`.
+ */
+export type RecordPage = { entries: SectionEntries, 
+/**
+ * How many entries the section holds in all.
+ */
+total: number, 
+/**
+ * Pass as `cursor` for the next page; none on the last.
+ */
+next_cursor: string | null, };
+
+/**
+ * The sections of a record, as `GET …/record/{section}` names them.
+ */
+export type RecordSection = "visits" | "results" | "medications" | "allergies" | "problems" | "immunizations" | "procedures" | "care-plans" | "documents";
+
+/**
+ * `GET /api/v1/patients/{patient_id}/record`: the summary a patient sees first.
+ */
+export type RecordSummary = { patient: ChartPatient, 
+/**
+ * Problems whose clinical status is active, recurrence or relapse, newest first.
+ */
+active_problems: Array<ProblemEntry>, 
+/**
+ * Allergies and intolerances still active (or with no clinical status), newest first.
+ */
+allergies: Array<AllergyEntry>, 
+/**
+ * Medications whose status is active, newest first.
+ */
+current_medications: Array<MedicationEntry>, 
+/**
+ * Each vaccine once, with its latest dose, the latest first.
+ */
+immunizations: Array<VaccineSummary>, 
+/**
+ * The earliest visit after now that is not cancelled.
+ */
+next_visit: VisitEntry | null, 
+/**
+ * The latest visit that has started and is not planned or cancelled.
+ */
+last_visit: VisitEntry | null, };
+
+/**
+ * What is expected of a result.
+ */
+export type ReferenceRange = { 
+/**
+ * Lowest expected value, inclusive.
+ */
+low: number | null, 
+/**
+ * Highest expected value, inclusive.
+ */
+high: number | null, 
+/**
+ * The unit of `low` and `high`.
+ */
+unit: string | null, 
+/**
+ * The range in words, when the chart gives it so.
+ */
+text: string | null, };
+
+/**
+ * One part of a result measured in parts (a blood pressure's systolic and diastolic).
+ */
+export type ResultComponent = { name: Coded, value: ObservedValue | null, reference_range: ReferenceRange | null, flag: ResultFlag | null, flag_source: FlagSource | null, };
+
+/**
+ * Whether a result lies outside what is expected.
+ */
+export type ResultFlag = "normal" | "high" | "low" | "abnormal" | "critically_high" | "critically_low" | "critically_abnormal";
+
+/**
+ * `GET`/`PUT /api/v1/me/result-preferences` (patients).
+ */
+export type ResultPreferences = { 
+/**
+ * Show results only once a physician has reviewed them, whatever the practice's rule.
+ */
+only_after_review: boolean, };
+
+/**
+ * Whether the patient sees a result yet.
+ */
+export type ResultRelease = { "state": "released", at: string, } | { "state": "waiting", until: string | null, reviewer: string | null, };
+
+/**
+ * A report of results (FHIR DiagnosticReport), or one result reported on its own.
+ */
+export type ResultReport = { 
+/**
+ * The DiagnosticReport's FHIR id, or the Observation's for a result on its own.
+ */
+id: string, 
+/**
+ * Whether this is a DiagnosticReport (else one Observation).
+ */
+is_report: boolean, name: Coded, 
+/**
+ * The categories ("Laboratory", "vital-signs").
+ */
+categories: Array<Coded>, date: ChartDate | null, 
+/**
+ * When the report was issued.
+ */
+issued: string | null, status: string, 
+/**
+ * Who reported it, by name.
+ */
+performers: Array<string>, values: Array<ResultValue>, 
+/**
+ * The report's conclusion as written.
+ */
+conclusion: string | null, 
+/**
+ * Whether any value or component is flagged out of range.
+ */
+has_flags: boolean, 
+/**
+ * Whether the patient sees it yet, by the practice's release rule and the patient's
+ * preference (set by the service; none where no rule was applied).
+ */
+release: ResultRelease | null, 
+/**
+ * A physician's review, with the note the patient reads beside the result.
+ */
+review: ResultReview | null, };
+
+/**
+ * A physician's review of a result, with the note the patient reads beside it.
+ */
+export type ResultReview = { 
+/**
+ * Who reviewed it, by name.
+ */
+by: string, at: string, note: string | null, };
+
+/**
+ * `GET …/record/results/{code}/series`: one code over time, for a trend chart.
+ */
+export type ResultSeries = { 
+/**
+ * The code asked for (a LOINC code).
+ */
+code: string, 
+/**
+ * Its name as the newest result says it.
+ */
+name: Coded | null, 
+/**
+ * One line per measured part and unit: one for a weight, two for a blood pressure
+ * (systolic, diastolic). Lines with the most points first.
+ */
+lines: Array<SeriesLine>, };
+
+/**
+ * One result (FHIR Observation).
+ */
+export type ResultValue = { 
+/**
+ * The Observation's FHIR id.
+ */
+id: string, name: Coded, date: ChartDate | null, 
+/**
+ * FHIR code: `final`, `preliminary`, `amended`…
+ */
+status: string, 
+/**
+ * None when the result is measured in parts ([`ResultValue::components`]) or was not
+ * obtained.
+ */
+value: ObservedValue | null, reference_range: ReferenceRange | null, flag: ResultFlag | null, flag_source: FlagSource | null, components: Array<ResultComponent>, 
+/**
+ * Notes the chart holds about this result.
+ */
+notes: Array<string>, };
+
+/**
  * What a person may do in the portal.
  */
 export type Role = "patient" | "physician" | "staff" | "admin";
@@ -207,6 +674,11 @@ version: number, saved_at: string, };
 export type SavedFile = { path: string, };
 
 /**
+ * One page of a section's entries, newest first.
+ */
+export type SectionEntries = { "section": "visits", "items": Array<VisitEntry> } | { "section": "results", "items": Array<ResultReport> } | { "section": "medications", "items": Array<MedicationEntry> } | { "section": "allergies", "items": Array<AllergyEntry> } | { "section": "problems", "items": Array<ProblemEntry> } | { "section": "immunizations", "items": Array<ImmunizationEntry> } | { "section": "procedures", "items": Array<ProcedureEntry> } | { "section": "care-plans", "items": Array<CarePlanEntry> } | { "section": "documents", "items": Array<DocumentEntry> };
+
+/**
  * Upload progress of one attached file, for the UI's progress bars.
  */
 export type SendProgress = { attachment_id: string, sent: number, total: number, };
@@ -215,6 +687,28 @@ export type SendProgress = { attachment_id: string, sent: number, total: number,
  * `send_draft`
  */
 export type Sent = { thread_id: number, message_id: number, };
+
+/**
+ * One line of a trend chart: values of one code in one unit, oldest first.
+ */
+export type SeriesLine = { 
+/**
+ * The code of the values (a component's code for a blood pressure's part).
+ */
+code: string, name: Coded, unit: string | null, 
+/**
+ * The newest value's reference range, to draw as a band.
+ */
+reference_range: ReferenceRange | null, points: Array<SeriesPoint>, };
+
+/**
+ * One value on a trend chart.
+ */
+export type SeriesPoint = { 
+/**
+ * The Observation's FHIR id.
+ */
+observation_id: string, date: ChartDate, value: number, flag: ResultFlag | null, };
 
 /**
  * What a save would change, and what to tell the person before they confirm.
@@ -244,7 +738,12 @@ idle_timeout_secs: number,
  * What the service accepts in a message (its operator sets the attachment size); the app
  * checks files against it and the UI says it.
  */
-limits: MessagingLimits, };
+limits: MessagingLimits, 
+/**
+ * The charts the person may open as their own record (a patient's, once the practice
+ * linked it to the account; none for the care team): the UI offers "My record" for these.
+ */
+patient_ids: Array<number>, };
 
 /**
  * One value before and after.
@@ -315,3 +814,65 @@ export type User = { id: number, email: string, name: string, role: Role,
  * A staff member's triage pools (they see only these pools' threads); empty for others.
  */
 pools: Array<Pool>, };
+
+/**
+ * One vaccine in the summary.
+ */
+export type VaccineSummary = { vaccine: Coded, 
+/**
+ * The latest dose given.
+ */
+last_given: ChartDate | null, 
+/**
+ * Doses of this vaccine the chart records as given.
+ */
+doses: number, };
+
+/**
+ * A visit (FHIR Encounter) and what was done and found at it.
+ */
+export type VisitEntry = { id: string, start: ChartDate | null, end: ChartDate | null, 
+/**
+ * FHIR code: `planned`, `arrived`, `in-progress`, `finished`, `cancelled`…
+ */
+status: string, 
+/**
+ * The encounter class's code (`AMB` ambulatory, `EMER` emergency, `IMP` inpatient…).
+ */
+class: string | null, 
+/**
+ * The visit's types ("Encounter for check up").
+ */
+kinds: Array<Coded>, 
+/**
+ * The clinicians who took part, by name.
+ */
+clinicians: Array<string>, 
+/**
+ * The organization that provided the visit, by name.
+ */
+provider: string | null, 
+/**
+ * Why: the reason codes and the conditions the visit was for.
+ */
+reasons: Array<Coded>, 
+/**
+ * Problems diagnosed at this visit.
+ */
+diagnoses: Array<Coded>, 
+/**
+ * Procedures done.
+ */
+procedures: Array<Coded>, 
+/**
+ * Vaccines given.
+ */
+immunizations: Array<Coded>, 
+/**
+ * Medications prescribed or recorded.
+ */
+medications: Array<Coded>, 
+/**
+ * Results recorded (measurements and tests), in the chart's order.
+ */
+results: Array<ResultValue>, };

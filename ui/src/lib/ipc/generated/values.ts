@@ -28,6 +28,9 @@ export const DEFAULT_PAGE = 50;
 /** Most threads on one page. */
 export const MAX_PAGE = 100;
 
+/** Entries of a record's section on one page unless fewer are asked for. */
+export const DEFAULT_RECORD_PAGE = 25;
+
 /** Every error code a command can reject with: the service's and the app's own. */
 export const ERROR_CODES = {
   InvalidCredentials: "invalid_credentials",
@@ -174,6 +177,13 @@ export const COMMANDS = [
   "send_draft",
   "list_staff",
   "set_staff_pools",
+  "record_summary",
+  "record_section",
+  "result_series",
+  "access_log",
+  "result_preferences",
+  "set_result_preferences",
+  "export_record",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];

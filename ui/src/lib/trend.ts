@@ -1,0 +1,126 @@
+// The geometry of a trend chart, as plain functions (the component only draws): where each
+// point goes, the expected range as a band, and the axes' ticks.
+import type { ResultFlag, ResultSeries } from "./ipc";
+import { chartDateTime } from "./record-words";
+
+export interface ChartBox {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export const CHART_BOX: ChartBox = { width: 640, height: 260, left: 56, right: 20, top: 16, bottom: 36 };
+
+export interface PlacedPoint {
+  /** Which line (its index in the series). */
+  line: number;
+  /** The point's index in its line. */
+  index: number;
+  x: number;
+  y: number;
+  time: number;
+  value: number;
+  flag: ResultFlag | null;
+}
+
+export interface Band {
+  line: number;
+  y: number;
+  height: number;
+}
+
+export interface Tick {
+  at: number;
+  label: string;
+}
+
+export interface TrendLayout {
+  points: PlacedPoint[];
+  /** Each line's points, oldest first, as SVG path data. */
+  paths: string[];
+  bands: Band[];
+  yTicks: Tick[];
+  xTicks: Tick[];
+}
+
+/** Round steps: 1, 2, 2.5, 5 × 10ⁿ, about `count` of them over `span`. */
+export function niceStep(span: number, count = 4): number {
+  if (!(span > 0)) return 1;
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / power;
+  const nice = scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 2.5 ? 2.5 : scaled <= 5 ? 5 : 10;
+  return nice * power;
+}
+
+const tickNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const monthYear = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+const dayMonthYear = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+/** Where every point, line, band and tick goes in `box`. */
+export function layout(series: ResultSeries, box: ChartBox = CHART_BOX): TrendLayout {
+  const raw = series.lines.flatMap((line, l) =>
+    line.points.map((p, index) => ({ line: l, index, time: chartDateTime(p.date), value: p.value, flag: p.flag })),
+  );
+  const values = raw.map((p) => p.value);
+  for (const line of series.lines) {
+    const range = line.reference_range;
+    if (range?.low !== null && range?.low !== undefined) values.push(range.low);
+    if (range?.high !== null && range?.high !== undefined) values.push(range.high);
+  }
+  let low = values.length > 0 ? Math.min(...values) : 0;
+  let high = values.length > 0 ? Math.max(...values) : 1;
+  if (high === low) {
+    const pad = Math.abs(high) * 0.1 || 1;
+    low -= pad;
+    high += pad;
+  }
+  const step = niceStep(high - low);
+  low = Math.floor((low - (high - low) * 0.05) / step) * step;
+  high = Math.ceil((high + (high - low) * 0.05) / step) * step;
+
+  const times = raw.map((p) => p.time);
+  const first = times.length > 0 ? Math.min(...times) : 0;
+  const last = times.length > 0 ? Math.max(...times) : 1;
+  const plotWidth = box.width - box.left - box.right;
+  const plotHeight = box.height - box.top - box.bottom;
+  const x = (time: number) => (last === first ? box.left + plotWidth / 2 : box.left + ((time - first) / (last - first)) * plotWidth);
+  const y = (value: number) => box.top + ((high - value) / (high - low)) * plotHeight;
+
+  const points: PlacedPoint[] = raw.map((p) => ({ ...p, x: x(p.time), y: y(p.value) }));
+  const paths = series.lines.map((_, l) =>
+    points
+      .filter((p) => p.line === l)
+      .sort((a, b) => a.time - b.time)
+      .map((p, i) => `${i === 0 ? "M" : "L"}${p.x.toFixed(1)},${p.y.toFixed(1)}`)
+      .join(" "),
+  );
+  const bands: Band[] = [];
+  series.lines.forEach((line, l) => {
+    const range = line.reference_range;
+    if (!range || (range.low === null && range.high === null)) return;
+    const top = y(range.high ?? high);
+    const bottom = y(range.low ?? low);
+    bands.push({ line: l, y: top, height: Math.max(bottom - top, 1) });
+  });
+
+  const yTicks: Tick[] = [];
+  for (let v = low; v <= high + step / 2; v += step) {
+    yTicks.push({ at: y(v), label: tickNumber.format(Number(v.toFixed(6))) });
+  }
+
+  const xTicks: Tick[] = [];
+  if (times.length > 0) {
+    const spanDays = (last - first) / 86_400_000;
+    const format = spanDays > 400 ? monthYear : dayMonthYear;
+    const count = last === first ? 1 : Math.min(4, new Set(times).size);
+    for (let i = 0; i < count; i += 1) {
+      const time = count === 1 ? first : first + ((last - first) * i) / (count - 1);
+      xTicks.push({ at: x(time), label: format.format(new Date(time)) });
+    }
+  }
+  return { points, paths, bands, yTicks, xTicks };
+}
