@@ -346,6 +346,24 @@ export function rangeInWords(range: ReferenceRange | null | undefined): string |
   return range.text ?? null;
 }
 
+/** FHIR's observation categories in words; any other category as the chart names it. */
+const CATEGORY_WORDS: Record<string, string> = {
+  "vital-signs": "Vital signs",
+  laboratory: "Laboratory",
+  survey: "Questionnaire",
+  "social-history": "Social history",
+  imaging: "Imaging",
+  procedure: "Procedure",
+  exam: "Examination",
+  therapy: "Therapy",
+  activity: "Activity",
+};
+
+/** A report's categories as one line: "Vital signs", "Laboratory". */
+export function categoriesInWords(list: readonly Coded[]): string {
+  return list.map((c) => (c.code && CATEGORY_WORDS[c.code]) || c.text).join(", ");
+}
+
 export function codedText(coded: Coded | null | undefined): string | null {
   return coded ? coded.text : null;
 }

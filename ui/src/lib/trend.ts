@@ -12,7 +12,7 @@ export interface ChartBox {
   bottom: number;
 }
 
-export const CHART_BOX: ChartBox = { width: 640, height: 260, left: 56, right: 20, top: 16, bottom: 36 };
+export const CHART_BOX: ChartBox = { width: 640, height: 270, left: 56, right: 20, top: 28, bottom: 36 };
 
 export interface PlacedPoint {
   /** Which line (its index in the series). */
