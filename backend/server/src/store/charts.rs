@@ -320,8 +320,8 @@ pub async fn resources(db: &Db, sealer: &TextSealer, chart_id: i64) -> StoreResu
 
 /// The Observations of chart `chart_id` whose clear code is one of `codes`, or whose clear
 /// code is not of `code_system` (their other codings may hold one of `codes`), opened, in the
-/// order they were first stored. Only these rows are read and opened: a result's series needs
-/// no other (`domain::records::result_codes` says which codes).
+/// order they were first stored: the rule `domain::records::result_codes::ResultCode::may_carry`
+/// states, as a query, so that a result's series reads and opens no other row.
 pub async fn observations_coded(
     db: &Db,
     sealer: &TextSealer,
