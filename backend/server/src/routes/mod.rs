@@ -12,6 +12,7 @@ pub mod openapi;
 mod policy;
 mod practice;
 mod query;
+mod record_sections;
 mod records;
 mod response_policy;
 mod staff;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policy::router())
         .merge(threads::router())
         .merge(records::router())
+        .merge(record_sections::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {
