@@ -27,7 +27,10 @@ async fn a_patient_reads_her_summary_and_no_other_chart() {
     let (app, patient_id) = blair(&server, folder.path()).await;
 
     let summary = app.record_summary(patient_id).await.expect("the summary");
-    assert_eq!(summary.patient.name, "Blair Conroy");
+    assert_eq!(
+        summary.patient.name, "Mr. Blair Conroy",
+        "the name as the chart writes it"
+    );
     assert!(!summary.allergies.is_empty(), "{summary:?}");
     assert!(summary.last_visit.is_some());
 
