@@ -244,6 +244,8 @@ test("a numeric result opens its trend: the band, the points, values on hover an
   assert.match(await page.getAttribute(plot, "aria-valuetext"), /High$/, "the newest value is flagged in words");
   assert.ok(oldest.value > 0);
 
+  // Nothing makes the window scroll sideways (the hidden table keeps its tiny size).
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, "no sideways scrolling");
   // The table is there for screen readers, and on screen with "Show as table".
   const table = "#trend-2085-9-table";
   assert.equal((await page.$$(`${table} tbody tr`)).length, cholesterol.lines[0].points.length);
