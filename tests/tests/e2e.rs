@@ -885,7 +885,10 @@ async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
         sign_in(&c, PATIENT).await;
         find(&c, "#nav-record").await.click().await.expect("My record");
         wait_for_text(&c, "#summary-problems", |t| t.contains(&first_problem)).await;
-        wait_for_text(&c, "#summary-last-visit", |t| t.to_lowercase().starts_with("last visit")).await;
+        wait_for_text(&c, "#summary-last-visit", |t| {
+            t.to_lowercase().starts_with("last visit")
+        })
+        .await;
         save_screenshot(&c, &shots, "record-summary.png").await;
 
         find(&c, "#record-nav-results").await.click().await.expect("Results");
