@@ -34,13 +34,17 @@ function daysAgo(days) {
 const hasCode = (code) => (report) => report.values.some((v) => v.name.code === code);
 
 /** The fixture's results with a release and a review: the newest weight, reviewed with a note;
- * the newest HDL cholesterol, waiting for review. */
+ * the newest blood count, waiting for review (as the service sends it: names and dates, no
+ * values or flags). */
 function resultsWithRelease() {
   const results = structuredClone(FIXTURE.sections.results);
   const weight = results.find(hasCode("29463-7"));
   weight.release = { state: "released", at: daysAgo(3) };
   weight.review = { by: "Dr. Adaeze Okafor", at: daysAgo(2), note: "Your weight is going down nicely. Keep it up." };
-  results.find(hasCode("2085-9")).release = { state: "waiting", until: null, reviewer: "Dr. Adaeze Okafor" };
+  const count = results.find(hasCode("718-7"));
+  count.release = { state: "waiting", until: null, reviewer: "Dr. Adaeze Okafor" };
+  for (const value of count.values) Object.assign(value, { value: null, flag: null, flag_source: null, components: [] });
+  count.has_flags = false;
   return results;
 }
 
@@ -181,7 +185,11 @@ test("results: values, units, ranges and flags in words, release and the physici
   const weight = `#result-${results.find(hasCode("29463-7")).id}`;
   assert.equal(await text(page, `${weight}-release`), "Released 3 days ago");
   assert.match(await text(page, `${weight}-review`), /^Reviewed by Dr\. Adaeze Okafor on \w+ \d+, \d{4} Note from Dr\. Adaeze Okafor: Your weight is going down nicely\. Keep it up\.$/);
-  assert.equal(await text(page, `#result-${results.find(hasCode("2085-9")).id}-release`), "Waiting for Dr. Adaeze Okafor's review");
+  const waiting = `#result-${results.find(hasCode("718-7")).id}`;
+  assert.equal(await text(page, `${waiting}-release`), "Waiting for Dr. Adaeze Okafor's review");
+  const withheld = await page.$$eval(`${waiting} td.value`, (cells) => cells.map((c) => c.textContent.trim()));
+  assert.ok(withheld.length > 0 && withheld.every((t) => t === "Not released yet"), withheld.join(", "));
+  assert.equal((await page.$$(`${waiting} [data-trend-code]`)).length, 0, "no trend for a result not released");
   // The flagged HDL cholesterol says so in words.
   const flags = await page.$$eval("#section-list .flag", (els) => els.map((e) => e.textContent.trim()));
   assert.ok(flags.includes("High"), `flags: ${flags.join(", ")}`);
