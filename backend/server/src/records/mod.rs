@@ -1,7 +1,11 @@
 //! Patients' charts: the operator's work, importing FHIR bundles ([`import`]) and linking a
 //! chart to the portal account of its patient ([`link`]); and reading a chart as a patient
-//! sees it ([`reading`]).
+//! sees it ([`reading`]); the care team's way in ([`access`]: the patient search and breaking
+//! the glass) and the patient's log of who looked ([`access_log`]).
 
+pub mod access;
+pub mod access_log;
+pub mod chart_names;
 pub mod error;
 pub mod import;
 pub mod link;

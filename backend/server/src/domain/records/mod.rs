@@ -3,13 +3,18 @@
 //! ([`typed`]), the clear fields kept for lookups ([`lookups`]), the stored form and its hash
 //! ([`canonical`]), why a bundle was refused ([`error`]), and what a patient sees of a chart
 //! ([`view`]: typed FHIR resources in, `portal-api` record types out), and how a look at a chart
-//! is named in the audit log ([`audit_object`]).
+//! is named in the audit log ([`audit_object`]); the care team's way in: the patient search
+//! ([`patient_search`]), a stated reason to open a chart outside one's care
+//! ([`break_the_glass`]), and the patient's log of who looked ([`access_log`]).
 
+pub mod access_log;
 pub mod audit_object;
+pub mod break_the_glass;
 pub mod bundle;
 pub mod canonical;
 pub mod error;
 pub mod lookups;
+pub mod patient_search;
 pub mod references;
 pub mod typed;
 pub mod view;

@@ -3,12 +3,14 @@
 //! takes only literals.)
 
 use portal_api::{
-    DEFAULT_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_SUBJECT_CHARS,
-    MIN_PAGE,
+    DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_BREAK_THE_GLASS_REASON,
+    MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_RECORD_PAGE, MAX_SUBJECT_CHARS, MIN_BREAK_THE_GLASS_REASON, MIN_PAGE,
+    MIN_RECORD_PAGE,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
 
+use crate::domain::records::{break_the_glass, patient_search};
 use crate::messaging::input;
 use crate::store::threads::cursor_pattern;
 
@@ -33,57 +35,96 @@ fn patches() -> Vec<(Target, Value)> {
         "schema": {"minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY_LEN, "pattern": input::IDEMPOTENCY_KEY_PATTERN},
     });
     let threads = "/api/v1/threads";
-    vec![
-        (Target::At("/components/schemas/NewThread/properties/subject"), subject),
+    let access_log = "/api/v1/patients/{patient_id}/access-log";
+    let records = vec![
         (
-            Target::At("/components/schemas/NewThread/properties/body"),
-            body.clone(),
-        ),
-        (Target::At("/components/schemas/NewMessage/properties/body"), body),
-        (
-            Target::At("/components/schemas/NewThread/properties/attachment_ids"),
-            attachments.clone(),
-        ),
-        (
-            Target::At("/components/schemas/NewMessage/properties/attachment_ids"),
-            attachments,
+            Target::At("/components/schemas/BreakTheGlassRequest/properties/reason"),
+            json!({"minLength": MIN_BREAK_THE_GLASS_REASON, "maxLength": MAX_BREAK_THE_GLASS_REASON,
+                   "pattern": break_the_glass::reason_pattern()}),
         ),
         (
             Target::Parameter {
-                path: threads,
+                path: "/api/v1/patients",
+                method: "get",
+                name: "query",
+            },
+            json!({"schema": {"minLength": patient_search::MIN_QUERY_CHARS, "maxLength": patient_search::MAX_QUERY_CHARS,
+                              "pattern": patient_search::QUERY_PATTERN}}),
+        ),
+        (
+            Target::Parameter {
+                path: access_log,
                 method: "get",
                 name: "limit",
             },
             json!({
-                "description": format!("Threads per page: {MIN_PAGE} to {MAX_PAGE}, default {DEFAULT_PAGE}."),
-                "schema": {"minimum": MIN_PAGE, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+                "description": format!("Entries per page: {MIN_RECORD_PAGE} to {MAX_RECORD_PAGE}, default {DEFAULT_RECORD_PAGE}."),
+                "schema": {"minimum": MIN_RECORD_PAGE, "maximum": MAX_RECORD_PAGE, "default": DEFAULT_RECORD_PAGE},
             }),
         ),
         (
             Target::Parameter {
-                path: threads,
+                path: access_log,
                 method: "get",
                 name: "cursor",
             },
-            json!({"schema": {"pattern": cursor_pattern()}}),
+            json!({"schema": {"pattern": crate::records::access_log::cursor_pattern()}}),
         ),
-        (
-            Target::Parameter {
-                path: threads,
-                method: "post",
-                name: "Idempotency-Key",
-            },
-            idempotency_key.clone(),
-        ),
-        (
-            Target::Parameter {
-                path: "/api/v1/threads/{id}/messages",
-                method: "post",
-                name: "Idempotency-Key",
-            },
-            idempotency_key,
-        ),
-    ]
+    ];
+    records
+        .into_iter()
+        .chain(vec![
+            (Target::At("/components/schemas/NewThread/properties/subject"), subject),
+            (
+                Target::At("/components/schemas/NewThread/properties/body"),
+                body.clone(),
+            ),
+            (Target::At("/components/schemas/NewMessage/properties/body"), body),
+            (
+                Target::At("/components/schemas/NewThread/properties/attachment_ids"),
+                attachments.clone(),
+            ),
+            (
+                Target::At("/components/schemas/NewMessage/properties/attachment_ids"),
+                attachments,
+            ),
+            (
+                Target::Parameter {
+                    path: threads,
+                    method: "get",
+                    name: "limit",
+                },
+                json!({
+                    "description": format!("Threads per page: {MIN_PAGE} to {MAX_PAGE}, default {DEFAULT_PAGE}."),
+                    "schema": {"minimum": MIN_PAGE, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+                }),
+            ),
+            (
+                Target::Parameter {
+                    path: threads,
+                    method: "get",
+                    name: "cursor",
+                },
+                json!({"schema": {"pattern": cursor_pattern()}}),
+            ),
+            (
+                Target::Parameter {
+                    path: threads,
+                    method: "post",
+                    name: "Idempotency-Key",
+                },
+                idempotency_key.clone(),
+            ),
+            (
+                Target::Parameter {
+                    path: "/api/v1/threads/{id}/messages",
+                    method: "post",
+                    name: "Idempotency-Key",
+                },
+                idempotency_key,
+            ),
+        ])
+        .collect()
 }
 
 impl Target {
