@@ -41,12 +41,6 @@ impl Reason {
     }
 }
 
-/// [`Reason::parse`] as a JSON Schema pattern (with the lengths): two characters other than
-/// whitespace at least 10 apart, so at least 10 characters once trimmed.
-pub fn reason_pattern() -> String {
-    format!(r"\S[\s\S]{{{},}}\S", MIN_BREAK_THE_GLASS_REASON - 2)
-}
-
 /// Until when a grant made at `now` opens the chart.
 pub fn grant_until(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::hours(GRANT_HOURS)

@@ -47,10 +47,6 @@ impl SearchKey {
     }
 }
 
-/// [`SearchKey::parse`] as a JSON Schema pattern (with the lengths): two characters other
-/// than whitespace, so at least 2 once trimmed.
-pub const QUERY_PATTERN: &str = r"\S[\s\S]*\S";
-
 /// A name as a search compares it: lower case, runs of spaces as one.
 pub fn search_name(name: &str) -> String {
     name.split_whitespace()

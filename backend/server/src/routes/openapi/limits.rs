@@ -10,7 +10,7 @@ use portal_api::{
 use serde_json::{json, Value};
 use utoipa::Modify;
 
-use crate::domain::records::{break_the_glass, patient_search};
+use crate::domain::records::patient_search;
 use crate::messaging::input;
 use crate::store::threads::cursor_pattern;
 
@@ -40,7 +40,7 @@ fn patches() -> Vec<(Target, Value)> {
         (
             Target::At("/components/schemas/BreakTheGlassRequest/properties/reason"),
             json!({"minLength": MIN_BREAK_THE_GLASS_REASON, "maxLength": MAX_BREAK_THE_GLASS_REASON,
-                   "pattern": break_the_glass::reason_pattern()}),
+                   "pattern": reason_pattern()}),
         ),
         (
             Target::Parameter {
@@ -49,7 +49,7 @@ fn patches() -> Vec<(Target, Value)> {
                 name: "query",
             },
             json!({"schema": {"minLength": patient_search::MIN_QUERY_CHARS, "maxLength": patient_search::MAX_QUERY_CHARS,
-                              "pattern": patient_search::QUERY_PATTERN}}),
+                              "pattern": patient_query_pattern()}}),
         ),
         (
             Target::Parameter {
@@ -125,6 +125,23 @@ fn patches() -> Vec<(Target, Value)> {
             ),
         ])
         .collect()
+}
+
+/// `domain::records::break_the_glass::Reason::parse` as a pattern (with the lengths): two
+/// characters other than whitespace at least 10 apart, so at least 10 once trimmed.
+pub(crate) fn reason_pattern() -> String {
+    let space = input::WHITESPACE;
+    format!("[^{space}][\\s\\S]{{{},}}[^{space}]", MIN_BREAK_THE_GLASS_REASON - 2)
+}
+
+/// `domain::records::patient_search::SearchKey::parse` as a pattern (with the lengths): two
+/// characters other than whitespace, so at least 2 once trimmed.
+pub(crate) fn patient_query_pattern() -> String {
+    let space = input::WHITESPACE;
+    format!(
+        "[^{space}][\\s\\S]{{{},}}[^{space}]",
+        patient_search::MIN_QUERY_CHARS - 2
+    )
 }
 
 impl Target {
@@ -210,6 +227,40 @@ mod tests {
         let doc = serde_json::to_value(ApiDoc::openapi()).expect("document");
         let back: utoipa::openapi::OpenApi = serde_json::from_value(doc.clone()).expect("parse");
         assert_eq!(serde_json::to_value(back).expect("document"), doc);
+    }
+
+    /// Each pattern, with its lengths, accepts exactly what the service's check accepts.
+    #[test]
+    fn the_care_teams_patterns_match_their_rules() {
+        use rand::{Rng, SeedableRng};
+        use regex::Regex;
+
+        use crate::domain::records::break_the_glass::Reason;
+        use crate::domain::records::patient_search::{SearchKey, MAX_QUERY_CHARS};
+
+        const ALPHABET: &[char] = &[
+            'a', 'é', ' ', '\t', '\n', '\u{1c}', '\u{85}', '\u{a0}', '\u{2028}', '\u{3000}',
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(10);
+        let (reason, query) = (
+            Regex::new(&reason_pattern()).expect("pattern"),
+            Regex::new(&patient_query_pattern()).expect("pattern"),
+        );
+        for _ in 0..40_000 {
+            let len = rng.gen_range(0..14);
+            let text: String = (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect();
+            let chars = text.chars().count() as u32;
+            assert_eq!(
+                reason.is_match(&text) && chars <= MAX_BREAK_THE_GLASS_REASON,
+                Reason::parse(&text).is_ok(),
+                "{text:?}"
+            );
+            assert_eq!(
+                query.is_match(&text) && chars as usize <= MAX_QUERY_CHARS,
+                SearchKey::parse(&text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
