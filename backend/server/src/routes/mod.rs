@@ -13,6 +13,7 @@ mod patients;
 mod policy;
 mod practice;
 mod query;
+mod record_sections;
 mod records;
 mod response_policy;
 mod staff;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policy::router())
         .merge(threads::router())
         .merge(records::router())
+        .merge(record_sections::router())
         .merge(patients::router())
         .merge(staff::router())
         .merge(openapi::router())

@@ -10,7 +10,7 @@ use portal_api::{
 use serde_json::{json, Value};
 use utoipa::Modify;
 
-use crate::domain::records::patient_search;
+use crate::domain::records::{paging, patient_search, result_codes};
 use crate::messaging::input;
 use crate::store::threads::cursor_pattern;
 
@@ -35,8 +35,85 @@ fn patches() -> Vec<(Target, Value)> {
         "schema": {"minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY_LEN, "pattern": input::IDEMPOTENCY_KEY_PATTERN},
     });
     let threads = "/api/v1/threads";
+    let section = "/api/v1/patients/{patient_id}/record/{section}";
     let access_log = "/api/v1/patients/{patient_id}/access-log";
-    let records = vec![
+    vec![
+        (Target::At("/components/schemas/NewThread/properties/subject"), subject),
+        (
+            Target::At("/components/schemas/NewThread/properties/body"),
+            body.clone(),
+        ),
+        (Target::At("/components/schemas/NewMessage/properties/body"), body),
+        (
+            Target::At("/components/schemas/NewThread/properties/attachment_ids"),
+            attachments.clone(),
+        ),
+        (
+            Target::At("/components/schemas/NewMessage/properties/attachment_ids"),
+            attachments,
+        ),
+        (
+            Target::Parameter {
+                path: threads,
+                method: "get",
+                name: "limit",
+            },
+            json!({
+                "description": format!("Threads per page: {MIN_PAGE} to {MAX_PAGE}, default {DEFAULT_PAGE}."),
+                "schema": {"minimum": MIN_PAGE, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+            }),
+        ),
+        (
+            Target::Parameter {
+                path: threads,
+                method: "get",
+                name: "cursor",
+            },
+            json!({"schema": {"pattern": cursor_pattern()}}),
+        ),
+        (
+            Target::Parameter {
+                path: threads,
+                method: "post",
+                name: "Idempotency-Key",
+            },
+            idempotency_key.clone(),
+        ),
+        (
+            Target::Parameter {
+                path: "/api/v1/threads/{id}/messages",
+                method: "post",
+                name: "Idempotency-Key",
+            },
+            idempotency_key,
+        ),
+        (
+            Target::Parameter {
+                path: section,
+                method: "get",
+                name: "limit",
+            },
+            json!({
+                "description": format!("Entries per page: {MIN_RECORD_PAGE} to {MAX_RECORD_PAGE}, default {DEFAULT_RECORD_PAGE}."),
+                "schema": {"minimum": MIN_RECORD_PAGE, "maximum": MAX_RECORD_PAGE, "default": DEFAULT_RECORD_PAGE},
+            }),
+        ),
+        (
+            Target::Parameter {
+                path: section,
+                method: "get",
+                name: "cursor",
+            },
+            json!({"schema": {"pattern": paging::cursor_pattern()}}),
+        ),
+        (
+            Target::Parameter {
+                path: "/api/v1/patients/{patient_id}/record/results/{code}/series",
+                method: "get",
+                name: "code",
+            },
+            json!({"schema": {"minLength": 1, "maxLength": result_codes::MAX_CODE_LEN, "pattern": result_codes::CODE_PATTERN}}),
+        ),
         (
             Target::At("/components/schemas/BreakTheGlassRequest/properties/reason"),
             json!({"minLength": MIN_BREAK_THE_GLASS_REASON, "maxLength": MAX_BREAK_THE_GLASS_REASON,
@@ -70,61 +147,7 @@ fn patches() -> Vec<(Target, Value)> {
             },
             json!({"schema": {"pattern": crate::records::access_log::cursor_pattern()}}),
         ),
-    ];
-    records
-        .into_iter()
-        .chain(vec![
-            (Target::At("/components/schemas/NewThread/properties/subject"), subject),
-            (
-                Target::At("/components/schemas/NewThread/properties/body"),
-                body.clone(),
-            ),
-            (Target::At("/components/schemas/NewMessage/properties/body"), body),
-            (
-                Target::At("/components/schemas/NewThread/properties/attachment_ids"),
-                attachments.clone(),
-            ),
-            (
-                Target::At("/components/schemas/NewMessage/properties/attachment_ids"),
-                attachments,
-            ),
-            (
-                Target::Parameter {
-                    path: threads,
-                    method: "get",
-                    name: "limit",
-                },
-                json!({
-                    "description": format!("Threads per page: {MIN_PAGE} to {MAX_PAGE}, default {DEFAULT_PAGE}."),
-                    "schema": {"minimum": MIN_PAGE, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-                }),
-            ),
-            (
-                Target::Parameter {
-                    path: threads,
-                    method: "get",
-                    name: "cursor",
-                },
-                json!({"schema": {"pattern": cursor_pattern()}}),
-            ),
-            (
-                Target::Parameter {
-                    path: threads,
-                    method: "post",
-                    name: "Idempotency-Key",
-                },
-                idempotency_key.clone(),
-            ),
-            (
-                Target::Parameter {
-                    path: "/api/v1/threads/{id}/messages",
-                    method: "post",
-                    name: "Idempotency-Key",
-                },
-                idempotency_key,
-            ),
-        ])
-        .collect()
+    ]
 }
 
 /// `domain::records::break_the_glass::Reason::parse` as a pattern (with the lengths): two

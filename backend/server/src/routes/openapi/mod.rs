@@ -33,6 +33,9 @@ use crate::state::AppState;
         super::threads::create_thread,
         super::threads::get_thread,
         super::records::record_summary,
+        super::record_sections::record_section,
+        super::record_sections::result_series,
+        super::record_sections::record_export,
         super::patients::find_patients,
         super::patients::break_the_glass,
         super::patients::read_access_log,
@@ -53,6 +56,7 @@ use crate::state::AppState;
         portal_api::ErrorCode,
         portal_api::Role,
         portal_api::AssignedFilter,
+        portal_api::RecordSection,
         super::attachments::UploadForm
     )),
     modifiers(&BearerAuth, &InputLimits),

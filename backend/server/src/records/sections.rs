@@ -1,0 +1,56 @@
+//! Reading a chart's sections a page at a time and a result's series ([`reading`]'s rules: who
+//! may, and the look in the audit log). What each shows is the domain's
+//! (`domain::records::sections`, `view::results::series`).
+
+use portal_api::{AccessedPart, PageQuery, RecordPage, RecordSection, ResultSeries};
+
+use super::reading::{self, look_at_chart, open_chart};
+use crate::domain::access::Viewer;
+use crate::domain::records::paging::PageRequest;
+use crate::domain::records::result_codes::{ResultCode, LOINC};
+use crate::domain::records::sections;
+use crate::domain::records::view::{results, Chart, References};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::charts;
+
+/// One page of `section` of chart `chart_id`, newest first. A limit or cursor that is not
+/// valid is refused before the chart is opened.
+pub async fn page_of(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    chart_id: i64,
+    section: RecordSection,
+    query: &PageQuery,
+) -> ApiResult<RecordPage> {
+    let request = PageRequest::parse(query).map_err(|e| ApiError::Validation(e.to_string()))?;
+    let part = AccessedPart::Section { section };
+    let chart = open_chart(state, viewer, client_addr, chart_id, &part).await?;
+    Ok(chart.view(|chart| sections::page(chart, section, request)))
+}
+
+/// The series of `code` in chart `chart_id`, oldest first. Only the chart's Observations that
+/// may carry the code are opened (`domain::records::result_codes`).
+pub async fn series_of(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    chart_id: i64,
+    code: &str,
+) -> ApiResult<ResultSeries> {
+    let code = ResultCode::parse(code).ok_or_else(|| {
+        ApiError::Validation(
+            "The code must be 1 to 64 letters, digits, '-' or '.' (a LOINC code such as 8480-6).".into(),
+        )
+    })?;
+    let part = AccessedPart::ResultSeries {
+        code: code.as_str().to_owned(),
+    };
+    look_at_chart(state, viewer, client_addr, chart_id, &part).await?;
+    let stored =
+        charts::observations_coded(&state.db, &state.text_sealer, chart_id, &code.stored_codes(), LOINC).await?;
+    let observations = reading::typed(&stored)?;
+    let references = References::new();
+    Ok(results::series(&Chart::new(&observations, &references), code.as_str()))
+}
