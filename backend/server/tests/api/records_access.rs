@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use portal_api::client::SessionToken;
-use portal_api::{AccessedPart, Category, ErrorCode, PageQuery, Role, MAX_PATIENT_MATCHES};
+use portal_api::{AccessedPart, Category, ErrorCode, PageQuery, RecordSection, Role, MAX_PATIENT_MATCHES};
 use portal_server::admin::{self, NewUser};
 use portal_server::auth::password::PasswordHasher;
 use portal_server::clock::Clock;
@@ -147,6 +147,22 @@ async fn the_care_team_reaches_charts_as_the_table_says(app: TestApp) {
     let (status, code, message, _) = api_error(app.client.record_summary(&stranger, chart).await);
     assert_eq!((status, code), (403, ErrorCode::BreakTheGlassRequired));
     assert!(message.contains("reason"), "{message}");
+    // Every route that opens the chart answers the same (a section, the export).
+    let results = RecordSection::Results;
+    let (status, code, ..) = api_error(
+        app.client
+            .record_section(&stranger, chart, results, &PageQuery::default())
+            .await,
+    );
+    assert_eq!((status, code), (403, ErrorCode::BreakTheGlassRequired));
+    let (status, code, ..) = api_error(app.client.record_export(&stranger, chart).await);
+    assert_eq!((status, code), (403, ErrorCode::BreakTheGlassRequired));
+    let (status, ..) = api_error(
+        app.client
+            .record_section(&front_desk, chart, results, &PageQuery::default())
+            .await,
+    );
+    assert_eq!(status, 404);
     for short in ["", "   urgent   ", "123456789"] {
         let (status, code, message, _) = api_error(app.client.break_the_glass(&stranger, chart, short).await);
         assert_eq!((status, code), (422, ErrorCode::Validation), "{short:?}");
@@ -164,6 +180,10 @@ async fn the_care_team_reaches_charts_as_the_table_says(app: TestApp) {
     assert_eq!(grant.patient_id, chart);
     assert_eq!(grant.until, app.clock.now() + Duration::hours(8));
     app.client.record_summary(&stranger, chart).await.expect("open now");
+    app.client
+        .record_section(&stranger, chart, results, &PageQuery::default())
+        .await
+        .expect("a section too");
 
     // The reason is sealed at rest; the grant and each look under it are in the audit log.
     let stored: String = sqlx::query_scalar("SELECT reason FROM break_the_glass_grants")
@@ -194,6 +214,10 @@ async fn the_care_team_reaches_charts_as_the_table_says(app: TestApp) {
                 format!("chart:{chart}/break-the-glass")
             ),
             ("record.read_under_grant".into(), format!("chart:{chart}/summary")),
+            (
+                "record.read_under_grant".into(),
+                format!("chart:{chart}/section/results")
+            ),
         ]
     );
 
