@@ -9,6 +9,7 @@ pub mod json;
 mod limits;
 mod me;
 pub mod openapi;
+mod patients;
 mod policy;
 mod practice;
 mod query;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(threads::router())
         .merge(records::router())
         .merge(record_sections::router())
+        .merge(patients::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {

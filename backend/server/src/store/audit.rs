@@ -337,4 +337,9 @@ pub mod action {
     pub const ATTACHMENT_READ: &str = "attachment.read";
     pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
     pub const RECORD_READ: &str = "record.read";
+    /// A part of a chart read outside the reader's care, under a break-the-glass grant.
+    pub const RECORD_READ_UNDER_GRANT: &str = "record.read_under_grant";
+    pub const RECORD_BREAK_THE_GLASS: &str = "record.break_the_glass";
+    pub const PATIENTS_SEARCHED: &str = "patients.searched";
+    pub const ACCESS_LOG_READ: &str = "record.access_log_read";
 }

@@ -5,15 +5,20 @@
 //! ([`view`]: typed FHIR resources in, `portal-api` record types out), a section a page at a
 //! time ([`sections`], [`paging`]), which Observations a result's series opens
 //! ([`result_codes`]), the whole record as a bundle to download ([`export`]), and how a look at
-//! a chart is named in the audit log ([`audit_object`]).
+//! a chart is named in the audit log ([`audit_object`]); the care team's way in: the patient
+//! search ([`patient_search`]), a stated reason to open a chart outside one's care
+//! ([`break_the_glass`]), and the patient's log of who looked ([`access_log`]).
 
+pub mod access_log;
 pub mod audit_object;
+pub mod break_the_glass;
 pub mod bundle;
 pub mod canonical;
 pub mod error;
 pub mod export;
 pub mod lookups;
 pub mod paging;
+pub mod patient_search;
 pub mod references;
 pub mod result_codes;
 pub mod sections;
