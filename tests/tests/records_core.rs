@@ -1,6 +1,6 @@
 //! A patient's record through the desktop app's logic (`DesktopCore`, no window) against a
 //! real portal-server holding the demo charts: the session names her chart, the summary, a
-//! section a page at a time, a result's series, the results preference, the access log, and
+//! section a page at a time, a result's series, the results preference, who else looked, and
 //! the download written where the (here simulated) save dialog chose, or nothing when it was
 //! cancelled. Another chart is answered like a missing one.
 
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use portal_api::{ErrorCode, RecordSection, SectionEntries};
 use portal_desktop::core::records::RecordExport;
 use portal_desktop::core::DesktopCore;
+use portal_server::demo;
 use portal_tests::{signed_in_app, TestServer, PATIENT};
 
 /// Blair's app, signed in, and the id of her chart (from her session).
@@ -84,21 +85,43 @@ async fn a_patient_pages_through_a_section_and_reads_a_trend() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_patient_sets_her_results_preference_and_reads_who_looked() {
+async fn a_patient_sets_her_results_preference() {
     let server = TestServer::start_with_charts().await;
     let folder = tempfile::tempdir().expect("tempdir");
-    let (app, patient_id) = blair(&server, folder.path()).await;
+    let (app, _) = blair(&server, folder.path()).await;
 
     assert!(!app.result_preferences().await.expect("preference").only_after_review);
     let set = app.set_result_preferences(true).await.expect("set");
     assert!(set.only_after_review);
     assert!(app.result_preferences().await.expect("preference").only_after_review);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_reads_who_looked_at_her_record() {
+    let server = TestServer::start_with_charts().await;
+    let folder = tempfile::tempdir().expect("tempdir");
+    let (app, patient_id) = blair(&server, folder.path()).await;
+    app.record_summary(patient_id).await.expect("her own look");
+
+    // Dr. Okafor, who cares for her, reads her allergies.
+    let okafor = signed_in_app(&server, demo::ACCOUNTS[0], folder.path()).await;
+    okafor
+        .record_section(patient_id, RecordSection::Allergies, None, None)
+        .await
+        .expect("Dr. Okafor reads Blair's allergies");
 
     let log = app.access_log(patient_id, None).await.expect("the access log");
-    assert!(
-        log.entries.iter().all(|e| e.who != "Blair Conroy"),
-        "her own looks are not listed: {log:?}"
+    assert_eq!(log.entries.len(), 1, "only the physician's look, not hers: {log:?}");
+    let look = &log.entries[0];
+    assert_eq!(look.who, demo::ACCOUNTS[0].name);
+    assert_eq!(look.role, portal_api::Role::Physician);
+    assert_eq!(
+        look.what,
+        portal_api::AccessedPart::Section {
+            section: RecordSection::Allergies
+        }
     );
+    assert!(!look.break_the_glass);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
