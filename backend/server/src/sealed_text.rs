@@ -1,7 +1,8 @@
-//! Thread subjects, message bodies and the resources of patients' charts are sealed at rest
-//! under the service's key (the key that seals attachments, see `attachments::cipher`), so a
-//! copy or backup of the database alone reveals no message and no chart. Each value is bound
-//! to its field and row id: a sealed body copied onto another message does not open.
+//! Thread subjects, message bodies, the resources of patients' charts and physicians' notes on
+//! results are sealed at rest under the service's key (the key that seals attachments, see
+//! `attachments::cipher`), so a copy or backup of the database alone reveals no message and no
+//! chart. Each value is bound to its field and row id: a sealed body copied onto another
+//! message does not open.
 //!
 //! Stored form: `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`, text in both engines, so
 //! the database can still place it in the JSON it builds for lists and thread pages.
@@ -23,6 +24,8 @@ pub enum Field {
     MessageBody,
     /// A resource of a patient's chart (its FHIR JSON), bound to its `chart_resources` row.
     ChartResource,
+    /// A physician's note on a result, for the patient, bound to its `result_reviews` row.
+    ReviewNote,
 }
 
 impl Field {
@@ -31,6 +34,7 @@ impl Field {
             Self::ThreadSubject => "thread-subject",
             Self::MessageBody => "message-body",
             Self::ChartResource => "chart-resource",
+            Self::ReviewNote => "review-note",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()
     }

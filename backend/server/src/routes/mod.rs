@@ -14,6 +14,7 @@ mod practice;
 mod query;
 mod records;
 mod response_policy;
+mod result_release;
 mod staff;
 mod threads;
 
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policy::router())
         .merge(threads::router())
         .merge(records::router())
+        .merge(result_release::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {

@@ -15,6 +15,7 @@ pub mod list_cache;
 pub mod list_changes;
 pub mod policy;
 pub mod practice;
+pub mod result_release;
 pub mod row_ids;
 mod schema;
 pub mod sends;

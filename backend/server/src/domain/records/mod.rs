@@ -3,7 +3,8 @@
 //! ([`typed`]), the clear fields kept for lookups ([`lookups`]), the stored form and its hash
 //! ([`canonical`]), why a bundle was refused ([`error`]), and what a patient sees of a chart
 //! ([`view`]: typed FHIR resources in, `portal-api` record types out), and how a look at a chart
-//! is named in the audit log ([`audit_object`]).
+//! is named in the audit log ([`audit_object`]), and when the patient sees a result
+//! ([`release`]).
 
 pub mod audit_object;
 pub mod bundle;
@@ -11,6 +12,7 @@ pub mod canonical;
 pub mod error;
 pub mod lookups;
 pub mod references;
+pub mod release;
 pub mod typed;
 pub mod view;
 

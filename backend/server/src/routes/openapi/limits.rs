@@ -3,8 +3,8 @@
 //! takes only literals.)
 
 use portal_api::{
-    DEFAULT_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_SUBJECT_CHARS,
-    MIN_PAGE,
+    DEFAULT_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE,
+    MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS, MIN_PAGE,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
@@ -40,6 +40,15 @@ fn patches() -> Vec<(Target, Value)> {
             body.clone(),
         ),
         (Target::At("/components/schemas/NewMessage/properties/body"), body),
+        // A review's note: none, or text by a message body's rules.
+        (
+            Target::At("/components/schemas/ReviewRequest/properties/note"),
+            json!({"maxLength": MAX_REVIEW_NOTE, "pattern": input::body_pattern()}),
+        ),
+        (
+            Target::At("/components/schemas/ReleaseRule/oneOf/1/properties/days"),
+            json!({"minimum": 1, "maximum": MAX_RELEASE_DELAY_DAYS}),
+        ),
         (
             Target::At("/components/schemas/NewThread/properties/attachment_ids"),
             attachments.clone(),
