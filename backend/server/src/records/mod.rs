@@ -1,11 +1,13 @@
 //! Patients' charts: the operator's work, importing FHIR bundles ([`import`]) and linking a
 //! chart to the portal account of its patient ([`link`]); and reading a chart as a patient
-//! sees it ([`reading`]), with results released by the practice's rule ([`release`]).
+//! sees it ([`reading`]), with results released by the practice's rule ([`release`]) and
+//! reviewed by physicians ([`review`]).
 
 pub mod error;
 pub mod import;
 pub mod link;
 pub mod reading;
 pub mod release;
+pub mod review;
 
 pub use error::RecordsError;

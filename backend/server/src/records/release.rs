@@ -1,21 +1,21 @@
 //! Results' release as the service applies it: the practice's rule and a patient's preference
-//! read and set, a physician's review written, and an opened chart's results (and the values
-//! that come from them elsewhere: series, visits, the export) shown to each viewer as the
-//! rule allows ([`releases`], [`audience`]). What is released when is the domain's
-//! (`domain::records::release`); every change is audited with it.
+//! read and set (each change audited with it), and a chart's results (and the values that come
+//! from them elsewhere: visits, series, the export) shown to each viewer as the rule allows
+//! ([`fill_results`], [`withheld_from`]). What is released when is the domain's
+//! (`domain::records::release`); a physician's review is [`super::review`]'s.
 
-use portal_api::{
-    AccessedPart, RecordSection, ReleaseRule, ResultPreferences, ResultReleaseSetting, ResultReport, ResultReview,
-};
+use fhir_sdk::r4b::resources::Resource;
+use portal_api::{ReleaseRule, ResultPreferences, ResultReleaseSetting, ResultReport};
 
-use super::reading::{open_chart, OpenedChart};
 use crate::domain::access::Viewer;
 use crate::domain::records::release::{self, Audience, ReleaseFacts, ReleaseInputError, Releases};
-use crate::domain::records::view::results;
+use crate::domain::records::view::{results, Chart, References};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::action;
+use crate::store::charts::ChartRow;
 use crate::store::result_release::{self as store, audit_row};
+use crate::store::StoreError;
 
 /// Whose view it is: a patient sees only what is released, the care team everything.
 pub fn audience(viewer: Viewer) -> Audience {
@@ -25,34 +25,75 @@ pub fn audience(viewer: Viewer) -> Audience {
     }
 }
 
-/// The releases of `chart`'s results, `reports` being its results section
-/// (`results::results`): by the practice's rule, the chart's patient's preference and
-/// physician, and the reviews.
-pub async fn releases_of(state: &AppState, chart: &OpenedChart, reports: &[ResultReport]) -> ApiResult<Releases> {
-    let facts = facts(state, chart).await?;
-    Ok(chart.view(|view| Releases::of(view, reports, facts)))
+/// Fills in `reports` (results of chart `row`, whose shown resources are `resources`) with
+/// their release and review; for a patient, a report not released yet loses its values.
+pub async fn fill_results(
+    state: &AppState,
+    viewer: Viewer,
+    row: &ChartRow,
+    resources: &[Resource],
+    reports: &mut [ResultReport],
+) -> ApiResult<()> {
+    let facts = facts(state, row).await?;
+    let references = References::of(resources);
+    let chart = Chart::new(resources, &references);
+    Releases::of(&chart, reports, facts).fill(reports, audience(viewer));
+    Ok(())
 }
 
-/// [`releases_of`] the chart's whole results section (for a series, the visits, the export:
-/// `Releases::filter_series`, `filter_visit`, `is_released`).
-pub async fn releases(state: &AppState, chart: &OpenedChart) -> ApiResult<Releases> {
-    let reports = chart.view(results::results);
-    releases_of(state, chart, &reports).await
+/// What of chart `row`'s results is held back from `viewer`: `None` when nothing is (the care
+/// team sees everything; with results released at once and no preference of the patient's,
+/// everything is released), else the releases of every result. Check a value with
+/// `Releases::is_released`, a visit with `filter_visit`, a series with `filter_series`. Loads
+/// the chart's reports and Observations; [`withheld_among`] when the chart is open already.
+pub async fn withheld_from(state: &AppState, viewer: Viewer, row: &ChartRow) -> ApiResult<Option<Releases>> {
+    if audience(viewer) == Audience::CareTeam {
+        return Ok(None);
+    }
+    let facts = facts(state, row).await?;
+    if !holds_back(&facts) {
+        return Ok(None);
+    }
+    let stored = store::result_resources(&state.db, &state.text_sealer, row.id).await?;
+    let typed = stored
+        .iter()
+        .map(|json| {
+            serde_json::from_str::<Resource>(json).map_err(|_| StoreError::Unreadable("a chart resource's JSON"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(releases(&typed, facts)))
 }
 
-/// The results section as `viewer` sees it: each report with its release and review; for the
-/// patient, a report not released yet without its values.
-pub async fn results_for(state: &AppState, viewer: Viewer, chart: &OpenedChart) -> ApiResult<Vec<ResultReport>> {
-    let mut reports = chart.view(results::results);
-    releases_of(state, chart, &reports)
-        .await?
-        .fill(&mut reports, audience(viewer));
-    Ok(reports)
+/// [`withheld_from`] over the chart's shown `resources`, already loaded.
+pub async fn withheld_among(
+    state: &AppState,
+    viewer: Viewer,
+    row: &ChartRow,
+    resources: &[Resource],
+) -> ApiResult<Option<Releases>> {
+    if audience(viewer) == Audience::CareTeam {
+        return Ok(None);
+    }
+    let facts = facts(state, row).await?;
+    Ok(holds_back(&facts).then(|| releases(resources, facts)))
 }
 
-async fn facts(state: &AppState, chart: &OpenedChart) -> ApiResult<ReleaseFacts> {
+/// Whether anything may be held back: not when every result is released at once.
+fn holds_back(facts: &ReleaseFacts) -> bool {
+    facts.rule != ReleaseRule::AtOnce || facts.preferences.only_after_review
+}
+
+fn releases(resources: &[Resource], facts: ReleaseFacts) -> Releases {
+    let references = References::of(resources);
+    let chart = Chart::new(resources, &references);
+    let reports = results::results(&chart);
+    Releases::of(&chart, &reports, facts)
+}
+
+/// What the releases of chart `row`'s results depend on, loaded.
+pub async fn facts(state: &AppState, chart: &ChartRow) -> ApiResult<ReleaseFacts> {
     let db = &state.db;
-    let (preferences, physician) = match chart.row.user_id {
+    let (preferences, physician) = match chart.user_id {
         Some(patient) => (
             store::preferences(db, patient).await?,
             store::physician_of(db, patient).await?,
@@ -68,8 +109,8 @@ async fn facts(state: &AppState, chart: &OpenedChart) -> ApiResult<ReleaseFacts>
         rule: store::rule(db).await?,
         preferences,
         physician,
-        reviews: store::reviews(db, &state.text_sealer, chart.row.id).await?,
-        received: store::results_received(db, chart.row.id).await?,
+        reviews: store::reviews(db, &state.text_sealer, chart.id).await?,
+        received: store::results_received(db, chart.id).await?,
         now: state.clock.now(),
     })
 }
@@ -137,52 +178,7 @@ pub async fn set_preferences(
     Ok(preferences)
 }
 
-/// A physician marks result `result_id` of chart `chart_id` reviewed, with a note for the
-/// patient (again: the note is replaced). 403 for anyone but a physician; 422 for a note
-/// refused; 404 for a chart the physician does not reach (the look at its results is audited
-/// like any other) or an id that is none of its results.
-pub async fn review(
-    state: &AppState,
-    viewer: Viewer,
-    client_addr: String,
-    chart_id: i64,
-    result_id: &str,
-    note: Option<&str>,
-) -> ApiResult<ResultReview> {
-    if !viewer.may_review_results() {
-        return Err(ApiError::Forbidden);
-    }
-    let note = release::check_note(note).map_err(refused)?;
-    let results_part = AccessedPart::Section {
-        section: RecordSection::Results,
-    };
-    let chart = open_chart(state, viewer, client_addr.clone(), chart_id, &results_part).await?;
-    let found = chart.view(|view| results::results(view).iter().any(|r| r.id == result_id));
-    if !found {
-        return Err(ApiError::NotFound);
-    }
-    let audit = audit_row(
-        viewer.user_id(),
-        chart.row.user_id,
-        action::RESULT_REVIEWED,
-        format!("chart:{chart_id}/review/{result_id}"),
-        client_addr,
-        state.clock.now(),
-    );
-    let review = store::review(
-        &state.db,
-        &state.text_sealer,
-        chart_id,
-        result_id,
-        viewer.user_id(),
-        note.as_deref(),
-        audit,
-    )
-    .await?;
-    Ok(review.to_api())
-}
-
-fn refused(error: ReleaseInputError) -> ApiError {
+pub(super) fn refused(error: ReleaseInputError) -> ApiError {
     ApiError::Validation(error.to_string())
 }
 

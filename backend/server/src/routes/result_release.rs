@@ -12,7 +12,7 @@ use super::openapi::responses::{JsonBody, PolicyAccepted as Gate};
 use super::query::path_id;
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::error::ApiResult;
-use crate::records::release;
+use crate::records::{release, review};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -115,7 +115,7 @@ pub async fn review_result(
     let viewer = session.0.user.viewer();
     let chart_id = path_id(&patient_id)?;
     Ok(Json(
-        release::review(
+        review::review(
             &state,
             viewer,
             addr.to_text(),

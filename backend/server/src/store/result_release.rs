@@ -122,6 +122,28 @@ pub async fn results_received(db: &Db, chart_id: i64) -> StoreResult<HashMap<(St
         .collect()
 }
 
+/// The JSON of chart `chart_id`'s results as shown (its DiagnosticReports and Observations),
+/// opened.
+pub async fn result_resources(db: &Db, sealer: &TextSealer, chart_id: i64) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT id, content FROM chart_resources \
+         WHERE chart_id = $1 AND shown = 1 AND resource_type IN ($2, $3) ORDER BY id",
+    )
+    .bind(chart_id)
+    .bind(REPORT)
+    .bind(OBSERVATION)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            sealer
+                .open(Field::ChartResource, id, &row.try_get::<String, _>("content")?)
+                .map_err(|_| StoreError::Unreadable("chart_resources.content"))
+        })
+        .collect()
+}
+
 /// The reviews of chart `chart_id`'s results, by result id, their notes opened.
 pub async fn reviews(db: &Db, sealer: &TextSealer, chart_id: i64) -> StoreResult<HashMap<String, Review>> {
     let rows = sqlx::query(

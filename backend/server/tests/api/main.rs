@@ -23,6 +23,7 @@ mod messaging_access;
 mod policy;
 mod records_import;
 mod records_read;
+mod records_release;
 mod sessions;
 mod transport;
 mod upgrade;
