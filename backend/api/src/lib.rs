@@ -20,6 +20,7 @@ pub mod paths;
 pub mod people;
 pub mod record;
 pub mod record_access;
+pub mod result_release;
 pub mod text;
 pub mod types;
 pub mod wait;
@@ -40,6 +41,7 @@ pub use messaging::*;
 pub use people::*;
 pub use record::*;
 pub use record_access::*;
+pub use result_release::*;
 pub use types::*;
 
 pub use paths::API_PREFIX;
