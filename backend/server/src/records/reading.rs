@@ -13,7 +13,7 @@ use crate::messaging::reading::record;
 use crate::records::release::{self, audience};
 use crate::state::AppState;
 use crate::store::audit::action;
-use crate::store::charts::{self, ChartRow};
+use crate::store::charts::{self, ChartRow, StoredResource};
 use crate::store::StoreError;
 
 /// A chart opened for a viewer who may read it; the look is already in the audit log.
@@ -41,11 +41,25 @@ pub async fn open_chart(
     chart_id: i64,
     part: &AccessedPart,
 ) -> ApiResult<OpenedChart> {
+    let row = look_at_chart(state, viewer, client_addr, chart_id, part).await?;
+    let resources = typed_resources(state, chart_id).await?;
+    Ok(OpenedChart { row, resources })
+}
+
+/// [`open_chart`] without loading the chart's resources, for a look that loads only some of
+/// them (a result's series) or all of them as stored (the export): the same check and the same
+/// audit row, and the chart's row.
+pub async fn look_at_chart(
+    state: &AppState,
+    viewer: Viewer,
+    client_addr: String,
+    chart_id: i64,
+    part: &AccessedPart,
+) -> ApiResult<ChartRow> {
     let row = charts::by_id(&state.db, chart_id)
         .await?
         .filter(|chart| viewer.reaches_chart(chart.user_id))
         .ok_or(ApiError::NotFound)?;
-    let resources = typed_resources(state, chart_id).await?;
     record(
         state,
         viewer,
@@ -55,7 +69,7 @@ pub async fn open_chart(
         client_addr,
     )
     .await?;
-    Ok(OpenedChart { row, resources })
+    Ok(row)
 }
 
 /// The summary of chart `chart_id` ([`open_chart`]'s rules).
@@ -87,16 +101,19 @@ pub async fn charts_of(state: &AppState, viewer: Viewer) -> ApiResult<Vec<i64>> 
     })
 }
 
-/// The chart's resources that are shown, opened and read into the typed model (each was
-/// checked against it when imported).
+/// The chart's resources that are shown, opened and read into the typed model.
 async fn typed_resources(state: &AppState, chart_id: i64) -> ApiResult<Vec<Resource>> {
     let stored = charts::resources(&state.db, &state.text_sealer, chart_id).await?;
-    let mut typed = Vec::with_capacity(stored.len());
-    for resource in stored.iter().filter(|r| r.shown) {
-        typed.push(
+    typed(stored.iter().filter(|r| r.shown))
+}
+
+/// Stored resources read into the typed model (each was checked against it when imported).
+pub fn typed<'a>(stored: impl IntoIterator<Item = &'a StoredResource>) -> ApiResult<Vec<Resource>> {
+    stored
+        .into_iter()
+        .map(|resource| {
             serde_json::from_str::<Resource>(&resource.json)
-                .map_err(|_| StoreError::Unreadable("a chart resource's JSON"))?,
-        );
-    }
-    Ok(typed)
+                .map_err(|_| StoreError::Unreadable("a chart resource's JSON").into())
+        })
+        .collect()
 }

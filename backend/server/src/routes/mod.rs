@@ -12,6 +12,7 @@ pub mod openapi;
 mod policy;
 mod practice;
 mod query;
+mod record_sections;
 mod records;
 mod response_policy;
 mod result_release;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(threads::router())
         .merge(records::router())
         .merge(result_release::router())
+        .merge(record_sections::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {

@@ -308,33 +308,66 @@ pub async fn link(db: &Db, chart_id: i64, user_id: i64, now: DateTime<Utc>) -> R
     }
 }
 
+const RESOURCE_COLUMNS: &str =
+    "id, resource_type, fhir_id, content_hash, content, shown, code_system, code, effective_at, status";
+
 /// Every resource of chart `chart_id`, opened, in the order they were first stored.
 pub async fn resources(db: &Db, sealer: &TextSealer, chart_id: i64) -> StoreResult<Vec<StoredResource>> {
-    let rows = sqlx::query(
-        "SELECT id, resource_type, fhir_id, content_hash, content, shown, code_system, code, effective_at, status \
-         FROM chart_resources WHERE chart_id = $1 ORDER BY id",
-    )
-    .bind(chart_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            let sealed: String = row.try_get("content")?;
-            Ok(StoredResource {
-                id,
-                resource_type: row.try_get("resource_type")?,
-                fhir_id: row.try_get("fhir_id")?,
-                content_hash: row.try_get("content_hash")?,
-                json: sealer
-                    .open(Field::ChartResource, id, &sealed)
-                    .map_err(|_| StoreError::Unreadable("chart_resources.content"))?,
-                shown: row.try_get::<i64, _>("shown")? == 1,
-                code_system: row.try_get("code_system")?,
-                code: row.try_get("code")?,
-                effective_at: row.try_get::<Option<i64>, _>("effective_at")?.map(from_millis),
-                status: row.try_get("status")?,
-            })
-        })
-        .collect()
+    let sql = format!("SELECT {RESOURCE_COLUMNS} FROM chart_resources WHERE chart_id = $1 ORDER BY id");
+    let rows = sqlx::query(&sql).bind(chart_id).fetch_all(&db.pool).await?;
+    rows.iter().map(|row| opened(sealer, row)).collect()
+}
+
+/// The Observations of chart `chart_id` whose clear code is one of `codes`, or whose clear
+/// code is not of `code_system` (their other codings may hold one of `codes`), opened, in the
+/// order they were first stored: the rule `domain::records::result_codes::ResultCode::may_carry`
+/// states, as a query, so that a result's series reads and opens no other row.
+pub async fn observations_coded(
+    db: &Db,
+    sealer: &TextSealer,
+    chart_id: i64,
+    codes: &[&str],
+    code_system: &str,
+) -> StoreResult<Vec<StoredResource>> {
+    let mut sql = BoundQuery::new(&format!(
+        "SELECT {RESOURCE_COLUMNS} FROM chart_resources WHERE chart_id = "
+    ));
+    let chart = sql.arg(chart_id);
+    sql.push(&chart);
+    sql.push(" AND resource_type = 'Observation' AND (code_system IS NULL OR code_system <> ");
+    let system = sql.arg(code_system.to_owned());
+    sql.push(&system);
+    sql.push(" OR code IN (");
+    if codes.is_empty() {
+        sql.push("NULL");
+    }
+    for (n, code) in codes.iter().enumerate() {
+        let arg = sql.arg((*code).to_owned());
+        sql.push(if n == 0 { "" } else { ", " });
+        sql.push(&arg);
+    }
+    sql.push(")) ORDER BY id");
+    let (text, args) = sql.build_for(db.engine)?;
+    let rows = sqlx::query_with(&text, args).fetch_all(&db.pool).await?;
+    rows.iter().map(|row| opened(sealer, row)).collect()
+}
+
+/// A row of [`RESOURCE_COLUMNS`], its content opened.
+fn opened(sealer: &TextSealer, row: &sqlx::any::AnyRow) -> StoreResult<StoredResource> {
+    let id: i64 = row.try_get("id")?;
+    let sealed: String = row.try_get("content")?;
+    Ok(StoredResource {
+        id,
+        resource_type: row.try_get("resource_type")?,
+        fhir_id: row.try_get("fhir_id")?,
+        content_hash: row.try_get("content_hash")?,
+        json: sealer
+            .open(Field::ChartResource, id, &sealed)
+            .map_err(|_| StoreError::Unreadable("chart_resources.content"))?,
+        shown: row.try_get::<i64, _>("shown")? == 1,
+        code_system: row.try_get("code_system")?,
+        code: row.try_get("code")?,
+        effective_at: row.try_get::<Option<i64>, _>("effective_at")?.map(from_millis),
+        status: row.try_get("status")?,
+    })
 }

@@ -5,17 +5,16 @@
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use portal_api::client::SessionToken;
+use std::collections::HashSet;
+
 use portal_api::{
-    AccessedPart, ErrorCode, RecordSection, ReleaseRule, ResultPreferences, ResultRelease, ResultReport,
-    MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE,
+    ErrorCode, PageQuery, RecordSection, ReleaseRule, ResultPreferences, ResultRelease, ResultReport, ResultSeries,
+    SectionEntries, VisitEntry, MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE,
 };
 use portal_server::clock::Clock;
-use portal_server::domain::access::{StaffPools, Viewer};
-use portal_server::domain::records::view::results;
 use portal_server::domain::EmailAddress;
 use portal_server::records::import::import_bundle;
 use portal_server::records::link::link_by_email;
-use portal_server::records::{reading, release};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -64,19 +63,64 @@ fn newest_report_issued(bundle: &mut Value, at: DateTime<Utc>) {
 
 /// The results section as `token`'s person sees it, every page.
 async fn results_seen(app: &TestApp, token: &SessionToken, chart_id: i64) -> Vec<ResultReport> {
-    let me = app.client.me(token).await.expect("me").user;
-    let viewer = Viewer::of(me.id, me.role, StaffPools::NONE);
-    let part = AccessedPart::Section {
-        section: RecordSection::Results,
+    let mut seen = Vec::new();
+    let mut page = PageQuery {
+        limit: Some(MAX_RECORD_PAGE),
+        cursor: None,
     };
-    let chart = reading::open_chart(&app.state, viewer, "127.0.0.1".into(), chart_id, &part)
+    loop {
+        let got = app
+            .client
+            .record_section(token, chart_id, RecordSection::Results, &page)
+            .await
+            .expect("the results section");
+        let SectionEntries::Results(items) = got.entries else {
+            panic!("not results")
+        };
+        seen.extend(items);
+        match got.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => return seen,
+        }
+    }
+}
+
+/// The visits section as `token`'s person sees it (the first page).
+async fn visits_seen(app: &TestApp, token: &SessionToken, chart_id: i64) -> Vec<VisitEntry> {
+    let page = PageQuery {
+        limit: Some(MAX_RECORD_PAGE),
+        cursor: None,
+    };
+    let got = app
+        .client
+        .record_section(token, chart_id, RecordSection::Visits, &page)
         .await
-        .expect("the chart opens");
-    let mut reports = chart.view(results::results);
-    release::fill_results(&app.state, viewer, &chart.row, &chart.resources, &mut reports)
-        .await
-        .expect("released");
-    reports
+        .expect("the visits section");
+    let SectionEntries::Visits(items) = got.entries else {
+        panic!("not visits")
+    };
+    items
+}
+
+/// The ids of the export's resources of `resource_type`.
+async fn exported(app: &TestApp, token: &SessionToken, chart_id: i64, resource_type: &str) -> HashSet<String> {
+    let bundle = app.client.record_export(token, chart_id).await.expect("export");
+    bundle["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == resource_type)
+        .map(|e| e["resource"]["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// The ids of a series' points.
+fn points(series: &ResultSeries) -> HashSet<String> {
+    series
+        .lines
+        .iter()
+        .flat_map(|line| line.points.iter().map(|p| p.observation_id.clone()))
+        .collect()
 }
 
 fn released(report: &ResultReport) -> bool {
@@ -356,3 +400,95 @@ async fn only_admins_set_the_rule_and_only_physicians_review(app: TestApp) {
     assert!(audited(&app, "admin.result_release_set").await.is_empty());
 }
 on_both_databases!(only_admins_set_the_rule_and_only_physicians_review);
+
+/// Total cholesterol (LOINC), in each of the chart's lipid panels.
+const CHOLESTEROL: &str = "2093-3";
+
+async fn values_not_released_are_held_back_everywhere_else_too(app: TestApp) {
+    let chart_id = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let physician = app.login_and_accept(PHYSICIAN).await;
+    let all_points = points(
+        &app.client
+            .result_series(&patient, chart_id, CHOLESTEROL)
+            .await
+            .expect("series"),
+    );
+    assert!(all_points.len() > 1, "{all_points:?}");
+    let all_reports = exported(&app, &patient, chart_id, "DiagnosticReport").await;
+    assert!(all_reports.len() > 1);
+
+    let admin = app.login_and_accept(ADMIN).await;
+    app.client
+        .set_result_release(&admin, ReleaseRule::AfterReview)
+        .await
+        .expect("set");
+
+    // Nothing reviewed: no point, no visit's value, no report in the export.
+    let series = app
+        .client
+        .result_series(&patient, chart_id, CHOLESTEROL)
+        .await
+        .expect("series");
+    assert!(series.lines.is_empty(), "{series:?}");
+    assert!(visits_seen(&app, &patient, chart_id)
+        .await
+        .iter()
+        .all(|v| v.results.is_empty()));
+    assert!(exported(&app, &patient, chart_id, "DiagnosticReport").await.is_empty());
+    assert!(exported(&app, &patient, chart_id, "Observation").await.is_empty());
+    assert!(!exported(&app, &patient, chart_id, "Condition").await.is_empty());
+
+    // The care team sees everything, with the patient's release state.
+    assert_eq!(
+        points(
+            &app.client
+                .result_series(&physician, chart_id, CHOLESTEROL)
+                .await
+                .expect("series")
+        ),
+        all_points
+    );
+    let theirs = results_seen(&app, &physician, chart_id).await;
+    assert!(theirs.iter().filter(|r| r.is_report).all(|r| !r.values.is_empty()));
+    assert!(theirs
+        .iter()
+        .all(|r| matches!(r.release, Some(ResultRelease::Waiting { .. }))));
+    assert_eq!(
+        exported(&app, &physician, chart_id, "DiagnosticReport").await,
+        all_reports
+    );
+
+    // One lipid panel reviewed: its values, and only its, come out.
+    let panel = results_seen(&app, &patient, chart_id)
+        .await
+        .into_iter()
+        .find(|r| r.name.text.contains("Lipid"))
+        .expect("a lipid panel");
+    app.client
+        .review_result(&physician, chart_id, &panel.id, None)
+        .await
+        .expect("reviewed");
+    let panel = report(&results_seen(&app, &patient, chart_id).await, &panel.id).clone();
+    let inside: HashSet<String> = panel.values.iter().map(|v| v.id.clone()).collect();
+    let shown = points(
+        &app.client
+            .result_series(&patient, chart_id, CHOLESTEROL)
+            .await
+            .expect("series"),
+    );
+    assert_eq!(shown.len(), 1);
+    assert!(shown.is_subset(&inside));
+    let visit_values: HashSet<String> = visits_seen(&app, &patient, chart_id)
+        .await
+        .iter()
+        .flat_map(|v| v.results.iter().map(|r| r.id.clone()))
+        .collect();
+    assert!(!visit_values.is_empty() && visit_values.is_subset(&inside));
+    assert_eq!(
+        exported(&app, &patient, chart_id, "DiagnosticReport").await,
+        HashSet::from([panel.id.clone()])
+    );
+    assert_eq!(exported(&app, &patient, chart_id, "Observation").await, inside);
+}
+on_both_databases!(values_not_released_are_held_back_everywhere_else_too);

@@ -3,12 +3,13 @@
 //! takes only literals.)
 
 use portal_api::{
-    DEFAULT_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE,
-    MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS, MIN_PAGE,
+    DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE,
+    MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS, MIN_PAGE, MIN_RECORD_PAGE,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
 
+use crate::domain::records::{paging, result_codes};
 use crate::messaging::input;
 use crate::store::threads::cursor_pattern;
 
@@ -33,6 +34,7 @@ fn patches() -> Vec<(Target, Value)> {
         "schema": {"minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY_LEN, "pattern": input::IDEMPOTENCY_KEY_PATTERN},
     });
     let threads = "/api/v1/threads";
+    let section = "/api/v1/patients/{patient_id}/record/{section}";
     vec![
         (Target::At("/components/schemas/NewThread/properties/subject"), subject),
         (
@@ -91,6 +93,33 @@ fn patches() -> Vec<(Target, Value)> {
                 name: "Idempotency-Key",
             },
             idempotency_key,
+        ),
+        (
+            Target::Parameter {
+                path: section,
+                method: "get",
+                name: "limit",
+            },
+            json!({
+                "description": format!("Entries per page: {MIN_RECORD_PAGE} to {MAX_RECORD_PAGE}, default {DEFAULT_RECORD_PAGE}."),
+                "schema": {"minimum": MIN_RECORD_PAGE, "maximum": MAX_RECORD_PAGE, "default": DEFAULT_RECORD_PAGE},
+            }),
+        ),
+        (
+            Target::Parameter {
+                path: section,
+                method: "get",
+                name: "cursor",
+            },
+            json!({"schema": {"pattern": paging::cursor_pattern()}}),
+        ),
+        (
+            Target::Parameter {
+                path: "/api/v1/patients/{patient_id}/record/results/{code}/series",
+                method: "get",
+                name: "code",
+            },
+            json!({"schema": {"minLength": 1, "maxLength": result_codes::MAX_CODE_LEN, "pattern": result_codes::CODE_PATTERN}}),
         ),
     ]
 }

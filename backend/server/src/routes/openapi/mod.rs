@@ -38,6 +38,9 @@ use crate::state::AppState;
         super::result_release::result_preferences,
         super::result_release::set_result_preferences,
         super::result_release::review_result,
+        super::record_sections::record_section,
+        super::record_sections::result_series,
+        super::record_sections::record_export,
         super::threads::reply,
         super::threads::mark_read,
         super::threads::assign,
@@ -55,6 +58,7 @@ use crate::state::AppState;
         portal_api::ErrorCode,
         portal_api::Role,
         portal_api::AssignedFilter,
+        portal_api::RecordSection,
         super::attachments::UploadForm
     )),
     modifiers(&BearerAuth, &InputLimits),
