@@ -7,7 +7,6 @@ use reqwest::Method;
 use crate::client::{send, ClientError, PortalClient, SessionToken};
 use crate::record::{RecordSummary, ResultSeries};
 use crate::record_access::*;
-use crate::result_release::*;
 
 impl PortalClient {
     /// `GET /patients/{patient_id}/record`.

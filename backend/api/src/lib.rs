@@ -20,7 +20,6 @@ pub mod paths;
 pub mod people;
 pub mod record;
 pub mod record_access;
-pub mod result_release;
 pub mod text;
 pub mod types;
 pub mod wait;
@@ -41,7 +40,6 @@ pub use messaging::*;
 pub use people::*;
 pub use record::*;
 pub use record_access::*;
-pub use result_release::*;
 pub use types::*;
 
 pub use paths::API_PREFIX;

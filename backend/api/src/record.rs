@@ -258,10 +258,10 @@ pub struct ResultReport {
     /// Whether the patient sees it yet, by the practice's release rule and the patient's
     /// preference (set by the service; none where no rule was applied).
     #[serde(default)]
-    pub release: Option<crate::result_release::ResultRelease>,
+    pub release: Option<crate::record_access::ResultRelease>,
     /// A physician's review, with the note the patient reads beside the result.
     #[serde(default)]
-    pub review: Option<crate::result_release::ResultReview>,
+    pub review: Option<crate::record_access::ResultReview>,
 }
 
 /// `GET …/record/results/{code}/series`: one code over time, for a trend chart.

@@ -1,6 +1,6 @@
 //! Around a patient's record: its sections a page at a time, who looked at it, the care team's
-//! patient search and its stated reason to open a chart outside their care ("break the glass").
-//! When results are released to the patient is [`crate::result_release`]'s.
+//! patient search and its stated reason to open a chart outside their care ("break the glass"),
+//! and when results are released to the patient.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -212,6 +212,73 @@ pub struct BreakTheGlassRequest {
 pub struct BreakTheGlassGrant {
     pub patient_id: i64,
     pub until: DateTime<Utc>,
+}
+
+/// When the practice releases results to patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReleaseRule {
+    /// As soon as the result is in the chart (the 21st Century Cures Act's default).
+    AtOnce,
+    /// This many days after the result was issued, or once a physician has reviewed it, if
+    /// sooner.
+    AfterDays { days: u32 },
+    /// Once a physician has reviewed it.
+    AfterReview,
+}
+
+/// Most days a [`ReleaseRule::AfterDays`] may hold results back.
+pub const MAX_RELEASE_DELAY_DAYS: u32 = 30;
+
+/// `GET`/`PUT /api/v1/practice/result-release` (setting it: admins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResultReleaseSetting {
+    pub rule: ReleaseRule,
+}
+
+/// `GET`/`PUT /api/v1/me/result-preferences` (patients).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResultPreferences {
+    /// Show results only once a physician has reviewed them, whatever the practice's rule.
+    pub only_after_review: bool,
+}
+
+/// Whether the patient sees a result yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ResultRelease {
+    /// Released to the patient at this time.
+    Released { at: DateTime<Utc> },
+    /// Held back: until this time (a delay), or until a physician reviews it (`reviewer`:
+    /// whose review it waits for, by name, when the patient has a physician).
+    Waiting {
+        until: Option<DateTime<Utc>>,
+        reviewer: Option<String>,
+    },
+}
+
+/// A physician's review of a result, with the note the patient reads beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResultReview {
+    /// Who reviewed it, by name.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// Longest note a review may carry (characters).
+pub const MAX_REVIEW_NOTE: u32 = 2000;
+
+/// `POST /api/v1/patients/{patient_id}/record/results/{result_id}/review` (physicians).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReviewRequest {
+    pub note: Option<String>,
 }
 
 #[cfg(test)]
