@@ -5,7 +5,7 @@
 use reqwest::Method;
 
 use crate::client::{send, ClientError, PortalClient, SessionToken};
-use crate::record::{RecordSummary, ResultSeries};
+use crate::record::{RecordSummary, ResultReview, ResultSeries};
 use crate::record_access::*;
 
 impl PortalClient {

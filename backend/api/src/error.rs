@@ -31,6 +31,9 @@ pub enum ErrorCode {
     SessionExpired,
     /// The caller's role may not do this.
     Forbidden,
+    /// The patient is not in the caller's care: opening their record needs a stated reason
+    /// (`POST /patients/{patient_id}/break-the-glass`), which the patient will see.
+    BreakTheGlassRequired,
     /// The current portal policy must be accepted first.
     PolicyNotAccepted,
     /// The policy version accepted is not the current one.
@@ -72,6 +75,7 @@ impl ErrorCode {
             Self::Unauthenticated => "unauthenticated",
             Self::SessionExpired => "session_expired",
             Self::Forbidden => "forbidden",
+            Self::BreakTheGlassRequired => "break_the_glass_required",
             Self::PolicyNotAccepted => "policy_not_accepted",
             Self::PolicyOutdated => "policy_outdated",
             Self::NotFound => "not_found",

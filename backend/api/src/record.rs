@@ -258,10 +258,35 @@ pub struct ResultReport {
     /// Whether the patient sees it yet, by the practice's release rule and the patient's
     /// preference (set by the service; none where no rule was applied).
     #[serde(default)]
-    pub release: Option<crate::record_access::ResultRelease>,
+    pub release: Option<ResultRelease>,
     /// A physician's review, with the note the patient reads beside the result.
     #[serde(default)]
-    pub review: Option<crate::record_access::ResultReview>,
+    pub review: Option<ResultReview>,
+}
+
+/// Whether the patient sees a result yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ResultRelease {
+    /// Released to the patient at this time.
+    Released { at: DateTime<Utc> },
+    /// Held back: until this time (a delay), or until a physician reviews it (`reviewer`:
+    /// whose review it waits for, by name, when the patient has a physician).
+    Waiting {
+        until: Option<DateTime<Utc>>,
+        reviewer: Option<String>,
+    },
+}
+
+/// A physician's review of a result, with the note the patient reads beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResultReview {
+    /// Who reviewed it, by name.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
 }
 
 /// `GET …/record/results/{code}/series`: one code over time, for a trend chart.

@@ -246,31 +246,6 @@ pub struct ResultPreferences {
     pub only_after_review: bool,
 }
 
-/// Whether the patient sees a result yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum ResultRelease {
-    /// Released to the patient at this time.
-    Released { at: DateTime<Utc> },
-    /// Held back: until this time (a delay), or until a physician reviews it (`reviewer`:
-    /// whose review it waits for, by name, when the patient has a physician).
-    Waiting {
-        until: Option<DateTime<Utc>>,
-        reviewer: Option<String>,
-    },
-}
-
-/// A physician's review of a result, with the note the patient reads beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct ResultReview {
-    /// Who reviewed it, by name.
-    pub by: String,
-    pub at: DateTime<Utc>,
-    pub note: Option<String>,
-}
-
 /// Longest note a review may carry (characters).
 pub const MAX_REVIEW_NOTE: u32 = 2000;
 

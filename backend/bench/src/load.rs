@@ -9,6 +9,7 @@ use reqwest::{Client, Method};
 use crate::cpu::{self, Usage};
 use crate::seed::Fixture;
 
+#[derive(Clone)]
 pub struct Target {
     pub base: String,
     pub ca: Vec<u8>,
@@ -145,6 +146,20 @@ where
 pub async fn health(target: &Target) -> anyhow::Result<Outcome> {
     let url = format!("{}/health", target.base);
     run(target, move |http, _, _| http.get(&url)).await
+}
+
+/// `GET {base}{path(connection)}` with the connection's session (`tokens[connection]`, round
+/// robin).
+pub async fn authed_get<F>(target: &Target, tokens: Vec<String>, path: F) -> anyhow::Result<Outcome>
+where
+    F: Fn(usize) -> String + Send + Sync + Clone + 'static,
+{
+    let base = target.base.clone();
+    run(target, move |http, c, _| {
+        http.get(format!("{base}{}", path(c)))
+            .bearer_auth(&tokens[c % tokens.len()])
+    })
+    .await
 }
 
 pub async fn inbox(target: &Target, fixture: &Fixture) -> anyhow::Result<Outcome> {

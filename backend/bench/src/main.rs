@@ -9,15 +9,12 @@
 //! Figures are printed, never asserted. Run with
 //! `cargo run --profile perf -p portal-bench -- [--connections 64] [--seconds 10] [--database-url …]`.
 
-mod cpu;
-mod load;
-mod seed;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use portal_bench::{load, seed};
 use portal_server::{Application, Config, Limits, SystemClock};
 
 #[derive(Debug, Parser)]

@@ -32,61 +32,11 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
     let db = state.db.clone();
     let now = Utc::now().timestamp_millis();
     portal_server::demo::seed(&db, &state.hasher, Utc::now()).await?;
-    let policy: i64 = sqlx::query_scalar("SELECT MAX(version) FROM policy_versions")
-        .fetch_one(&db.pool)
-        .await?;
     let clinician: i64 = sqlx::query_scalar("SELECT id FROM users WHERE role = 'physician' ORDER BY id LIMIT 1")
         .fetch_one(&db.pool)
         .await?;
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE role = 'patient' LIMIT 1")
-        .fetch_one(&db.pool)
-        .await?;
 
-    // Patients and their acceptance of the policy.
-    let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    let mut ids = Vec::with_capacity(patients);
-    for chunk in (0..patients).collect::<Vec<_>>().chunks(BATCH) {
-        let mut tx = db.pool.begin().await?;
-        let mut sql = String::from("INSERT INTO users (email, name, role, password_hash, created_at) VALUES ");
-        for (i, n) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "('bench.patient{n}@example.com', 'Patient {n}', 'patient', '{hash}', {now})"
-            ));
-        }
-        sqlx::query(&sql).execute(&mut *tx).await?;
-        tx.commit().await?;
-    }
-    let rows = sqlx::query("SELECT id FROM users WHERE email LIKE 'bench.patient%' ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
-    for row in rows {
-        ids.push(row.try_get::<i64, _>("id")?);
-    }
-    anyhow::ensure!(ids.first() >= Some(&first_id), "patients were not created");
-    for chunk in ids.chunks(BATCH) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|id| format!("({id}, {policy}, {now}, '127.0.0.1')"))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO policy_acceptances (user_id, version, accepted_at, client_addr) VALUES {}",
-            values.join(",")
-        ))
-        .execute(&db.pool)
-        .await?;
-        let values: Vec<String> = chunk.iter().map(|id| format!("({id}, {clinician}, {now})")).collect();
-        sqlx::query(&format!(
-            "INSERT INTO care_relationships (patient_id, clinician_id, created_at) VALUES {}",
-            values.join(",")
-        ))
-        .execute(&db.pool)
-        .await?;
-    }
+    let ids = seed_patients(&db, "bench.patient", patients).await?;
 
     // Threads: the benchmark's patients have HEAVY_THREADS each, the others share the rest.
     let heavy = sessions.min(ids.len());
@@ -175,25 +125,10 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
     let mut tokens = Vec::with_capacity(heavy);
     let mut reply_threads = Vec::with_capacity(heavy);
     for (i, patient) in ids.iter().take(heavy).enumerate() {
-        let token = token::generate().map_err(|_| anyhow::anyhow!("no random"))?;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr) \
-             VALUES ($1, $2, $3, $3, $4, '127.0.0.1')",
-        )
-        .bind(token::hash(&token))
-        .bind(*patient)
-        .bind(Utc::now().timestamp_millis())
-        .bind(Utc::now().timestamp_millis() + 12 * 3_600_000)
-        .execute(&db.pool)
-        .await?;
-        tokens.push(token);
+        tokens.push(open_session(&db, *patient).await?);
         reply_threads.push(thread_ids[i * HEAVY_THREADS].0);
     }
-    if db.engine == portal_server::store::Engine::Sqlite {
-        sqlx::query("PRAGMA optimize").execute(&db.pool).await?;
-    } else {
-        sqlx::query("ANALYZE").execute(&db.pool).await?;
-    }
+    analyze(&db).await?;
     Ok(Fixture {
         db,
         patients: ids.len(),
@@ -202,6 +137,85 @@ pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: 
         tokens,
         reply_threads,
     })
+}
+
+/// `count` patients (e-mail `{prefix}{n}@example.com`) who accepted the current policy, each in
+/// the care of the practice's first physician; their ids, in order.
+pub async fn seed_patients(db: &Db, prefix: &str, count: usize) -> anyhow::Result<Vec<i64>> {
+    let now = Utc::now().timestamp_millis();
+    let policy: i64 = sqlx::query_scalar("SELECT MAX(version) FROM policy_versions")
+        .fetch_one(&db.pool)
+        .await?;
+    let clinician: i64 = sqlx::query_scalar("SELECT id FROM users WHERE role = 'physician' ORDER BY id LIMIT 1")
+        .fetch_one(&db.pool)
+        .await?;
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE role = 'patient' LIMIT 1")
+        .fetch_one(&db.pool)
+        .await?;
+    let mut ids = Vec::with_capacity(count);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(BATCH) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("('{prefix}{n}@example.com', 'Patient {n}', 'patient', '{hash}', {now})"))
+            .collect();
+        let rows = sqlx::query(&format!(
+            "INSERT INTO users (email, name, role, password_hash, created_at) VALUES {} RETURNING id",
+            values.join(",")
+        ))
+        .fetch_all(&db.pool)
+        .await?;
+        let mut returned: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        returned.sort_unstable();
+        ids.extend(returned);
+    }
+    anyhow::ensure!(ids.len() == count, "patients were not created");
+    for chunk in ids.chunks(BATCH) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|id| format!("({id}, {policy}, {now}, '127.0.0.1')"))
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO policy_acceptances (user_id, version, accepted_at, client_addr) VALUES {}",
+            values.join(",")
+        ))
+        .execute(&db.pool)
+        .await?;
+        let values: Vec<String> = chunk.iter().map(|id| format!("({id}, {clinician}, {now})")).collect();
+        sqlx::query(&format!(
+            "INSERT INTO care_relationships (patient_id, clinician_id, created_at) VALUES {}",
+            values.join(",")
+        ))
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// A session of 12 hours for `user_id`; its bearer token.
+pub async fn open_session(db: &Db, user_id: i64) -> anyhow::Result<String> {
+    let token = token::generate().map_err(|_| anyhow::anyhow!("no random"))?;
+    let now = Utc::now().timestamp_millis();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr) \
+         VALUES ($1, $2, $3, $3, $4, '127.0.0.1')",
+    )
+    .bind(token::hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + 12 * 3_600_000)
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+/// Fresh planner statistics after bulk seeding.
+pub async fn analyze(db: &Db) -> anyhow::Result<()> {
+    if db.engine == portal_server::store::Engine::Sqlite {
+        sqlx::query("PRAGMA optimize").execute(&db.pool).await?;
+    } else {
+        sqlx::query("ANALYZE").execute(&db.pool).await?;
+    }
+    Ok(())
 }
 
 async fn flush_messages(db: &Db, pending: &mut Vec<String>) -> anyhow::Result<()> {

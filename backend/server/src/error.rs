@@ -38,6 +38,9 @@ pub enum ApiError {
     SessionExpired,
     #[error("forbidden")]
     Forbidden,
+    /// A chart outside the caller's care, which they may open once they state a reason.
+    #[error("break the glass required")]
+    BreakTheGlassRequired,
     #[error("policy not accepted")]
     PolicyNotAccepted,
     #[error("policy outdated")]
@@ -74,7 +77,7 @@ impl ApiError {
             Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired => StatusCode::UNAUTHORIZED,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::PolicyNotAccepted => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired => StatusCode::FORBIDDEN,
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -96,6 +99,7 @@ impl ApiError {
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::SessionExpired => ErrorCode::SessionExpired,
             Self::Forbidden => ErrorCode::Forbidden,
+            Self::BreakTheGlassRequired => ErrorCode::BreakTheGlassRequired,
             Self::PolicyNotAccepted => ErrorCode::PolicyNotAccepted,
             Self::PolicyOutdated { .. } => ErrorCode::PolicyOutdated,
             Self::NotFound => ErrorCode::NotFound,
@@ -136,6 +140,9 @@ impl ApiError {
                 "Your session has ended. For your privacy you are signed out after 15 minutes without activity, and after 12 hours in any case. Please sign in again.".into()
             }
             Self::Forbidden => "Your account may not do this.".into(),
+            Self::BreakTheGlassRequired => "This patient is not in your care. To open their record, give the reason you \
+                 need it now (break the glass): it is kept in the audit log and shown to the patient."
+                .into(),
             Self::PolicyNotAccepted => {
                 "Please read and accept the current portal policy first.".into()
             }

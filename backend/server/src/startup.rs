@@ -32,7 +32,7 @@ pub enum StartupError {
     DataDir(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
-    #[error("cannot seal the messages stored in the clear ({0})")]
+    #[error("cannot bring the data stored by an earlier version up to date ({0})")]
     SealStoredText(#[from] StoreError),
 }
 
@@ -92,6 +92,10 @@ impl Application {
         let sealed = store::unsealed_text::seal_all(&state.db, &state.text_sealer).await?;
         if sealed > 0 {
             tracing::info!(sealed, "subjects and bodies stored in the clear were sealed");
+        }
+        let named = crate::records::chart_names::fill_missing(&state.db, &state.text_sealer).await?;
+        if named > 0 {
+            tracing::info!(named, "charts imported before names were kept were named");
         }
         state
             .hasher

@@ -9,6 +9,16 @@
 //! | physician | assigned to them, and those of patients in their care | yes |
 //! | staff | the threads of their own pools (an admin sets them: front desk and billing staff do not read clinical threads) | yes |
 //! | admin | none (no health data) | no |
+//!
+//! Charts ([`Viewer::chart_reach`], over the [`ChartFacts`] the store loads):
+//!
+//! | role | charts | outside it |
+//! |---|---|---|
+//! | patient | their own | nothing (404) |
+//! | physician | their patients' (care relationships) | a stated reason opens one for 8 hours ("break the glass") |
+//! | clinical staff | the patients of any physician of the practice | the same |
+//! | front desk, billing staff | none: they find a patient by name, birth date or MRN only (minimum necessary) | nothing (404) |
+//! | admin | none | nothing (404) |
 
 use portal_api::{Pool, Role};
 
@@ -208,6 +218,77 @@ impl Viewer {
     }
 }
 
+/// What the store knows about a viewer and one chart, for [`Viewer::chart_reach`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChartFacts {
+    /// The account the chart is linked to (its patient's), if any.
+    pub owner: Option<i64>,
+    /// The viewer is one of the patient's clinicians (a care relationship).
+    pub viewer_cares: bool,
+    /// An active physician of the practice cares for the patient.
+    pub practice_cares: bool,
+    /// The viewer broke the glass for this chart and the grant has not run out.
+    pub open_grant: bool,
+}
+
+/// How far a viewer reaches one chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartReach {
+    /// Theirs to read: their own chart, or a patient in their care.
+    Open,
+    /// Outside their care, open under a break-the-glass grant: each look is flagged.
+    UnderGrant,
+    /// Outside their care: they may open it once they state a reason (403, saying so).
+    ReasonRequired,
+    /// Not theirs: answered exactly like a chart that does not exist (404).
+    Hidden,
+}
+
+impl Viewer {
+    /// How far this viewer reaches the chart `facts` describe (the table above).
+    pub fn chart_reach(self, facts: ChartFacts) -> ChartReach {
+        let cared_for = match self {
+            Viewer::Patient(id) => {
+                return match facts.owner == Some(id) {
+                    true => ChartReach::Open,
+                    false => ChartReach::Hidden,
+                }
+            }
+            Viewer::Physician(_) => facts.viewer_cares,
+            Viewer::Staff(_, pools) if pools.contains(Pool::Clinical) => facts.practice_cares,
+            Viewer::Staff(..) | Viewer::NoHealthData(_) => return ChartReach::Hidden,
+        };
+        match (cared_for, facts.open_grant) {
+            (true, _) => ChartReach::Open,
+            (false, true) => ChartReach::UnderGrant,
+            (false, false) => ChartReach::ReasonRequired,
+        }
+    }
+
+    /// Whether this viewer may state a reason to open a chart outside their care: physicians
+    /// and clinical staff.
+    pub fn may_break_the_glass(self) -> bool {
+        match self {
+            Viewer::Physician(_) => true,
+            Viewer::Staff(_, pools) => pools.contains(Pool::Clinical),
+            Viewer::Patient(_) | Viewer::NoHealthData(_) => false,
+        }
+    }
+
+    /// Whether this viewer may search the practice's patients (name, birth date, MRN): the care
+    /// team, front desk and billing included; patients and admins not (403: a search names no
+    /// chart, so refusing reveals nothing).
+    pub fn may_search_patients(self) -> bool {
+        matches!(self, Viewer::Physician(_) | Viewer::Staff(..))
+    }
+
+    /// Whether this viewer may read who looked at the chart linked to `chart_owner`: the
+    /// patient only (others: 404, like a chart that does not exist).
+    pub fn reads_access_log_of(self, chart_owner: Option<i64>) -> bool {
+        matches!(self, Viewer::Patient(id) if chart_owner == Some(id))
+    }
+}
+
 /// A triage action asked by someone who is not on a care team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("only the care team may do this")]
@@ -261,6 +342,66 @@ mod tests {
         assert!(StaffPools::parse("clinical,nursing")
             .unwrap_err()
             .contains("\"nursing\" is not a pool"));
+    }
+
+    #[test]
+    fn each_role_reaches_the_charts_the_table_says() {
+        use ChartReach::*;
+        let patient = Viewer::of(5, Role::Patient, StaffPools::NONE);
+        let physician = Viewer::of(6, Role::Physician, StaffPools::NONE);
+        let nurse = Viewer::of(7, Role::Staff, StaffPools::of([Pool::Clinical]));
+        let nurse_at_desk = Viewer::of(7, Role::Staff, StaffPools::of([Pool::Clinical, Pool::FrontDesk]));
+        let front_desk = Viewer::of(8, Role::Staff, StaffPools::of([Pool::FrontDesk, Pool::Billing]));
+        let admin = Viewer::of(9, Role::Admin, StaffPools::NONE);
+        let facts = |owner, viewer_cares, practice_cares, open_grant| ChartFacts {
+            owner,
+            viewer_cares,
+            practice_cares,
+            open_grant,
+        };
+        // (viewer, facts, reach)
+        let table = [
+            (patient, facts(Some(5), false, false, false), Open),
+            (patient, facts(Some(4), false, true, false), Hidden),
+            (patient, facts(None, false, false, false), Hidden),
+            (patient, facts(Some(4), true, true, true), Hidden),
+            (physician, facts(Some(5), true, true, false), Open),
+            (physician, facts(Some(5), false, true, false), ReasonRequired),
+            (physician, facts(Some(5), false, true, true), UnderGrant),
+            (physician, facts(Some(5), true, true, true), Open),
+            (physician, facts(None, false, false, false), ReasonRequired),
+            (nurse, facts(Some(5), false, true, false), Open),
+            (nurse, facts(Some(5), false, false, false), ReasonRequired),
+            (nurse, facts(Some(5), false, false, true), UnderGrant),
+            (nurse_at_desk, facts(Some(5), false, true, false), Open),
+            (front_desk, facts(Some(5), true, true, false), Hidden),
+            (front_desk, facts(Some(5), false, false, true), Hidden),
+            (admin, facts(Some(5), true, true, true), Hidden),
+        ];
+        for (viewer, facts, reach) in table {
+            assert_eq!(viewer.chart_reach(facts), reach, "{viewer:?} {facts:?}");
+        }
+        let staff_without_pools = Viewer::of(10, Role::Staff, StaffPools::NONE);
+        assert_eq!(
+            staff_without_pools.chart_reach(facts(Some(5), true, true, true)),
+            Hidden
+        );
+
+        for (viewer, breaks, searches) in [
+            (patient, false, false),
+            (physician, true, true),
+            (nurse, true, true),
+            (front_desk, false, true),
+            (admin, false, false),
+        ] {
+            assert_eq!(viewer.may_break_the_glass(), breaks, "{viewer:?}");
+            assert_eq!(viewer.may_search_patients(), searches, "{viewer:?}");
+        }
+        assert!(patient.reads_access_log_of(Some(5)));
+        for viewer in [physician, nurse, front_desk, admin] {
+            assert!(!viewer.reads_access_log_of(Some(5)), "{viewer:?}");
+        }
+        assert!(!patient.reads_access_log_of(Some(4)) && !patient.reads_access_log_of(None));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use portal_api::{MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KE
 use crate::error::ApiError;
 
 /// Rust's whitespace (`char::is_whitespace`, what `trim` removes), as a regex class body.
-const WHITESPACE: &str = r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+pub(crate) const WHITESPACE: &str = r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 /// Control characters (`char::is_control`).
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 /// Control characters a message may not hold (all but tab, line feed, carriage return).

@@ -57,19 +57,30 @@ pub async fn list(
             list
         }
     };
-    let subject = match viewer {
-        Viewer::Patient(id) => Some(id),
-        _ => None,
+    // A patient's list is theirs; a care-team list is recorded once for each patient it
+    // shows (with those threads), so it is in each one's access log.
+    let rows: Vec<(Option<i64>, String)> = match viewer {
+        Viewer::Patient(id) => vec![(Some(id), list.audit_object.clone())],
+        _ if list.by_patient.is_empty() => vec![(None, list.audit_object.clone())],
+        _ => list
+            .by_patient
+            .iter()
+            .map(|(patient, object)| (Some(*patient), object.clone()))
+            .collect(),
     };
-    record(
-        state,
-        viewer,
-        subject,
-        action::THREADS_LISTED,
-        list.audit_object.clone(),
-        client_addr,
-    )
-    .await?;
+    let at_ms = to_millis(state.clock.now());
+    let rows = rows
+        .into_iter()
+        .map(|(subject, object)| AuditRow {
+            at_ms,
+            actor_user_id: Some(viewer.user_id()),
+            subject_user_id: subject,
+            action: action::THREADS_LISTED,
+            object: Some(object),
+            client_addr: client_addr.clone(),
+        })
+        .collect();
+    state.writer.append_audits(rows).await?;
     Ok(list)
 }
 

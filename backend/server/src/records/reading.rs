@@ -1,11 +1,12 @@
-//! Reading a chart: who may ([`Viewer::reaches_chart`]), the chart's resources opened and
+//! Reading a chart: who may (`domain::access`, [`chart_reach`]), the chart's resources opened and
 //! typed ([`open_chart`]), and the look written to the audit log before the answer leaves.
 //! What is made of the resources is the domain's (`domain::records::view`).
 
 use fhir_sdk::r4b::resources::Resource;
 use portal_api::{AccessedPart, RecordSummary};
 
-use crate::domain::access::Viewer;
+use super::access::chart_reach;
+use crate::domain::access::{ChartReach, Viewer};
 use crate::domain::records::audit_object;
 use crate::domain::records::view::{summary, Chart, References};
 use crate::error::{ApiError, ApiResult};
@@ -31,9 +32,11 @@ impl OpenedChart {
     }
 }
 
-/// Opens chart `chart_id` for `viewer` to look at `part`: 404 when there is none or it is not
-/// the viewer's to read (the same answer, so an id reveals nothing). The look is written to
-/// the audit log before the chart is returned.
+/// Opens chart `chart_id` for `viewer` to look at `part`, as far as they reach it
+/// (`domain::access`, [`chart_reach`]): 404 when there is none or it is not theirs (the same
+/// answer, so an id reveals nothing); 403 `break_the_glass_required` when it is outside their
+/// care and they have not stated a reason. The look is written to the audit log before the
+/// chart is returned (`record.read`, or `record.read_under_grant` outside their care).
 pub async fn open_chart(
     state: &AppState,
     viewer: Viewer,
@@ -56,15 +59,18 @@ pub async fn look_at_chart(
     chart_id: i64,
     part: &AccessedPart,
 ) -> ApiResult<ChartRow> {
-    let row = charts::by_id(&state.db, chart_id)
-        .await?
-        .filter(|chart| viewer.reaches_chart(chart.user_id))
-        .ok_or(ApiError::NotFound)?;
+    let row = charts::by_id(&state.db, chart_id).await?.ok_or(ApiError::NotFound)?;
+    let what = match chart_reach(state, viewer, &row).await? {
+        ChartReach::Open => action::RECORD_READ,
+        ChartReach::UnderGrant => action::RECORD_READ_UNDER_GRANT,
+        ChartReach::ReasonRequired => return Err(ApiError::BreakTheGlassRequired),
+        ChartReach::Hidden => return Err(ApiError::NotFound),
+    };
     record(
         state,
         viewer,
         row.user_id,
-        action::RECORD_READ,
+        what,
         audit_object::object(chart_id, part),
         client_addr,
     )

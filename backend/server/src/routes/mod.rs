@@ -9,6 +9,7 @@ pub mod json;
 mod limits;
 mod me;
 pub mod openapi;
+mod patients;
 mod policy;
 mod practice;
 mod query;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(records::router())
         .merge(result_release::router())
         .merge(record_sections::router())
+        .merge(patients::router())
         .merge(staff::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {

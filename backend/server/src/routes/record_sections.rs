@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use portal_api::{PageQuery, RecordPage, RecordSection, ResultSeries};
 
-use super::openapi::responses::PolicyAccepted as Gate;
+use super::openapi::responses::OpenChart;
 use super::query::{path_id, ApiQuery};
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::error::{ApiError, ApiResult};
@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
     params(("patient_id" = i64, Path, description = "the chart's id"),
            ("section" = RecordSection, Path, description = "which section"),
            PageQuery),
-    responses((status = 200, body = RecordPage), Gate,
+    responses((status = 200, body = RecordPage), OpenChart,
               (status = 404, description = "no such chart or section, or not the caller's to read (`not_found`)", body = portal_api::ApiErrorBody),
               (status = 422, description = "`limit` is out of range or `cursor` is not one a page gave (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn record_section(
@@ -61,7 +61,7 @@ pub async fn record_section(
 #[utoipa::path(get, path = "/api/v1/patients/{patient_id}/record/results/{code}/series", tag = "records", security(("bearer" = [])),
     params(("patient_id" = i64, Path, description = "the chart's id"),
            ("code" = String, Path, description = "the result's code: 1 to 64 letters, digits, `-` or `.`")),
-    responses((status = 200, body = ResultSeries), Gate,
+    responses((status = 200, body = ResultSeries), OpenChart,
               (status = 404, description = "no such chart, or not the caller's to read (`not_found`)", body = portal_api::ApiErrorBody),
               (status = 422, description = "the code is not 1 to 64 letters, digits, `-` or `.` (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn result_series(
@@ -83,7 +83,7 @@ pub async fn result_series(
     params(("patient_id" = i64, Path, description = "the chart's id")),
     responses((status = 200, description = "a FHIR R4 Bundle of type `collection`, as a download (`Content-Disposition: attachment; filename=\"record-{patient_id}.json\"`)",
                   content((Object = "application/fhir+json"))),
-              Gate,
+              OpenChart,
               (status = 404, description = "no such chart, or not the caller's to read (`not_found`)", body = portal_api::ApiErrorBody)))]
 pub async fn record_export(
     State(state): State<AppState>,

@@ -5,7 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use portal_api::RecordSummary;
 
-use super::openapi::responses::PolicyAccepted as Gate;
+use super::openapi::responses::OpenChart;
 use super::query::path_id;
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::error::ApiResult;
@@ -17,12 +17,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The summary of a patient's chart: active problems, allergies, current medications,
-/// immunizations, the next and last visits. A patient reads their own chart; any other id
-/// answers 404, like one that does not exist. The read is written to the audit log.
+/// immunizations, the next and last visits. A patient reads their own chart, the care team
+/// their patients' (outside their care: once they stated a reason); any other id answers 404,
+/// like one that does not exist. The read is written to the audit log.
 #[utoipa::path(get, path = "/api/v1/patients/{patient_id}/record", tag = "records", security(("bearer" = [])),
     params(("patient_id" = i64, Path, description = "the chart's id")),
-    responses((status = 200, body = RecordSummary), Gate,
-              (status = 404, description = "no such chart, or not the caller's to read (`not_found`)", body = portal_api::ApiErrorBody)))]
+    responses((status = 200, body = RecordSummary), OpenChart))]
 pub async fn record_summary(
     State(state): State<AppState>,
     addr: ClientAddr,

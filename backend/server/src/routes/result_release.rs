@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use portal_api::{ResultPreferences, ResultReleaseSetting, ResultReview, ReviewRequest};
 
 use super::json::ApiJson;
-use super::openapi::responses::{JsonBody, PolicyAccepted as Gate};
+use super::openapi::responses::{JsonBody, OpenChart, PolicyAccepted as Gate};
 use super::query::path_id;
 use crate::auth::{ClientAddr, PolicyAccepted};
 use crate::error::ApiResult;
@@ -93,16 +93,16 @@ pub async fn set_result_preferences(
     ))
 }
 
-/// Mark a result reviewed (physicians, in a chart they reach), with a note the patient reads
-/// beside it (at most `MAX_REVIEW_NOTE` characters). Reviewing again replaces the note. The
+/// Mark a result reviewed (physicians, in a chart they reach: their patients', or another's
+/// after breaking the glass), with a note the patient reads beside it (at most `MAX_REVIEW_NOTE` characters). Reviewing again replaces the note. The
 /// look at the chart's results and the review are audited.
 #[utoipa::path(post, path = "/api/v1/patients/{patient_id}/record/results/{result_id}/review", tag = "records",
     security(("bearer" = [])),
     params(("patient_id" = i64, Path, description = "the chart's id"),
            ("result_id" = String, Path, description = "the result's id: a report's (DiagnosticReport) or a result's reported on its own (Observation)")),
     request_body = ReviewRequest,
-    responses((status = 200, body = ResultReview), Gate, JsonBody,
-              (status = 403, description = "the caller is not a physician (`forbidden`), or the current portal policy is not accepted yet (`policy_not_accepted`)", body = portal_api::ApiErrorBody),
+    responses((status = 200, body = ResultReview), OpenChart, JsonBody,
+              (status = 403, description = "the current portal policy is not accepted yet (`policy_not_accepted`), the caller is not a physician (`forbidden`), or the patient is not in their care and no reason was stated yet (`break_the_glass_required`: `POST /api/v1/patients/{patient_id}/break-the-glass`)", body = portal_api::ApiErrorBody),
               (status = 404, description = "no such chart or result, or not the caller's to reach (`not_found`)", body = portal_api::ApiErrorBody),
               (status = 422, description = "the note is blank, too long or holds characters that cannot be shown (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn review_result(

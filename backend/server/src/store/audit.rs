@@ -340,4 +340,9 @@ pub mod action {
     pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
     pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";
     pub const RESULT_REVIEWED: &str = "record.result_reviewed";
+    /// A part of a chart read outside the reader's care, under a break-the-glass grant.
+    pub const RECORD_READ_UNDER_GRANT: &str = "record.read_under_grant";
+    pub const RECORD_BREAK_THE_GLASS: &str = "record.break_the_glass";
+    pub const PATIENTS_SEARCHED: &str = "patients.searched";
+    pub const ACCESS_LOG_READ: &str = "record.access_log_read";
 }

@@ -1,10 +1,13 @@
 //! The care team: who threads can be assigned to, and which clinicians care for which
 //! patients (a physician sees the threads of their patients).
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use portal_api::{Person, Role};
 use sqlx::{Any, Executor, Row};
 
+use super::bound_query::BoundQuery;
 use super::db::{to_millis, Db};
 use super::error::StoreResult;
 use crate::domain::access::StaffPools;
@@ -63,4 +66,48 @@ pub async fn relate(db: &Db, patient_id: i64, clinician_id: i64, at: DateTime<Ut
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// Of `patient_ids`, those `clinician_id` cares for.
+pub async fn cared_for_by(db: &Db, clinician_id: i64, patient_ids: &[i64]) -> StoreResult<HashSet<i64>> {
+    if patient_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut sql = BoundQuery::new("SELECT patient_id FROM care_relationships WHERE clinician_id = ");
+    let clinician = sql.arg(clinician_id);
+    sql.push(&clinician);
+    sql.push(" AND patient_id IN (");
+    push_ids(&mut sql, patient_ids);
+    sql.push(")");
+    let (text, args) = sql.build()?;
+    Ok(sqlx::query_scalar_with(&text, args)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Of `patient_ids`, those some active physician of the practice cares for (whose charts the
+/// clinical staff reach).
+pub async fn cared_for_by_a_physician(db: &Db, patient_ids: &[i64]) -> StoreResult<HashSet<i64>> {
+    if patient_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut sql = BoundQuery::new(
+        "SELECT DISTINCT c.patient_id FROM care_relationships c JOIN users u ON u.id = c.clinician_id \
+         WHERE u.role = 'physician' AND u.disabled_at IS NULL AND c.patient_id IN (",
+    );
+    push_ids(&mut sql, patient_ids);
+    sql.push(")");
+    let (text, args) = sql.build()?;
+    Ok(sqlx::query_scalar_with(&text, args)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+fn push_ids(sql: &mut BoundQuery, ids: &[i64]) {
+    let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(*id)).collect();
+    sql.push(&placeholders.join(", "));
 }

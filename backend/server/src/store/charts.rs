@@ -13,6 +13,7 @@ use super::bound_query::BoundQuery;
 use super::db::{from_millis, to_millis, Db, Engine};
 use super::error::{is_unique_violation, StoreError, StoreResult};
 use super::row_ids::{reserve_ids, IdTable};
+use crate::domain::records::patient_search::{search_name, SearchKey};
 use crate::domain::records::{ChartBundle, ChartResource};
 use crate::sealed_text::{Field, TextSealer};
 
@@ -40,6 +41,8 @@ pub struct ChartRow {
     pub patient_fhir_id: String,
     pub mrn: Option<String>,
     pub birth_date: Option<String>,
+    /// The patient's name as the record shows it (see `domain::records::bundle::patient_name`).
+    pub name: Option<String>,
     pub user_id: Option<i64>,
 }
 
@@ -122,23 +125,29 @@ async fn import_in(
         .await?;
     let (chart_id, new_chart) = match existing {
         Some(id) => {
-            sqlx::query("UPDATE charts SET mrn = $1, birth_date = $2, updated_at = $3 WHERE id = $4")
-                .bind(patient.mrn.clone())
-                .bind(patient.birth_date.clone())
-                .bind(to_millis(now))
-                .bind(id)
+            sqlx::query(
+                "UPDATE charts SET mrn = $1, birth_date = $2, name = $3, search_name = $4, updated_at = $5 WHERE id = $6",
+            )
+            .bind(patient.mrn.clone())
+            .bind(patient.birth_date.clone())
+            .bind(patient.name.clone())
+            .bind(patient.name.as_deref().map(search_name).unwrap_or_default())
+            .bind(to_millis(now))
+            .bind(id)
                 .execute(&mut *conn)
                 .await?;
             (id, false)
         }
         None => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO charts (patient_fhir_id, mrn, birth_date, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                "INSERT INTO charts (patient_fhir_id, mrn, birth_date, name, search_name, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
             )
             .bind(&patient.fhir_id)
             .bind(patient.mrn.clone())
             .bind(patient.birth_date.clone())
+            .bind(patient.name.clone())
+            .bind(patient.name.as_deref().map(search_name).unwrap_or_default())
             .bind(to_millis(now))
             .fetch_one(&mut *conn)
             .await?;
@@ -251,7 +260,7 @@ fn seal(sealer: &TextSealer, row_id: i64, json: &str) -> StoreResult<String> {
         .map_err(|_| StoreError::Inconsistent("a chart resource could not be sealed"))
 }
 
-const CHART_COLUMNS: &str = "id, patient_fhir_id, mrn, birth_date, user_id";
+const CHART_COLUMNS: &str = "id, patient_fhir_id, mrn, birth_date, name, user_id";
 
 fn chart_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ChartRow> {
     Ok(ChartRow {
@@ -259,6 +268,7 @@ fn chart_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ChartRow> {
         patient_fhir_id: row.try_get("patient_fhir_id")?,
         mrn: row.try_get("mrn")?,
         birth_date: row.try_get("birth_date")?,
+        name: row.try_get("name")?,
         user_id: row.try_get("user_id")?,
     })
 }
@@ -306,6 +316,82 @@ pub async fn link(db: &Db, chart_id: i64, user_id: i64, now: DateTime<Utc>) -> R
         Err(e) if is_unique_violation(&e) => Err(LinkError::AccountTaken),
         Err(e) => Err(StoreError::from(e).into()),
     }
+}
+
+/// The charts `key` finds, by name (then id), at most `limit`.
+pub async fn search(db: &Db, key: &SearchKey, limit: u32) -> StoreResult<Vec<ChartRow>> {
+    let mut sql = BoundQuery::new(&format!("SELECT {CHART_COLUMNS} FROM charts WHERE "));
+    match key {
+        SearchKey::BirthDate(date) => {
+            let date = sql.arg(date.format("%Y-%m-%d").to_string());
+            sql.push(&format!("birth_date = {date}"));
+        }
+        SearchKey::NameOrMrn { words, mrn } => {
+            let mrn = sql.arg(mrn.clone());
+            let mut name = Vec::new();
+            for word in words {
+                let pattern = sql.arg(format!("%{}%", like_escaped(word)));
+                name.push(format!("search_name LIKE {pattern} ESCAPE '\\'"));
+            }
+            match name.is_empty() {
+                true => sql.push(&format!("mrn = {mrn}")),
+                false => sql.push(&format!("(({}) OR mrn = {mrn})", name.join(" AND "))),
+            };
+        }
+    }
+    let limit = sql.arg(i64::from(limit));
+    sql.push(&format!(" ORDER BY COALESCE(search_name, ''), id LIMIT {limit}"));
+    let (text, args) = sql.build()?;
+    let rows = sqlx::query_with(&text, args).fetch_all(&db.pool).await?;
+    rows.iter().map(chart_from_row).collect()
+}
+
+/// `text` matched literally by LIKE (with `ESCAPE '\'`).
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Charts imported before they kept their patient's name (migration 8): up to `limit` of
+/// them after `after`, each with its Patient resource, opened.
+pub async fn unnamed(db: &Db, sealer: &TextSealer, after: i64, limit: i64) -> StoreResult<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT c.id AS chart_id, r.id AS resource_id, r.content FROM charts c \
+         JOIN chart_resources r ON r.chart_id = c.id AND r.resource_type = 'Patient' AND r.fhir_id = c.patient_fhir_id \
+         WHERE c.search_name IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("resource_id")?;
+            let sealed: String = row.try_get("content")?;
+            let json = sealer
+                .open(Field::ChartResource, id, &sealed)
+                .map_err(|_| StoreError::Unreadable("chart_resources.content"))?;
+            Ok((row.try_get("chart_id")?, json))
+        })
+        .collect()
+}
+
+/// Sets the name chart `chart_id` is shown and found by (`None`: it has none; it is then
+/// found by birth date and MRN only, and its `search_name` is empty, not missing).
+pub async fn set_name(db: &Db, chart_id: i64, name: Option<&str>) -> StoreResult<()> {
+    sqlx::query("UPDATE charts SET name = $1, search_name = $2 WHERE id = $3")
+        .bind(name.map(str::to_owned))
+        .bind(name.map(search_name).unwrap_or_default())
+        .bind(chart_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 const RESOURCE_COLUMNS: &str =

@@ -36,23 +36,33 @@ pub struct RenderedList {
     pub json: Bytes,
     /// The audit object: `threads:` and the ids shown, comma-separated.
     pub audit_object: String,
+    /// Each patient whose threads the list shows, with the audit object of those threads
+    /// alone, in the order they first appear: a care-team list is recorded once per patient,
+    /// so each patient's access log shows it.
+    pub by_patient: Vec<(i64, String)>,
 }
 
 impl RenderedList {
     pub fn render(list: &ThreadList) -> serde_json::Result<Self> {
-        let mut audit_object = String::with_capacity(8 + list.threads.len() * 8);
-        audit_object.push_str("threads:");
-        for (i, thread) in list.threads.iter().enumerate() {
-            if i > 0 {
-                audit_object.push(',');
+        let mut by_patient: Vec<(i64, String)> = Vec::new();
+        for thread in &list.threads {
+            match by_patient.iter_mut().find(|(patient, _)| *patient == thread.patient.id) {
+                Some((_, object)) => object.push_str(&format!(",{}", thread.id)),
+                None => by_patient.push((thread.patient.id, format!("threads:{}", thread.id))),
             }
-            audit_object.push_str(&thread.id.to_string());
         }
         Ok(Self {
             json: Bytes::from(serde_json::to_vec(list)?),
-            audit_object,
+            audit_object: threads_object(list.threads.iter().map(|t| t.id)),
+            by_patient,
         })
     }
+}
+
+/// `threads:` and `ids`, comma-separated.
+fn threads_object(ids: impl Iterator<Item = i64>) -> String {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    format!("threads:{}", ids.join(","))
 }
 
 /// Patient versions are kept in this many slots (a patient shares a slot with others: a

@@ -12,6 +12,7 @@ pub enum IdTable {
     Threads,
     Messages,
     ChartResources,
+    BreakTheGlassGrants,
 }
 
 impl IdTable {
@@ -20,6 +21,7 @@ impl IdTable {
             IdTable::Threads => "threads",
             IdTable::Messages => "messages",
             IdTable::ChartResources => "chart_resources",
+            IdTable::BreakTheGlassGrants => "break_the_glass_grants",
         }
     }
 }

@@ -66,7 +66,7 @@ enum Job {
     Send(PendingSend, oneshot::Sender<Result<SendReceipt, SendError>>),
     /// An audit row of its own (a read was served): a batch's all go into one INSERT, since
     /// they cannot fail one by one.
-    Audit(AuditRow, oneshot::Sender<bool>),
+    Audit(Vec<AuditRow>, oneshot::Sender<bool>),
     /// A session's `last_seen_at`.
     Touch {
         session_id: i64,
@@ -173,7 +173,13 @@ impl Writer {
 
     /// Appends an audit event in the next batch and answers once it is durable.
     pub async fn append_audit(&self, row: AuditRow) -> StoreResult<()> {
-        self.send_and_wait(|answer| Job::Audit(row, answer)).await
+        self.append_audits(vec![row]).await
+    }
+
+    /// Appends audit events (one read seen by several patients) in the next batch, together,
+    /// and answers once they are durable.
+    pub async fn append_audits(&self, rows: Vec<AuditRow>) -> StoreResult<()> {
+        self.send_and_wait(|answer| Job::Audit(rows, answer)).await
     }
 
     /// Queues a job answered with whether its batch committed, and waits for that.
@@ -249,8 +255,8 @@ async fn run_batch(
                     send_answers.push(answer);
                     continue;
                 }
-                Job::Audit(row, answer) => {
-                    audits.push(row);
+                Job::Audit(rows, answer) => {
+                    audits.extend(rows);
                     audit_answers.push(answer);
                     continue;
                 }

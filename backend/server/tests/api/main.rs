@@ -21,6 +21,7 @@ mod limits;
 mod messaging;
 mod messaging_access;
 mod policy;
+mod records_access;
 mod records_import;
 mod records_read;
 mod records_release;

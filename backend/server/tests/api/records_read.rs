@@ -11,11 +11,11 @@ use portal_server::records::link::link_by_email;
 use reqwest::Method;
 use sqlx::Row;
 
-use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN};
+use crate::helpers::{api_error, TestApp, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::on_both_databases;
 
 /// Blair Conroy's chart (the demo's), imported and linked to the demo patient's account.
-async fn blairs_chart(app: &TestApp) -> i64 {
+pub async fn blairs_chart(app: &TestApp) -> i64 {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/demo-charts/blair-conroy.json"
@@ -52,13 +52,14 @@ async fn a_patient_reads_their_own_records_summary_and_nobody_elses(app: TestApp
     assert!(!mine.immunizations.is_empty());
     assert!(mine.last_visit.is_some());
 
-    // Another patient, a physician (not yet: the care team's view comes later), an id that
-    // does not exist and one that is not a number: the same 404.
+    // Another patient, the front desk (who never opens charts: `records_access` has the care
+    // team's reach), an id that does not exist and one that is not a number: the same 404.
     let other = app.login_and_accept(OTHER_PATIENT).await;
     let physician = app.login_and_accept(PHYSICIAN).await;
+    let front_desk = app.login_as(STAFF).await;
     for (token, id) in [
         (&other, chart_id.to_string()),
-        (&physician, chart_id.to_string()),
+        (&front_desk, chart_id.to_string()),
         (&patient, (chart_id + 1000).to_string()),
         (&patient, "abc".to_owned()),
     ] {
@@ -66,7 +67,7 @@ async fn a_patient_reads_their_own_records_summary_and_nobody_elses(app: TestApp
         assert_eq!((status, code), (404, portal_api::ErrorCode::NotFound), "{id}");
     }
 
-    // `/me` names the charts each may open: the patient's own, nobody else's.
+    // `/me` names the patient's own chart; the care team finds charts by searching.
     assert_eq!(app.client.me(&patient).await.expect("me").patient_ids, vec![chart_id]);
     assert!(app.client.me(&other).await.expect("me").patient_ids.is_empty());
     assert!(app.client.me(&physician).await.expect("me").patient_ids.is_empty());

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use fhir_sdk::r4b::types::HumanName;
 use serde_json::Value;
 
 use super::canonical::{canonical_json, content_hash};
@@ -11,6 +12,7 @@ use super::error::BundleError;
 use super::lookups::Lookup;
 use super::references::EntryNames;
 use super::typed;
+use super::view::references::person_name;
 
 /// The kinds of bundle a chart is loaded from (as Synthea and EHR exports write them).
 pub const ACCEPTED_TYPES: [&str; 3] = ["transaction", "batch", "collection"];
@@ -41,7 +43,7 @@ pub struct ChartBundle {
     pub resources: Vec<ChartResource>,
 }
 
-/// What identifies the chart's patient, kept clear for lookups (the name stays sealed).
+/// What identifies the chart's patient, kept clear for lookups and the care team's search.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PatientFacts {
     /// The Patient resource's id.
@@ -50,6 +52,8 @@ pub struct PatientFacts {
     pub mrn: Option<String>,
     /// `YYYY-MM-DD` (or as much of it as the Patient gives).
     pub birth_date: Option<String>,
+    /// The official name as written ([`patient_name`]).
+    pub name: Option<String>,
 }
 
 impl std::fmt::Debug for PatientFacts {
@@ -342,7 +346,16 @@ fn patient_facts(fhir_id: &str, patient: &Value) -> PatientFacts {
         fhir_id: fhir_id.to_owned(),
         mrn,
         birth_date: patient.get("birthDate").and_then(Value::as_str).map(str::to_owned),
+        name: patient_name(patient),
     }
+}
+
+/// The name a Patient resource (its JSON) is known by: the official name as the record shows
+/// it (`view::references::person_name`); `None` when it has none that can be read.
+pub fn patient_name(patient: &Value) -> Option<String> {
+    let names = patient.get("name")?.clone();
+    let names: Vec<Option<HumanName>> = serde_json::from_value(names).ok()?;
+    person_name(&names)
 }
 
 #[cfg(test)]
@@ -392,6 +405,7 @@ mod tests {
             assert_eq!(chart.patient.fhir_id, "p-1");
             assert_eq!(chart.patient.mrn.as_deref(), Some("MRN-42"));
             assert_eq!(chart.patient.birth_date.as_deref(), Some("1975-10-26"));
+            assert_eq!(chart.patient.name.as_deref(), Some("Zoë Łukasz Núñez"));
             assert_eq!(chart.resources.len(), 3);
             let obs = &chart.resources[1];
             assert!(obs.json.contains(r#""reference":"Patient/p-1""#), "{}", obs.json);

@@ -6,15 +6,20 @@
 //! time ([`sections`], [`paging`]), which Observations a result's series opens
 //! ([`result_codes`]), the whole record as a bundle to download ([`export`]), how a look at a
 //! chart is named in the audit log ([`audit_object`]), and when the patient sees a result
-//! ([`release`]).
+//! ([`release`]); the care team's way in: the patient search ([`patient_search`]), a stated
+//! reason to open a chart outside one's care ([`break_the_glass`]), and the patient's log of
+//! who looked ([`access_log`]).
 
+pub mod access_log;
 pub mod audit_object;
+pub mod break_the_glass;
 pub mod bundle;
 pub mod canonical;
 pub mod error;
 pub mod export;
 pub mod lookups;
 pub mod paging;
+pub mod patient_search;
 pub mod references;
 pub mod release;
 pub mod result_codes;

@@ -3,13 +3,14 @@
 //! takes only literals.)
 
 use portal_api::{
-    DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE,
-    MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS, MIN_PAGE, MIN_RECORD_PAGE,
+    DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_BREAK_THE_GLASS_REASON,
+    MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS,
+    MIN_BREAK_THE_GLASS_REASON, MIN_PAGE, MIN_RECORD_PAGE,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
 
-use crate::domain::records::{paging, result_codes};
+use crate::domain::records::{paging, patient_search, result_codes};
 use crate::messaging::input;
 use crate::store::threads::cursor_pattern;
 
@@ -35,6 +36,7 @@ fn patches() -> Vec<(Target, Value)> {
     });
     let threads = "/api/v1/threads";
     let section = "/api/v1/patients/{patient_id}/record/{section}";
+    let access_log = "/api/v1/patients/{patient_id}/access-log";
     vec![
         (Target::At("/components/schemas/NewThread/properties/subject"), subject),
         (
@@ -121,7 +123,57 @@ fn patches() -> Vec<(Target, Value)> {
             },
             json!({"schema": {"minLength": 1, "maxLength": result_codes::MAX_CODE_LEN, "pattern": result_codes::CODE_PATTERN}}),
         ),
+        (
+            Target::At("/components/schemas/BreakTheGlassRequest/properties/reason"),
+            json!({"minLength": MIN_BREAK_THE_GLASS_REASON, "maxLength": MAX_BREAK_THE_GLASS_REASON,
+                   "pattern": reason_pattern()}),
+        ),
+        (
+            Target::Parameter {
+                path: "/api/v1/patients",
+                method: "get",
+                name: "query",
+            },
+            json!({"schema": {"minLength": patient_search::MIN_QUERY_CHARS, "maxLength": patient_search::MAX_QUERY_CHARS,
+                              "pattern": patient_query_pattern()}}),
+        ),
+        (
+            Target::Parameter {
+                path: access_log,
+                method: "get",
+                name: "limit",
+            },
+            json!({
+                "description": format!("Entries per page: {MIN_RECORD_PAGE} to {MAX_RECORD_PAGE}, default {DEFAULT_RECORD_PAGE}."),
+                "schema": {"minimum": MIN_RECORD_PAGE, "maximum": MAX_RECORD_PAGE, "default": DEFAULT_RECORD_PAGE},
+            }),
+        ),
+        (
+            Target::Parameter {
+                path: access_log,
+                method: "get",
+                name: "cursor",
+            },
+            json!({"schema": {"pattern": crate::records::access_log::cursor_pattern()}}),
+        ),
     ]
+}
+
+/// `domain::records::break_the_glass::Reason::parse` as a pattern (with the lengths): two
+/// characters other than whitespace at least 10 apart, so at least 10 once trimmed.
+pub(crate) fn reason_pattern() -> String {
+    let space = input::WHITESPACE;
+    format!("[^{space}][\\s\\S]{{{},}}[^{space}]", MIN_BREAK_THE_GLASS_REASON - 2)
+}
+
+/// `domain::records::patient_search::SearchKey::parse` as a pattern (with the lengths): two
+/// characters other than whitespace, so at least 2 once trimmed.
+pub(crate) fn patient_query_pattern() -> String {
+    let space = input::WHITESPACE;
+    format!(
+        "[^{space}][\\s\\S]{{{},}}[^{space}]",
+        patient_search::MIN_QUERY_CHARS - 2
+    )
 }
 
 impl Target {
@@ -207,6 +259,40 @@ mod tests {
         let doc = serde_json::to_value(ApiDoc::openapi()).expect("document");
         let back: utoipa::openapi::OpenApi = serde_json::from_value(doc.clone()).expect("parse");
         assert_eq!(serde_json::to_value(back).expect("document"), doc);
+    }
+
+    /// Each pattern, with its lengths, accepts exactly what the service's check accepts.
+    #[test]
+    fn the_care_teams_patterns_match_their_rules() {
+        use rand::{Rng, SeedableRng};
+        use regex::Regex;
+
+        use crate::domain::records::break_the_glass::Reason;
+        use crate::domain::records::patient_search::{SearchKey, MAX_QUERY_CHARS};
+
+        const ALPHABET: &[char] = &[
+            'a', 'é', ' ', '\t', '\n', '\u{1c}', '\u{85}', '\u{a0}', '\u{2028}', '\u{3000}',
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(10);
+        let (reason, query) = (
+            Regex::new(&reason_pattern()).expect("pattern"),
+            Regex::new(&patient_query_pattern()).expect("pattern"),
+        );
+        for _ in 0..40_000 {
+            let len = rng.gen_range(0..14);
+            let text: String = (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect();
+            let chars = text.chars().count() as u32;
+            assert_eq!(
+                reason.is_match(&text) && chars <= MAX_BREAK_THE_GLASS_REASON,
+                Reason::parse(&text).is_ok(),
+                "{text:?}"
+            );
+            assert_eq!(
+                query.is_match(&text) && chars as usize <= MAX_QUERY_CHARS,
+                SearchKey::parse(&text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

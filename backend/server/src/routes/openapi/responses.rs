@@ -55,6 +55,25 @@ impl IntoResponses for PolicyAccepted {
     }
 }
 
+/// Routes that open a patient's chart (`records::reading::open_chart`): the policy gate, the
+/// care team's reach, and a chart that is not the caller's answered like a missing one.
+pub struct OpenChart;
+
+impl IntoResponses for OpenChart {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        responses([
+            ("401", UNAUTHENTICATED),
+            (
+                "403",
+                "the current portal policy is not accepted yet (`policy_not_accepted`), or the patient is \
+                 not in the caller's care and no reason was stated yet (`break_the_glass_required`: \
+                 `POST /api/v1/patients/{patient_id}/break-the-glass`)",
+            ),
+            ("404", "no such chart, or not the caller's to read (`not_found`)"),
+        ])
+    }
+}
+
 /// Routes that read a JSON body (`ApiJson`).
 pub struct JsonBody;
 

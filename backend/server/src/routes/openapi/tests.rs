@@ -90,7 +90,7 @@ fn operations_reading_a_body_document_413_415_and_422() {
             }
         }
     }
-    assert_eq!(seen, 9);
+    assert_eq!(seen, 10);
 }
 
 #[test]
@@ -199,4 +199,44 @@ fn results_release_limits_are_those_the_service_enforces() {
         after_days["properties"]["days"]["maximum"],
         portal_api::MAX_RELEASE_DELAY_DAYS
     );
+}
+
+#[test]
+fn the_care_teams_routes_state_their_limits() {
+    use super::limits::{patient_query_pattern, reason_pattern};
+    use crate::domain::records::patient_search;
+    let doc = document();
+    let reason = &doc["components"]["schemas"]["BreakTheGlassRequest"]["properties"]["reason"];
+    assert_eq!(reason["minLength"], portal_api::MIN_BREAK_THE_GLASS_REASON);
+    assert_eq!(reason["maxLength"], portal_api::MAX_BREAK_THE_GLASS_REASON);
+    assert_eq!(reason["pattern"], reason_pattern());
+    let query = &parameter(&doc, "/api/v1/patients", "get", "query")["schema"];
+    assert_eq!(query["minLength"], patient_search::MIN_QUERY_CHARS);
+    assert_eq!(query["pattern"], patient_query_pattern());
+    let log = "/api/v1/patients/{patient_id}/access-log";
+    assert_eq!(
+        parameter(&doc, log, "get", "limit")["schema"]["maximum"],
+        portal_api::MAX_RECORD_PAGE
+    );
+    assert_eq!(
+        parameter(&doc, log, "get", "cursor")["schema"]["pattern"],
+        crate::records::access_log::cursor_pattern()
+    );
+    for (path, method, status) in [
+        ("/api/v1/patients", "get", "403"),
+        ("/api/v1/patients", "get", "422"),
+        ("/api/v1/patients/{patient_id}/break-the-glass", "post", "404"),
+        ("/api/v1/patients/{patient_id}/break-the-glass", "post", "403"),
+        (log, "get", "404"),
+        (log, "get", "422"),
+        ("/api/v1/patients/{patient_id}/record", "get", "403"),
+        ("/api/v1/patients/{patient_id}/record", "get", "404"),
+    ] {
+        assert!(
+            documents(&doc["paths"][path][method], status),
+            "{method} {path} lacks {status}"
+        );
+    }
+    let record = &doc["paths"]["/api/v1/patients/{patient_id}/record"]["get"]["responses"]["403"]["description"];
+    assert!(record.as_str().is_some_and(|d| d.contains("break_the_glass_required")));
 }

@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   Unauthenticated: "unauthenticated",
   SessionExpired: "session_expired",
   Forbidden: "forbidden",
+  BreakTheGlassRequired: "break_the_glass_required",
   PolicyNotAccepted: "policy_not_accepted",
   PolicyOutdated: "policy_outdated",
   NotFound: "not_found",
