@@ -18,7 +18,7 @@ use portal_server::records::link::link_by_email;
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::helpers::{api_error, TestApp, ADMIN, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
+use crate::helpers::{api_error, TestApp, ADMIN, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::on_both_databases;
 
 const DOCTOR: &str = "Dr. Adaeze Okafor";
@@ -370,8 +370,9 @@ async fn only_admins_set_the_rule_and_only_physicians_review(app: TestApp) {
     );
 
     let result_id = results_seen(&app, &patient, chart_id).await[0].id.clone();
-    // Patients, staff and admins do not review.
-    for token in [&patient, &staff, &admin] {
+    // Patients, staff (clinical staff too, who read the chart) and admins do not review.
+    let nurse = app.login_and_accept(NURSE).await;
+    for token in [&patient, &staff, &nurse, &admin] {
         let (status, code, _, _) = api_error(app.client.review_result(token, chart_id, &result_id, None).await);
         assert_eq!((status, code), (403, ErrorCode::Forbidden));
     }
