@@ -47,13 +47,9 @@ pub async fn fill_results(
 /// `Releases::is_released`, a visit with `filter_visit`, a series with `filter_series`. Loads
 /// the chart's reports and Observations; [`withheld_among`] when the chart is open already.
 pub async fn withheld_from(state: &AppState, viewer: Viewer, row: &ChartRow) -> ApiResult<Option<Releases>> {
-    if audience(viewer) == Audience::CareTeam {
+    let Some(facts) = facts_if_held_back(state, viewer, row).await? else {
         return Ok(None);
-    }
-    let facts = facts(state, row).await?;
-    if !holds_back(&facts) {
-        return Ok(None);
-    }
+    };
     let stored = store::result_resources(&state.db, &state.text_sealer, row.id).await?;
     let typed = stored
         .iter()
@@ -71,16 +67,9 @@ pub async fn withheld_among(
     row: &ChartRow,
     resources: &[Resource],
 ) -> ApiResult<Option<Releases>> {
-    if audience(viewer) == Audience::CareTeam {
-        return Ok(None);
-    }
-    let facts = facts(state, row).await?;
-    Ok(holds_back(&facts).then(|| releases(resources, facts)))
-}
-
-/// Whether anything may be held back: not when every result is released at once.
-fn holds_back(facts: &ReleaseFacts) -> bool {
-    facts.rule != ReleaseRule::AtOnce || facts.preferences.only_after_review
+    Ok(facts_if_held_back(state, viewer, row)
+        .await?
+        .map(|facts| releases(resources, facts)))
 }
 
 fn releases(resources: &[Resource], facts: ReleaseFacts) -> Releases {
@@ -92,27 +81,55 @@ fn releases(resources: &[Resource], facts: ReleaseFacts) -> Releases {
 
 /// What the releases of chart `row`'s results depend on, loaded.
 pub async fn facts(state: &AppState, chart: &ChartRow) -> ApiResult<ReleaseFacts> {
+    let (rule, preferences) = rule_and_preferences(state, chart).await?;
+    facts_under(state, chart, rule, preferences).await
+}
+
+/// The practice's rule and the chart's patient's preference (the default for a chart linked to
+/// no account): all it takes to know whether anything is held back at all.
+async fn rule_and_preferences(state: &AppState, chart: &ChartRow) -> ApiResult<(ReleaseRule, ResultPreferences)> {
+    let preferences = match chart.user_id {
+        Some(patient) => store::preferences(&state.db, patient).await?,
+        None => ResultPreferences {
+            only_after_review: false,
+        },
+    };
+    Ok((store::rule(&state.db).await?, preferences))
+}
+
+async fn facts_under(
+    state: &AppState,
+    chart: &ChartRow,
+    rule: ReleaseRule,
+    preferences: ResultPreferences,
+) -> ApiResult<ReleaseFacts> {
     let db = &state.db;
-    let (preferences, physician) = match chart.user_id {
-        Some(patient) => (
-            store::preferences(db, patient).await?,
-            store::physician_of(db, patient).await?,
-        ),
-        None => (
-            ResultPreferences {
-                only_after_review: false,
-            },
-            None,
-        ),
+    let physician = match chart.user_id {
+        Some(patient) => store::physician_of(db, patient).await?,
+        None => None,
     };
     Ok(ReleaseFacts {
-        rule: store::rule(db).await?,
+        rule,
         preferences,
         physician,
         reviews: store::reviews(db, &state.text_sealer, chart.id).await?,
         received: store::results_received(db, chart.id).await?,
         now: state.clock.now(),
     })
+}
+
+/// The facts, when anything may be held back from `viewer` (a patient, under a rule or a
+/// preference that holds results back); none otherwise, having read only the rule and the
+/// preference.
+async fn facts_if_held_back(state: &AppState, viewer: Viewer, row: &ChartRow) -> ApiResult<Option<ReleaseFacts>> {
+    if audience(viewer) == Audience::CareTeam {
+        return Ok(None);
+    }
+    let (rule, preferences) = rule_and_preferences(state, row).await?;
+    if rule == ReleaseRule::AtOnce && !preferences.only_after_review {
+        return Ok(None);
+    }
+    Ok(Some(facts_under(state, row, rule, preferences).await?))
 }
 
 /// The practice's rule.
