@@ -188,18 +188,6 @@ impl Side {
     }
 }
 
-impl Viewer {
-    /// Whether this viewer may read the chart linked to the account `chart_owner` (`None`: a
-    /// chart linked to no account yet). Today a patient reads their own chart only; the care
-    /// team's access (and a stated reason outside it) comes with the care team's record view.
-    pub fn reaches_chart(self, chart_owner: Option<i64>) -> bool {
-        match self {
-            Viewer::Patient(id) => chart_owner == Some(id),
-            Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => false,
-        }
-    }
-}
-
 /// Results' release (`domain::records::release`): who sets what.
 impl Viewer {
     /// Physicians mark results reviewed (in a chart they reach) and write the patient a note.
@@ -402,16 +390,5 @@ mod tests {
             assert!(!viewer.reads_access_log_of(Some(5)), "{viewer:?}");
         }
         assert!(!patient.reads_access_log_of(Some(4)) && !patient.reads_access_log_of(None));
-    }
-
-    #[test]
-    fn a_patient_reaches_their_own_chart_only() {
-        let front = StaffPools::of([Pool::FrontDesk]);
-        assert!(Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(Some(5)));
-        assert!(!Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(Some(6)));
-        assert!(!Viewer::of(5, Role::Patient, StaffPools::NONE).reaches_chart(None));
-        for role in [Role::Physician, Role::Staff, Role::Admin] {
-            assert!(!Viewer::of(5, role, front).reaches_chart(Some(5)), "{role:?}");
-        }
     }
 }
