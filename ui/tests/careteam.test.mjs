@@ -232,3 +232,24 @@ test("front desk and billing staff are refused in plain words", async () => {
   await axeClean(page, "break the glass (refused)");
   await closeApp(app, assert);
 });
+
+test("a chart no longer open (care or grant ended) asks for the reason instead of failing", async () => {
+  const app = await openApp(env.browser, env.base, {
+    ...scenario(),
+    fail: {
+      record_summary: {
+        code: "break_the_glass_required",
+        message: "This patient is not in your care: say why you need the chart to open it.",
+      },
+    },
+  });
+  const { page } = app;
+  await openPatients(page);
+  await search(page, "Blair");
+  await page.waitForSelector(`#patient-open-${FIXTURE.patientId}`);
+  await page.click(`#patient-open-${FIXTURE.patientId}`);
+  await page.waitForSelector("#break-the-glass");
+  assert.equal(await text(page, "#break-the-glass h1"), "Open Blair Conroy's chart");
+  assert.equal(await page.$("#record-error"), null);
+  await closeApp(app, assert);
+});
