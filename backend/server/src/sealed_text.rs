@@ -1,8 +1,8 @@
-//! Thread subjects, message bodies, the resources of patients' charts and the reasons given to
-//! open a chart outside one's care are sealed at rest under the service's key (the key that
-//! seals attachments, see `attachments::cipher`), so a copy or backup of the database alone
-//! reveals no message and no chart. Each value is bound
-//! to its field and row id: a sealed body copied onto another message does not open.
+//! Thread subjects, message bodies, the resources of patients' charts, physicians' notes on
+//! results and the reasons given to open a chart outside one's care are sealed at rest under the
+//! service's key (the key that seals attachments, see `attachments::cipher`), so a copy or
+//! backup of the database alone reveals no message and no chart. Each value is bound to its
+//! field and row id: a sealed body copied onto another message does not open.
 //!
 //! Stored form: `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`, text in both engines, so
 //! the database can still place it in the JSON it builds for lists and thread pages.
@@ -24,6 +24,8 @@ pub enum Field {
     MessageBody,
     /// A resource of a patient's chart (its FHIR JSON), bound to its `chart_resources` row.
     ChartResource,
+    /// A physician's note on a result, for the patient, bound to its `result_reviews` row.
+    ReviewNote,
     /// The reason stated to open a chart outside one's care, bound to its grant's row.
     BreakTheGlassReason,
 }
@@ -34,6 +36,7 @@ impl Field {
             Self::ThreadSubject => "thread-subject",
             Self::MessageBody => "message-body",
             Self::ChartResource => "chart-resource",
+            Self::ReviewNote => "review-note",
             Self::BreakTheGlassReason => "break-the-glass-reason",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()

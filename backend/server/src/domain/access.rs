@@ -200,6 +200,24 @@ impl Viewer {
     }
 }
 
+/// Results' release (`domain::records::release`): who sets what.
+impl Viewer {
+    /// Physicians mark results reviewed (in a chart they reach) and write the patient a note.
+    pub fn may_review_results(self) -> bool {
+        matches!(self, Viewer::Physician(_))
+    }
+
+    /// Administrators set the practice's release rule.
+    pub fn may_set_release_rule(self) -> bool {
+        matches!(self, Viewer::NoHealthData(_))
+    }
+
+    /// Patients choose when they see their own results.
+    pub fn may_set_result_preferences(self) -> bool {
+        matches!(self, Viewer::Patient(_))
+    }
+}
+
 /// What the store knows about a viewer and one chart, for [`Viewer::chart_reach`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ChartFacts {

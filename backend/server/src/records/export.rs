@@ -1,10 +1,12 @@
 //! The whole record downloaded as a FHIR R4 Bundle ([`reading`]'s rules: who may, and the look
 //! in the audit log): every resource of the chart exactly as stored, shown or not, so the file
-//! imports back unchanged (`domain::records::export`).
+//! imports back unchanged (`domain::records::export`); for a patient, without the results not
+//! released to them yet.
 
 use portal_api::AccessedPart;
 
 use super::reading::look_at_chart;
+use super::release;
 use crate::domain::access::Viewer;
 use crate::domain::records::export;
 use crate::error::ApiResult;
@@ -28,14 +30,19 @@ pub async fn export_of(state: &AppState, viewer: Viewer, client_addr: String, ch
     })
 }
 
-/// The resources of `chart` that go into `viewer`'s download, before they are written out.
-/// Today every one: the place where results not yet released to the patient are to be
-/// withheld (the practice's release rule and the patient's preference).
+/// The resources of `chart` that go into `viewer`'s download: for a patient, not the results
+/// (reports and Observations) that are not released to them yet ([`release`]).
 async fn released_to(
-    _state: &AppState,
-    _viewer: Viewer,
-    _chart: &ChartRow,
+    state: &AppState,
+    viewer: Viewer,
+    chart: &ChartRow,
     resources: Vec<StoredResource>,
 ) -> ApiResult<Vec<StoredResource>> {
-    Ok(resources)
+    Ok(match release::withheld_from(state, viewer, chart).await? {
+        None => resources,
+        Some(releases) => resources
+            .into_iter()
+            .filter(|r| releases.is_released(&r.resource_type, &r.fhir_id))
+            .collect(),
+    })
 }

@@ -11,6 +11,7 @@ use crate::domain::records::audit_object;
 use crate::domain::records::view::{summary, Chart, References};
 use crate::error::{ApiError, ApiResult};
 use crate::messaging::reading::record;
+use crate::records::release::{self, audience};
 use crate::state::AppState;
 use crate::store::audit::action;
 use crate::store::charts::{self, ChartRow, StoredResource};
@@ -86,9 +87,16 @@ pub async fn summary_of(
 ) -> ApiResult<RecordSummary> {
     let chart = open_chart(state, viewer, client_addr, chart_id, &AccessedPart::Summary).await?;
     let now = state.clock.now();
-    Ok(chart
+    let mut summary = chart
         .view(|chart| summary::summary(chart, now))
-        .ok_or(StoreError::Inconsistent("a chart without its Patient"))?)
+        .ok_or(StoreError::Inconsistent("a chart without its Patient"))?;
+    // The visits' results the patient may not see yet.
+    if let Some(releases) = release::withheld_among(state, viewer, &chart.row, &chart.resources).await? {
+        for visit in [&mut summary.next_visit, &mut summary.last_visit].into_iter().flatten() {
+            releases.filter_visit(visit, audience(viewer));
+        }
+    }
+    Ok(summary)
 }
 
 /// The charts `viewer` may open: a patient's own, once linked to their account.

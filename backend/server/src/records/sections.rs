@@ -1,10 +1,12 @@
 //! Reading a chart's sections a page at a time and a result's series ([`reading`]'s rules: who
-//! may, and the look in the audit log). What each shows is the domain's
-//! (`domain::records::sections`, `view::results::series`).
+//! may, and the look in the audit log), results as the practice's rule releases them
+//! ([`release`]). What each shows is the domain's (`domain::records::sections`,
+//! `view::results::series`).
 
-use portal_api::{AccessedPart, PageQuery, RecordPage, RecordSection, ResultSeries};
+use portal_api::{AccessedPart, PageQuery, RecordPage, RecordSection, ResultSeries, SectionEntries};
 
 use super::reading::{self, look_at_chart, open_chart};
+use super::release;
 use crate::domain::access::Viewer;
 use crate::domain::records::paging::PageRequest;
 use crate::domain::records::result_codes::{ResultCode, LOINC};
@@ -27,7 +29,22 @@ pub async fn page_of(
     let request = PageRequest::parse(query).map_err(|e| ApiError::Validation(e.to_string()))?;
     let part = AccessedPart::Section { section };
     let chart = open_chart(state, viewer, client_addr, chart_id, &part).await?;
-    Ok(chart.view(|chart| sections::page(chart, section, request)))
+    let mut page = chart.view(|chart| sections::page(chart, section, request));
+    // Results as the practice's rule releases them (`release`).
+    match &mut page.entries {
+        SectionEntries::Results(reports) => {
+            release::fill_results(state, viewer, &chart.row, &chart.resources, reports).await?;
+        }
+        SectionEntries::Visits(visits) => {
+            if let Some(releases) = release::withheld_among(state, viewer, &chart.row, &chart.resources).await? {
+                for visit in visits {
+                    releases.filter_visit(visit, release::audience(viewer));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(page)
 }
 
 /// The series of `code` in chart `chart_id`, oldest first. Only the chart's Observations that
@@ -47,10 +64,15 @@ pub async fn series_of(
     let part = AccessedPart::ResultSeries {
         code: code.as_str().to_owned(),
     };
-    look_at_chart(state, viewer, client_addr, chart_id, &part).await?;
+    let row = look_at_chart(state, viewer, client_addr, chart_id, &part).await?;
     let stored =
         charts::observations_coded(&state.db, &state.text_sealer, chart_id, &code.stored_codes(), LOINC).await?;
     let observations = reading::typed(&stored)?;
     let references = References::new();
-    Ok(results::series(&Chart::new(&observations, &references), code.as_str()))
+    let mut series = results::series(&Chart::new(&observations, &references), code.as_str());
+    // Only the points of results released to the patient (`release`).
+    if let Some(releases) = release::withheld_from(state, viewer, &row).await? {
+        releases.filter_series(&mut series, release::audience(viewer));
+    }
+    Ok(series)
 }

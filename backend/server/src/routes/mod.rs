@@ -16,6 +16,7 @@ mod query;
 mod record_sections;
 mod records;
 mod response_policy;
+mod result_release;
 mod staff;
 mod threads;
 
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policy::router())
         .merge(threads::router())
         .merge(records::router())
+        .merge(result_release::router())
         .merge(record_sections::router())
         .merge(patients::router())
         .merge(staff::router())

@@ -337,6 +337,9 @@ pub mod action {
     pub const ATTACHMENT_READ: &str = "attachment.read";
     pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
     pub const RECORD_READ: &str = "record.read";
+    pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
+    pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";
+    pub const RESULT_REVIEWED: &str = "record.result_reviewed";
     /// A part of a chart read outside the reader's care, under a break-the-glass grant.
     pub const RECORD_READ_UNDER_GRANT: &str = "record.read_under_grant";
     pub const RECORD_BREAK_THE_GLASS: &str = "record.break_the_glass";

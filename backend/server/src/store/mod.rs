@@ -17,6 +17,7 @@ pub mod list_changes;
 pub mod looks;
 pub mod policy;
 pub mod practice;
+pub mod result_release;
 pub mod row_ids;
 mod schema;
 pub mod sends;

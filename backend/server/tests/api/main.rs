@@ -24,6 +24,7 @@ mod policy;
 mod records_access;
 mod records_import;
 mod records_read;
+mod records_release;
 mod records_sections;
 mod sessions;
 mod transport;

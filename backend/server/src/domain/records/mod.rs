@@ -4,10 +4,11 @@
 //! ([`canonical`]), why a bundle was refused ([`error`]), and what a patient sees of a chart
 //! ([`view`]: typed FHIR resources in, `portal-api` record types out), a section a page at a
 //! time ([`sections`], [`paging`]), which Observations a result's series opens
-//! ([`result_codes`]), the whole record as a bundle to download ([`export`]), and how a look at
-//! a chart is named in the audit log ([`audit_object`]); the care team's way in: the patient
-//! search ([`patient_search`]), a stated reason to open a chart outside one's care
-//! ([`break_the_glass`]), and the patient's log of who looked ([`access_log`]).
+//! ([`result_codes`]), the whole record as a bundle to download ([`export`]), how a look at a
+//! chart is named in the audit log ([`audit_object`]), and when the patient sees a result
+//! ([`release`]); the care team's way in: the patient search ([`patient_search`]), a stated
+//! reason to open a chart outside one's care ([`break_the_glass`]), and the patient's log of
+//! who looked ([`access_log`]).
 
 pub mod access_log;
 pub mod audit_object;
@@ -20,6 +21,7 @@ pub mod lookups;
 pub mod paging;
 pub mod patient_search;
 pub mod references;
+pub mod release;
 pub mod result_codes;
 pub mod sections;
 pub mod typed;

@@ -4,8 +4,8 @@
 
 use portal_api::{
     DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_BREAK_THE_GLASS_REASON,
-    MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_RECORD_PAGE, MAX_SUBJECT_CHARS, MIN_BREAK_THE_GLASS_REASON, MIN_PAGE,
-    MIN_RECORD_PAGE,
+    MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS,
+    MIN_BREAK_THE_GLASS_REASON, MIN_PAGE, MIN_RECORD_PAGE,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
@@ -44,6 +44,15 @@ fn patches() -> Vec<(Target, Value)> {
             body.clone(),
         ),
         (Target::At("/components/schemas/NewMessage/properties/body"), body),
+        // A review's note: none, or text by a message body's rules.
+        (
+            Target::At("/components/schemas/ReviewRequest/properties/note"),
+            json!({"maxLength": MAX_REVIEW_NOTE, "pattern": input::body_pattern()}),
+        ),
+        (
+            Target::At("/components/schemas/ReleaseRule/oneOf/1/properties/days"),
+            json!({"minimum": 1, "maximum": MAX_RELEASE_DELAY_DAYS}),
+        ),
         (
             Target::At("/components/schemas/NewThread/properties/attachment_ids"),
             attachments.clone(),

@@ -90,7 +90,7 @@ fn operations_reading_a_body_document_413_415_and_422() {
             }
         }
     }
-    assert_eq!(seen, 7);
+    assert_eq!(seen, 10);
 }
 
 #[test]
@@ -179,6 +179,25 @@ fn the_upload_is_one_required_file_part() {
     assert_eq!(
         schema["properties"]["file"]["contentMediaType"],
         "application/octet-stream"
+    );
+}
+
+#[test]
+fn results_release_limits_are_those_the_service_enforces() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let note = &schemas["ReviewRequest"]["properties"]["note"];
+    assert_eq!(note["maxLength"], portal_api::MAX_REVIEW_NOTE);
+    assert_eq!(note["pattern"], input::body_pattern());
+    let after_days = &schemas["ReleaseRule"]["oneOf"][1];
+    assert_eq!(
+        after_days["properties"]["kind"]["enum"],
+        serde_json::json!(["after_days"])
+    );
+    assert_eq!(after_days["properties"]["days"]["minimum"], 1);
+    assert_eq!(
+        after_days["properties"]["days"]["maximum"],
+        portal_api::MAX_RELEASE_DELAY_DAYS
     );
 }
 
