@@ -77,9 +77,9 @@ fn ipc_types(types: &mut Declarations) {
     use crate::core::send::{SendProgress, Sent};
     use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
     use portal_api::{
-        AccessLog, AssignedFilter, ErrorCode, Person, PolicyResponse, PracticeInfo, RecordPage, RecordSection,
-        RecordSummary, ResultPreferences, ResultSeries, StaffMember, ThreadDetail, ThreadList, ThreadStatus,
-        ThreadSummary,
+        AccessLog, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person, PolicyResponse, PracticeInfo,
+        RecordPage, RecordSection, RecordSummary, ResultPreferences, ResultSeries, StaffMember, ThreadDetail,
+        ThreadList, ThreadStatus, ThreadSummary,
     };
 
     // Errors: the body every command rejects with, and the codes it carries.
@@ -121,6 +121,9 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<AccessLog>();
     types.add::<ResultPreferences>();
     types.add::<RecordExport>();
+    // the care team's way into charts
+    types.add::<PatientMatches>();
+    types.add::<BreakTheGlassGrant>();
 }
 
 /// `generated/types.ts`.
@@ -216,6 +219,26 @@ pub fn values_ts() -> String {
             "DEFAULT_RECORD_PAGE",
             u64::from(portal_api::DEFAULT_RECORD_PAGE),
             "Entries of a record's section on one page unless fewer are asked for.",
+        ),
+        (
+            "MIN_PATIENT_QUERY",
+            u64::from(portal_api::MIN_PATIENT_QUERY),
+            "Shortest patient search, in characters (once trimmed).",
+        ),
+        (
+            "MAX_PATIENT_QUERY",
+            u64::from(portal_api::MAX_PATIENT_QUERY),
+            "Longest patient search, in characters.",
+        ),
+        (
+            "MIN_BREAK_THE_GLASS_REASON",
+            u64::from(portal_api::MIN_BREAK_THE_GLASS_REASON),
+            "Shortest reason to open a chart outside one's care, in characters (once trimmed).",
+        ),
+        (
+            "MAX_BREAK_THE_GLASS_REASON",
+            u64::from(portal_api::MAX_BREAK_THE_GLASS_REASON),
+            "Longest reason to open a chart outside one's care, in characters.",
         ),
     ];
     let mut out = String::from(HEADER);

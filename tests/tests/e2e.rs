@@ -934,3 +934,78 @@ async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
     drop(driver);
     drop(server);
 }
+
+/// Issue 10, the care team: Dr. Okafor searches "Conroy" in Patients, finds Blair (in her
+/// care) with her date of birth, and opens Blair's summary: the same record view Blair has,
+/// without "Who looked" or "Download".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_physician_finds_a_patient_and_opens_her_summary_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start_with_charts().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+
+    // What the screens must show, from the service itself.
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let okafor = portal_api::client::SessionToken::new(
+        client
+            .login(OKAFOR.email, OKAFOR.passphrase)
+            .await
+            .expect("Dr. Okafor signs in")
+            .token,
+    );
+    let policy = client.policy(&okafor).await.expect("the policy");
+    client
+        .accept_policy(&okafor, policy.version)
+        .await
+        .expect("Dr. Okafor accepts the policy");
+    let found = client.find_patients(&okafor, "Conroy").await.expect("the search");
+    let blair = found
+        .patients
+        .iter()
+        .find(|p| p.name.contains("Conroy"))
+        .cloned()
+        .expect("Blair is found");
+    assert!(blair.in_care, "Dr. Okafor cares for Blair");
+    let summary = client
+        .record_summary(&okafor, blair.patient_id)
+        .await
+        .expect("the summary");
+    let _ = client.logout(&okafor).await;
+    let first_problem = summary
+        .active_problems
+        .first()
+        .map(|p| p.name.text.clone())
+        .expect("Blair has an active problem");
+
+    in_app(&app, port, &shots, "care-team", move |c, shots| async move {
+        sign_in(&c, OKAFOR).await;
+        find(&c, "#nav-patients").await.click().await.expect("Patients");
+        find(&c, "#patients-search").await;
+        set_value(&c, "#patients-query", "Conroy").await;
+        find(&c, "#patients-find").await.click().await.expect("Search");
+        let row = format!("#patient-open-{}", blair.patient_id);
+        wait_for_text(&c, "#patients-results", |t| t.contains("In your care")).await;
+        let facts = wait_for_text(&c, &format!("#patient-facts-{}", blair.patient_id), |t| {
+            t.starts_with("Born")
+        })
+        .await;
+        assert!(!facts.is_empty(), "{facts}");
+        save_screenshot(&c, &shots, "care-team-search.png").await;
+
+        find(&c, &row).await.click().await.expect("open Blair's chart");
+        wait_for_text(&c, "#summary-problems", |t| t.contains(&first_problem)).await;
+        for absent in ["#record-nav-access-log", "#record-nav-download"] {
+            assert!(
+                c.find(Locator::Css(absent)).await.is_err(),
+                "{absent} is the patient's own"
+            );
+        }
+        save_screenshot(&c, &shots, "care-team-summary.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}

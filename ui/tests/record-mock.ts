@@ -2,8 +2,13 @@
 // answers it, paged like the service (opaque cursors), with an access log, the results
 // preference and the download. The default record is `fixtures/record-blair.json`: the view
 // the service makes of the demo patient Blair Conroy's Synthea chart (see fixtures/README.md).
+// The care team finds patients (`patients`) and reads the same record for any of them in their
+// care, or once they broke the glass; front desk and billing staff are refused.
 import type {
   AccessLogEntry,
+  BreakTheGlassGrant,
+  PatientMatch,
+  PatientMatches,
   IpcError,
   RecordExportOutcome,
   RecordSection,
@@ -12,7 +17,13 @@ import type {
   SectionEntries,
   Session,
 } from "../src/lib/ipc/types";
-import { DEFAULT_RECORD_PAGE, type CommandName } from "../src/lib/ipc/types";
+import {
+  DEFAULT_RECORD_PAGE,
+  MAX_BREAK_THE_GLASS_REASON,
+  MIN_BREAK_THE_GLASS_REASON,
+  MIN_PATIENT_QUERY,
+  type CommandName,
+} from "../src/lib/ipc/types";
 import blair from "./fixtures/record-blair.json";
 
 /** Everything a section holds, by section (as `SectionEntries["items"]` of each). */
@@ -31,6 +42,13 @@ export interface MockRecord {
   pageSize?: number;
   /** Where the save dialog "saves" the record; `null`: the person cancels the dialog. */
   exportTo?: string | null;
+  /**
+   * The patients the care team's search knows (`in_care` as every care-team account sees it);
+   * each chart reads as this record.
+   */
+  patients?: PatientMatch[];
+  /** The charts opened by breaking the glass (the service keeps the grant). */
+  granted?: number[];
 }
 
 /** The fixture as a record (its own id is 1). */
@@ -46,6 +64,8 @@ export const RECORD_COMMANDS: ReadonlySet<string> = new Set<CommandName>([
   "result_preferences",
   "set_result_preferences",
   "export_record",
+  "find_patients",
+  "break_the_glass",
 ]);
 
 function notFound(): IpcError {
@@ -115,15 +135,31 @@ export function handleRecord(
 ): unknown {
   if (!session) throw { code: "unauthenticated", message: "Please sign in to continue." } satisfies IpcError;
   const size = record.pageSize ?? DEFAULT_RECORD_PAGE;
+  const patient = () => (record.patients ?? []).find((p) => p.patient_id === args.patientId);
+  const careTeam = session.user.role === "physician" || session.user.role === "staff";
+  const clinical = session.user.role === "physician" || session.user.pools.includes("clinical");
+  /** The patient's own chart only. */
   const own = () => {
     if (args.patientId !== record.patientId || !session.patient_ids.includes(record.patientId)) throw notFound();
   };
+  /** The patient's own chart, or one the care team reaches (in care, or the glass broken). */
+  const reads = () => {
+    if (!careTeam) return own();
+    const found = patient();
+    if (!found || !clinical) throw notFound();
+    if (!found.in_care && !(record.granted ?? []).includes(found.patient_id)) {
+      throw {
+        code: "break_the_glass_required",
+        message: "This patient is not in your care: say why you need the chart to open it.",
+      } satisfies IpcError;
+    }
+  };
   switch (cmd) {
     case "record_summary":
-      own();
+      reads();
       return structuredClone(record.summary);
     case "record_section": {
-      own();
+      reads();
       const section = args.section as RecordSection;
       const all = (record.sections[section] ?? []) as unknown[];
       const { items, next } = page(all, args.cursor, size);
@@ -134,7 +170,7 @@ export function handleRecord(
       };
     }
     case "result_series": {
-      own();
+      reads();
       const code = String(args.code ?? "");
       return structuredClone(record.series[code] ?? seriesFromResults(record, code));
     }
@@ -153,6 +189,36 @@ export function handleRecord(
       const to = record.exportTo === undefined ? "/home/blair/Documents/record-2026-11-30.json" : record.exportTo;
       const outcome: RecordExportOutcome = to === null ? { status: "cancelled" } : { status: "saved", path: to };
       return outcome;
+    }
+    case "find_patients": {
+      if (!careTeam) throw { code: "forbidden", message: "Your account may not do this." } satisfies IpcError;
+      const query = String(args.query ?? "").trim().toLowerCase();
+      if ([...query].length < MIN_PATIENT_QUERY) {
+        throw { code: "validation", message: "The search needs at least 2 characters." } satisfies IpcError;
+      }
+      const words = query.split(/\s+/);
+      const found = (record.patients ?? []).filter(
+        (p) =>
+          words.every((w) => p.name.toLowerCase().includes(w)) ||
+          p.birth_date === query ||
+          (p.mrn !== null && p.mrn.toLowerCase() === query),
+      );
+      const answer: PatientMatches = { patients: structuredClone(found), more: false };
+      return answer;
+    }
+    case "break_the_glass": {
+      const found = patient();
+      if (!careTeam || !clinical || !found) throw notFound();
+      const reason = [...String(args.reason ?? "").trim()].length;
+      if (reason < MIN_BREAK_THE_GLASS_REASON || reason > MAX_BREAK_THE_GLASS_REASON) {
+        throw { code: "validation", message: "The reason must be 10 to 500 characters." } satisfies IpcError;
+      }
+      record.granted = [...(record.granted ?? []), found.patient_id];
+      const grant: BreakTheGlassGrant = {
+        patient_id: found.patient_id,
+        until: new Date(Date.now() + 8 * 3_600_000).toISOString(),
+      };
+      return grant;
     }
     default:
       throw `unknown command ${cmd}`;

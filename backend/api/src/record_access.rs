@@ -193,6 +193,11 @@ pub struct PatientMatches {
 /// The most patients one search lists.
 pub const MAX_PATIENT_MATCHES: u32 = 25;
 
+/// Shortest patient search accepted (characters, once trimmed).
+pub const MIN_PATIENT_QUERY: u32 = 2;
+/// Longest patient search accepted (characters).
+pub const MAX_PATIENT_QUERY: u32 = 100;
+
 /// Shortest reason accepted to break the glass (characters).
 pub const MIN_BREAK_THE_GLASS_REASON: u32 = 10;
 /// Longest reason accepted to break the glass (characters).

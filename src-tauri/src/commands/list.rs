@@ -44,6 +44,8 @@ macro_rules! with_commands {
             records::result_preferences,
             records::set_result_preferences,
             records::export_record,
+            patients::find_patients,
+            patients::break_the_glass,
         }
     };
 }

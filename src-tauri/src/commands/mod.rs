@@ -8,6 +8,7 @@ mod list;
 
 pub mod drafts;
 pub mod messages;
+pub mod patients;
 pub mod policy;
 pub mod records;
 pub mod session;

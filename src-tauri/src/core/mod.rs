@@ -14,6 +14,7 @@
 pub mod drafts;
 pub mod managed;
 pub mod messages;
+pub mod patients;
 pub mod public_ca;
 pub mod records;
 pub mod send;

@@ -1,4 +1,4 @@
-import type { Pool, Session, ThreadStatus } from "./ipc";
+import type { PatientMatch, Pool, Session, ThreadStatus } from "./ipc";
 import type { RecordPart } from "./record-words";
 
 /**
@@ -43,10 +43,16 @@ export type PortalView =
   /** An admin's: the staff and the triage teams each works in. */
   | { name: "staff" }
   /** A patient's own record: its summary, a section, who looked at it, or its download. */
-  | { name: "record"; part: RecordPart };
+  | { name: "record"; part: RecordPart }
+  /** The care team's patient search; `from`: the patient whose chart the person comes back from. */
+  | { name: "patients"; from?: number }
+  /** A patient's chart outside the person's care: the reason is asked first (break the glass). */
+  | { name: "break-the-glass"; patient: PatientMatch }
+  /** A patient's chart as the care team reads it; `outsideCare`: opened by breaking the glass. */
+  | { name: "chart"; patient: PatientMatch; part: RecordPart; outsideCare: boolean };
 
 /** The header's sections. */
-export type PortalSection = "home" | "record" | "messages" | "triage" | "staff";
+export type PortalSection = "home" | "record" | "patients" | "messages" | "triage" | "staff";
 
 /** The chart a patient opens as "My record", if the practice has linked one to the account. */
 export function ownChart(session: Session): number | null {
@@ -57,6 +63,7 @@ export function sectionOf(view: PortalView): PortalSection {
   if (view.name === "home") return "home";
   if (view.name === "record") return "record";
   if (view.name === "staff") return "staff";
+  if (view.name === "patients" || view.name === "break-the-glass" || view.name === "chart") return "patients";
   if (view.name === "triage" || (view.name === "thread" && view.from === "triage")) return "triage";
   return "messages";
 }

@@ -10,6 +10,7 @@ export * from "./drafts";
 export * from "./opener";
 export * from "./staff";
 export * from "./records";
+export * from "./patients";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

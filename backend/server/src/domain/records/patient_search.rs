@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 
-/// Shortest query accepted (characters, after trimming): one letter would list everyone.
-pub const MIN_QUERY_CHARS: usize = 2;
+/// Shortest query accepted (characters, after trimming): one letter would list everyone. The
+/// contract's figure, which the app checks too.
+pub const MIN_QUERY_CHARS: usize = portal_api::MIN_PATIENT_QUERY as usize;
 /// Longest query accepted (characters).
-pub const MAX_QUERY_CHARS: usize = 100;
+pub const MAX_QUERY_CHARS: usize = portal_api::MAX_PATIENT_QUERY as usize;
 
 /// What a search looks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

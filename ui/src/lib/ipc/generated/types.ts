@@ -98,6 +98,11 @@ id: string, filename: string, media_type: MediaType,
 size: number, };
 
 /**
+ * The answer to a [`BreakTheGlassRequest`]: the chart is open to the caller until then.
+ */
+export type BreakTheGlassGrant = { patient_id: number, until: string, };
+
+/**
  * One activity of a care plan.
  */
 export type CarePlanActivity = { name: Coded, 
@@ -399,6 +404,29 @@ export type ObservedValue = { "kind": "number", value: number, unit: string | nu
  * `<`, `<=`, `>=` or `>` when the value is a bound ("< 5").
  */
 comparator: string | null, } | { "kind": "coded", value: Coded, } | { "kind": "text", value: string, } | { "kind": "boolean", value: boolean, };
+
+/**
+ * A patient the care team's search found.
+ */
+export type PatientMatch = { 
+/**
+ * The chart's id (`/patients/{patient_id}/…`).
+ */
+patient_id: number, name: string, birth_date: string | null, mrn: string | null, 
+/**
+ * Whether the caller cares for this patient; otherwise opening the chart needs a stated
+ * reason (`POST …/break-the-glass`).
+ */
+in_care: boolean, };
+
+/**
+ * `GET /api/v1/patients?query=`: at most [`MAX_PATIENT_MATCHES`], by name.
+ */
+export type PatientMatches = { patients: Array<PatientMatch>, 
+/**
+ * More patients matched than are listed: the query should say more.
+ */
+more: boolean, };
 
 /**
  * A person as shown beside a message or a thread: no email address.

@@ -31,6 +31,18 @@ export const MAX_PAGE = 100;
 /** Entries of a record's section on one page unless fewer are asked for. */
 export const DEFAULT_RECORD_PAGE = 25;
 
+/** Shortest patient search, in characters (once trimmed). */
+export const MIN_PATIENT_QUERY = 2;
+
+/** Longest patient search, in characters. */
+export const MAX_PATIENT_QUERY = 100;
+
+/** Shortest reason to open a chart outside one's care, in characters (once trimmed). */
+export const MIN_BREAK_THE_GLASS_REASON = 10;
+
+/** Longest reason to open a chart outside one's care, in characters. */
+export const MAX_BREAK_THE_GLASS_REASON = 500;
+
 /** Every error code a command can reject with: the service's and the app's own. */
 export const ERROR_CODES = {
   InvalidCredentials: "invalid_credentials",
@@ -185,6 +197,8 @@ export const COMMANDS = [
   "result_preferences",
   "set_result_preferences",
   "export_record",
+  "find_patients",
+  "break_the_glass",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
