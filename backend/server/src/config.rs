@@ -68,6 +68,11 @@ pub struct Limits {
     /// How long a thread list may be answered again while no writer announced a change to
     /// its threads (zero: never). See `store::list_cache`.
     pub list_cache_ttl: Duration,
+    /// How long a chart opened (unsealed and typed) is kept for the next read of it while no
+    /// import changed it (zero: never). See `records::chart_cache`.
+    pub chart_cache_ttl: Duration,
+    /// The most chart resources kept typed in memory, all charts together.
+    pub chart_cache_resources: usize,
 }
 
 impl Default for Limits {
@@ -94,6 +99,8 @@ impl Default for Limits {
             upload_timeout: Duration::from_secs(120),
             session_cache_ttl: Duration::from_secs(2),
             list_cache_ttl: Duration::from_secs(5),
+            chart_cache_ttl: Duration::from_secs(300),
+            chart_cache_resources: 200_000,
         }
     }
 }

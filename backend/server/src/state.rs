@@ -10,6 +10,7 @@ use crate::auth::rate_limit::AddressRateLimiter;
 use crate::auth::session_cache::SessionCache;
 use crate::clock::Clock;
 use crate::config::Limits;
+use crate::records::chart_cache::ChartCache;
 use crate::sealed_text::TextSealer;
 use crate::store::list_cache::ListCache;
 use crate::store::list_changes;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub writer: Writer,
     /// Thread lists answered recently (see `store::list_cache`); the writer drops them.
     pub lists: Arc<ListCache>,
+    /// Charts opened recently, typed (see `records::chart_cache`).
+    pub charts: Arc<ChartCache>,
     pub attachment_cipher: Arc<AttachmentCipher>,
     /// Seals subjects and bodies at rest under the same key (see `sealed_text`).
     pub text_sealer: TextSealer,
@@ -55,6 +58,7 @@ impl AppState {
             sessions: Arc::new(SessionCache::new(limits.session_cache_ttl)),
             writer: Writer::start(db.clone(), lists.clone(), text_sealer.clone()),
             lists,
+            charts: Arc::new(ChartCache::new(limits.chart_cache_ttl, limits.chart_cache_resources)),
             attachment_cipher,
             text_sealer,
             upload_slots: Arc::new(UploadSlots::new(

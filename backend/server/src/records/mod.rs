@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod access_log;
+pub mod chart_cache;
 pub mod chart_names;
 pub mod error;
 pub mod export;

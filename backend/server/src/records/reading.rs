@@ -2,10 +2,13 @@
 //! typed ([`open_chart`]), and the look written to the audit log before the answer leaves.
 //! What is made of the resources is the domain's (`domain::records::view`).
 
+use std::sync::Arc;
+
 use fhir_sdk::r4b::resources::Resource;
 use portal_api::{AccessedPart, RecordSummary};
 
 use super::access::chart_reach;
+use super::chart_cache::TypedChart;
 use crate::domain::access::{ChartReach, Viewer};
 use crate::domain::records::audit_object;
 use crate::domain::records::view::{summary, Chart, References};
@@ -20,14 +23,14 @@ use crate::store::StoreError;
 /// A chart opened for a viewer who may read it; the look is already in the audit log.
 pub struct OpenedChart {
     pub row: ChartRow,
-    /// The resources that are shown, typed.
-    pub resources: Vec<Resource>,
+    /// The resources that are shown, typed (shared with the chart cache).
+    pub resources: TypedChart,
 }
 
 impl OpenedChart {
     /// Runs `view` over the chart (its resources and their references).
     pub fn view<T>(&self, view: impl FnOnce(&Chart<'_>) -> T) -> T {
-        let references = References::of(&self.resources);
+        let references = References::of(self.resources.iter());
         view(&Chart::new(&self.resources, &references))
     }
 }
@@ -45,7 +48,14 @@ pub async fn open_chart(
     part: &AccessedPart,
 ) -> ApiResult<OpenedChart> {
     let row = look_at_chart(state, viewer, client_addr, chart_id, part).await?;
-    let resources = typed_resources(state, chart_id).await?;
+    let resources = match state.charts.get(chart_id, row.updated_at) {
+        Some(resources) => resources,
+        None => {
+            let resources = Arc::new(typed_resources(state, chart_id).await?);
+            state.charts.put(chart_id, row.updated_at, Arc::clone(&resources));
+            resources
+        }
+    };
     Ok(OpenedChart { row, resources })
 }
 

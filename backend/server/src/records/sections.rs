@@ -47,8 +47,9 @@ pub async fn page_of(
     Ok(page)
 }
 
-/// The series of `code` in chart `chart_id`, oldest first. Only the chart's Observations that
-/// may carry the code are opened (`domain::records::result_codes`).
+/// The series of `code` in chart `chart_id`, oldest first. The chart as cached when it was just
+/// opened; else only its Observations that may carry the code are opened
+/// (`domain::records::result_codes`).
 pub async fn series_of(
     state: &AppState,
     viewer: Viewer,
@@ -65,9 +66,16 @@ pub async fn series_of(
         code: code.as_str().to_owned(),
     };
     let row = look_at_chart(state, viewer, client_addr, chart_id, &part).await?;
-    let stored =
-        charts::observations_coded(&state.db, &state.text_sealer, chart_id, &code.stored_codes(), LOINC).await?;
-    let observations = reading::typed(&stored)?;
+    let observations = match state.charts.get(chart_id, row.updated_at) {
+        // Opened a moment ago (the person is going through the chart): not unsealed again.
+        Some(chart) => chart,
+        None => {
+            let stored =
+                charts::observations_coded(&state.db, &state.text_sealer, chart_id, &code.stored_codes(), LOINC)
+                    .await?;
+            std::sync::Arc::new(reading::typed(&stored)?)
+        }
+    };
     let references = References::new();
     let mut series = results::series(&Chart::new(&observations, &references), code.as_str());
     // Only the points of results released to the patient (`release`).

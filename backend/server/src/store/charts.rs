@@ -44,6 +44,8 @@ pub struct ChartRow {
     /// The patient's name as the record shows it (see `domain::records::bundle::patient_name`).
     pub name: Option<String>,
     pub user_id: Option<i64>,
+    /// When an import or a link last changed the chart (ms since the epoch): its version.
+    pub updated_at: i64,
 }
 
 impl std::fmt::Debug for ChartRow {
@@ -125,8 +127,11 @@ async fn import_in(
         .await?;
     let (chart_id, new_chart) = match existing {
         Some(id) => {
+            // `updated_at` is the chart's version (`records::chart_cache`): every import moves it
+            // forward, even within one millisecond of the last.
             sqlx::query(
-                "UPDATE charts SET mrn = $1, birth_date = $2, name = $3, search_name = $4, updated_at = $5 WHERE id = $6",
+                "UPDATE charts SET mrn = $1, birth_date = $2, name = $3, search_name = $4, \
+                 updated_at = CASE WHEN updated_at < $5 THEN $5 ELSE updated_at + 1 END WHERE id = $6",
             )
             .bind(patient.mrn.clone())
             .bind(patient.birth_date.clone())
@@ -134,8 +139,8 @@ async fn import_in(
             .bind(patient.name.as_deref().map(search_name).unwrap_or_default())
             .bind(to_millis(now))
             .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            .execute(&mut *conn)
+            .await?;
             (id, false)
         }
         None => {
@@ -260,7 +265,7 @@ fn seal(sealer: &TextSealer, row_id: i64, json: &str) -> StoreResult<String> {
         .map_err(|_| StoreError::Inconsistent("a chart resource could not be sealed"))
 }
 
-const CHART_COLUMNS: &str = "id, patient_fhir_id, mrn, birth_date, name, user_id";
+const CHART_COLUMNS: &str = "id, patient_fhir_id, mrn, birth_date, name, user_id, updated_at";
 
 fn chart_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ChartRow> {
     Ok(ChartRow {
@@ -270,6 +275,7 @@ fn chart_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ChartRow> {
         birth_date: row.try_get("birth_date")?,
         name: row.try_get("name")?,
         user_id: row.try_get("user_id")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
