@@ -330,6 +330,11 @@ test("who looked at my record: who, role, what, when; break the glass marked wit
   assert.match(glassText, /Break the glass/);
   assert.match(glassText, /Emergency department visit: patient unconscious, checking allergies before treatment/);
   assert.match(glassText, /Physician/);
+  // A list left open, refreshed every 30 seconds for 45 minutes: one entry that says so.
+  const repeated = await text(page, "#access-log > li:nth-child(3)");
+  assert.match(repeated, /Jordan Lee, RN · Practice staff/);
+  assert.match(repeated, /91 times between \d{1,2}:20 [AP]M and \d{1,2}:05 [AP]M \(a list left open refreshes itself\)/);
+  assert.equal(await page.$$eval("#access-log .repeats", (found) => found.length), 1);
   await axeClean(page, "access log");
   await glass.scrollIntoViewIfNeeded();
   await screenshot(page, "record-access-log");

@@ -134,11 +134,18 @@ pub enum AccessedPart {
     BreakTheGlass,
 }
 
-/// One look at a patient's data by someone other than the patient.
+/// One look at a patient's data by someone other than the patient, or the same person's
+/// repeated looks at the same part within an hour (an open list refreshing itself, say), told
+/// once: `times` looks from `first_at` to `at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AccessLogEntry {
+    /// When they looked (the latest of the repeated looks).
     pub at: DateTime<Utc>,
+    /// The first of the repeated looks (`at` for a single look).
+    pub first_at: DateTime<Utc>,
+    /// How many looks this entry tells (at least 1).
+    pub times: u32,
     /// Who looked, by name.
     pub who: String,
     pub role: Role,

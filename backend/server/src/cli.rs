@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use portal_api::Role;
+use portal_api::{ReleaseRule, Role};
 
 use crate::admin::{self, NewUser, Published};
 use crate::attachments::AttachmentCipher;
@@ -162,6 +162,20 @@ pub enum RecordsCommand {
         /// The patient's account.
         #[arg(long)]
         email: String,
+    },
+    /// Show when test results are released to patients, or set it: at once (the default, as
+    /// the 21st Century Cures Act expects), some days after they arrive, or only once a
+    /// physician has reviewed them.
+    ReleaseRule {
+        /// Release results as soon as they arrive.
+        #[arg(long, conflicts_with_all = ["after_days", "after_review"])]
+        at_once: bool,
+        /// Release results this many days after they arrive (or sooner, once reviewed).
+        #[arg(long, value_name = "DAYS", conflicts_with = "after_review")]
+        after_days: Option<u32>,
+        /// Release results only once a physician has reviewed them.
+        #[arg(long)]
+        after_review: bool,
     },
 }
 
@@ -388,6 +402,28 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("Linked chart {} to {}.", chart.id, email.as_str());
             Ok(())
         }
+        Command::Records(RecordsCommand::ReleaseRule {
+            at_once,
+            after_days,
+            after_review,
+        }) => {
+            let db = open_db(&cli).await?;
+            let chosen = match (*at_once, *after_days, *after_review) {
+                (true, ..) => Some(ReleaseRule::AtOnce),
+                (_, Some(days), _) => Some(ReleaseRule::AfterDays { days }),
+                (.., true) => Some(ReleaseRule::AfterReview),
+                _ => None,
+            };
+            let rule = match chosen {
+                Some(rule) => {
+                    let set = records::release::store_rule(&db, rule, None, "command line".into(), now);
+                    set.await.map_err(|e| e.to_string())?
+                }
+                None => records::release::stored_rule(&db).await.map_err(|e| e.to_string())?,
+            };
+            println!("{}", release_rule_in_words(rule));
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let db = open_db(&cli).await?;
             let report = audit_verify::verify(&db)
@@ -407,6 +443,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 Err(broken) => Err(broken.to_string()),
             }
         }
+    }
+}
+
+/// The practice's rule as the command line tells it.
+fn release_rule_in_words(rule: ReleaseRule) -> String {
+    match rule {
+        ReleaseRule::AtOnce => "Test results are released to patients as soon as they arrive.".into(),
+        ReleaseRule::AfterDays { days: 1 } => {
+            "Test results are released to patients 1 day after they arrive, or once a physician has reviewed them."
+                .into()
+        }
+        ReleaseRule::AfterDays { days } => format!(
+            "Test results are released to patients {days} days after they arrive, or once a physician has \
+             reviewed them."
+        ),
+        ReleaseRule::AfterReview => "Test results are released to patients once a physician has reviewed them.".into(),
     }
 }
 

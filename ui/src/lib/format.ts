@@ -90,6 +90,19 @@ export function formatWhen(rfc3339: string, now: number = Date.now()): string {
   return dateTimeFormat.format(date);
 }
 
+/**
+ * How often and over what span repeated looks happened: "3 times between 9:00 AM and 9:58 AM"
+ * (both on the same day), else with their dates.
+ */
+export function repeatsInWords(times: number, firstRfc3339: string, lastRfc3339: string): string {
+  const first = parse(firstRfc3339);
+  const last = parse(lastRfc3339);
+  if (!first || !last) return `${times} times`;
+  const sameDay = startOfDay(first) === startOfDay(last);
+  const format = sameDay ? timeFormat : dateTimeFormat;
+  return `${times} times between ${format.format(first)} and ${format.format(last)}`;
+}
+
 /** The first letter in upper case ("today at…" at the start of a line). */
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

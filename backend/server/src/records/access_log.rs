@@ -1,11 +1,12 @@
 //! `GET …/access-log`: who else looked at a patient's chart and conversations, newest first,
 //! for the patient themselves (anyone else: 404). Each look is read back from the audit log
-//! (`domain::records::access_log`); reading the log is audited too, and is not listed.
+//! (`domain::records::access_log`, which tells one person's repeated looks once); reading the
+//! log is audited too, and is not listed.
 
-use portal_api::{AccessLog, PageQuery, DEFAULT_RECORD_PAGE, MAX_RECORD_PAGE, MIN_RECORD_PAGE};
+use portal_api::{AccessLog, AccessLogEntry, PageQuery, DEFAULT_RECORD_PAGE, MAX_RECORD_PAGE, MIN_RECORD_PAGE};
 
 use crate::domain::access::Viewer;
-use crate::domain::records::access_log::{entry, Look, LookKind};
+use crate::domain::records::access_log::{entry, Entries, Grant, Look, LookKind};
 use crate::error::{ApiError, ApiResult};
 use crate::messaging::reading::record;
 use crate::state::AppState;
@@ -52,35 +53,7 @@ pub async fn access_log(
         .filter(|chart| viewer.reads_access_log_of(chart.user_id))
         .ok_or(ApiError::NotFound)?;
     let patient = chart.user_id.ok_or(ApiError::NotFound)?;
-    let actions = LOOKS.map(|(action, _)| action);
-    let mut rows = looks::about(&state.db, patient, &actions, before, limit + 1).await?;
-    let next_cursor = match rows.len() > limit as usize {
-        true => {
-            rows.truncate(limit as usize);
-            rows.last().map(|row| row.id.to_string())
-        }
-        false => None,
-    };
-    let under_grant = [action::RECORD_READ_UNDER_GRANT, action::RECORD_BREAK_THE_GLASS];
-    let grants = match rows.iter().any(|r| under_grant.contains(&r.action.as_str())) {
-        true => chart_grants::of_chart(&state.db, &state.text_sealer, chart_id).await?,
-        false => Vec::new(),
-    };
-    let entries = rows
-        .into_iter()
-        .filter_map(|row| {
-            let kind = LOOKS.iter().find(|(a, _)| *a == row.action)?.1;
-            let look = Look {
-                at: row.at,
-                actor_id: row.actor_id,
-                who: row.name,
-                role: row.role,
-                kind,
-                object: row.object,
-            };
-            entry(chart_id, &look, &grants)
-        })
-        .collect();
+    let (entries, next_cursor) = entries_before(state, chart_id, patient, before, limit as usize).await?;
     record(
         state,
         viewer,
@@ -91,6 +64,64 @@ pub async fn access_log(
     )
     .await?;
     Ok(AccessLog { entries, next_cursor })
+}
+
+/// Audit rows read at a time while a page is made.
+const BATCH: u32 = 200;
+/// The most audit rows one page reads: a page cut short by it says where to go on.
+const MAX_ROWS_PER_PAGE: usize = 10_000;
+
+/// Up to `limit` entries from the looks at patient `patient` (chart `chart_id`) older than row
+/// `before`, repeated looks told once (`Entries`), and the cursor of the next page: the last
+/// row the page took in.
+async fn entries_before(
+    state: &AppState,
+    chart_id: i64,
+    patient: i64,
+    mut before: Option<i64>,
+    limit: usize,
+) -> ApiResult<(Vec<AccessLogEntry>, Option<String>)> {
+    let actions = LOOKS.map(|(action, _)| action);
+    let mut page = Entries::new(limit);
+    let mut grants: Option<Vec<Grant>> = None;
+    let mut read = 0;
+    let more = 'rows: loop {
+        let rows = looks::about(&state.db, patient, &actions, before, BATCH).await?;
+        let under_grant = [action::RECORD_READ_UNDER_GRANT, action::RECORD_BREAK_THE_GLASS];
+        if grants.is_none() && rows.iter().any(|r| under_grant.contains(&r.action.as_str())) {
+            grants = Some(chart_grants::of_chart(&state.db, &state.text_sealer, chart_id).await?);
+        }
+        let last_batch = rows.len() < BATCH as usize;
+        read += rows.len();
+        for row in rows {
+            let Some(kind) = LOOKS.iter().find(|(a, _)| *a == row.action).map(|(_, kind)| *kind) else {
+                before = Some(row.id);
+                continue;
+            };
+            let look = Look {
+                at: row.at,
+                actor_id: row.actor_id,
+                who: row.name,
+                role: row.role,
+                kind,
+                object: row.object,
+            };
+            if let Some(entry) = entry(chart_id, &look, grants.as_deref().unwrap_or_default()) {
+                if !page.add(look.actor_id, entry) {
+                    break 'rows true;
+                }
+            }
+            before = Some(row.id);
+        }
+        if last_batch {
+            break false;
+        }
+        if read >= MAX_ROWS_PER_PAGE {
+            break true;
+        }
+    };
+    let next_cursor = more.then(|| before.map(|id| id.to_string())).flatten();
+    Ok((page.into_entries(), next_cursor))
 }
 
 fn decode(text: &str) -> Option<i64> {

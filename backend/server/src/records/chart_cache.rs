@@ -6,12 +6,18 @@
 //! changes it, on this instance or another), and for at most its time to live; the cache holds
 //! at most a set number of resources in all, the least recently used chart dropped first. Like
 //! the thread-list cache, it holds health data in this process's memory, never on disk.
+//!
+//! With a chart, the summary made of it is kept ([`ChartCache::summary`]), as long as the
+//! domain says it stays the same (`view::summary::unchanged_until`): the summary is the
+//! screen a patient opens first and most.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use fhir_sdk::r4b::resources::Resource;
+use portal_api::RecordSummary;
 
 /// A chart's typed resources, shared by the reads that use them.
 pub type TypedChart = Arc<Vec<Resource>>;
@@ -34,6 +40,13 @@ struct Entry {
     loaded: Instant,
     used: Instant,
     resources: TypedChart,
+    summary: Option<KeptSummary>,
+}
+
+/// A summary made of the entry's chart, and until when it holds.
+struct KeptSummary {
+    summary: Arc<RecordSummary>,
+    until: Option<DateTime<Utc>>,
 }
 
 impl ChartCache {
@@ -61,6 +74,32 @@ impl ChartCache {
         None
     }
 
+    /// The summary of chart `chart_id` at `version` kept at [`keep_summary`](Self::keep_summary),
+    /// if the chart is held and fresh and the summary still holds at `now`.
+    pub fn summary(&self, chart_id: i64, version: i64, now: DateTime<Utc>) -> Option<Arc<RecordSummary>> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = inner.entries.get_mut(&chart_id)?;
+        if entry.version != version || entry.loaded.elapsed() >= self.ttl {
+            return None;
+        }
+        let kept = entry.summary.as_ref()?;
+        if kept.until.is_some_and(|until| now >= until) {
+            entry.summary = None;
+            return None;
+        }
+        entry.used = Instant::now();
+        Some(Arc::clone(&kept.summary))
+    }
+
+    /// Keeps `summary`, made of chart `chart_id` at `version` and the same until `until`, with
+    /// the chart if it is held at that version.
+    pub fn keep_summary(&self, chart_id: i64, version: i64, summary: Arc<RecordSummary>, until: Option<DateTime<Utc>>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = inner.entries.get_mut(&chart_id).filter(|e| e.version == version) {
+            entry.summary = Some(KeptSummary { summary, until });
+        }
+    }
+
     /// Keeps chart `chart_id` as loaded at `version`, dropping the least recently used charts
     /// while the cache holds too much.
     pub fn put(&self, chart_id: i64, version: i64, resources: TypedChart) {
@@ -75,6 +114,7 @@ impl ChartCache {
             loaded: now,
             used: now,
             resources,
+            summary: None,
         };
         if let Some(old) = inner.entries.insert(chart_id, entry) {
             inner.held -= old.resources.len();
@@ -114,6 +154,44 @@ mod tests {
         assert!(cache.get(1, 11).is_none(), "an import changed it");
         assert!(cache.get(1, 10).is_none(), "and the stale entry is gone");
         assert!(cache.get(2, 10).is_none());
+    }
+
+    fn summary(name: &str) -> Arc<RecordSummary> {
+        Arc::new(RecordSummary {
+            patient: portal_api::ChartPatient {
+                id: "p".into(),
+                name: name.into(),
+                birth_date: None,
+                gender: None,
+            },
+            active_problems: Vec::new(),
+            allergies: Vec::new(),
+            current_medications: Vec::new(),
+            immunizations: Vec::new(),
+            next_visit: None,
+            last_visit: None,
+        })
+    }
+
+    #[test]
+    fn a_summary_is_kept_with_its_chart_until_it_changes() {
+        let cache = ChartCache::new(Duration::from_secs(60), 100);
+        let at = |hour: u32| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, hour, 0, 0).unwrap();
+        cache.keep_summary(1, 10, summary("not held"), None);
+        assert!(cache.summary(1, 10, at(8)).is_none(), "kept only with its chart");
+        cache.put(1, 10, chart(3));
+        cache.keep_summary(1, 10, summary("Blair"), Some(at(9)));
+        assert_eq!(cache.summary(1, 10, at(8)).unwrap().patient.name, "Blair");
+        assert!(cache.summary(1, 11, at(8)).is_none(), "another version");
+        assert!(cache.summary(1, 10, at(9)).is_none(), "the next visit has started");
+        assert!(cache.summary(1, 10, at(8)).is_none(), "and it is gone");
+        assert!(cache.get(1, 10).is_some(), "the chart stays");
+        cache.keep_summary(1, 9, summary("older"), None);
+        assert!(cache.summary(1, 10, at(8)).is_none(), "not kept at another version");
+        cache.keep_summary(1, 10, summary("for good"), None);
+        assert_eq!(cache.summary(1, 10, at(23)).unwrap().patient.name, "for good");
+        cache.put(1, 11, chart(3));
+        assert!(cache.summary(1, 11, at(8)).is_none(), "a chart loaded anew has none");
     }
 
     #[test]

@@ -97,9 +97,20 @@ pub async fn summary_of(
 ) -> ApiResult<RecordSummary> {
     let chart = open_chart(state, viewer, client_addr, chart_id, &AccessedPart::Summary).await?;
     let now = state.clock.now();
-    let mut summary = chart
-        .view(|chart| summary::summary(chart, now))
-        .ok_or(StoreError::Inconsistent("a chart without its Patient"))?;
+    let version = chart.row.updated_at;
+    let made = match state.charts.summary(chart_id, version, now) {
+        Some(kept) => kept,
+        None => {
+            let made = chart
+                .view(|chart| summary::summary(chart, now))
+                .ok_or(StoreError::Inconsistent("a chart without its Patient"))?;
+            let made = Arc::new(made);
+            let until = summary::unchanged_until(&made);
+            state.charts.keep_summary(chart_id, version, Arc::clone(&made), until);
+            made
+        }
+    };
+    let mut summary = Arc::unwrap_or_clone(made);
     // The visits' results the patient may not see yet.
     if let Some(releases) = release::withheld_among(state, viewer, &chart.row, &chart.resources).await? {
         for visit in [&mut summary.next_visit, &mut summary.last_visit].into_iter().flatten() {

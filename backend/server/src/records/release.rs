@@ -4,6 +4,7 @@
 //! ([`fill_results`], [`withheld_from`]). What is released when is the domain's
 //! (`domain::records::release`); a physician's review is [`super::review`]'s.
 
+use chrono::{DateTime, Utc};
 use fhir_sdk::r4b::resources::Resource;
 use portal_api::{ReleaseRule, ResultPreferences, ResultReleaseSetting, ResultReport};
 
@@ -15,6 +16,7 @@ use crate::state::AppState;
 use crate::store::audit::action;
 use crate::store::charts::ChartRow;
 use crate::store::result_release::{self as store, audit_row};
+use crate::store::Db;
 use crate::store::StoreError;
 
 /// Whose view it is: a patient sees only what is released, the care team everything.
@@ -88,13 +90,7 @@ pub async fn facts(state: &AppState, chart: &ChartRow) -> ApiResult<ReleaseFacts
 /// The practice's rule and the chart's patient's preference (the default for a chart linked to
 /// no account): all it takes to know whether anything is held back at all.
 async fn rule_and_preferences(state: &AppState, chart: &ChartRow) -> ApiResult<(ReleaseRule, ResultPreferences)> {
-    let preferences = match chart.user_id {
-        Some(patient) => store::preferences(&state.db, patient).await?,
-        None => ResultPreferences {
-            only_after_review: false,
-        },
-    };
-    Ok((store::rule(&state.db).await?, preferences))
+    Ok(store::rule_and_preferences(&state.db, chart.user_id).await?)
 }
 
 async fn facts_under(
@@ -135,7 +131,7 @@ async fn facts_if_held_back(state: &AppState, viewer: Viewer, row: &ChartRow) ->
 /// The practice's rule.
 pub async fn rule(state: &AppState) -> ApiResult<ResultReleaseSetting> {
     Ok(ResultReleaseSetting {
-        rule: store::rule(&state.db).await?,
+        rule: stored_rule(&state.db).await?,
     })
 }
 
@@ -149,18 +145,29 @@ pub async fn set_rule(
     if !viewer.may_set_release_rule() {
         return Err(ApiError::Forbidden);
     }
+    let rule = store_rule(&state.db, rule, Some(viewer.user_id()), client_addr, state.clock.now()).await?;
+    Ok(ResultReleaseSetting { rule })
+}
+
+/// Checks `rule` and stores it with its audit row, made by `actor` (none: an operator at the
+/// command line, `portal-server records release-rule`).
+pub async fn store_rule(
+    db: &Db,
+    rule: ReleaseRule,
+    actor: Option<i64>,
+    client_addr: String,
+    now: DateTime<Utc>,
+) -> ApiResult<ReleaseRule> {
     let rule = release::check_rule(rule).map_err(refused)?;
     let object = format!("result-release:{}", rule_text(rule));
-    let audit = audit_row(
-        viewer.user_id(),
-        None,
-        action::RESULT_RELEASE_SET,
-        object,
-        client_addr,
-        state.clock.now(),
-    );
-    store::set_rule(&state.db, rule, audit).await?;
-    Ok(ResultReleaseSetting { rule })
+    let audit = audit_row(actor, None, action::RESULT_RELEASE_SET, object, client_addr, now);
+    store::set_rule(db, rule, audit).await?;
+    Ok(rule)
+}
+
+/// The practice's rule as stored (the command line's).
+pub async fn stored_rule(db: &Db) -> ApiResult<ReleaseRule> {
+    Ok(store::rule(db).await?)
 }
 
 /// The caller's preference (patients: 403 for anyone else).
@@ -184,7 +191,7 @@ pub async fn set_preferences(
     let user = viewer.user_id();
     let object = format!("result-preferences:only_after_review={}", preferences.only_after_review);
     let audit = audit_row(
-        user,
+        Some(user),
         Some(user),
         action::RESULT_PREFERENCES_SET,
         object,

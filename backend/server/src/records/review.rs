@@ -39,7 +39,7 @@ pub async fn review(
         return Err(ApiError::NotFound);
     }
     let audit = audit_row(
-        viewer.user_id(),
+        Some(viewer.user_id()),
         chart.row.user_id,
         action::RESULT_REVIEWED,
         format!("chart:{chart_id}/review/{result_id}"),

@@ -20,9 +20,39 @@ pub async fn rule(db: &Db) -> StoreResult<ReleaseRule> {
     let row = sqlx::query("SELECT result_release, result_release_days FROM practice_settings WHERE id = 1")
         .fetch_optional(&db.pool)
         .await?;
-    let Some(row) = row else {
-        return Ok(ReleaseRule::AtOnce);
+    match row {
+        Some(row) => rule_of(&row),
+        None => Ok(ReleaseRule::AtOnce),
+    }
+}
+
+/// The practice's rule and the preference of patient `user_id` (the default for none), read
+/// at once: a patient's every look at their results needs both.
+pub async fn rule_and_preferences(db: &Db, user_id: Option<i64>) -> StoreResult<(ReleaseRule, ResultPreferences)> {
+    let row = sqlx::query(
+        "SELECT s.result_release, s.result_release_days, p.only_after_review \
+         FROM (SELECT 1 AS one) o \
+         LEFT JOIN practice_settings s ON s.id = 1 \
+         LEFT JOIN result_preferences p ON p.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let rule = match row.try_get::<Option<String>, _>("result_release")? {
+        Some(_) => rule_of(&row)?,
+        None => ReleaseRule::AtOnce,
     };
+    let only: Option<i64> = row.try_get("only_after_review")?;
+    Ok((
+        rule,
+        ResultPreferences {
+            only_after_review: only == Some(1),
+        },
+    ))
+}
+
+/// The rule in a row's `result_release` and `result_release_days`.
+fn rule_of(row: &sqlx::any::AnyRow) -> StoreResult<ReleaseRule> {
     let days: Option<i64> = row.try_get("result_release_days")?;
     match (row.try_get::<String, _>("result_release")?.as_str(), days) {
         ("at_once", _) => Ok(ReleaseRule::AtOnce),
@@ -250,9 +280,9 @@ async fn finish(mut tx: Transaction<'static, Any>, engine: Engine, audit: AuditR
     Ok(tx.commit().await?)
 }
 
-/// The audit row of a change by `actor` at `at`.
+/// The audit row of a change by `actor` (none: an operator at the command line) at `at`.
 pub fn audit_row(
-    actor: i64,
+    actor: Option<i64>,
     subject: Option<i64>,
     action: &'static str,
     object: String,
@@ -261,7 +291,7 @@ pub fn audit_row(
 ) -> AuditRow {
     AuditRow {
         at_ms: to_millis(at),
-        actor_user_id: Some(actor),
+        actor_user_id: actor,
         subject_user_id: subject,
         action,
         object: Some(object),

@@ -453,3 +453,44 @@ fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn_and_at_user_add() {
         text(&missing)
     );
 }
+
+#[test]
+fn the_release_rule_is_shown_and_set_and_a_bad_delay_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = |args: &[&str]| {
+        let mut all = vec!["records", "release-rule"];
+        all.extend_from_slice(args);
+        portal_server(dir.path(), &all, None)
+    };
+    let shown = rule(&[]);
+    assert!(shown.status.success(), "{}", text(&shown));
+    assert_eq!(
+        text(&shown).trim(),
+        "Test results are released to patients as soon as they arrive."
+    );
+    let set = rule(&["--after-days", "3"]);
+    assert!(set.status.success(), "{}", text(&set));
+    assert!(text(&set).contains("3 days after they arrive, or once a physician has reviewed them."));
+    assert!(text(&rule(&[])).contains("3 days after they arrive"), "kept");
+    let review = rule(&["--after-review"]);
+    let after_review = "Test results are released to patients once a physician has reviewed them.";
+    assert_eq!(text(&review).trim(), after_review);
+    assert_eq!(text(&rule(&[])).trim(), after_review, "kept");
+    for bad in [
+        &["--after-days", "0"][..],
+        &["--after-days", "400"],
+        &["--after-days", "-1"],
+    ] {
+        let refused = rule(bad);
+        assert!(!refused.status.success(), "{bad:?}");
+        assert!(!text(&refused).is_empty());
+    }
+    let both = rule(&["--at-once", "--after-review"]);
+    assert!(!both.status.success(), "two rules at once are refused");
+    assert_eq!(text(&rule(&[])).trim(), after_review, "unchanged");
+    let at_once = rule(&["--at-once"]);
+    assert_eq!(
+        text(&at_once).trim(),
+        "Test results are released to patients as soon as they arrive."
+    );
+}

@@ -511,3 +511,76 @@ async fn the_access_log_lists_others_looks_newest_first(app: TestApp) {
     assert_eq!(status, 404);
 }
 on_both_databases!(the_access_log_lists_others_looks_newest_first);
+
+async fn repeated_looks_are_told_once_in_the_access_log(app: TestApp) {
+    let chart = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let nurse = app.login_as(NURSE).await;
+    send_thread(
+        &app,
+        &patient,
+        &new_thread(Category::MedicalQuestion, "Rash", "It itches"),
+    )
+    .await;
+    let refresh = |times: usize| {
+        let (app, nurse) = (&app, &nurse);
+        async move {
+            for _ in 0..times {
+                app.client
+                    .threads(nurse, &Default::default())
+                    .await
+                    .expect("nurse lists");
+                app.advance(Duration::seconds(30));
+            }
+        }
+    };
+    // The nurse's open list refreshes every 30 seconds: for 90 minutes, with the physician's
+    // look in between.
+    refresh(150).await;
+    let physician = app.login_as(PHYSICIAN).await;
+    app.client.record_summary(&physician, chart).await.expect("physician");
+    refresh(30).await;
+
+    let patient = app.login_and_accept(PATIENT).await;
+    let log = app
+        .client
+        .access_log(&patient, chart, &PageQuery::default())
+        .await
+        .expect("log");
+    let told: Vec<(&str, AccessedPart, u32)> = log
+        .entries
+        .iter()
+        .map(|e| (e.who.as_str(), e.what.clone(), e.times))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (NURSE.name, AccessedPart::Conversations, 30),
+            (PHYSICIAN.name, AccessedPart::Summary, 1),
+            (NURSE.name, AccessedPart::Conversations, 121),
+            (NURSE.name, AccessedPart::Conversations, 29),
+        ]
+    );
+    for entry in &log.entries {
+        let spans = entry.at - entry.first_at;
+        assert!(spans <= Duration::hours(1), "{spans}");
+        assert_eq!(spans, Duration::seconds(30 * (i64::from(entry.times) - 1)));
+    }
+    // Page by page, the same looks, each told in full on some page.
+    let mut paged = Vec::new();
+    let mut page = PageQuery {
+        limit: Some(1),
+        cursor: None,
+    };
+    loop {
+        let got = app.client.access_log(&patient, chart, &page).await.expect("page");
+        assert_eq!(got.entries.len(), 1);
+        paged.extend(got.entries);
+        match got.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    assert_eq!(paged, log.entries);
+}
+on_both_databases!(repeated_looks_are_told_once_in_the_access_log);

@@ -84,3 +84,74 @@ async fn a_patient_reads_their_own_records_summary_and_nobody_elses(app: TestApp
     );
 }
 on_both_databases!(a_patient_reads_their_own_records_summary_and_nobody_elses);
+
+/// Blair's chart as the demo has it, changed by `change`.
+fn blairs_bundle_changed(change: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/demo-charts/blair-conroy.json"
+    ))
+    .expect("the demo chart");
+    let mut bundle: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+    change(&mut bundle);
+    serde_json::to_vec(&bundle).expect("JSON")
+}
+
+async fn a_summary_read_again_shows_a_new_import_at_once_and_the_time_passing_a_visit(app: TestApp) {
+    let chart_id = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let id = chart_id.to_string();
+    let first = summary(&app, &patient, &id).await.expect("summary");
+    assert_eq!(first.allergies.len(), 4);
+    assert!(first.next_visit.is_none());
+
+    // The chart changes within the same instant (the clock stands still): an allergy is no
+    // longer active, and a visit is planned tomorrow.
+    let now = app.clock.now();
+    let tomorrow = now + chrono::Duration::days(1);
+    let changed = blairs_bundle_changed(|bundle| {
+        let entries = bundle["entry"].as_array_mut().expect("entries");
+        let allergy = entries
+            .iter_mut()
+            .find(|e| e["resource"]["resourceType"] == "AllergyIntolerance")
+            .expect("an allergy");
+        allergy["resource"]["clinicalStatus"]["coding"][0]["code"] = "inactive".into();
+        let patient = entries[0]["fullUrl"].clone();
+        entries.push(serde_json::json!({
+            "fullUrl": "urn:uuid:6b1c3f0e-5d7e-4c1e-9a43-2f9d3f0c1a77",
+            "resource": {
+                "resourceType": "Encounter",
+                "id": "6b1c3f0e-5d7e-4c1e-9a43-2f9d3f0c1a77",
+                "status": "planned",
+                "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+                "subject": {"reference": patient},
+                "period": {"start": tomorrow.to_rfc3339(), "end": (tomorrow + chrono::Duration::minutes(30)).to_rfc3339()}
+            },
+            "request": {"method": "POST", "url": "Encounter"}
+        }));
+    });
+    import_bundle(&app.state.db, &app.state.text_sealer, &changed, now)
+        .await
+        .expect("imported again");
+    let second = summary(&app, &patient, &id).await.expect("summary");
+    assert_eq!(
+        second.allergies.len(),
+        3,
+        "the import is read, not the summary kept before"
+    );
+    let next = second.next_visit.as_ref().expect("the visit planned tomorrow");
+    assert_eq!(next.id, "6b1c3f0e-5d7e-4c1e-9a43-2f9d3f0c1a77");
+    assert_eq!(
+        summary(&app, &patient, &id).await.expect("again"),
+        second,
+        "kept, the same"
+    );
+
+    // Once its time has come it is no longer the next visit (a planned one is not the last).
+    app.advance(chrono::Duration::days(2));
+    let patient = app.login_and_accept(PATIENT).await;
+    let third = summary(&app, &patient, &id).await.expect("summary");
+    assert!(third.next_visit.is_none());
+    assert_eq!(third.last_visit, first.last_visit);
+}
+on_both_databases!(a_summary_read_again_shows_a_new_import_at_once_and_the_time_passing_a_visit);

@@ -1,8 +1,10 @@
 //! A patient's access log: the audit log's looks at their chart and their conversations by
 //! anyone else, as the patient reads them ([`entry`]). A look made under a break-the-glass
-//! grant is flagged and carries the reason of the grant it was made under.
+//! grant is flagged and carries the reason of the grant it was made under. One person's
+//! repeated looks at the same part within an hour are told once ([`Entries`]): a care-team
+//! list that refreshes itself every 30 seconds is one line an hour, not 120.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use portal_api::{AccessLogEntry, AccessedPart, Role};
 
 use super::audit_object;
@@ -77,12 +79,62 @@ pub fn entry(chart_id: i64, look: &Look, grants: &[Grant]) -> Option<AccessLogEn
         .map(|grant| grant.reason.clone());
     Some(AccessLogEntry {
         at: look.at,
+        first_at: look.at,
+        times: 1,
         who: look.who.clone(),
         role: look.role,
         what,
         break_the_glass: under_grant,
         reason,
     })
+}
+
+/// Repeated looks told as one entry span at most this long, from the first to the latest.
+pub const REPEATS_WITHIN: Duration = Duration::hours(1);
+
+/// A page of the access log being made, from looks given newest first: each look either joins
+/// the entry before it (the same person, the same part, the same grant, within
+/// [`REPEATS_WITHIN`] of that entry's latest look) or starts the next entry.
+#[derive(Debug)]
+pub struct Entries {
+    limit: usize,
+    entries: Vec<(i64, AccessLogEntry)>,
+}
+
+impl Entries {
+    /// A page of at most `limit` entries.
+    pub fn new(limit: usize) -> Self {
+        Entries {
+            limit,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Adds the entry of a look by person `actor_id`, older than every look added before;
+    /// false, adding nothing, when it would start an entry beyond the page's limit.
+    pub fn add(&mut self, actor_id: i64, entry: AccessLogEntry) -> bool {
+        if let Some((last_actor, last)) = self.entries.last_mut() {
+            let repeats = *last_actor == actor_id
+                && last.what == entry.what
+                && last.break_the_glass == entry.break_the_glass
+                && last.reason == entry.reason
+                && last.at - entry.at <= REPEATS_WITHIN;
+            if repeats {
+                last.first_at = entry.first_at.min(last.first_at);
+                last.times = last.times.saturating_add(entry.times);
+                return true;
+            }
+        }
+        if self.entries.len() >= self.limit {
+            return false;
+        }
+        self.entries.push((actor_id, entry));
+        true
+    }
+
+    pub fn into_entries(self) -> Vec<AccessLogEntry> {
+        self.entries.into_iter().map(|(_, entry)| entry).collect()
+    }
 }
 
 /// The grant `look` was made under: the person's latest one open at its time.
@@ -147,6 +199,53 @@ mod tests {
         assert!(entry(3, &look(LookKind::ChartRead, Some("chart:3/nonsense"), 0), &[]).is_none());
         assert!(entry(3, &look(LookKind::ChartRead, None, 0), &[]).is_none());
         assert!(entry(3, &look(LookKind::BrokeTheGlass, Some("chart:3/summary"), 0), &[]).is_none());
+    }
+
+    #[test]
+    fn repeated_looks_by_one_person_at_one_part_within_an_hour_are_one_entry() {
+        let read = |actor: i64, object: &str, minutes: i64| {
+            let look = Look {
+                actor_id: actor,
+                ..look(LookKind::ChartRead, Some(object), minutes)
+            };
+            (actor, entry(3, &look, &[]).unwrap())
+        };
+        let listed = |minutes: i64| {
+            (
+                6,
+                entry(3, &look(LookKind::ConversationsListed, None, minutes), &[]).unwrap(),
+            )
+        };
+        let mut page = Entries::new(4);
+        // Newest first: a list refreshed every 30 seconds for 90 minutes, then an older look.
+        let mut added = Vec::new();
+        for half_minutes in (0..=180).rev() {
+            added.push(listed(100 + half_minutes / 2));
+        }
+        added.push(read(6, "chart:3/summary", 50));
+        added.push(read(6, "chart:3/summary", 49));
+        added.push(read(7, "chart:3/summary", 48));
+        for (actor, entry) in added {
+            assert!(page.add(actor, entry));
+        }
+        // A fifth entry does not fit the page.
+        assert!(!page.add(
+            6,
+            entry(3, &look(LookKind::ChartRead, Some("chart:3/export"), 10), &[]).unwrap()
+        ));
+        let entries = page.into_entries();
+        let told: Vec<_> = entries.iter().map(|e| (e.times, e.first_at, e.at)).collect();
+        assert_eq!(
+            told,
+            [
+                (121, at(130), at(190)),
+                (60, at(100), at(129)),
+                (2, at(49), at(50)),
+                (1, at(48), at(48)),
+            ]
+        );
+        assert_eq!(entries[0].what, AccessedPart::Conversations);
+        assert_eq!(entries[3].what, AccessedPart::Summary);
     }
 
     #[test]

@@ -8,9 +8,23 @@
 export type AccessLog = { entries: Array<AccessLogEntry>, next_cursor: string | null, };
 
 /**
- * One look at a patient's data by someone other than the patient.
+ * One look at a patient's data by someone other than the patient, or the same person's
+ * repeated looks at the same part within an hour (an open list refreshing itself, say), told
+ * once: `times` looks from `first_at` to `at`.
  */
-export type AccessLogEntry = { at: string, 
+export type AccessLogEntry = { 
+/**
+ * When they looked (the latest of the repeated looks).
+ */
+at: string, 
+/**
+ * The first of the repeated looks (`at` for a single look).
+ */
+first_at: string, 
+/**
+ * How many looks this entry tells (at least 1).
+ */
+times: number, 
 /**
  * Who looked, by name.
  */

@@ -186,6 +186,12 @@ fn the_next_visit_is_the_first_after_now() {
             Some(older),
             "{name}: filled in as the visits section shows it"
         );
+        // It stays the same until the next visit starts, and not after.
+        let until = summary::unchanged_until(&summary).expect("a visit to come");
+        assert_eq!(until, dates::instant(newer.start.as_ref().unwrap()), "{name}");
+        let just_before = until - chrono::Duration::milliseconds(1);
+        assert_eq!(summary::summary(&chart, just_before).as_ref(), Some(&summary), "{name}");
+        assert_ne!(summary::summary(&chart, until).as_ref(), Some(&summary), "{name}");
     }
 }
 

@@ -38,6 +38,13 @@ pub fn summary(chart: &Chart<'_>, now: DateTime<Utc>) -> Option<RecordSummary> {
     Some(summarize(patient, sections, next_visit, last_visit))
 }
 
+/// Until when a summary made at some instant stays what [`summary`] makes: only time moving
+/// past the next visit's start changes it (that visit becomes the last, the one after it the
+/// next); `None` when no visit is to come (only a changed chart changes it then).
+pub fn unchanged_until(summary: &RecordSummary) -> Option<DateTime<Utc>> {
+    summary.next_visit.as_ref()?.start.as_ref().map(dates::instant)
+}
+
 /// The sections' entries a summary is made from, each newest first as its section gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sections {
