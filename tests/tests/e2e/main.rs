@@ -24,6 +24,9 @@ use portal_server::demo;
 use portal_tests::{TestServer, PATIENT};
 use serde_json::json;
 
+// The tests of one part of the app each, beside those below (which share this file's helpers).
+mod results_release;
+
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
 const APP_IDENTIFIER: &str = "org.patientportal.desktop";
 
@@ -517,7 +520,7 @@ impl Drop for Driver {
 const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
 
 /// A real phone photo (it carries GPS EXIF; the server removes it).
-const PHOTO: &[u8] = include_bytes!("../../backend/server/tests/fixtures/gps-photo.jpg");
+const PHOTO: &[u8] = include_bytes!("../../../backend/server/tests/fixtures/gps-photo.jpg");
 
 const SUBJECT: &str = "Mole on my left forearm";
 
