@@ -10,8 +10,8 @@ use portal_api::{PageQuery, RecordSection, ReleaseRule, SectionEntries};
 use portal_tests::{TestServer, PATIENT};
 
 use super::{
-    find, free_port_pair, in_app, prepare, save_screenshot, scroll_to, set_value, sign_in, sign_out, wait_for_text,
-    Driver, ADMIN, OKAFOR,
+    find, free_port_pair, in_app, okafor_finds_blair, prepare, save_screenshot, scroll_to, set_value, sign_in,
+    sign_out, wait_for_text, Driver, ADMIN, OKAFOR,
 };
 
 const NOTE: &str = "This looks fine to me. We can talk it over at your next visit.";
@@ -26,26 +26,7 @@ async fn an_admin_holds_results_for_review_a_physician_reviews_one_and_the_patie
 
     // Blair's chart and her newest result, from the service itself.
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
-    let okafor = SessionToken::new(
-        client
-            .login(OKAFOR.email, OKAFOR.passphrase)
-            .await
-            .expect("Dr. Okafor signs in")
-            .token,
-    );
-    let policy = client.policy(&okafor).await.expect("the policy");
-    client
-        .accept_policy(&okafor, policy.version)
-        .await
-        .expect("Dr. Okafor accepts the policy");
-    let blair = client
-        .find_patients(&okafor, "Conroy")
-        .await
-        .expect("the search")
-        .patients
-        .into_iter()
-        .find(|p| p.name.contains("Conroy"))
-        .expect("Blair is found");
+    let (okafor, blair) = okafor_finds_blair(&client).await;
     let page = client
         .record_section(&okafor, blair.patient_id, RecordSection::Results, &PageQuery::default())
         .await
