@@ -184,6 +184,22 @@ test("a review that fails says why and keeps the note; trying again works", asyn
   await closeApp(app, assert);
 });
 
+test("a chart no longer open when the review is sent: said in words, the note kept, the chart left open", async () => {
+  const { lipids } = results();
+  const card = `#result-${lipids.id}`;
+  const message = "This patient is not in your care: say why you need the chart to open it.";
+  const app = await openApp(env.browser, env.base, scenario({ fail: { review_result: { code: "break_the_glass_required", message } } }));
+  const { page } = app;
+  await openBlairsResults(page);
+  await page.fill(`${card}-review-note`, NOTE);
+  await page.click(`${card}-review-submit`);
+  await page.waitForSelector(`${card}-review-error`);
+  assert.equal(await text(page, `${card}-review-error`), `This result was not marked reviewed. ${message}`);
+  assert.equal(await page.inputValue(`${card}-review-note`), NOTE);
+  assert.equal(await page.$("#break-the-glass"), null, "the results stay on screen");
+  await closeApp(app, assert);
+});
+
 test("staff and patients never get the review control", async () => {
   for (const user of [JORDAN, BLAIR]) {
     const app = await openApp(env.browser, env.base, scenario());
