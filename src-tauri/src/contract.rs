@@ -78,8 +78,8 @@ fn ipc_types(types: &mut Declarations) {
     use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
     use portal_api::{
         AccessLog, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person, PolicyResponse, PracticeInfo,
-        RecordPage, RecordSection, RecordSummary, ResultPreferences, ResultSeries, StaffMember, ThreadDetail,
-        ThreadList, ThreadStatus, ThreadSummary,
+        RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences, ResultReleaseSetting, ResultReview,
+        ResultSeries, ReviewRequest, StaffMember, ThreadDetail, ThreadList, ThreadStatus, ThreadSummary,
     };
 
     // Errors: the body every command rejects with, and the codes it carries.
@@ -121,6 +121,12 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<AccessLog>();
     types.add::<ResultPreferences>();
     types.add::<RecordExport>();
+    // results' release: a physician's review (its note as `ReviewRequest` holds it), the
+    // practice's rule (an admin's)
+    types.add::<ReviewRequest>();
+    types.add::<ResultReview>();
+    types.add::<ResultReleaseSetting>();
+    types.add::<ReleaseRule>();
     // the care team's way into charts
     types.add::<PatientMatches>();
     types.add::<BreakTheGlassGrant>();
@@ -239,6 +245,21 @@ pub fn values_ts() -> String {
             "MAX_BREAK_THE_GLASS_REASON",
             u64::from(portal_api::MAX_BREAK_THE_GLASS_REASON),
             "Longest reason to open a chart outside one's care, in characters.",
+        ),
+        (
+            "MAX_REVIEW_NOTE",
+            u64::from(portal_api::MAX_REVIEW_NOTE),
+            "Longest note a physician's review of a result may carry, in characters.",
+        ),
+        (
+            "MIN_RELEASE_DELAY_DAYS",
+            u64::from(portal_api::MIN_RELEASE_DELAY_DAYS),
+            "Fewest days the practice may hold results back before patients see them.",
+        ),
+        (
+            "MAX_RELEASE_DELAY_DAYS",
+            u64::from(portal_api::MAX_RELEASE_DELAY_DAYS),
+            "Most days the practice may hold results back before patients see them.",
         ),
     ];
     let mut out = String::from(HEADER);

@@ -2,11 +2,13 @@
 //! real portal-server holding the demo charts: the session names her chart, the summary, a
 //! section a page at a time, a result's series, the results preference, who else looked, and
 //! the download written where the (here simulated) save dialog chose, or nothing when it was
-//! cancelled. Another chart is answered like a missing one.
+//! cancelled. Another chart is answered like a missing one. Results' release: an admin
+//! sets the practice's rule, a physician marks a result reviewed with a note, and the patient
+//! reads it; nobody else may do either.
 
 use std::path::PathBuf;
 
-use portal_api::{ErrorCode, RecordSection, SectionEntries};
+use portal_api::{ErrorCode, RecordSection, ReleaseRule, ResultRelease, SectionEntries};
 use portal_desktop::core::records::RecordExport;
 use portal_desktop::core::DesktopCore;
 use portal_server::demo;
@@ -167,4 +169,89 @@ async fn the_download_is_written_where_the_dialog_chose_and_a_cancel_writes_noth
         .await
         .expect("a cancel is not an error");
     assert_eq!(cancelled, RecordExport::Cancelled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_the_release_rule_a_physician_reviews_a_result_and_the_patient_reads_the_note() {
+    let server = TestServer::start_with_charts().await;
+    let folder = tempfile::tempdir().expect("tempdir");
+    let admin = signed_in_app(&server, demo::ACCOUNTS[5], folder.path()).await;
+    let okafor = signed_in_app(&server, demo::ACCOUNTS[0], folder.path()).await;
+    let (blair_app, patient_id) = blair(&server, folder.path()).await;
+
+    // The rule: at once until an admin sets another; a delay out of range is refused.
+    assert_eq!(
+        admin.result_release_rule().await.expect("the rule").rule,
+        ReleaseRule::AtOnce
+    );
+    let refused = admin
+        .set_result_release_rule(ReleaseRule::AfterDays { days: 0 })
+        .await
+        .expect_err("0 days");
+    assert_eq!(refused.code(), ErrorCode::Validation.as_str());
+    let set = admin
+        .set_result_release_rule(ReleaseRule::AfterReview)
+        .await
+        .expect("review only");
+    assert_eq!(set.rule, ReleaseRule::AfterReview);
+    let forbidden = okafor
+        .set_result_release_rule(ReleaseRule::AtOnce)
+        .await
+        .expect_err("a physician does not set the rule");
+    assert_eq!(forbidden.code(), ErrorCode::Forbidden.as_str());
+    assert_eq!(
+        okafor.result_release_rule().await.expect("anyone reads it").rule,
+        ReleaseRule::AfterReview
+    );
+
+    // Dr. Okafor reviews Blair's newest result: a blank note is none; again, with a note.
+    let page = okafor
+        .record_section(patient_id, RecordSection::Results, None, Some(1))
+        .await
+        .expect("Blair's results");
+    let SectionEntries::Results(results) = page.entries else {
+        panic!("results")
+    };
+    let result = results.first().expect("a result").id.clone();
+    let review = okafor
+        .review_result(patient_id, result.clone(), Some(" \n ".into()))
+        .await
+        .expect("reviewed without a note");
+    assert_eq!(review.by, "Dr. Adaeze Okafor");
+    assert_eq!(review.note, None);
+    let review = okafor
+        .review_result(patient_id, result.clone(), Some("Normal. Nothing to do.".into()))
+        .await
+        .expect("reviewed with a note");
+    assert_eq!(review.note.as_deref(), Some("Normal. Nothing to do."));
+    let missing = okafor
+        .review_result(patient_id, "../../practice/result-release".into(), None)
+        .await
+        .expect_err("not a result id");
+    assert_eq!(missing.code(), ErrorCode::NotFound.as_str());
+
+    // Blair reads the note beside the result, released to her; she may not review.
+    let page = blair_app
+        .record_section(patient_id, RecordSection::Results, None, Some(1))
+        .await
+        .expect("her results");
+    let SectionEntries::Results(seen) = page.entries else {
+        panic!("results")
+    };
+    let seen = seen.first().expect("the result");
+    assert_eq!(seen.id, result);
+    assert_eq!(
+        seen.review.as_ref().and_then(|r| r.note.as_deref()),
+        Some("Normal. Nothing to do.")
+    );
+    assert!(
+        matches!(seen.release, Some(ResultRelease::Released { .. })),
+        "{:?}",
+        seen.release
+    );
+    let forbidden = blair_app
+        .review_result(patient_id, result, None)
+        .await
+        .expect_err("a patient does not review");
+    assert_eq!(forbidden.code(), ErrorCode::Forbidden.as_str());
 }

@@ -2,14 +2,20 @@
 // (tests/screenshots/, git-ignored) for a human look.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import {
-  useBrowser, openApp, closeApp, signIn, runAxe, screenshot, policy, text,
+  useBrowser, openApp, closeApp, signIn, runAxe, screenshot, policy, text, root,
 } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 const ANA = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient" };
 
 const PATEL = { id: 21, email: "maya.patel@example.com", name: "Dr. Maya Patel", role: "physician" };
+const ADMIN = { id: 41, email: "admin@dskc.example", name: "Alex Morgan", role: "admin", pools: [] };
+/** Blair Conroy's chart (tests/fixtures/record-blair.json), in Dr. Patel's care. */
+const BLAIR_CHART = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/record-blair.json"), "utf8")).patientId;
+const BLAIR_MATCH = { patient_id: BLAIR_CHART, name: "Blair Conroy", birth_date: "1975-10-26", mrn: "DSKC-1001", in_care: true };
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -249,6 +255,50 @@ for (const size of [{ width: 1024, height: 768 }, { width: 800, height: 600 }]) 
     await axeClean(page, `thread with triage actions ${tag}`);
     await fitsWindow(page, ["#assign-to", "#assign-thread", "#close-thread"]);
     await screenshot(page, `thread-triage-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`a physician's look at a patient's results, with "Mark reviewed", at ${tag}: no axe violations`, async () => {
+    const app = await openApp(env.browser, env.base, { ...portal(PATEL), record: { patients: [BLAIR_MATCH] } }, size);
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-patients");
+    await page.fill("#patients-query", "Blair");
+    await page.keyboard.press("Enter");
+    await page.click(`#patient-open-${BLAIR_CHART}`);
+    await page.waitForSelector("#record-summary");
+    await page.click("#record-nav-results");
+    await page.waitForSelector("#section-list [id$='-review-form']");
+    const form = "#section-list li:first-child [id$='-review-form']";
+    await page.fill(`${form} textarea`, "x".repeat(1700));
+    await page.locator(`${form} button[type=submit]`).scrollIntoViewIfNeeded();
+    await noInlineStyles(page);
+    await axeClean(page, `physician's results with the review form ${tag}`);
+    await fitsWindow(page, [`${form} textarea`, `${form} button[type=submit]`]);
+    await screenshot(page, `results-review-${tag}`);
+    await closeApp(app, assert);
+  });
+
+  test(`an admin's test results release at ${tag}: no axe violations`, async () => {
+    const app = await openApp(
+      env.browser,
+      env.base,
+      { practice: PRACTICE, session: { user: ADMIN, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } },
+      size,
+    );
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-staff");
+    await page.waitForSelector("#release-form");
+    await page.check("#release-after_days");
+    await page.fill("#release-days", "45");
+    await page.click("#release-save");
+    await page.waitForSelector("#release-days-problem");
+    await page.locator("#release-save").scrollIntoViewIfNeeded();
+    await noInlineStyles(page);
+    await axeClean(page, `admin's test results release ${tag}`);
+    await fitsWindow(page, ["#release-days", "#release-save"]);
+    await screenshot(page, `release-rule-${tag}`);
     await closeApp(app, assert);
   });
 }

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy, runAxe, screenshot, root } from "./harness.mjs";
+import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy, axeClean, screenshot, root } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 const PASSWORD = "violet kettle hums at dawn";
@@ -42,13 +42,6 @@ function scenario(record = {}) {
     })),
     record: { patients: PATIENTS, ...record },
   };
-}
-
-async function axeClean(page, label) {
-  const r = await runAxe(page);
-  console.log(`axe ${r.version} ${label}: passes=${r.passes} violations=${r.violations.length} incomplete=${r.incomplete.length}`);
-  for (const v of r.violations) console.log(`  VIOLATION ${v.id} [${v.impact}] ${v.help}: ${v.targets.join(", ")}`);
-  assert.equal(r.violations.length, 0, `axe violations on ${label}`);
 }
 
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");

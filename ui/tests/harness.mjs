@@ -2,6 +2,7 @@
 // app's Content-Security-Policy, starts Debian's Chromium through
 // playwright-core, and opens pages with the IPC mock injected.
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -177,6 +178,14 @@ export async function runAxe(page) {
       })),
     };
   });
+}
+
+/** Runs axe-core, prints its figures and any violation, and fails on a violation. */
+export async function axeClean(page, label) {
+  const r = await runAxe(page);
+  console.log(`axe ${r.version} ${label}: passes=${r.passes} violations=${r.violations.length} incomplete=${r.incomplete.length}`);
+  for (const v of r.violations) console.log(`  VIOLATION ${v.id} [${v.impact}] ${v.help}: ${v.targets.join(", ")}`);
+  assert.equal(r.violations.length, 0, `axe violations on ${label}`);
 }
 
 export async function screenshot(page, name) {

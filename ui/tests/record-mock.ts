@@ -3,7 +3,9 @@
 // preference and the download. The default record is `fixtures/record-blair.json`: the view
 // the service makes of the demo patient Blair Conroy's Synthea chart (see fixtures/README.md).
 // The care team finds patients (`patients`) and reads the same record for any of them in their
-// care, or once they broke the glass; front desk and billing staff are refused.
+// care, or once they broke the glass; front desk and billing staff are refused. Physicians
+// mark results reviewed (with a note); the practice's release rule is read by anyone and set
+// by admins only.
 import type {
   AccessLogEntry,
   BreakTheGlassGrant,
@@ -11,6 +13,9 @@ import type {
   PatientMatches,
   IpcError,
   RecordExportOutcome,
+  ReleaseRule,
+  ResultReleaseSetting,
+  ResultReview,
   RecordSection,
   RecordSummary,
   ResultSeries,
@@ -20,7 +25,10 @@ import type {
 import {
   DEFAULT_RECORD_PAGE,
   MAX_BREAK_THE_GLASS_REASON,
+  MAX_RELEASE_DELAY_DAYS,
+  MAX_REVIEW_NOTE,
   MIN_BREAK_THE_GLASS_REASON,
+  MIN_RELEASE_DELAY_DAYS,
   MIN_PATIENT_QUERY,
   type CommandName,
 } from "../src/lib/ipc/types";
@@ -49,6 +57,8 @@ export interface MockRecord {
   patients?: PatientMatch[];
   /** The charts opened by breaking the glass (the service keeps the grant). */
   granted?: number[];
+  /** The practice's release rule (default: at once). */
+  releaseRule?: ReleaseRule;
 }
 
 /** The fixture as a record (its own id is 1). */
@@ -66,6 +76,9 @@ export const RECORD_COMMANDS: ReadonlySet<string> = new Set<CommandName>([
   "export_record",
   "find_patients",
   "break_the_glass",
+  "review_result",
+  "result_release_rule",
+  "set_result_release_rule",
 ]);
 
 function notFound(): IpcError {
@@ -219,6 +232,45 @@ export function handleRecord(
         until: new Date(Date.now() + 8 * 3_600_000).toISOString(),
       };
       return grant;
+    }
+    case "review_result": {
+      if (session.user.role !== "physician") {
+        throw { code: "forbidden", message: "Your account may not do this." } satisfies IpcError;
+      }
+      reads();
+      const report = (record.sections.results ?? []).find((r) => r.id === args.resultId);
+      if (!report) throw { code: "not_found", message: "This result was not found." } satisfies IpcError;
+      const note = args.note === null || args.note === undefined ? null : String(args.note);
+      if (note !== null && note.trim() === "") {
+        throw { code: "validation", message: "Please write a note, or send none." } satisfies IpcError;
+      }
+      if (note !== null && [...note].length > MAX_REVIEW_NOTE) {
+        throw { code: "validation", message: `The note is too long: at most ${MAX_REVIEW_NOTE} characters.` } satisfies IpcError;
+      }
+      const review: ResultReview = { by: session.user.name, at: new Date().toISOString(), note: note?.trimEnd() ?? null };
+      const firstReview = report.review?.at ?? review.at;
+      report.review = review;
+      if (report.release?.state === "waiting") report.release = { state: "released", at: firstReview };
+      return structuredClone(review);
+    }
+    case "result_release_rule": {
+      const setting: ResultReleaseSetting = { rule: structuredClone(record.releaseRule ?? { kind: "at_once" }) };
+      return setting;
+    }
+    case "set_result_release_rule": {
+      if (session.user.role !== "admin") {
+        throw { code: "forbidden", message: "Your account may not do this." } satisfies IpcError;
+      }
+      const rule = args.rule as ReleaseRule;
+      if (rule.kind === "after_days" && !(rule.days >= MIN_RELEASE_DELAY_DAYS && rule.days <= MAX_RELEASE_DELAY_DAYS)) {
+        throw {
+          code: "validation",
+          message: `Results can be held back from ${MIN_RELEASE_DELAY_DAYS} to ${MAX_RELEASE_DELAY_DAYS} days.`,
+        } satisfies IpcError;
+      }
+      record.releaseRule = structuredClone(rule);
+      const setting: ResultReleaseSetting = { rule: structuredClone(rule) };
+      return setting;
     }
     default:
       throw `unknown command ${cmd}`;

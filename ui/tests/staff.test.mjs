@@ -3,7 +3,7 @@
 // axe-clean; and nobody but an admin is offered it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy, runAxe, screenshot } from "./harness.mjs";
+import { useBrowser, openApp, closeApp, signIn, text, mockCalls, policy, axeClean, screenshot } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 const ADMIN = { id: 41, email: "admin@dskc.example", name: "Alex Morgan", role: "admin", pools: [] };
@@ -16,13 +16,6 @@ const ACCEPTED = "2026-03-05T17:30:00Z";
 const env = useBrowser();
 
 const accounts = [ADMIN, PATEL, JORDAN, ANA].map((user) => ({ email: user.email, password: PASSWORD, user, acceptedAt: ACCEPTED }));
-
-async function axeClean(page, label) {
-  const r = await runAxe(page);
-  console.log(`axe ${r.version} ${label}: passes=${r.passes} violations=${r.violations.length} incomplete=${r.incomplete.length}`);
-  for (const v of r.violations) console.log(`  VIOLATION ${v.id} [${v.impact}] ${v.help}: ${v.targets.join(", ")}`);
-  assert.equal(r.violations.length, 0, `axe violations on ${label}`);
-}
 
 async function openStaff(page) {
   await signIn(page, ADMIN.email, PASSWORD);

@@ -9,3 +9,4 @@ export * from "../src/lib/ipc/generated/values";
 export * from "../src/lib/record-words";
 export * from "../src/lib/record-entries";
 export * from "../src/lib/trend";
+export * from "../src/lib/result-release";

@@ -240,6 +240,8 @@ pub enum ReleaseRule {
     AfterReview,
 }
 
+/// Fewest days a [`ReleaseRule::AfterDays`] may hold results back.
+pub const MIN_RELEASE_DELAY_DAYS: u32 = 1;
 /// Most days a [`ReleaseRule::AfterDays`] may hold results back.
 pub const MAX_RELEASE_DELAY_DAYS: u32 = 30;
 

@@ -44,6 +44,9 @@ macro_rules! with_commands {
             records::result_preferences,
             records::set_result_preferences,
             records::export_record,
+            result_release::review_result,
+            result_release::result_release_rule,
+            result_release::set_result_release_rule,
             patients::find_patients,
             patients::break_the_glass,
         }

@@ -11,6 +11,7 @@ pub mod messages;
 pub mod patients;
 pub mod policy;
 pub mod records;
+pub mod result_release;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod patients;
 pub mod public_ca;
 pub mod records;
+pub mod result_release;
 pub mod send;
 pub mod server_change;
 pub mod session;

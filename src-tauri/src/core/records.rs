@@ -65,7 +65,7 @@ impl DesktopCore {
 
     /// `result_series`: the values of one result code over time, for its trend chart.
     pub async fn result_series(&self, patient_id: i64, code: String) -> Result<ResultSeries, CommandError> {
-        check_result_code(&code)?;
+        check_result_key(&code)?;
         self.with_session(|c, t| async move { c.result_series(&t, patient_id, &code).await })
             .await
     }
@@ -139,9 +139,10 @@ fn page_query(cursor: Option<String>, limit: Option<u32>) -> Result<PageQuery, C
     Ok(PageQuery { limit, cursor })
 }
 
-/// A result code goes into the request's path: only letters, digits, `-`, `.` and `_`, not
-/// starting with a dot (so never `..`).
-fn check_result_code(code: &str) -> Result<(), CommandError> {
+/// A result's code (or its id, for a review) goes into the request's path: only letters,
+/// digits, `-`, `.` and `_`, not starting with a dot (so never `..`). Anything else is no
+/// result the service could have sent.
+pub(super) fn check_result_key(code: &str) -> Result<(), CommandError> {
     let fits = !code.is_empty()
         && code.len() <= MAX_CODE_CHARS
         && !code.starts_with('.')
@@ -200,14 +201,14 @@ mod tests {
     }
 
     #[test]
-    fn a_result_code_is_checked_before_it_goes_into_a_path() {
+    fn a_result_key_is_checked_before_it_goes_into_a_path() {
         for code in ["29463-7", "8302-2", "LP12345.6", "a_b"] {
-            assert!(check_result_code(code).is_ok(), "{code}");
+            assert!(check_result_key(code).is_ok(), "{code}");
         }
         for code in ["", "..", "../x", "29463-7/../x", "a b", "x?y=1", "%2e%2e", ".hidden"] {
-            assert_eq!(check_result_code(code).expect_err(code).code(), "not_found", "{code}");
+            assert_eq!(check_result_key(code).expect_err(code).code(), "not_found", "{code}");
         }
-        assert!(check_result_code(&"1".repeat(MAX_CODE_CHARS + 1)).is_err());
+        assert!(check_result_key(&"1".repeat(MAX_CODE_CHARS + 1)).is_err());
     }
 
     #[test]

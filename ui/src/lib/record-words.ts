@@ -442,16 +442,21 @@ export function daysAgoInWords(rfc3339: string, now: number = Date.now()): strin
 
 /**
  * Whether the patient sees a result yet, in words: "Released 3 days ago", "Waiting for Dr.
- * Adaeze Okafor's review", "Will be released on March 9, 2026".
+ * Adaeze Okafor's review", "Will be released on March 9, 2026". `reader`: the patient
+ * (`own`) or the care team, for whom a physician is not "your physician".
  */
-export function releaseInWords(release: ResultRelease, now: number = Date.now()): string {
+export function releaseInWords(
+  release: ResultRelease,
+  now: number = Date.now(),
+  reader: "own" | "care-team" = "own",
+): string {
   if (release.state === "released") return `Released ${daysAgoInWords(release.at, now)}`;
   if (release.reviewer) return `Waiting for ${release.reviewer}'s review`;
   if (release.until) {
     const until = new Date(release.until);
     if (!Number.isNaN(until.getTime())) return `Will be released on ${longDate.format(until)}`;
   }
-  return "Waiting for your physician's review";
+  return reader === "own" ? "Waiting for your physician's review" : "Waiting for a physician's review";
 }
 
 /** What someone looked at, in words, for "Who looked at my record". */

@@ -1,6 +1,7 @@
 // A patient's record: the summary, its sections a page at a time, a result's values over
 // time, who else looked at it, the results preference, and the download (saved by the Rust
-// side where the person chooses; the record itself never comes through here).
+// side where the person chooses; the record itself never comes through here). Results'
+// release: a physician's review of a result, and the practice's rule (an admin sets it).
 import { call } from "./call";
 import type {
   AccessLog,
@@ -8,8 +9,12 @@ import type {
   RecordPage,
   RecordSection,
   RecordSummary,
+  ReleaseRule,
   ResultPreferences,
+  ResultReleaseSetting,
+  ResultReview,
   ResultSeries,
+  ReviewRequest,
 } from "./types";
 
 export function recordSummary(patientId: number): Promise<RecordSummary> {
@@ -45,4 +50,22 @@ export function setResultPreferences(onlyAfterReview: boolean): Promise<ResultPr
  */
 export function exportRecord(patientId: number): Promise<RecordExportOutcome> {
   return call<RecordExportOutcome>("export_record", { patientId });
+}
+
+/**
+ * Marks a result reviewed (physicians), with the note the patient reads beside it (`null`:
+ * none). `resultId`: the report's id (`ResultReport.id`). Answers the review as stored.
+ */
+export function reviewResult(patientId: number, resultId: string, review: ReviewRequest): Promise<ResultReview> {
+  return call<ResultReview>("review_result", { patientId, resultId, note: review.note });
+}
+
+/** When the practice releases results to patients. */
+export function resultReleaseRule(): Promise<ResultReleaseSetting> {
+  return call<ResultReleaseSetting>("result_release_rule");
+}
+
+/** Sets when the practice releases results (admins); answers the rule as stored. */
+export function setResultReleaseRule(rule: ReleaseRule): Promise<ResultReleaseSetting> {
+  return call<ResultReleaseSetting>("set_result_release_rule", { rule });
 }

@@ -576,6 +576,11 @@ unit: string | null,
 text: string | null, };
 
 /**
+ * When the practice releases results to patients.
+ */
+export type ReleaseRule = { "kind": "at_once" } | { "kind": "after_days", days: number, } | { "kind": "after_review" };
+
+/**
  * One part of a result measured in parts (a blood pressure's systolic and diastolic).
  */
 export type ResultComponent = { name: Coded, value: ObservedValue | null, reference_range: ReferenceRange | null, flag: ResultFlag | null, flag_source: FlagSource | null, };
@@ -598,6 +603,11 @@ only_after_review: boolean, };
  * Whether the patient sees a result yet.
  */
 export type ResultRelease = { "state": "released", at: string, } | { "state": "waiting", until: string | null, reviewer: string | null, };
+
+/**
+ * `GET`/`PUT /api/v1/practice/result-release` (setting it: admins).
+ */
+export type ResultReleaseSetting = { rule: ReleaseRule, };
 
 /**
  * A report of results (FHIR DiagnosticReport), or one result reported on its own.
@@ -689,6 +699,11 @@ value: ObservedValue | null, reference_range: ReferenceRange | null, flag: Resul
  * Notes the chart holds about this result.
  */
 notes: Array<string>, };
+
+/**
+ * `POST /api/v1/patients/{patient_id}/record/results/{result_id}/review` (physicians).
+ */
+export type ReviewRequest = { note: string | null, };
 
 /**
  * What a person may do in the portal.

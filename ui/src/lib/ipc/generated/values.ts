@@ -43,6 +43,15 @@ export const MIN_BREAK_THE_GLASS_REASON = 10;
 /** Longest reason to open a chart outside one's care, in characters. */
 export const MAX_BREAK_THE_GLASS_REASON = 500;
 
+/** Longest note a physician's review of a result may carry, in characters. */
+export const MAX_REVIEW_NOTE = 2000;
+
+/** Fewest days the practice may hold results back before patients see them. */
+export const MIN_RELEASE_DELAY_DAYS = 1;
+
+/** Most days the practice may hold results back before patients see them. */
+export const MAX_RELEASE_DELAY_DAYS = 30;
+
 /** Every error code a command can reject with: the service's and the app's own. */
 export const ERROR_CODES = {
   InvalidCredentials: "invalid_credentials",
@@ -197,6 +206,9 @@ export const COMMANDS = [
   "result_preferences",
   "set_result_preferences",
   "export_record",
+  "review_result",
+  "result_release_rule",
+  "set_result_release_rule",
   "find_patients",
   "break_the_glass",
 ] as const;

@@ -24,6 +24,9 @@ use portal_server::demo;
 use portal_tests::{TestServer, PATIENT};
 use serde_json::json;
 
+// The tests of one part of the app each, beside those below (which share this file's helpers).
+mod results_release;
+
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
 const APP_IDENTIFIER: &str = "org.patientportal.desktop";
 
@@ -517,7 +520,7 @@ impl Drop for Driver {
 const PHYSICIAN: demo::DemoAccount = demo::ACCOUNTS[0];
 
 /// A real phone photo (it carries GPS EXIF; the server removes it).
-const PHOTO: &[u8] = include_bytes!("../../backend/server/tests/fixtures/gps-photo.jpg");
+const PHOTO: &[u8] = include_bytes!("../../../backend/server/tests/fixtures/gps-photo.jpg");
 
 const SUBJECT: &str = "Mole on my left forearm";
 
@@ -935,19 +938,9 @@ async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
     drop(server);
 }
 
-/// Issue 10, the care team: Dr. Okafor searches "Conroy" in Patients, finds Blair (in her
-/// care) with her date of birth, and opens Blair's summary: the same record view Blair has,
-/// without "Who looked" or "Download".
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_physician_finds_a_patient_and_opens_her_summary_in_the_real_app() {
-    let Some((app, shots)) = prepare() else { return };
-    let server = TestServer::start_with_charts().await;
-    let home = tempfile::tempdir().expect("temp home");
-    let port = free_port_pair();
-    let driver = Driver::start(port, &server, home.path());
-
-    // What the screens must show, from the service itself.
-    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+/// Through the API: Dr. Okafor signs in, accepts the policy and searches "Conroy"; her session
+/// and Blair as the search found her.
+async fn okafor_finds_blair(client: &PortalClient) -> (portal_api::client::SessionToken, portal_api::PatientMatch) {
     let okafor = portal_api::client::SessionToken::new(
         client
             .login(OKAFOR.email, OKAFOR.passphrase)
@@ -963,10 +956,26 @@ async fn a_physician_finds_a_patient_and_opens_her_summary_in_the_real_app() {
     let found = client.find_patients(&okafor, "Conroy").await.expect("the search");
     let blair = found
         .patients
-        .iter()
+        .into_iter()
         .find(|p| p.name.contains("Conroy"))
-        .cloned()
         .expect("Blair is found");
+    (okafor, blair)
+}
+
+/// Issue 10, the care team: Dr. Okafor searches "Conroy" in Patients, finds Blair (in her
+/// care) with her date of birth, and opens Blair's summary: the same record view Blair has,
+/// without "Who looked" or "Download".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_physician_finds_a_patient_and_opens_her_summary_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start_with_charts().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+
+    // What the screens must show, from the service itself.
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let (okafor, blair) = okafor_finds_blair(&client).await;
     assert!(blair.in_care, "Dr. Okafor cares for Blair");
     let summary = client
         .record_summary(&okafor, blair.patient_id)
