@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use fhir_sdk::r4b::resources::Observation;
 use portal_api::{
     ChartDate, ReleaseRule, ResultPreferences, ResultRelease, ResultReport, ResultReview, ResultSeries, VisitEntry,
-    MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE,
+    MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MIN_RELEASE_DELAY_DAYS,
 };
 
 use super::view::chart::id_of;
@@ -80,7 +80,7 @@ pub fn release(
 /// Why a rule or a note is refused; the text is written for the person who sent it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReleaseInputError {
-    #[error("Results can be held back from 1 to {MAX_RELEASE_DELAY_DAYS} days.")]
+    #[error("Results can be held back from {MIN_RELEASE_DELAY_DAYS} to {MAX_RELEASE_DELAY_DAYS} days.")]
     DelayOutOfRange,
     #[error("Please write a note, or send none.")]
     BlankNote,
@@ -90,10 +90,11 @@ pub enum ReleaseInputError {
     NoteCharacters,
 }
 
-/// The rule, if the practice may set it: a delay of 1 to [`MAX_RELEASE_DELAY_DAYS`] days.
+/// The rule, if the practice may set it: a delay of [`MIN_RELEASE_DELAY_DAYS`] to
+/// [`MAX_RELEASE_DELAY_DAYS`] days.
 pub fn check_rule(rule: ReleaseRule) -> Result<ReleaseRule, ReleaseInputError> {
     match rule {
-        ReleaseRule::AfterDays { days } if !(1..=MAX_RELEASE_DELAY_DAYS).contains(&days) => {
+        ReleaseRule::AfterDays { days } if !(MIN_RELEASE_DELAY_DAYS..=MAX_RELEASE_DELAY_DAYS).contains(&days) => {
             Err(ReleaseInputError::DelayOutOfRange)
         }
         rule => Ok(rule),
@@ -457,7 +458,7 @@ mod tests {
 
     #[test]
     fn a_delay_is_one_to_the_most_days() {
-        for days in [0, MAX_RELEASE_DELAY_DAYS + 1] {
+        for days in [MIN_RELEASE_DELAY_DAYS - 1, MAX_RELEASE_DELAY_DAYS + 1] {
             assert_eq!(
                 check_rule(ReleaseRule::AfterDays { days }),
                 Err(ReleaseInputError::DelayOutOfRange)

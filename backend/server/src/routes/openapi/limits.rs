@@ -5,7 +5,7 @@
 use portal_api::{
     DEFAULT_PAGE, DEFAULT_RECORD_PAGE, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, MAX_BREAK_THE_GLASS_REASON,
     MAX_IDEMPOTENCY_KEY_LEN, MAX_PAGE, MAX_RECORD_PAGE, MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MAX_SUBJECT_CHARS,
-    MIN_BREAK_THE_GLASS_REASON, MIN_PAGE, MIN_RECORD_PAGE,
+    MIN_BREAK_THE_GLASS_REASON, MIN_PAGE, MIN_RECORD_PAGE, MIN_RELEASE_DELAY_DAYS,
 };
 use serde_json::{json, Value};
 use utoipa::Modify;
@@ -51,7 +51,7 @@ fn patches() -> Vec<(Target, Value)> {
         ),
         (
             Target::At("/components/schemas/ReleaseRule/oneOf/1/properties/days"),
-            json!({"minimum": 1, "maximum": MAX_RELEASE_DELAY_DAYS}),
+            json!({"minimum": MIN_RELEASE_DELAY_DAYS, "maximum": MAX_RELEASE_DELAY_DAYS}),
         ),
         (
             Target::At("/components/schemas/NewThread/properties/attachment_ids"),
