@@ -59,9 +59,8 @@ pub async fn open_chart(
     Ok(OpenedChart { row, resources })
 }
 
-/// [`open_chart`] without loading the chart's resources, for a look that loads only some of
-/// them (a result's series) or all of them as stored (the export): the same check and the same
-/// audit row, and the chart's row.
+/// [`open_chart`] without loading the chart's resources, for a look that loads them as stored
+/// (the export): the same check and the same audit row, and the chart's row.
 pub async fn look_at_chart(
     state: &AppState,
     viewer: Viewer,
@@ -135,7 +134,7 @@ async fn typed_resources(state: &AppState, chart_id: i64) -> ApiResult<Vec<Resou
 }
 
 /// Stored resources read into the typed model (each was checked against it when imported).
-pub fn typed<'a>(stored: impl IntoIterator<Item = &'a StoredResource>) -> ApiResult<Vec<Resource>> {
+fn typed<'a>(stored: impl IntoIterator<Item = &'a StoredResource>) -> ApiResult<Vec<Resource>> {
     stored
         .into_iter()
         .map(|resource| {

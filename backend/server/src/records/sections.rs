@@ -1,20 +1,19 @@
-//! Reading a chart's sections a page at a time and a result's series ([`reading`]'s rules: who
+//! Reading a chart's sections a page at a time and a result's series (`reading`'s rules: who
 //! may, and the look in the audit log), results as the practice's rule releases them
 //! ([`release`]). What each shows is the domain's (`domain::records::sections`,
 //! `view::results::series`).
 
 use portal_api::{AccessedPart, PageQuery, RecordPage, RecordSection, ResultSeries, SectionEntries};
 
-use super::reading::{self, look_at_chart, open_chart};
+use super::reading::open_chart;
 use super::release;
 use crate::domain::access::Viewer;
 use crate::domain::records::paging::PageRequest;
-use crate::domain::records::result_codes::{ResultCode, LOINC};
+use crate::domain::records::result_codes::ResultCode;
 use crate::domain::records::sections;
-use crate::domain::records::view::{results, Chart, References};
+use crate::domain::records::view::results;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::charts;
 
 /// One page of `section` of chart `chart_id`, newest first. A limit or cursor that is not
 /// valid is refused before the chart is opened.
@@ -47,9 +46,9 @@ pub async fn page_of(
     Ok(page)
 }
 
-/// The series of `code` in chart `chart_id`, oldest first. The chart as cached when it was just
-/// opened; else only its Observations that may carry the code are opened
-/// (`domain::records::result_codes`).
+/// The series of `code` in chart `chart_id`, oldest first, made from the whole chart opened
+/// (as cached when it was opened a moment ago): a code is found wherever the chart holds it,
+/// as a result's first coding, another coding or a part of any panel.
 pub async fn series_of(
     state: &AppState,
     viewer: Viewer,
@@ -65,21 +64,10 @@ pub async fn series_of(
     let part = AccessedPart::ResultSeries {
         code: code.as_str().to_owned(),
     };
-    let row = look_at_chart(state, viewer, client_addr, chart_id, &part).await?;
-    let observations = match state.charts.get(chart_id, row.updated_at) {
-        // Opened a moment ago (the person is going through the chart): not unsealed again.
-        Some(chart) => chart,
-        None => {
-            let stored =
-                charts::observations_coded(&state.db, &state.text_sealer, chart_id, &code.stored_codes(), LOINC)
-                    .await?;
-            std::sync::Arc::new(reading::typed(&stored)?)
-        }
-    };
-    let references = References::new();
-    let mut series = results::series(&Chart::new(&observations, &references), code.as_str());
+    let chart = open_chart(state, viewer, client_addr, chart_id, &part).await?;
+    let mut series = chart.view(|chart| results::series(chart, code.as_str()));
     // Only the points of results released to the patient (`release`).
-    if let Some(releases) = release::withheld_from(state, viewer, &row).await? {
+    if let Some(releases) = release::withheld_among(state, viewer, &chart.row, &chart.resources).await? {
         releases.filter_series(&mut series, release::audience(viewer));
     }
     Ok(series)

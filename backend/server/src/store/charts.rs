@@ -410,40 +410,6 @@ pub async fn resources(db: &Db, sealer: &TextSealer, chart_id: i64) -> StoreResu
     rows.iter().map(|row| opened(sealer, row)).collect()
 }
 
-/// The Observations of chart `chart_id` whose clear code is one of `codes`, or whose clear
-/// code is not of `code_system` (their other codings may hold one of `codes`), opened, in the
-/// order they were first stored: the rule `domain::records::result_codes::ResultCode::may_carry`
-/// states, as a query, so that a result's series reads and opens no other row.
-pub async fn observations_coded(
-    db: &Db,
-    sealer: &TextSealer,
-    chart_id: i64,
-    codes: &[&str],
-    code_system: &str,
-) -> StoreResult<Vec<StoredResource>> {
-    let mut sql = BoundQuery::new(&format!(
-        "SELECT {RESOURCE_COLUMNS} FROM chart_resources WHERE chart_id = "
-    ));
-    let chart = sql.arg(chart_id);
-    sql.push(&chart);
-    sql.push(" AND resource_type = 'Observation' AND (code_system IS NULL OR code_system <> ");
-    let system = sql.arg(code_system.to_owned());
-    sql.push(&system);
-    sql.push(" OR code IN (");
-    if codes.is_empty() {
-        sql.push("NULL");
-    }
-    for (n, code) in codes.iter().enumerate() {
-        let arg = sql.arg((*code).to_owned());
-        sql.push(if n == 0 { "" } else { ", " });
-        sql.push(&arg);
-    }
-    sql.push(")) ORDER BY id");
-    let (text, args) = sql.build_for(db.engine)?;
-    let rows = sqlx::query_with(&text, args).fetch_all(&db.pool).await?;
-    rows.iter().map(|row| opened(sealer, row)).collect()
-}
-
 /// A row of [`RESOURCE_COLUMNS`], its content opened.
 fn opened(sealer: &TextSealer, row: &sqlx::any::AnyRow) -> StoreResult<StoredResource> {
     let id: i64 = row.try_get("id")?;

@@ -379,3 +379,65 @@ async fn a_series_finds_a_code_that_is_not_the_first_coding(app: TestApp) {
     assert_eq!(points, [("w2".to_owned(), 62.0), ("w1".to_owned(), 61.5)]);
 }
 on_both_databases!(a_series_finds_a_code_that_is_not_the_first_coding);
+
+/// A value recorded as a part of a panel the portal knows nothing of, or under a second LOINC
+/// coding, is in the series as it is in the chart's visits and results: the first look at a
+/// trend (nothing of the chart opened before) finds what a later one finds.
+async fn a_series_finds_a_code_wherever_the_chart_holds_it(app: TestApp) {
+    let bundle = json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "local-2", "name": [{"family": "Núñez", "given": ["Inés"]}]}},
+            {"resource": {
+                "resourceType": "Observation", "id": "panel-1", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "85353-1", "display": "Vital signs panel"}]},
+                "subject": {"reference": "Patient/local-2"},
+                "effectiveDateTime": "2024-01-01",
+                "component": [{
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                    "valueQuantity": {"value": 70.0, "unit": "kg"}
+                }]
+            }},
+            {"resource": {
+                "resourceType": "Observation", "id": "second-coding", "status": "final",
+                "code": {"coding": [
+                    {"system": "http://loinc.org", "code": "3141-9", "display": "Body weight Measured"},
+                    {"system": "http://loinc.org", "code": "29463-7"}
+                ]},
+                "subject": {"reference": "Patient/local-2"},
+                "effectiveDateTime": "2024-02-01",
+                "valueQuantity": {"value": 69.0, "unit": "kg"}
+            }},
+            {"resource": {
+                "resourceType": "Observation", "id": "plain", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                "subject": {"reference": "Patient/local-2"},
+                "effectiveDateTime": "2024-03-01",
+                "valueQuantity": {"value": 68.0, "unit": "kg"}
+            }}
+        ]
+    });
+    let report = import(&app, &serde_json::to_vec(&bundle).expect("bytes")).await;
+    let chart_id = link_to_patient(&app, &report.patient_fhir_id).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let points = |series: &ResultSeries| -> Vec<(String, f64)> {
+        series.lines[0]
+            .points
+            .iter()
+            .map(|p| (p.observation_id.clone(), p.value))
+            .collect()
+    };
+    let first = series(&app, &patient, chart_id, "29463-7").await.expect("series");
+    let expected = [
+        ("panel-1".to_owned(), 70.0),
+        ("second-coding".to_owned(), 69.0),
+        ("plain".to_owned(), 68.0),
+    ];
+    assert_eq!(points(&first), expected);
+    // With the chart opened (the summary), the same.
+    app.client.record_summary(&patient, chart_id).await.expect("summary");
+    let again = series(&app, &patient, chart_id, "29463-7").await.expect("series");
+    assert_eq!(again, first);
+}
+on_both_databases!(a_series_finds_a_code_wherever_the_chart_holds_it);
