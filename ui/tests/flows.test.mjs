@@ -131,6 +131,19 @@ test("a locked account shows when to try again", async () => {
   await closeApp(app, assert);
 });
 
+test("an account the practice turned off says so and whom to call, the server settings stay closed", async () => {
+  const message =
+    "This account has been turned off by the practice. Nothing in it was deleted: please call the practice to have it turned back on.";
+  const app = await openApp(env.browser, env.base, { fail: { sign_in: { code: "account_disabled", message } } });
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#sign-in-error");
+  assert.equal(await text(page, "#sign-in-error"), message);
+  assert.equal(await page.$eval("details", (d) => d.open), false);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "sign-in");
+  await closeApp(app, assert);
+});
+
 for (const [code, message] of [
   ["server_unreachable", "We can't reach your practice's server right now. Please check your internet connection and try again."],
   ["untrusted_certificate", "We could not confirm that this is your practice's server, so we did not connect. Please call the office."],

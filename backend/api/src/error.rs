@@ -23,6 +23,9 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// Too many failed sign-ins for this account; see the message and `Retry-After`.
     AccountLocked,
+    /// The practice turned this account off (said only to someone who gave its right
+    /// pass-phrase); nothing in it was deleted.
+    AccountDisabled,
     /// Too many requests from this address; see `Retry-After`.
     RateLimited,
     /// No bearer token, or one that is unknown or revoked.
@@ -71,6 +74,7 @@ impl ErrorCode {
         match self {
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountLocked => "account_locked",
+            Self::AccountDisabled => "account_disabled",
             Self::RateLimited => "rate_limited",
             Self::Unauthenticated => "unauthenticated",
             Self::SessionExpired => "session_expired",

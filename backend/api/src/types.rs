@@ -154,6 +154,23 @@ pub struct StaffMember {
     pub pools: Vec<Pool>,
 }
 
+/// `PUT /api/v1/users/{id}/disabled` (admins): turn an account off (it can no longer sign in
+/// and its sessions end at once; nothing in it is deleted) or back on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountDisabledRequest {
+    pub disabled: bool,
+}
+
+/// Whether an account is turned off, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountStatus {
+    pub id: i64,
+    /// When the practice turned it off; `null` while it is on.
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
 /// `PUT /api/v1/staff/{id}/pools` (admins): the pools a staff member works in (at least one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -1,5 +1,5 @@
-//! Operator actions shared by the command line and the demo: add an account, publish a
-//! policy version, set the practice's details. Each checks its input like the API would.
+//! Operator actions shared by the command line and the demo (and the admin's routes): add an
+//! account, turn one off or on, publish a policy version, set the practice's details. Each checks its input like the API would.
 
 use chrono::{DateTime, Utc};
 use portal_api::{PracticeInfo, Role};
@@ -7,7 +7,9 @@ use portal_api::{PracticeInfo, Role};
 use crate::auth::password::PasswordHasher;
 use crate::domain::access::StaffPools;
 use crate::domain::{EmailAddress, Passphrase, PassphraseContext, PersonName};
-use crate::store::users::CreateUserError;
+use crate::store::audit::action;
+use crate::store::users::{CreateUserError, UserRecord};
+use crate::store::writer::AuditRow;
 use crate::store::{self, Db, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +154,49 @@ pub async fn set_practice(db: &Db, name: &str, phone: &str) -> Result<(), AdminE
     )
     .await?;
     Ok(())
+}
+
+/// Whom an account change names: the account's id (the app) or its e-mail address (the CLI).
+pub enum AccountKey<'a> {
+    Id(i64),
+    Email(&'a EmailAddress),
+}
+
+/// Turns an account off (it can no longer sign in, and every session of it ends at once) or
+/// back on, with its audit row, by `actor` (none: an operator at the command line). Nothing
+/// else of the account changes. An admin may not turn off their own account (the practice
+/// would be left with no way back in through the app). `None`: no such account.
+pub async fn set_account_disabled(
+    db: &Db,
+    account: AccountKey<'_>,
+    disabled: bool,
+    actor: Option<i64>,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserRecord>, AdminError> {
+    let user = match account {
+        AccountKey::Id(id) => store::users::find_by_id(db, id).await?,
+        AccountKey::Email(email) => store::users::find_by_email(db, email.as_str()).await?,
+    };
+    let Some(user) = user else { return Ok(None) };
+    if disabled && actor == Some(user.id) {
+        return Err(AdminError::Invalid(
+            "You cannot turn off your own account; another admin can.".into(),
+        ));
+    }
+    let audit = AuditRow {
+        at_ms: store::to_millis(now),
+        actor_user_id: actor,
+        subject_user_id: Some(user.id),
+        action: if disabled {
+            action::ACCOUNT_DISABLED
+        } else {
+            action::ACCOUNT_ENABLED
+        },
+        object: Some(format!("user:{}", user.id)),
+        client_addr: client_addr.to_owned(),
+    };
+    Ok(store::account_access::set_disabled(db, user.id, disabled, now, audit).await?)
 }
 
 #[cfg(test)]

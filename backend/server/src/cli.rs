@@ -138,6 +138,17 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Turn an account off: it can no longer sign in and its sessions end at once; nothing in
+    /// it is deleted.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Turn an account that was turned off back on.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -338,6 +349,24 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 println!("{} was not locked.", email.as_str());
             } else {
                 println!("{} may sign in again.", email.as_str());
+            }
+            Ok(())
+        }
+        Command::User(command @ (UserCommand::Disable { email } | UserCommand::Enable { email })) => {
+            let disabled = matches!(command, UserCommand::Disable { .. });
+            let db = open_db(&cli).await?;
+            let email = EmailAddress::parse(email)?;
+            let account = admin::AccountKey::Email(&email);
+            admin::set_account_disabled(&db, account, disabled, None, "command line", now)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no account with the email address {}", email.as_str()))?;
+            match disabled {
+                true => println!(
+                    "{} is turned off: it cannot sign in and its sessions have ended. Nothing in it was deleted.",
+                    email.as_str()
+                ),
+                false => println!("{} may sign in again.", email.as_str()),
             }
             Ok(())
         }

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Locked until the person is let back in another way (`domain::sign_in_throttle`).
     #[error("account held")]
     AccountHeld,
+    /// Turned off by the practice (said only after the right pass-phrase).
+    #[error("account disabled")]
+    AccountDisabled,
     #[error("request timed out")]
     RequestTimeout,
     #[error("rate limited")]
@@ -77,7 +80,9 @@ impl ApiError {
             Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired => StatusCode::UNAUTHORIZED,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired | Self::AccountDisabled => {
+                StatusCode::FORBIDDEN
+            }
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -95,6 +100,7 @@ impl ApiError {
         match self {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::AccountLocked { .. } | Self::AccountHeld => ErrorCode::AccountLocked,
+            Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::SessionExpired => ErrorCode::SessionExpired,
@@ -130,6 +136,9 @@ impl ApiError {
             ),
             Self::AccountHeld => "This account is locked after too many failed sign-ins in a row. \
                  Please call the practice to have it unlocked."
+                .into(),
+            Self::AccountDisabled => "This account has been turned off by the practice. Nothing in it was \
+                 deleted: please call the practice to have it turned back on."
                 .into(),
             Self::RateLimited { retry_after_secs } => format!(
                 "Too many attempts from this computer. Please wait {} and try again.",

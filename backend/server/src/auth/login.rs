@@ -69,6 +69,20 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
             }
             user
         }
+        // The right pass-phrase for an account the practice turned off: said plainly (only
+        // someone who knows the pass-phrase learns it), and not counted as a wrong guess.
+        Some(user) if verified != Verified::No => {
+            sign_in_throttle::clear(&state.db, &bucket.key()).await?;
+            let event = AuditEvent {
+                subject_user_id: Some(user.id),
+                action: action::SIGN_IN_FAILED,
+                object: Some("account disabled".into()),
+                client_addr: &addr.to_text(),
+                ..Default::default()
+            };
+            audit::append(&state.db, &event, now).await?;
+            return Err(ApiError::AccountDisabled);
+        }
         user => {
             let event = AuditEvent {
                 subject_user_id: user.map(|u| u.id),

@@ -1,10 +1,11 @@
 //! `/staff`: an admin sees the practice's staff and sets the triage pools each works in (staff
-//! see only the threads of their pools). Admins only; everyone else gets 403.
+//! see only the threads of their pools); `/users/{id}/disabled`: an admin turns an account
+//! off or back on. Admins only; everyone else gets 403.
 
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use portal_api::{Role, StaffList, StaffMember, StaffPoolsRequest};
+use portal_api::{AccountDisabledRequest, AccountStatus, Role, StaffList, StaffMember, StaffPoolsRequest};
 
 use super::json::ApiJson;
 use super::openapi::responses::{JsonBody, SignedIn};
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff", get(list_staff))
         .route("/staff/{id}/pools", put(set_pools))
+        .route("/users/{id}/disabled", put(set_disabled))
 }
 
 const ADMINS_ONLY: &str = "the caller is not an admin (`forbidden`)";
@@ -69,6 +71,38 @@ pub async fn set_pools(
     };
     audit::append(&state.db, &event, state.clock.now()).await?;
     Ok(Json(member(&updated)))
+}
+
+/// Turn an account off (it can no longer sign in; every session of it ends at once; nothing
+/// in it is deleted) or back on. Admins only; an admin cannot turn off their own account.
+#[utoipa::path(put, path = "/api/v1/users/{id}/disabled", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AccountDisabledRequest,
+    responses((status = 200, body = AccountStatus), SignedIn, JsonBody,
+              (status = 403, description = ADMINS_ONLY, body = portal_api::ApiErrorBody),
+              (status = 404, description = "no account with this id (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the admin's own account (`validation`)", body = portal_api::ApiErrorBody)))]
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    session: CurrentSession,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AccountDisabledRequest>,
+) -> ApiResult<Json<AccountStatus>> {
+    require_admin(&session)?;
+    let id = path_id(&id)?;
+    let account = admin::AccountKey::Id(id);
+    let now = state.clock.now();
+    let addr = addr.to_text();
+    let user = admin::set_account_disabled(&state.db, account, request.disabled, Some(session.user.id), &addr, now)
+        .await
+        .map_err(admin_error)?
+        .ok_or(ApiError::NotFound)?;
+    // Its cached sessions end here at once (other instances: within the cache's time).
+    state.sessions.forget_user(id);
+    Ok(Json(AccountStatus {
+        id: user.id,
+        disabled_at: user.disabled_at,
+    }))
 }
 
 fn admin_error(error: admin::AdminError) -> ApiError {

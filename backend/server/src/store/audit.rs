@@ -74,11 +74,24 @@ pub async fn append(db: &Db, event: &AuditEvent<'_>, at: DateTime<Utc>) -> Store
 /// A write transaction of its own, rolled back if it is dropped (a request cancelled midway)
 /// before its commit. On SQLite it takes the write lock at once: a transaction that read first
 /// could not take it later without failing when another wrote meanwhile.
-async fn begin_write(db: &Db) -> StoreResult<Transaction<'static, Any>> {
+pub(crate) async fn begin_write(db: &Db) -> StoreResult<Transaction<'static, Any>> {
     Ok(match db.engine {
         Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
         Engine::Postgres => db.pool.begin().await?,
     })
+}
+
+/// Appends a change's audit row inside its transaction `tx` (from [`begin_write`]) and commits.
+pub(crate) async fn commit_with(mut tx: Transaction<'static, Any>, engine: Engine, audit: AuditRow) -> StoreResult<()> {
+    let conn: &mut AnyConnection = &mut tx;
+    append_rows(
+        conn,
+        engine,
+        &mut WriterTransaction::sent(),
+        std::slice::from_ref(&audit),
+    )
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Appends `rows`, in order, inside the caller's open transaction (`begin` goes before the
@@ -336,6 +349,8 @@ pub mod action {
     pub const ATTACHMENT_UPLOADED: &str = "attachment.uploaded";
     pub const ATTACHMENT_READ: &str = "attachment.read";
     pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
+    pub const ACCOUNT_DISABLED: &str = "admin.account_disabled";
+    pub const ACCOUNT_ENABLED: &str = "admin.account_enabled";
     pub const RECORD_READ: &str = "record.read";
     pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
     pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";

@@ -4,6 +4,7 @@
 //! SQL, so one set of queries serves SQLite and PostgreSQL; each engine has its own migrations.
 //! Times are stored as Unix milliseconds.
 
+pub mod account_access;
 pub mod attachments;
 pub mod audit;
 pub mod bound_query;

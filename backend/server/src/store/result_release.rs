@@ -6,12 +6,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use portal_api::{ReleaseRule, ResultPreferences};
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::Row;
 
-use super::audit::{append_rows, AuditRow};
-use super::db::{from_millis, to_millis, Db, Engine};
+use super::audit::{begin_write, commit_with, AuditRow};
+use super::db::{from_millis, to_millis, Db};
 use super::error::{StoreError, StoreResult};
-use super::writer_transaction::WriterTransaction;
 use crate::domain::records::release::{Review, OBSERVATION, REPORT};
 use crate::sealed_text::{Field, TextSealer};
 
@@ -82,7 +81,7 @@ pub async fn set_rule(db: &Db, rule: ReleaseRule, audit: AuditRow) -> StoreResul
     .bind(audit.at_ms)
     .execute(&mut *tx)
     .await?;
-    finish(tx, db.engine, audit).await
+    commit_with(tx, db.engine, audit).await
 }
 
 /// A patient's preference (the default until they set one).
@@ -114,7 +113,7 @@ pub async fn set_preferences(
     .bind(audit.at_ms)
     .execute(&mut *tx)
     .await?;
-    finish(tx, db.engine, audit).await
+    commit_with(tx, db.engine, audit).await
 }
 
 /// The physician who cares for the patient `user_id`, by name: the first to have (a patient
@@ -238,7 +237,7 @@ pub async fn review(
     .fetch_one(&mut *tx)
     .await?;
     let review = review_from(&row, sealer)?;
-    finish(tx, db.engine, audit).await?;
+    commit_with(tx, db.engine, audit).await?;
     Ok(review)
 }
 
@@ -257,27 +256,6 @@ fn review_from(row: &sqlx::any::AnyRow, sealer: &TextSealer) -> StoreResult<Revi
             })
             .transpose()?,
     })
-}
-
-/// A write transaction; on SQLite it takes the write lock at once (see `audit`).
-async fn begin_write(db: &Db) -> StoreResult<Transaction<'static, Any>> {
-    Ok(match db.engine {
-        Engine::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Engine::Postgres => db.pool.begin().await?,
-    })
-}
-
-/// Appends the change's audit row and commits.
-async fn finish(mut tx: Transaction<'static, Any>, engine: Engine, audit: AuditRow) -> StoreResult<()> {
-    let conn: &mut AnyConnection = &mut tx;
-    append_rows(
-        conn,
-        engine,
-        &mut WriterTransaction::sent(),
-        std::slice::from_ref(&audit),
-    )
-    .await?;
-    Ok(tx.commit().await?)
 }
 
 /// The audit row of a change by `actor` (none: an operator at the command line) at `at`.

@@ -270,7 +270,11 @@ async fn disabled_accounts_cannot_sign_in(app: TestApp) {
         .execute(&app.state.db.pool)
         .await
         .expect("disable");
-    let (status, code, _, _) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
+    // The right pass-phrase learns why; a wrong one learns nothing more than before.
+    let (status, code, message, _) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
+    assert_eq!((status, code), (403, ErrorCode::AccountDisabled));
+    assert!(message.contains("turned off by the practice"), "{message}");
+    let (status, code, _, _) = api_error(app.login(PATIENT.email, "not the pass-phrase at all").await);
     assert_eq!((status, code), (401, ErrorCode::InvalidCredentials));
 }
 on_both_databases!(disabled_accounts_cannot_sign_in);

@@ -494,3 +494,30 @@ fn the_release_rule_is_shown_and_set_and_a_bad_delay_refused() {
         "Test results are released to patients as soon as they arrive."
     );
 }
+
+#[test]
+fn user_disable_and_enable_turn_an_account_off_and_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = portal_server(dir.path(), &["demo"], None);
+    assert!(demo.status.success(), "{}", text(&demo));
+    let user = |verb: &str, email: &str| portal_server(dir.path(), &["user", verb, "--email", email], None);
+    let off = user("disable", "blair.conroy@example.com");
+    assert!(off.status.success(), "{}", text(&off));
+    assert!(
+        text(&off).contains("blair.conroy@example.com is turned off"),
+        "{}",
+        text(&off)
+    );
+    let on = user("enable", "blair.conroy@example.com");
+    assert!(on.status.success(), "{}", text(&on));
+    assert!(text(&on).contains("may sign in again"), "{}", text(&on));
+    let nobody = user("disable", "nobody@example.com");
+    assert!(!nobody.status.success());
+    assert!(
+        text(&nobody).contains("no account with the email address"),
+        "{}",
+        text(&nobody)
+    );
+    let bad = user("disable", "not an address");
+    assert!(!bad.status.success());
+}

@@ -8,6 +8,7 @@ mod server_process;
 #[path = "../../src/test_samples.rs"]
 mod test_samples;
 
+mod accounts;
 mod attachments;
 mod audit;
 mod auth;

@@ -54,6 +54,7 @@ use crate::state::AppState;
         super::attachments::download,
         super::staff::list_staff,
         super::staff::set_pools,
+        super::staff::set_disabled,
         openapi_json,
     ),
     components(schemas(

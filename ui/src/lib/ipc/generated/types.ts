@@ -779,7 +779,7 @@ message: string, };
 /**
  * Stable error codes. Clients act on these; unknown future codes parse as `Other`.
  */
-export type ServerErrorCode = "invalid_credentials" | "account_locked" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
+export type ServerErrorCode = "invalid_credentials" | "account_locked" | "account_disabled" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
 
 /**
  * What the UI is told about the session: who is signed in, the current policy, and after how

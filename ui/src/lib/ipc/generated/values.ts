@@ -56,6 +56,7 @@ export const MAX_RELEASE_DELAY_DAYS = 30;
 export const ERROR_CODES = {
   InvalidCredentials: "invalid_credentials",
   AccountLocked: "account_locked",
+  AccountDisabled: "account_disabled",
   RateLimited: "rate_limited",
   Unauthenticated: "unauthenticated",
   SessionExpired: "session_expired",
