@@ -77,9 +77,10 @@ fn ipc_types(types: &mut Declarations) {
     use crate::core::send::{SendProgress, Sent};
     use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
     use portal_api::{
-        AccessLog, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person, PolicyResponse, PracticeInfo,
-        RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences, ResultReleaseSetting, ResultReview,
-        ResultSeries, ReviewRequest, StaffMember, ThreadDetail, ThreadList, ThreadStatus, ThreadSummary,
+        AccessLog, AccountStatus, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person,
+        PolicyResponse, PracticeInfo, RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences,
+        ResultReleaseSetting, ResultReview, ResultSeries, ReviewRequest, StaffMember, ThreadDetail, ThreadList,
+        ThreadStatus, ThreadSummary,
     };
 
     // Errors: the body every command rejects with, and the codes it carries.
@@ -113,6 +114,7 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<Sent>();
     // staff (an admin's)
     types.add::<StaffMember>();
+    types.add::<AccountStatus>();
     // a patient's record (arguments of record_section included)
     types.add::<RecordSummary>();
     types.add::<RecordSection>();

@@ -225,8 +225,8 @@ function accounts(): MockAccount[] {
 }
 
 const DEFAULT_STAFF: StaffMember[] = [
-  { id: 31, name: "Jordan Kim", email: "jordan.kim@example.com", pools: ["clinical"] },
-  { id: 32, name: "Chris Ortiz", email: "chris.ortiz@example.com", pools: ["front_desk", "billing"] },
+  { id: 31, name: "Jordan Kim", email: "jordan.kim@example.com", pools: ["clinical"], disabled_at: null },
+  { id: 32, name: "Chris Ortiz", email: "chris.ortiz@example.com", pools: ["front_desk", "billing"], disabled_at: null },
 ];
 
 /** The service's order of pools (`Pool::ALL`). */
@@ -348,6 +348,14 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       }
       member.pools = pools;
       return structuredClone(member);
+    }
+
+    case "set_account_disabled": {
+      requireAdmin(st);
+      const member = st.staff.find((m) => m.id === args.userId);
+      if (!member) throw err("not_found", "Not found.");
+      member.disabled_at = args.disabled ? (member.disabled_at ?? new Date().toISOString()) : null;
+      return { id: member.id, disabled_at: member.disabled_at };
     }
 
     case "keep_alive":

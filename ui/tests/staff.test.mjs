@@ -112,6 +112,48 @@ test("removing every team: the service's answer is shown in words and nothing is
   await closeApp(app, assert);
 });
 
+test("an admin turns a member's account off after a question, and back on", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy(), accounts });
+  const { page } = app;
+  await openStaff(page);
+  assert.equal(await text(page, "#account-32-off"), "Turn off account of Chris Ortiz");
+  // Asked first, focus on Cancel; Cancel changes nothing and gives the focus back.
+  await page.focus("#account-32-off");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#account-32-confirm");
+  assert.match(await text(page, "#account-32-question"), /^Turn off Chris Ortiz's account\? They are signed out at once/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "account-32-off-cancel");
+  await axeClean(page, "staff account question");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.$("#account-32-confirm"), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "account-32-off");
+  assert.equal((await mockCalls(page, "set_account_disabled")).length, 0);
+
+  await page.click("#account-32-off");
+  await page.click("#account-32-off-confirm");
+  await page.waitForSelector("#account-32-done:has-text('turned off')");
+  assert.equal(await text(page, "#account-32-done"), "Chris Ortiz's account is turned off. They were signed out.");
+  assert.match(await text(page, "#account-32-state"), /^Account turned off on .+: Chris Ortiz cannot sign in\./);
+  assert.equal(await page.getAttribute("li[data-staff-id='32'] .account", "data-account-disabled"), "true");
+  await axeClean(page, "staff account off");
+  await screenshot(page, "staff-account-off");
+
+  await page.click("#account-32-on");
+  await page.waitForSelector("#account-32-done:has-text('on again')");
+  assert.equal(await text(page, "#account-32-done"), "Chris Ortiz's account is on again. They can sign in.");
+  assert.equal(await page.$("#account-32-state"), null);
+  assert.deepEqual(
+    (await mockCalls(page, "set_account_disabled")).map((c) => c.args),
+    [
+      { userId: 32, disabled: true },
+      { userId: 32, disabled: false },
+    ],
+  );
+  // The other member was not touched.
+  assert.equal(await page.getAttribute("li[data-staff-id='31'] .account", "data-account-disabled"), "false");
+  await closeApp(app, assert);
+});
+
 test("the staff list that cannot be loaded says why, and 'Try again' loads it", async () => {
   const scenario = {
     practice: PRACTICE,

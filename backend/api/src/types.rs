@@ -152,6 +152,8 @@ pub struct StaffMember {
     pub email: String,
     /// The triage pools they work in: they see only these pools' threads.
     pub pools: Vec<Pool>,
+    /// When the practice turned their account off; `null` while it is on.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 /// `PUT /api/v1/users/{id}/disabled` (admins): turn an account off (it can no longer sign in

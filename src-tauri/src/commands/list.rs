@@ -37,6 +37,7 @@ macro_rules! with_commands {
             messages::send_draft,
             staff::list_staff,
             staff::set_staff_pools,
+            staff::set_account_disabled,
             records::record_summary,
             records::record_section,
             records::result_series,

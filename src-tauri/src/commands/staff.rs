@@ -1,6 +1,6 @@
-//! An admin's staff screen: the staff and the triage pools each works in.
+//! An admin's staff screen: the staff, the triage pools each works in, accounts off and on.
 
-use portal_api::{Pool, StaffMember};
+use portal_api::{AccountStatus, Pool, StaffMember};
 use tauri::State;
 
 use crate::core::DesktopCore;
@@ -18,4 +18,13 @@ pub async fn set_staff_pools(
     pools: Vec<Pool>,
 ) -> Result<StaffMember, CommandError> {
     core.set_staff_pools(staff_id, pools).await
+}
+
+#[tauri::command]
+pub async fn set_account_disabled(
+    core: State<'_, DesktopCore>,
+    user_id: i64,
+    disabled: bool,
+) -> Result<AccountStatus, CommandError> {
+    core.set_account_disabled(user_id, disabled).await
 }

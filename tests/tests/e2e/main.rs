@@ -623,7 +623,8 @@ const ADMIN: demo::DemoAccount = demo::ACCOUNTS[5];
 const NURSE: demo::DemoAccount = demo::ACCOUNTS[4];
 
 /// Issue 9, 2: the demo admin opens Staff, gives the nurse the front desk too and saves, sees
-/// it saved, and sees the service refuse a staff member with no team, in words. The nurse's
+/// it saved, and sees the service refuse a staff member with no team, in words; turns the
+/// nurse's account off (issue 11: the nurse's sign-in is refused) and back on. The nurse's
 /// triage then has the Front desk team.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
@@ -642,6 +643,7 @@ async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
     );
     let staff = client.staff(&admin_token).await.expect("the staff").members;
     let nurse = staff.iter().find(|m| m.email == NURSE.email).expect("the nurse").id;
+    let checks = client.clone();
 
     in_app(&app, port, &shots, "staff", move |c, shots| async move {
         sign_in(&c, ADMIN).await;
@@ -698,6 +700,32 @@ async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
         .await;
         scroll_to(&c, &format!("{form}-form")).await;
         save_screenshot(&c, &shots, "staff-refused.png").await;
+
+        // The nurse's account turned off (asked first): the nurse cannot sign in, and is told
+        // why; then turned back on.
+        let account = format!("#account-{nurse}");
+        find(&c, &format!("{account}-off"))
+            .await
+            .click()
+            .await
+            .expect("turn off");
+        find(&c, &format!("{account}-off-confirm"))
+            .await
+            .click()
+            .await
+            .expect("confirm");
+        wait_for_text(&c, &format!("{account}-done"), |t| t.contains("is turned off")).await;
+        scroll_to(&c, &format!("{account}-state")).await;
+        save_screenshot(&c, &shots, "staff-account-off.png").await;
+        let refused = checks.login(NURSE.email, NURSE.passphrase).await;
+        match refused {
+            Err(ClientError::Api { status: 403, body, .. }) => {
+                assert_eq!(body.code, portal_api::ErrorCode::AccountDisabled)
+            }
+            other => panic!("the nurse's sign-in should be refused: {other:?}"),
+        }
+        find(&c, &format!("{account}-on")).await.click().await.expect("turn on");
+        wait_for_text(&c, &format!("{account}-done"), |t| t.contains("on again")).await;
         sign_out(&c).await;
     })
     .await;

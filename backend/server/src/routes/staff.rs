@@ -127,5 +127,6 @@ fn member(user: &crate::store::users::UserRecord) -> StaffMember {
         name: user.name.clone(),
         email: user.email.clone(),
         pools: user.staff_pools.pools(),
+        disabled_at: user.disabled_at,
     }
 }

@@ -1,7 +1,7 @@
-// An admin's work: the practice's staff and the triage pools each works in. The service
-// answers anyone else `forbidden`.
+// An admin's work: the practice's staff, the triage pools each works in, and accounts turned
+// off and on. The service answers anyone else `forbidden`.
 import { call } from "./call";
-import type { Pool, StaffMember } from "./types";
+import type { AccountStatus, Pool, StaffMember } from "./types";
 
 /** The practice's staff members and their pools. */
 export function listStaff(): Promise<StaffMember[]> {
@@ -11,4 +11,9 @@ export function listStaff(): Promise<StaffMember[]> {
 /** Sets a staff member's pools (at least one); answers the member as stored. */
 export function setStaffPools(staffId: number, pools: Pool[]): Promise<StaffMember> {
   return call<StaffMember>("set_staff_pools", { staffId, pools });
+}
+
+/** Turns an account off (its sessions end at once; nothing is deleted) or back on. */
+export function setAccountDisabled(userId: number, disabled: boolean): Promise<AccountStatus> {
+  return call<AccountStatus>("set_account_disabled", { userId, disabled });
 }

@@ -45,6 +45,15 @@ reason: string | null, };
 export type AccessedPart = { "kind": "summary" } | { "kind": "section", section: RecordSection, } | { "kind": "result_series", code: string, } | { "kind": "export" } | { "kind": "conversations" } | { "kind": "conversation" } | { "kind": "attachment" } | { "kind": "break_the_glass" };
 
 /**
+ * Whether an account is turned off, as stored.
+ */
+export type AccountStatus = { id: number, 
+/**
+ * When the practice turned it off; `null` while it is on.
+ */
+disabled_at: string | null, };
+
+/**
  * `add_draft_attachment`: the draft the file went to (new if it had no id yet) and the file.
  */
 export type AddedAttachment = { draft_id: string, attachment: DraftAttachment, };
@@ -823,7 +832,11 @@ export type StaffMember = { id: number, name: string, email: string,
 /**
  * The triage pools they work in: they see only these pools' threads.
  */
-pools: Array<Pool>, };
+pools: Array<Pool>, 
+/**
+ * When the practice turned their account off; `null` while it is on.
+ */
+disabled_at: string | null, };
 
 /**
  * `GET /api/v1/threads/{id}`

@@ -200,6 +200,7 @@ export const COMMANDS = [
   "send_draft",
   "list_staff",
   "set_staff_pools",
+  "set_account_disabled",
   "record_summary",
   "record_section",
   "result_series",
