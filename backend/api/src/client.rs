@@ -152,11 +152,37 @@ impl PortalClient {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        self.login_from(email, password, None).await
+    }
+
+    /// Signs in naming the `device` (shown in the person's sessions).
+    pub async fn login_from(
+        &self,
+        email: &str,
+        password: &str,
+        device: Option<&str>,
+    ) -> Result<LoginResponse, ClientError> {
         let body = LoginRequest {
             email: email.into(),
             password: password.into(),
+            device: device.map(str::to_owned),
         };
         send(self.request(Method::POST, "/auth/login").json(&body)).await
+    }
+
+    /// `GET /me/sessions`: the caller's open sessions, the most recently active first.
+    pub async fn sessions(&self, token: &SessionToken) -> Result<SessionList, ClientError> {
+        send(self.authed(Method::GET, "/me/sessions", token)).await
+    }
+
+    /// `DELETE /me/sessions/{id}`: ends one of the caller's sessions.
+    pub async fn end_session(&self, token: &SessionToken, session_id: i64) -> Result<(), ClientError> {
+        send_empty(self.authed(Method::DELETE, &format!("/me/sessions/{session_id}"), token)).await
+    }
+
+    /// `POST /me/sessions/end-others`: ends every session of the caller's but this one.
+    pub async fn end_other_sessions(&self, token: &SessionToken) -> Result<SessionsEnded, ClientError> {
+        send(self.authed(Method::POST, "/me/sessions/end-others", token)).await
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<(), ClientError> {

@@ -17,6 +17,43 @@ pub struct LoginRequest {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
+    /// What the app calls the device it runs on ("Patient Portal on Linux, front-desk-2"),
+    /// shown in the person's list of sessions; at most [`MAX_DEVICE_NAME`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub device: Option<String>,
+}
+
+/// Longest device name a sign-in may give, in characters.
+pub const MAX_DEVICE_NAME: u32 = 100;
+
+/// One open session of the caller's: a device signed in to their account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionInfo {
+    pub id: i64,
+    /// The device, as the app named it at sign-in (none for a client that did not).
+    pub device: Option<String>,
+    /// The address it signed in from.
+    pub signed_in_from: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub last_active_at: DateTime<Utc>,
+    /// Whether this is the session the request came with.
+    pub current: bool,
+}
+
+/// `GET /api/v1/me/sessions`: the caller's open sessions, the most recently active first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionList {
+    pub sessions: Vec<SessionInfo>,
+}
+
+/// `POST /api/v1/me/sessions/end-others`: how many sessions were ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionsEnded {
+    pub ended: u32,
 }
 
 impl std::fmt::Debug for LoginRequest {
@@ -131,6 +168,7 @@ mod tests {
         let req = LoginRequest {
             email: "a@b.c".into(),
             password: "hunter2 hunter2".into(),
+            device: None,
         };
         assert!(!format!("{req:?}").contains("hunter2"));
     }

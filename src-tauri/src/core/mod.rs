@@ -11,6 +11,7 @@
 //! and when it has had no request for the server's idle timeout ([`DesktopCore::end_idle_session`],
 //! which the app calls on a timer of its own: the window's timer is not relied on).
 
+pub mod device;
 pub mod drafts;
 pub mod managed;
 pub mod messages;
@@ -201,7 +202,8 @@ impl DesktopCore {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
         let client = self.connection()?.client;
         let sent = Instant::now();
-        let login = client.login(email.trim(), password).await?;
+        let device = device::device_name();
+        let login = client.login_from(email.trim(), password, Some(&device)).await?;
         let token = SessionToken::new(login.token);
         let server = client.base_url();
         let vault_user = drafts::vault_user_id(

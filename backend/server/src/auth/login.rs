@@ -8,6 +8,7 @@ use chrono::Duration;
 use portal_api::LoginResponse;
 
 use crate::domain::passphrase;
+use crate::domain::sessions::DeviceName;
 use crate::domain::sign_in_throttle::{Bucket, Charge, Refusal, ThrottleRules};
 use crate::domain::EmailAddress;
 use crate::error::{ApiError, ApiResult};
@@ -21,7 +22,13 @@ use super::{token, ClientAddr, CurrentSession};
 /// Longest pass-phrase input looked at (bytes); anything longer cannot be a valid one.
 const MAX_PASSWORD_BYTES: usize = 1024;
 
-pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: ClientAddr) -> ApiResult<LoginResponse> {
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    device: Option<&str>,
+    addr: ClientAddr,
+) -> ApiResult<LoginResponse> {
     let now = state.clock.now();
     let network = addr.network();
     state
@@ -32,6 +39,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
     if password.is_empty() {
         return Err(ApiError::Validation("Please enter your pass-phrase.".into()));
     }
+    let device = DeviceName::parse(device).map_err(ApiError::Validation)?;
 
     let user = users::find_by_email(&state.db, email.as_str()).await?;
     let network = network.to_string();
@@ -103,15 +111,15 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str, addr: Client
     let token = token::generate().map_err(|_| ApiError::Internal("no randomness".into()))?;
     let lifetime = Duration::from_std(state.limits.absolute_lifetime).unwrap_or(Duration::MAX);
     let expires_at = now + lifetime;
-    sessions::create(
-        &state.db,
-        &token::hash(&token),
-        user.id,
+    let client_addr = addr.to_text();
+    let session = sessions::NewSession {
+        user_id: user.id,
         now,
         expires_at,
-        &addr.to_text(),
-    )
-    .await?;
+        client_addr: &client_addr,
+        device: device.as_ref().map(DeviceName::as_str),
+    };
+    sessions::create(&state.db, &token::hash(&token), session).await?;
     let event = AuditEvent {
         actor_user_id: Some(user.id),
         subject_user_id: Some(user.id),

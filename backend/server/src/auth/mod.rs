@@ -3,6 +3,7 @@
 pub mod client_addr;
 pub mod guess_queue;
 pub mod login;
+pub mod my_sessions;
 pub mod password;
 pub mod policy_gate;
 pub mod rate_limit;

@@ -6,6 +6,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::sessions as sessions_rule;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::users::UserRecord;
@@ -59,7 +60,7 @@ impl FromRequestParts<AppState> for CurrentSession {
             return Err(ApiError::Unauthenticated);
         }
         let idle = Duration::from_std(state.limits.idle_timeout).unwrap_or(Duration::MAX);
-        if now >= record.expires_at || now - record.last_seen_at >= idle {
+        if !sessions_rule::is_open(None, record.expires_at, record.last_seen_at, now, idle) {
             sessions::revoke(&state.db, record.id, now).await?;
             state.sessions.forget_session(record.id);
             return Err(ApiError::SessionExpired);

@@ -2,7 +2,7 @@
 //! these types, the rest of the service trusts it), who may reach what ([`access`]), what
 //! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]), and
 //! how a patient's chart is read from a FHIR bundle ([`records`]) and what a patient sees of it
-//! ([`records::view`]).
+//! ([`records::view`]), which sessions are open and what a device is called ([`sessions`]).
 
 pub mod access;
 pub mod email;
@@ -10,6 +10,7 @@ pub mod passphrase;
 pub mod person_name;
 pub mod records;
 pub mod sending;
+pub mod sessions;
 pub mod sign_in_throttle;
 
 pub use email::EmailAddress;

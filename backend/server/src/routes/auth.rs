@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
         JsonBody,
         (status = 401, description = "wrong email or pass-phrase, the same for unknown accounts (`invalid_credentials`)", body = portal_api::ApiErrorBody),
         (status = 403, description = "the right pass-phrase for an account the practice turned off (`account_disabled`)", body = portal_api::ApiErrorBody),
-        (status = 422, description = "malformed email address, empty pass-phrase, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed email address, empty pass-phrase, a device name too long or with control characters, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
         (status = 423, description = "account locked after failed sign-ins (`account_locked`)", body = portal_api::ApiErrorBody,
             headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
         (status = 429, description = "too many attempts from this address (`rate_limited`)", body = portal_api::ApiErrorBody,
@@ -35,7 +35,7 @@ pub async fn sign_in(
     addr: ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    login::sign_in(&state, &body.email, &body.password, addr)
+    login::sign_in(&state, &body.email, &body.password, body.device.as_deref(), addr)
         .await
         .map(Json)
 }

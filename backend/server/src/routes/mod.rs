@@ -17,6 +17,7 @@ mod record_sections;
 mod records;
 mod response_policy;
 mod result_release;
+mod sessions;
 mod staff;
 mod threads;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(record_sections::router())
         .merge(patients::router())
         .merge(staff::router())
+        .merge(sessions::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {
             deadline::within(request_timeout, req, next)

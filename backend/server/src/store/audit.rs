@@ -82,15 +82,18 @@ pub(crate) async fn begin_write(db: &Db) -> StoreResult<Transaction<'static, Any
 }
 
 /// Appends a change's audit row inside its transaction `tx` (from [`begin_write`]) and commits.
-pub(crate) async fn commit_with(mut tx: Transaction<'static, Any>, engine: Engine, audit: AuditRow) -> StoreResult<()> {
+pub(crate) async fn commit_with(tx: Transaction<'static, Any>, engine: Engine, audit: AuditRow) -> StoreResult<()> {
+    commit_with_rows(tx, engine, std::slice::from_ref(&audit)).await
+}
+
+/// [`commit_with`] for a change with several audit rows (or none).
+pub(crate) async fn commit_with_rows(
+    mut tx: Transaction<'static, Any>,
+    engine: Engine,
+    rows: &[AuditRow],
+) -> StoreResult<()> {
     let conn: &mut AnyConnection = &mut tx;
-    append_rows(
-        conn,
-        engine,
-        &mut WriterTransaction::sent(),
-        std::slice::from_ref(&audit),
-    )
-    .await?;
+    append_rows(conn, engine, &mut WriterTransaction::sent(), rows).await?;
     Ok(tx.commit().await?)
 }
 
@@ -351,6 +354,7 @@ pub mod action {
     pub const STAFF_POOLS_SET: &str = "admin.staff_pools_set";
     pub const ACCOUNT_DISABLED: &str = "admin.account_disabled";
     pub const ACCOUNT_ENABLED: &str = "admin.account_enabled";
+    pub const SESSION_ENDED: &str = "auth.session_ended";
     pub const RECORD_READ: &str = "record.read";
     pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
     pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::audit::{begin_write, commit_with_rows, AuditRow};
 use super::db::{from_millis, to_millis, Db};
 use super::error::StoreResult;
 use super::users::{self, UserRecord};
@@ -21,26 +22,93 @@ pub struct SessionRecord {
     pub accepted_current_policy: bool,
 }
 
-pub async fn create(
-    db: &Db,
-    token_hash: &str,
-    user_id: i64,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    client_addr: &str,
-) -> StoreResult<i64> {
+/// A new session: what is stored beside its token's hash.
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client_addr: &'a str,
+    pub device: Option<&'a str>,
+}
+
+pub async fn create(db: &Db, token_hash: &str, session: NewSession<'_>) -> StoreResult<i64> {
     let row = sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr) \
-         VALUES ($1, $2, $3, $3, $4, $5) RETURNING id",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client_addr, device) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id",
     )
     .bind(token_hash)
-    .bind(user_id)
-    .bind(to_millis(now))
-    .bind(to_millis(expires_at))
-    .bind(client_addr)
+    .bind(session.user_id)
+    .bind(to_millis(session.now))
+    .bind(to_millis(session.expires_at))
+    .bind(session.client_addr)
+    .bind(session.device)
     .fetch_one(&db.pool)
     .await?;
     Ok(row.try_get("id")?)
+}
+
+/// A session as its person's list shows it.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: i64,
+    pub device: Option<String>,
+    pub client_addr: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// User `user_id`'s sessions not ended, not past their absolute limit at `now`, the most
+/// recently active first (whether each is idle is the domain's to say).
+pub async fn not_ended_of(db: &Db, user_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<SessionRow>> {
+    let rows = sqlx::query(
+        "SELECT id, device, client_addr, created_at, last_seen_at, expires_at FROM sessions \
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .bind(to_millis(now))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SessionRow {
+                id: row.try_get("id")?,
+                device: row.try_get("device")?,
+                client_addr: row.try_get("client_addr")?,
+                created_at: from_millis(row.try_get("created_at")?),
+                last_seen_at: from_millis(row.try_get("last_seen_at")?),
+                expires_at: from_millis(row.try_get("expires_at")?),
+            })
+        })
+        .collect()
+}
+
+/// Ends sessions `ids` of user `user_id` (others' ids are left alone) at `now`, with `audit`
+/// for each one ended, in one transaction; the ids ended.
+pub async fn end_of_user(
+    db: &Db,
+    user_id: i64,
+    ids: &[i64],
+    now: DateTime<Utc>,
+    audit: impl Fn(i64) -> AuditRow,
+) -> StoreResult<Vec<i64>> {
+    let mut tx = begin_write(db).await?;
+    let mut ended = Vec::new();
+    for &id in ids {
+        let done =
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                .bind(to_millis(now))
+                .bind(id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() > 0 {
+            ended.push(id);
+        }
+    }
+    let rows: Vec<AuditRow> = ended.iter().map(|&id| audit(id)).collect();
+    commit_with_rows(tx, db.engine, &rows).await?;
+    Ok(ended)
 }
 
 pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> StoreResult<Option<SessionRecord>> {

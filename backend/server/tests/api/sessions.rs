@@ -5,7 +5,7 @@ use portal_api::client::SessionToken;
 use portal_api::ErrorCode;
 use reqwest::Method;
 
-use crate::helpers::{api_error, test_limits, TestApp, PATIENT};
+use crate::helpers::{api_error, test_limits, TestApp, OTHER_PATIENT, PATIENT};
 use crate::on_both_databases;
 
 async fn sessions_end_after_15_idle_minutes(app: TestApp) {
@@ -127,3 +127,105 @@ async fn background_refreshes_do_not_keep_a_session_alive(app: TestApp) {
     );
 }
 on_both_databases!(background_refreshes_do_not_keep_a_session_alive);
+
+async fn login_from(app: &TestApp, account: portal_server::demo::DemoAccount, device: Option<&str>) -> SessionToken {
+    let response = app
+        .client
+        .login_from(account.email, account.passphrase, device)
+        .await
+        .expect("signed in");
+    SessionToken::new(response.token)
+}
+
+async fn a_person_sees_their_devices_and_ends_one_or_all_others(app: TestApp) {
+    let desk = login_from(&app, PATIENT, Some("Patient Portal on Linux, front-desk-2")).await;
+    app.advance(Duration::minutes(1));
+    let laptop = login_from(&app, PATIENT, Some("  Patient Portal on macOS, Ana's laptop ")).await;
+    app.advance(Duration::minutes(1));
+    let phone = login_from(&app, PATIENT, None).await;
+    let someone_else = app.login_as(OTHER_PATIENT).await;
+
+    // The latest active first, this one marked, names trimmed; nobody else's.
+    let listed = app.client.sessions(&laptop).await.expect("sessions");
+    let seen: Vec<(Option<&str>, bool)> = listed
+        .sessions
+        .iter()
+        .map(|s| (s.device.as_deref(), s.current))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (None, false),
+            (Some("Patient Portal on macOS, Ana's laptop"), true),
+            (Some("Patient Portal on Linux, front-desk-2"), false),
+        ]
+    );
+    assert!(listed
+        .sessions
+        .iter()
+        .all(|s| s.signed_in_from.is_some() && s.started_at <= s.last_active_at));
+    let desk_id = listed.sessions[2].id;
+    let others = app.client.sessions(&someone_else).await.expect("theirs");
+    assert_eq!(others.sessions.len(), 1);
+
+    // Someone else's session, or one that is not open, is not found, and nothing ends.
+    let (status, code, ..) = api_error(app.client.end_session(&someone_else, desk_id).await);
+    assert_eq!((status, code), (404, ErrorCode::NotFound));
+    app.client.me(&desk).await.expect("the desk is still signed in");
+
+    // Ending the desk's session signs it out at once.
+    app.client.end_session(&laptop, desk_id).await.expect("ended");
+    let (status, code, ..) = api_error(app.client.me(&desk).await);
+    assert_eq!((status, code), (401, ErrorCode::Unauthenticated));
+    let (status, ..) = api_error(app.client.end_session(&laptop, desk_id).await);
+    assert_eq!(status, 404, "already ended");
+
+    // Every other one: the phone; the laptop stays, and so does someone else's.
+    let ended = app.client.end_other_sessions(&laptop).await.expect("others ended");
+    assert_eq!(ended.ended, 1);
+    let (status, ..) = api_error(app.client.me(&phone).await);
+    assert_eq!(status, 401);
+    app.client.me(&laptop).await.expect("this one stays");
+    app.client.me(&someone_else).await.expect("someone else's stays");
+    assert_eq!(app.client.sessions(&laptop).await.expect("sessions").sessions.len(), 1);
+
+    // An idle session is not listed.
+    let idle = login_from(&app, PATIENT, Some("left open")).await;
+    app.advance(Duration::minutes(16));
+    let laptop = login_from(&app, PATIENT, Some("laptop again")).await;
+    let names: Vec<Option<String>> = app
+        .client
+        .sessions(&laptop)
+        .await
+        .expect("sessions")
+        .sessions
+        .into_iter()
+        .map(|s| s.device)
+        .collect();
+    assert_eq!(names, [Some("laptop again".to_owned())]);
+    drop(idle);
+
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'auth.session_ended'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 2);
+}
+on_both_databases!(a_person_sees_their_devices_and_ends_one_or_all_others);
+
+async fn a_device_name_that_cannot_be_kept_is_refused_at_sign_in(app: TestApp) {
+    for bad in ["x".repeat(101), "front\u{7}desk".to_owned()] {
+        let (status, code, ..) = api_error(
+            app.client
+                .login_from(PATIENT.email, PATIENT.passphrase, Some(&bad))
+                .await,
+        );
+        assert_eq!((status, code), (422, ErrorCode::Validation), "{bad:?}");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 0);
+}
+on_both_databases!(a_device_name_that_cannot_be_kept_is_refused_at_sign_in);

@@ -55,6 +55,9 @@ use crate::state::AppState;
         super::staff::list_staff,
         super::staff::set_pools,
         super::staff::set_disabled,
+        super::sessions::list_sessions,
+        super::sessions::end_session,
+        super::sessions::end_other_sessions,
         openapi_json,
     ),
     components(schemas(

@@ -1,0 +1,74 @@
+//! Sessions as a person sees them: the name a device gives itself at sign-in ([`DeviceName`])
+//! and which sessions are still open ([`is_open`]).
+
+use chrono::{DateTime, Duration, Utc};
+use portal_api::MAX_DEVICE_NAME;
+
+/// A device's name as a sign-in gave it: trimmed, 1 to [`MAX_DEVICE_NAME`] characters, no
+/// control characters. It is shown back to the person only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceName(String);
+
+impl DeviceName {
+    /// `None` for no name (absent or blank); an error in words for one that cannot be kept.
+    pub fn parse(text: Option<&str>) -> Result<Option<Self>, String> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        if text.chars().count() > MAX_DEVICE_NAME as usize {
+            return Err(format!(
+                "The device name may have at most {MAX_DEVICE_NAME} characters."
+            ));
+        }
+        if text.chars().any(char::is_control) {
+            return Err("The device name may not contain control characters.".into());
+        }
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether a session is open at `now`: not ended, not past its absolute limit, and used
+/// within the idle limit (the same rule every request's session check applies).
+pub fn is_open(
+    revoked_at: Option<DateTime<Utc>>,
+    expires_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    idle: Duration,
+) -> bool {
+    revoked_at.is_none() && now < expires_at && now - last_seen_at < idle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_name_is_trimmed_and_checked() {
+        assert_eq!(DeviceName::parse(None), Ok(None));
+        assert_eq!(DeviceName::parse(Some("   ")), Ok(None));
+        let named = DeviceName::parse(Some("  Patient Portal on Linux, front-desk-2 ")).unwrap();
+        assert_eq!(named.unwrap().as_str(), "Patient Portal on Linux, front-desk-2");
+        let longest = "é".repeat(MAX_DEVICE_NAME as usize);
+        assert!(DeviceName::parse(Some(&longest)).unwrap().is_some());
+        assert!(DeviceName::parse(Some(&format!("{longest}x"))).is_err());
+        assert!(DeviceName::parse(Some("front\ndesk")).is_err());
+    }
+
+    #[test]
+    fn a_session_is_open_until_ended_expired_or_idle() {
+        let at = |minutes: i64| {
+            chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 8, 0, 0).unwrap() + Duration::minutes(minutes)
+        };
+        let idle = Duration::minutes(15);
+        let (expires, seen) = (at(720), at(0));
+        assert!(is_open(None, expires, seen, at(14), idle));
+        assert!(!is_open(None, expires, seen, at(15), idle), "idle");
+        assert!(!is_open(Some(at(1)), expires, seen, at(2), idle), "ended");
+        assert!(!is_open(None, expires, at(719), at(720), idle), "past its limit");
+    }
+}
