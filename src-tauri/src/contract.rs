@@ -79,8 +79,8 @@ fn ipc_types(types: &mut Declarations) {
     use portal_api::{
         AccessLog, AccountStatus, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person,
         PolicyResponse, PracticeInfo, RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences,
-        ResultReleaseSetting, ResultReview, ResultSeries, ReviewRequest, StaffMember, ThreadDetail, ThreadList,
-        ThreadStatus, ThreadSummary,
+        ResultReleaseSetting, ResultReview, ResultSeries, ReviewRequest, SessionList, SessionsEnded, StaffMember,
+        ThreadDetail, ThreadList, ThreadStatus, ThreadSummary,
     };
 
     // Errors: the body every command rejects with, and the codes it carries.
@@ -115,6 +115,8 @@ fn ipc_types(types: &mut Declarations) {
     // staff (an admin's)
     types.add::<StaffMember>();
     types.add::<AccountStatus>();
+    types.add::<SessionList>();
+    types.add::<SessionsEnded>();
     // a patient's record (arguments of record_section included)
     types.add::<RecordSummary>();
     types.add::<RecordSection>();

@@ -7,6 +7,7 @@
 // Every call is recorded in `window.__PORTAL_CALLS__`.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
+  SessionInfo,
   AttachmentInfo,
   Category,
   Draft,
@@ -77,6 +78,8 @@ export interface MockScenario {
   staff?: StaffMember[];
   /** The patient's record (chart 1: Blair Conroy's, from tests/fixtures/record-blair.json), with these changes. */
   record?: Partial<MockRecord>;
+  /** The person's open sessions (default: this device and a laptop). */
+  sessions?: SessionInfo[];
 }
 
 /** A message as the fake server keeps it (`read_at`: when the other side read it). */
@@ -167,6 +170,7 @@ interface MockState {
   teamReads: Map<string, number>;
   staff: StaffMember[];
   record: MockRecord;
+  sessions: SessionInfo[];
 }
 
 let state: MockState | null = null;
@@ -201,6 +205,7 @@ function currentState(): MockState {
       teamReads: new Map(),
       staff: structuredClone(s.staff ?? DEFAULT_STAFF),
       record: { ...defaultRecord(), ...structuredClone(s.record ?? {}) },
+      sessions: structuredClone(s.sessions ?? DEFAULT_SESSIONS),
     };
   }
   return state;
@@ -223,6 +228,25 @@ function idleTimeoutSecs(): number {
 function accounts(): MockAccount[] {
   return scenario().accounts ?? [{ email: DEFAULT_USER.email, password: "correct horse battery staple", user: DEFAULT_USER }];
 }
+
+const DEFAULT_SESSIONS: SessionInfo[] = [
+  {
+    id: 71,
+    device: "Patient Portal on Linux, front-desk-2",
+    signed_in_from: "203.0.113.7",
+    started_at: "2026-11-30T14:00:00Z",
+    last_active_at: "2026-11-30T15:00:00Z",
+    current: true,
+  },
+  {
+    id: 70,
+    device: "Patient Portal on macOS, Ana's laptop",
+    signed_in_from: "198.51.100.23",
+    started_at: "2026-11-29T19:00:00Z",
+    last_active_at: "2026-11-29T19:40:00Z",
+    current: false,
+  },
+];
 
 const DEFAULT_STAFF: StaffMember[] = [
   { id: 31, name: "Jordan Kim", email: "jordan.kim@example.com", pools: ["clinical"], disabled_at: null },
@@ -348,6 +372,25 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       }
       member.pools = pools;
       return structuredClone(member);
+    }
+
+    case "list_sessions":
+      requireSession(st);
+      return { sessions: structuredClone(st.sessions) };
+
+    case "end_session": {
+      requireSession(st);
+      const found = st.sessions.find((x) => x.id === args.sessionId && !x.current);
+      if (!found) throw err("not_found", "Not found.");
+      st.sessions = st.sessions.filter((x) => x.id !== found.id);
+      return null;
+    }
+
+    case "end_other_sessions": {
+      requireSession(st);
+      const ended = st.sessions.filter((x) => !x.current).length;
+      st.sessions = st.sessions.filter((x) => x.current);
+      return { ended };
     }
 
     case "set_account_disabled": {

@@ -6,6 +6,7 @@
 #[macro_use]
 mod list;
 
+pub mod account;
 pub mod drafts;
 pub mod messages;
 pub mod patients;

@@ -15,6 +15,7 @@ pub mod device;
 pub mod drafts;
 pub mod managed;
 pub mod messages;
+pub mod my_sessions;
 pub mod patients;
 pub mod public_ca;
 pub mod records;

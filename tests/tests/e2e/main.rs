@@ -25,6 +25,7 @@ use portal_tests::{TestServer, PATIENT};
 use serde_json::json;
 
 // The tests of one part of the app each, beside those below (which share this file's helpers).
+mod account;
 mod results_release;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.

@@ -42,6 +42,8 @@ export type PortalView =
   | { name: "triage" }
   /** An admin's: the staff and the triage teams each works in. */
   | { name: "staff" }
+  /** The person's own account: the devices signed in to it. */
+  | { name: "account" }
   /** A patient's own record: its summary, a section, who looked at it, or its download. */
   | { name: "record"; part: RecordPart }
   /** The care team's patient search; `from`: the patient whose chart the person comes back from. */
@@ -52,7 +54,7 @@ export type PortalView =
   | { name: "chart"; patient: PatientMatch; part: RecordPart; outsideCare: boolean };
 
 /** The header's sections. */
-export type PortalSection = "home" | "record" | "patients" | "messages" | "triage" | "staff";
+export type PortalSection = "home" | "record" | "patients" | "messages" | "triage" | "staff" | "account";
 
 /** The chart a patient opens as "My record", if the practice has linked one to the account. */
 export function ownChart(session: Session): number | null {
@@ -63,6 +65,7 @@ export function sectionOf(view: PortalView): PortalSection {
   if (view.name === "home") return "home";
   if (view.name === "record") return "record";
   if (view.name === "staff") return "staff";
+  if (view.name === "account") return "account";
   if (view.name === "patients" || view.name === "break-the-glass" || view.name === "chart") return "patients";
   if (view.name === "triage" || (view.name === "thread" && view.from === "triage")) return "triage";
   return "messages";

@@ -11,6 +11,7 @@ export * from "./opener";
 export * from "./staff";
 export * from "./records";
 export * from "./patients";
+export * from "./account";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

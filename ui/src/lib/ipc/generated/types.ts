@@ -812,6 +812,33 @@ limits: MessagingLimits,
 patient_ids: Array<number>, };
 
 /**
+ * One open session of the caller's: a device signed in to their account.
+ */
+export type SessionInfo = { id: number, 
+/**
+ * The device, as the app named it at sign-in (none for a client that did not).
+ */
+device: string | null, 
+/**
+ * The address it signed in from.
+ */
+signed_in_from: string | null, started_at: string, last_active_at: string, 
+/**
+ * Whether this is the session the request came with.
+ */
+current: boolean, };
+
+/**
+ * `GET /api/v1/me/sessions`: the caller's open sessions, the most recently active first.
+ */
+export type SessionList = { sessions: Array<SessionInfo>, };
+
+/**
+ * `POST /api/v1/me/sessions/end-others`: how many sessions were ended.
+ */
+export type SessionsEnded = { ended: number, };
+
+/**
  * One value before and after.
  */
 export type SettingChange = { from: string, to: string, };
