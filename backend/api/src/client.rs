@@ -175,7 +175,8 @@ impl PortalClient {
         send(self.authed(Method::GET, "/me/sessions", token)).await
     }
 
-    /// `DELETE /me/sessions/{id}`: ends one of the caller's sessions.
+    /// `DELETE /me/sessions/{id}`: ends one of the caller's other sessions (this one ends with
+    /// [`logout`](Self::logout)).
     pub async fn end_session(&self, token: &SessionToken, session_id: i64) -> Result<(), ClientError> {
         send_empty(self.authed(Method::DELETE, &format!("/me/sessions/{session_id}"), token)).await
     }

@@ -12,7 +12,8 @@ impl DesktopCore {
         self.with_session(|c, t| async move { c.sessions(&t).await }).await
     }
 
-    /// `end_session`: ends one of the person's other sessions (that device is signed out).
+    /// `end_session`: ends one of the person's other sessions (that device is signed out; this
+    /// one ends with `sign_out`).
     pub async fn end_session(&self, session_id: i64) -> Result<(), CommandError> {
         self.with_session(|c, t| async move { c.end_session(&t, session_id).await })
             .await

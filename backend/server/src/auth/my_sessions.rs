@@ -32,9 +32,15 @@ pub async fn list(state: &AppState, me: &CurrentSession) -> ApiResult<SessionLis
     })
 }
 
-/// Ends the caller's open session `id` (the current one too: a sign-out); 404 for one that
-/// is not theirs, not open, or does not exist (the same answer).
+/// Ends the caller's other open session `id`; 404 for one that is not theirs, not open, or
+/// does not exist (the same answer); 422 for the one the request came with (that is a
+/// sign-out, `POST /auth/logout`, which also forgets the app's drafts key).
 pub async fn end(state: &AppState, me: &CurrentSession, client_addr: &str, id: i64) -> ApiResult<()> {
+    if id == me.session_id {
+        return Err(ApiError::Validation(
+            "This is the session you are using: sign out to end it.".into(),
+        ));
+    }
     if !open_of(state, me).await?.iter().any(|s| s.id == id) {
         return Err(ApiError::NotFound);
     }

@@ -28,12 +28,13 @@ pub async fn list_sessions(State(state): State<AppState>, session: CurrentSessio
     Ok(Json(my_sessions::list(&state, &session).await?))
 }
 
-/// End one of the caller's open sessions (this one too, which signs out). The device is signed
-/// out at its next request. The change is audited.
+/// End one of the caller's other open sessions: that device is signed out at its next request.
+/// The change is audited. (This session ends with `POST /auth/logout`.)
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204, description = "the session ended"), SignedIn,
-              (status = 404, description = "no open session of the caller's with this id (`not_found`)", body = portal_api::ApiErrorBody)))]
+              (status = 404, description = "no open session of the caller's with this id (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the session the request came with: sign out instead (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn end_session(
     State(state): State<AppState>,
     addr: ClientAddr,

@@ -173,6 +173,12 @@ async fn a_person_sees_their_devices_and_ends_one_or_all_others(app: TestApp) {
     assert_eq!((status, code), (404, ErrorCode::NotFound));
     app.client.me(&desk).await.expect("the desk is still signed in");
 
+    // This session is ended by signing out, not here.
+    let this_one = listed.sessions[1].id;
+    let (status, code, ..) = api_error(app.client.end_session(&laptop, this_one).await);
+    assert_eq!((status, code), (422, ErrorCode::Validation));
+    app.client.me(&laptop).await.expect("still signed in");
+
     // Ending the desk's session signs it out at once.
     app.client.end_session(&laptop, desk_id).await.expect("ended");
     let (status, code, ..) = api_error(app.client.me(&desk).await);
