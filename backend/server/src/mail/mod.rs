@@ -3,9 +3,11 @@
 //! (`store::outbox`) with retries ([`outbox_worker`]). Mails are queued whether or not a relay
 //! is configured; without one they wait in the outbox.
 
+pub mod error;
 pub mod outbox_worker;
 pub mod settings;
 pub mod smtp;
 
+pub use error::MailError;
 pub use settings::{MailSettings, RelayAddress, RelaySecurity};
-pub use smtp::{MailError, Relay};
+pub use smtp::Relay;

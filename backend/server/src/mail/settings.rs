@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::smtp::MailError;
+use super::error::MailError;
 
 /// How the connection to the relay is secured. There is no plaintext choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 //! given, the operator's CA file. Failures are described without the address, the code or
 //! the relay's words (which may echo the address).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
@@ -11,25 +10,12 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::error::MailError;
 use super::settings::{MailSettings, RelaySecurity};
 use crate::domain::notices::RenderedMail;
 
 /// How long one conversation with the relay may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-
-#[derive(Debug, thiserror::Error)]
-pub enum MailError {
-    #[error("--smtp-url: {0}")]
-    InvalidUrl(String),
-    #[error("--mail-from is not an address such as \"Practice <portal@practice.example>\"")]
-    InvalidFrom,
-    #[error("cannot read the relay's CA file {0}: {1}")]
-    CaFile(PathBuf, std::io::Error),
-    #[error("the relay's CA file {0} holds no usable PEM certificate")]
-    CaCertificate(PathBuf),
-    #[error("TLS to the relay cannot be set up: {0}")]
-    Tls(String),
-}
 
 /// Why one mail was not handed to the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]

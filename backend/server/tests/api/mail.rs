@@ -51,21 +51,25 @@ fn reset_code_to(app: &TestApp, recipient: &str, code: &str) -> NewMail {
     }
 }
 
+/// One column of the outbox's only row.
+async fn outbox_column<T>(app: &TestApp, column: &str) -> T
+where
+    T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    sqlx::query_scalar(&format!("SELECT {column} FROM mail_outbox"))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("one row")
+}
+
 /// (attempts, sent, last_error) of the outbox's only row.
 async fn outbox_row(app: &TestApp) -> (i64, bool, Option<String>) {
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM mail_outbox")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .expect("one row");
-    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM mail_outbox")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .expect("one row");
-    let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM mail_outbox")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .expect("one row");
-    (attempts, sent.is_some(), error)
+    let sent: Option<i64> = outbox_column(app, "sent_at").await;
+    (
+        outbox_column(app, "attempts").await,
+        sent.is_some(),
+        outbox_column(app, "last_error").await,
+    )
 }
 
 macro_rules! on_both_databases_with_mail {
@@ -102,10 +106,7 @@ async fn a_queued_mail_is_delivered_once_over_starttls(backend: Backend) {
     assert!(mail.text.contains("314159") && mail.html.contains("<strong>314159</strong>"));
     let (attempts, sent, error) = outbox_row(&app).await;
     assert_eq!((attempts, sent, error), (1, true, None));
-    let payload: String = sqlx::query_scalar("SELECT payload FROM mail_outbox")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .expect("row");
+    let payload: String = outbox_column(&app, "payload").await;
     assert_eq!(payload, "", "the code is not kept once sent");
 }
 on_both_databases_with_mail!(a_queued_mail_is_delivered_once_over_starttls);
@@ -201,14 +202,20 @@ async fn two_instances_on_one_postgres_database_deliver_every_mail_exactly_once(
     assert_eq!(unsent, 0);
 }
 
-/// Marks the demo patient's address verified.
-async fn verify_address(app: &TestApp, email: &str) {
-    let user = users::find_by_email(&app.state.db, email)
+/// The account id of a demo account.
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    users::find_by_email(&app.state.db, email)
         .await
         .expect("find")
-        .expect("the demo account");
+        .expect("the demo account")
+        .id
+}
+
+/// Marks the demo account's address verified.
+async fn verify_address(app: &TestApp, email: &str) {
+    let id = user_id(app, email).await;
     let mut conn = app.state.db.pool.acquire().await.expect("connection");
-    users::mark_email_verified(&mut conn, user.id, Utc::now())
+    users::mark_email_verified(&mut conn, id, Utc::now())
         .await
         .expect("verified");
 }
@@ -282,3 +289,38 @@ async fn a_care_team_reply_tells_a_verified_patient_without_a_word_of_it(backend
     assert!(delivered.iter().all(|m| !m.everything().contains("medication")));
 }
 on_both_databases_with_mail!(a_care_team_reply_tells_a_verified_patient_without_a_word_of_it);
+
+#[tokio::test]
+async fn a_patient_who_reads_spanish_gets_the_notice_in_spanish() {
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let Some((app, _db)) = app_sending_to(Backend::Sqlite, &catcher).await else {
+        return;
+    };
+    verify_address(&app, PATIENT.email).await;
+    let id = user_id(&app, PATIENT.email).await;
+    let mut conn = app.state.db.pool.acquire().await.expect("connection");
+    users::set_language(&mut conn, id, Language::Spanish)
+        .await
+        .expect("language");
+    drop(conn);
+    let patient = app.login_and_accept(PATIENT).await;
+    let nurse = app.login_and_accept(NURSE).await;
+    let thread = send_thread(
+        &app,
+        &patient,
+        &new_thread(Category::MedicalQuestion, "Erupción", "Me pica"),
+    )
+    .await;
+    app.client
+        .reply(&nurse, thread, &key(), &reply("Venga el martes"))
+        .await
+        .expect("reply");
+    let delivered = catcher.wait_for(1).await;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(
+        delivered[0].subject,
+        format!("{PRACTICE_NAME}: Tiene un nuevo mensaje seguro")
+    );
+    assert!(delivered[0].text.contains("Portal del Paciente"));
+    assert!(!delivered[0].everything().contains("martes") && !delivered[0].everything().contains("Erupción"));
+}
