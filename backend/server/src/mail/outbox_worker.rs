@@ -55,6 +55,9 @@ impl OutboxWorker {
     /// Claims one batch of due mails and tries each once. Returns how many were claimed.
     pub async fn drain_once(&self) -> Result<usize, StoreError> {
         let now = self.state.clock.now();
+        if !outbox::any_due(&self.state.db, now).await? {
+            return Ok(0);
+        }
         let engine = self.state.db.engine;
         let sealer = self.state.text_sealer.clone();
         let name = self.name.clone();

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use super::bound_query::BoundQuery;
-use super::db::{to_millis, Engine};
+use super::db::{to_millis, Db, Engine};
 use super::error::{StoreError, StoreResult};
 use super::row_ids::{reserve_ids, IdTable};
 use crate::domain::mail_retry::AfterFailure;
@@ -116,6 +116,20 @@ pub async fn enqueue(
     Ok(ids)
 }
 
+/// Whether a mail is due `now` and free to claim. Read only, so that a worker with nothing
+/// to send writes nothing (on SQLite a claim is a write transaction, and an fsync).
+pub async fn any_due(db: &Db, now: DateTime<Utc>) -> StoreResult<bool> {
+    let due: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM mail_outbox WHERE {DUE} LIMIT 1"))
+        .bind(to_millis(now))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(due.is_some())
+}
+
+/// A mail not sent, not given up, due at `$1` and not held by a worker whose lease runs.
+const DUE: &str = "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
+                   AND (claimed_until IS NULL OR claimed_until <= $1)";
+
 /// Claims up to `limit` due mails for `worker` until `now + lease`: those not sent, not
 /// given up, due, and not held by a worker whose lease runs.
 pub async fn claim(
@@ -132,17 +146,15 @@ pub async fn claim(
         Engine::Sqlite => "",
     };
     let text = format!(
-        "UPDATE mail_outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
-           SELECT id FROM mail_outbox \
-           WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until <= $3) \
+        "UPDATE mail_outbox SET claimed_by = $2, claimed_until = $3 WHERE id IN (\
+           SELECT id FROM mail_outbox WHERE {DUE} \
            ORDER BY next_attempt_at, id LIMIT $4{skip_locked}) \
          RETURNING id, recipient, kind, language, payload, attempts"
     );
     let rows = sqlx::query(&text)
+        .bind(to_millis(now))
         .bind(worker)
         .bind(to_millis(now + lease))
-        .bind(to_millis(now))
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;

@@ -180,3 +180,22 @@ async fn a_payload_sealed_for_another_row_does_not_open() {
     assert!(claimed[0].content.is_ok());
     assert!(matches!(claimed[1].content, Err(StoreError::Unreadable(_))));
 }
+
+#[tokio::test]
+async fn any_due_says_whether_a_claim_would_find_a_mail() {
+    let (_dir, db) = migrated().await;
+    assert!(!any_due(&db, t0()).await.unwrap());
+    let mut conn = db.pool.acquire().await.unwrap();
+    enqueue(&mut conn, db.engine, &sealer(), &[mail(1, t0())])
+        .await
+        .unwrap();
+    assert!(
+        !any_due(&db, t0() - TimeDelta::seconds(1)).await.unwrap(),
+        "not due yet"
+    );
+    assert!(any_due(&db, t0()).await.unwrap());
+    claim(&mut conn, db.engine, &sealer(), "a", t0(), LEASE, 10)
+        .await
+        .unwrap();
+    assert!(!any_due(&db, t0()).await.unwrap(), "held by a worker");
+}
