@@ -12,6 +12,8 @@ mkdir -p "$CARGO_TARGET_DIR"
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
 DISPLAY_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 x11-utils imagemagick chromium)
+# The real SMTP server the API tests deliver mail to (tests/smtp/mail_catcher.py).
+MAIL_TEST_PACKAGES=(python3-aiosmtpd)
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -23,6 +23,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Limits, TlsFiles};
 use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
+use crate::mail::{MailSettings, RelayAddress};
 use crate::sealed_text::TextSealer;
 use crate::startup::Application;
 use crate::store::Db;
@@ -104,6 +105,16 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_LOGIN_PER_ADDRESS", default_value_t = Limits::default().login_per_address,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub login_per_address: u32,
+    /// The practice's mail relay: smtp://host:port (STARTTLS required) or smtps://host:port
+    /// (implicit TLS). Without it mails wait in the outbox.
+    #[arg(long, env = "PORTAL_SMTP_URL", requires = "mail_from")]
+    pub smtp_url: Option<String>,
+    /// The sender of the portal's mails, e.g. "Practice <portal@practice.example>".
+    #[arg(long, env = "PORTAL_MAIL_FROM", requires = "smtp_url")]
+    pub mail_from: Option<String>,
+    /// A PEM file of CA certificates to trust for the relay (besides the public roots).
+    #[arg(long, env = "PORTAL_SMTP_CA_FILE", requires = "smtp_url")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -520,6 +531,7 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     config.attachment_key_file = args.attachment_key_file.clone();
     config.limits.max_attachment_bytes = usize::from(args.max_attachment_mib) * 1024 * 1024;
     config.limits.login_per_address = args.login_per_address;
+    config.mail = mail_settings(args)?;
     let data_dir = config.data_dir.clone();
     let operator_tls = config.tls.is_some();
     let app = Application::build(config, Arc::new(SystemClock))
@@ -535,6 +547,21 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     app.run_until_stopped(shutdown_signal()).await;
     println!("Stopped.");
     Ok(())
+}
+
+/// The relay from `--smtp-url`, `--mail-from` and `--smtp-ca-file`; none without a URL.
+fn mail_settings(args: &ServeArgs) -> Result<Option<MailSettings>, String> {
+    let Some(url) = &args.smtp_url else {
+        return Ok(None);
+    };
+    let relay = RelayAddress::parse(url).map_err(|e| e.to_string())?;
+    let from = args
+        .mail_from
+        .clone()
+        .ok_or("--smtp-url needs --mail-from \"Practice <portal@practice.example>\"")?;
+    let mut settings = MailSettings::new(relay, from);
+    settings.ca_file = args.smtp_ca_file.clone();
+    Ok(Some(settings))
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use portal_api::{MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
 
+use crate::mail::MailSettings;
+
 /// The longest JSON escape of one character: a surrogate pair, `\ud83d\ude00`.
 const MAX_JSON_BYTES_PER_CHAR: usize = 12;
 
@@ -121,6 +123,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// The key sealing attachments at rest; `None` means `DATA_DIR/keys/attachments.key`.
     pub attachment_key_file: Option<PathBuf>,
+    /// The practice's mail relay; `None`: mails wait in the outbox.
+    pub mail: Option<MailSettings>,
     pub limits: Limits,
 }
 
@@ -132,6 +136,7 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             tls: None,
             attachment_key_file: None,
+            mail: None,
             limits: Limits::default(),
         }
     }

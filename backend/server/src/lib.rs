@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod https;
+pub mod mail;
 pub mod messaging;
 pub mod private_files;
 pub mod records;

@@ -28,6 +28,9 @@ pub enum Field {
     ReviewNote,
     /// The reason stated to open a chart outside one's care, bound to its grant's row.
     BreakTheGlassReason,
+    /// What a queued mail's template needs (the practice's name, a code), bound to its
+    /// `mail_outbox` row.
+    MailPayload,
 }
 
 impl Field {
@@ -38,6 +41,7 @@ impl Field {
             Self::ChartResource => "chart-resource",
             Self::ReviewNote => "review-note",
             Self::BreakTheGlassReason => "break-the-glass-reason",
+            Self::MailPayload => "mail-payload",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()
     }

@@ -12,6 +12,8 @@ use crate::attachments::{AttachmentCipher, CipherError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::https::connection_limits::{ConnectionLimits, Connections};
+use crate::mail::outbox_worker::OutboxWorker;
+use crate::mail::{MailError, Relay};
 use crate::private_files::{self, DIR_MODE, FILE_MODE, PUBLIC_FILE_MODE};
 use crate::routes;
 use crate::state::AppState;
@@ -32,6 +34,8 @@ pub enum StartupError {
     DataDir(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("mail: {0}")]
+    Mail(#[from] MailError),
     #[error("cannot bring the data stored by an earlier version up to date ({0})")]
     SealStoredText(#[from] StoreError),
 }
@@ -50,6 +54,8 @@ pub struct Application {
     local_addr: SocketAddr,
     tls: Arc<rustls::ServerConfig>,
     state: AppState,
+    /// The relay the outbox worker sends to, and how often it looks; none: mails wait.
+    mail: Option<(Relay, Duration)>,
 }
 
 /// Makes the data folder private at start (see [`private_files`]): the folder itself (made
@@ -75,6 +81,10 @@ impl Application {
         let lock = store::lock_for_service(&config.database_url())?;
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
+        let mail = match &config.mail {
+            Some(settings) => Some((Relay::new(settings)?, settings.poll_interval)),
+            None => None,
+        };
         let files = tls::certificate_files(&config.data_dir, config.tls.as_ref())?;
         let tls = tls::server_config(&files)?;
         let listener = TcpListener::bind(config.listen)
@@ -108,6 +118,7 @@ impl Application {
             local_addr,
             tls,
             state,
+            mail,
         })
     }
 
@@ -126,6 +137,18 @@ impl Application {
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
         let sweeper = tokio::spawn(crate::messaging::sweep::run_forever(self.state.clone()));
+        let mailer = match self.mail {
+            Some((relay, poll_interval)) => {
+                tracing::info!("mail: the outbox is sent to the configured relay");
+                Some(tokio::spawn(
+                    OutboxWorker::new(self.state.clone(), relay).run_forever(poll_interval),
+                ))
+            }
+            None => {
+                tracing::info!("mail: no --smtp-url, so mails stay queued in the outbox until one is given");
+                None
+            }
+        };
         let limits = &self.state.limits;
         let connections = Connections::new(ConnectionLimits {
             max_total: ConnectionLimits::fit_to_open_file_limit(limits.max_connections, FILES_KEPT_FOR_THE_REST),
@@ -137,6 +160,9 @@ impl Application {
         let app = routes::router(self.state);
         crate::https::serve(self.listener, self.tls, app, connections, shutdown).await;
         sweeper.abort();
+        if let Some(mailer) = mailer {
+            mailer.abort();
+        }
         drop(self.lock);
     }
 }

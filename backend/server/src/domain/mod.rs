@@ -1,11 +1,14 @@
 //! The domain, in plain Rust: input types that parse at the edge (once a value has one of
 //! these types, the rest of the service trusts it), who may reach what ([`access`]), what
-//! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]), and
-//! how a patient's chart is read from a FHIR bundle ([`records`]) and what a patient sees of it
-//! ([`records::view`]), which sessions are open and what a device is called ([`sessions`]).
+//! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]),
+//! e-mail notices and their retries ([`notices`], [`mail_retry`]), how a patient's chart is
+//! read from a FHIR bundle ([`records`]) and what a patient sees of it ([`records::view`]),
+//! and which sessions are open and what a device is called ([`sessions`]).
 
 pub mod access;
 pub mod email;
+pub mod mail_retry;
+pub mod notices;
 pub mod passphrase;
 pub mod person_name;
 pub mod records;

@@ -16,6 +16,8 @@ pub mod error;
 pub mod list_cache;
 pub mod list_changes;
 pub mod looks;
+pub mod message_notices;
+pub mod outbox;
 pub mod policy;
 pub mod practice;
 pub mod result_release;

@@ -13,6 +13,7 @@ pub enum IdTable {
     Messages,
     ChartResources,
     BreakTheGlassGrants,
+    MailOutbox,
 }
 
 impl IdTable {
@@ -22,6 +23,7 @@ impl IdTable {
             IdTable::Messages => "messages",
             IdTable::ChartResources => "chart_resources",
             IdTable::BreakTheGlassGrants => "break_the_glass_grants",
+            IdTable::MailOutbox => "mail_outbox",
         }
     }
 }

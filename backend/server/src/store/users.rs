@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use portal_api::{Role, User};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::db::{from_millis, to_millis, Db};
 use super::error::is_unique_violation;
 use super::error::{StoreError, StoreResult};
 use crate::domain::access::{StaffPools, Viewer};
+use crate::domain::notices::Language;
 
 /// An account as stored, with its pass-phrase hash.
 #[derive(Clone)]
@@ -118,6 +119,27 @@ pub async fn update_password_hash(db: &Db, id: i64, hash: &str) -> StoreResult<(
         .bind(hash)
         .bind(id)
         .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Records that the address of account `id` was verified at `at` (notices go only to
+/// verified addresses). On the caller's connection, so it commits with what verified it.
+pub async fn mark_email_verified(conn: &mut AnyConnection, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2")
+        .bind(to_millis(at))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the language account `id`'s mails are written in.
+pub async fn set_language(conn: &mut AnyConnection, id: i64, language: Language) -> StoreResult<()> {
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language.as_str())
+        .bind(id)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -521,3 +521,53 @@ fn user_disable_and_enable_turn_an_account_off_and_on() {
     let bad = user("disable", "not an address");
     assert!(!bad.status.success());
 }
+
+#[test]
+fn serve_refuses_a_relay_it_could_not_use_with_a_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        portal_server(dir.path(), &args, None)
+    };
+    let plain = serve(&[
+        "--smtp-url",
+        "http://relay.example",
+        "--mail-from",
+        "portal@practice.example",
+    ]);
+    assert!(!plain.status.success());
+    assert!(
+        text(&plain).contains("must start with smtp:// (STARTTLS) or smtps://"),
+        "{}",
+        text(&plain)
+    );
+
+    let no_sender = serve(&["--smtp-url", "smtp://relay.example"]);
+    assert!(!no_sender.status.success());
+    assert!(text(&no_sender).contains("--mail-from"), "{}", text(&no_sender));
+
+    let bad_sender = serve(&["--smtp-url", "smtp://relay.example", "--mail-from", "the practice"]);
+    assert!(!bad_sender.status.success());
+    assert!(
+        text(&bad_sender).contains("--mail-from is not an address"),
+        "{}",
+        text(&bad_sender)
+    );
+
+    let missing_ca = dir.path().join("relay-ca.pem");
+    let no_ca = serve(&[
+        "--smtp-url",
+        "smtps://relay.example",
+        "--mail-from",
+        "Practice <portal@practice.example>",
+        "--smtp-ca-file",
+        missing_ca.to_str().expect("path"),
+    ]);
+    assert!(!no_ca.status.success());
+    assert!(
+        text(&no_ca).contains("cannot read the relay's CA file"),
+        "{}",
+        text(&no_ca)
+    );
+}

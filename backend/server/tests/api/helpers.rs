@@ -9,6 +9,7 @@ use chrono::Utc;
 use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::{ErrorCode, LoginResponse};
 use portal_server::auth::password::PasswordHasher;
+use portal_server::mail::MailSettings;
 use portal_server::state::AppState;
 use portal_server::{demo, Application, Config, Limits, ManualClock};
 use sqlx::{Connection, Executor};
@@ -166,6 +167,18 @@ impl TestApp {
         seed: bool,
         key_file: Option<std::path::PathBuf>,
     ) -> Self {
+        Self::spawn_with_mail(database_url, limits, seed, key_file, None).await
+    }
+
+    /// [`spawn_with_key`](Self::spawn_with_key) sending mail to a relay (`None`: mails wait
+    /// in the outbox).
+    pub async fn spawn_with_mail(
+        database_url: Option<String>,
+        limits: Limits,
+        seed: bool,
+        key_file: Option<std::path::PathBuf>,
+        mail: Option<MailSettings>,
+    ) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             portal_server::telemetry::init("debug");
         }
@@ -175,6 +188,7 @@ impl TestApp {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.limits = limits;
         config.attachment_key_file = key_file;
+        config.mail = mail;
         let clock = ManualClock::new();
         let app = Application::build(config, Arc::new(clock.clone()))
             .await

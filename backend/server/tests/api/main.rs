@@ -4,6 +4,7 @@
 //! answers; in CI (`CI` set) an unreachable server fails them.
 
 mod helpers;
+mod mail_catcher;
 mod server_process;
 #[path = "../../src/test_samples.rs"]
 mod test_samples;
@@ -19,6 +20,7 @@ mod crash;
 mod data_folder;
 mod errors;
 mod limits;
+mod mail;
 mod messaging;
 mod messaging_access;
 mod policy;

@@ -12,7 +12,9 @@
 //! 3. a reply to a thread outside the sender's scope answers 404;
 //! 4. attachments that are not unsent uploads of the sender (or an earlier send of the batch
 //!    took them) answer 404;
-//! 5. everything else is stored, and answered once the batch commits.
+//! 5. everything else is stored, and answered once the batch commits; a care-team message
+//!    queues the patient's "new secure message" notice in the same transaction
+//!    (`super::message_notices`).
 //!
 //! Nothing is written for a refused send. A statement that fails fails the whole batch (its
 //! callers retry with their keys), as it means something unexpected.
@@ -32,8 +34,9 @@ use super::attachments;
 use super::audit::{action, AuditRow};
 use super::db::{to_millis, Engine};
 use super::error::{StoreError, StoreResult};
+use super::message_notices::{self, TeamMessage};
 use super::writer_transaction::WriterTransaction;
-use crate::domain::access::Viewer;
+use crate::domain::access::{Side, Viewer};
 use crate::domain::sending::{self, Decision, SendFacts};
 use crate::sealed_text::TextSealer;
 use load::{patients_of, stored_keys};
@@ -127,6 +130,17 @@ pub async fn apply(
     }
 
     let stored = store(conn, engine, sends, &to_store, &patients, sealer).await?;
+    // The care team's words in a patient's thread: the patient hears of them by e-mail.
+    let team_messages: Vec<TeamMessage> = stored
+        .iter()
+        .filter(|s| sends[s.index].viewer.side() == Side::Team)
+        .map(|s| TeamMessage {
+            thread_id: s.thread_id,
+            patient_id: s.patient_id,
+            at: sends[s.index].at,
+        })
+        .collect();
+    message_notices::queue(conn, engine, sealer, &team_messages).await?;
     let mut audit = Vec::with_capacity(stored.len() + 1);
     for s in &stored {
         let send = &sends[s.index];

@@ -1,0 +1,168 @@
+//! A real SMTP server for the tests: `tests/smtp/mail_catcher.py` (Python's aiosmtpd) on a
+//! free port, speaking TLS only with a certificate from a private CA, writing each delivered
+//! message to a folder this helper reads.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use portal_server::config::TlsFiles;
+use portal_server::mail::{MailSettings, RelayAddress};
+use serde::Deserialize;
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// One message as the relay received it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeliveredMail {
+    pub rcpt_tos: Vec<String>,
+    /// Whether it came over TLS.
+    pub tls: bool,
+    pub subject: String,
+    pub from: String,
+    pub text: String,
+    pub html: String,
+    pub raw: String,
+}
+
+impl DeliveredMail {
+    /// Everything a reader could see: headers, both parts decoded, the raw message.
+    pub fn everything(&self) -> String {
+        format!("{}\n{}\n{}\n{}", self.subject, self.text, self.html, self.raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    StartTls,
+    ImplicitTls,
+}
+
+pub struct MailCatcher {
+    pub port: u16,
+    security: Security,
+    /// The CA that signed its certificate (trusted by the service under test).
+    pub ca_file: PathBuf,
+    /// Its certificate and key (in `_tls`).
+    files: TlsFiles,
+    _tls: TempDir,
+    out: TempDir,
+    child: Option<Child>,
+}
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// Debian's Python, which has `python3-aiosmtpd` (a `python3` earlier on PATH may not).
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/smtp/mail_catcher.py")
+}
+
+impl MailCatcher {
+    /// Started on a free port.
+    pub async fn start(security: Security) -> Self {
+        let mut catcher = Self::stopped_on(free_port(), security);
+        catcher.up().await;
+        catcher
+    }
+
+    /// Not started yet: a relay that is down at `port` until [`up`](Self::up).
+    pub fn stopped_on(port: u16, security: Security) -> Self {
+        let tls = tempfile::tempdir().expect("temp dir");
+        // The service's own way of making a private CA and a localhost certificate.
+        let files = portal_server::tls::certificate_files(tls.path(), None).expect("a CA and a certificate");
+        Self {
+            files,
+            port,
+            security,
+            ca_file: tls.path().join("tls/ca.pem"),
+            _tls: tls,
+            out: tempfile::tempdir().expect("temp dir"),
+            child: None,
+        }
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    pub async fn up(&mut self) {
+        let mut command = Command::new(python());
+        command
+            .arg(script())
+            .args(["--port", &self.port.to_string()])
+            .arg("--cert")
+            .arg(&self.files.cert)
+            .arg("--key")
+            .arg(&self.files.key)
+            .arg("--out-dir")
+            .arg(self.out.path())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        if self.security == Security::ImplicitTls {
+            command.arg("--implicit-tls");
+        }
+        let mut child = command
+            .spawn()
+            .expect("python3 runs tests/smtp/mail_catcher.py (apt: python3-aiosmtpd)");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(20), BufReader::new(stdout).read_line(&mut line))
+            .await
+            .expect("the mail catcher starts within 20 s")
+            .expect("its output");
+        assert!(line.starts_with("ready"), "mail catcher said {line:?}");
+        self.child = Some(child);
+    }
+
+    /// Settings that send to this server, trusting its CA, looking for mail every 100 ms.
+    pub fn settings(&self) -> MailSettings {
+        let scheme = match self.security {
+            Security::StartTls => "smtp",
+            Security::ImplicitTls => "smtps",
+        };
+        let relay = RelayAddress::parse(&format!("{scheme}://localhost:{}", self.port)).expect("relay URL");
+        let mut settings = MailSettings::new(relay, "Dermatology Specialists <portal@dskc.example>");
+        settings.ca_file = Some(self.ca_file.clone());
+        settings.poll_interval = Duration::from_millis(100);
+        settings
+    }
+
+    /// The messages delivered so far.
+    pub fn delivered(&self) -> Vec<DeliveredMail> {
+        let mut mails = Vec::new();
+        for entry in std::fs::read_dir(self.out.path()).expect("out dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).expect("delivered mail");
+                mails.push(serde_json::from_str(&text).expect("delivered mail JSON"));
+            }
+        }
+        mails
+    }
+
+    /// Waits until at least `n` messages were delivered (at most 30 s), then a little more
+    /// so that an extra one would show, and returns them all.
+    pub async fn wait_for(&self, n: usize) -> Vec<DeliveredMail> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.delivered().len() < n {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} of {n} mails delivered in 30 s",
+                self.delivered().len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.delivered()
+    }
+}
