@@ -25,7 +25,7 @@ const fn text(
 pub(super) fn footer(language: Language) -> &'static str {
     match language {
         Language::English => {
-            "This e-mail never contains health information. Please do not reply to it: \
+            "This email never contains health information. Please do not reply to it: \
              sign in to the Patient Portal, or call {practice}."
         }
         Language::Spanish => {
@@ -84,18 +84,18 @@ fn english(notice: &Notice) -> Text {
             &["To choose a new pass-phrase for your {practice} Patient Portal account, enter this code in the app:"],
             &[
                 "The code is valid for 15 minutes and can be used once.",
-                "If you did not ask for it, you can ignore this e-mail: your pass-phrase stays as it is.",
+                "If you did not ask for it, you can ignore this email: your pass-phrase stays as it is.",
             ],
         ),
         Notice::EmailChangeCode(_) => text(
-            "Confirm your new e-mail address",
+            "Confirm your new email address",
             &["To use this address for your {practice} Patient Portal account, enter this code in the app:"],
             &["Until you do, notices keep going to your previous address."],
         ),
         Notice::EmailBeingChanged => text(
-            "Your e-mail address is being changed",
+            "Your email address is being changed",
             &[
-                "Someone asked to change the e-mail address of your {practice} Patient Portal account. \
+                "Someone asked to change the email address of your {practice} Patient Portal account. \
                  The change takes effect only once it is confirmed from the new address.",
                 "If you did not ask for it, change your pass-phrase and call {practice}.",
             ],
