@@ -33,11 +33,11 @@ pub async fn list(state: &AppState, me: &CurrentSession) -> ApiResult<SessionLis
 }
 
 /// Ends the caller's other open session `id`; 404 for one that is not theirs, not open, or
-/// does not exist (the same answer); 422 for the one the request came with (that is a
+/// does not exist (the same answer); 409 for the one the request came with (that is a
 /// sign-out, `POST /auth/logout`, which also forgets the app's drafts key).
 pub async fn end(state: &AppState, me: &CurrentSession, client_addr: &str, id: i64) -> ApiResult<()> {
     if id == me.session_id {
-        return Err(ApiError::Validation(
+        return Err(ApiError::Conflict(
             "This is the session you are using: sign out to end it.".into(),
         ));
     }

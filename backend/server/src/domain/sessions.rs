@@ -4,26 +4,25 @@
 use chrono::{DateTime, Duration, Utc};
 use portal_api::MAX_DEVICE_NAME;
 
-/// A device's name as a sign-in gave it: trimmed, 1 to [`MAX_DEVICE_NAME`] characters, no
-/// control characters. It is shown back to the person only.
+/// A device's name as a sign-in gave it: at most [`MAX_DEVICE_NAME`] characters as sent,
+/// control characters left out (it is only a label), trimmed. It is shown back to the person
+/// only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceName(String);
 
 impl DeviceName {
-    /// `None` for no name (absent or blank); an error in words for one that cannot be kept.
+    /// `None` for no name (absent, blank, or control characters only); an error in words for
+    /// one too long.
     pub fn parse(text: Option<&str>) -> Result<Option<Self>, String> {
-        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-            return Ok(None);
-        };
+        let Some(text) = text else { return Ok(None) };
         if text.chars().count() > MAX_DEVICE_NAME as usize {
             return Err(format!(
                 "The device name may have at most {MAX_DEVICE_NAME} characters."
             ));
         }
-        if text.chars().any(char::is_control) {
-            return Err("The device name may not contain control characters.".into());
-        }
-        Ok(Some(Self(text.to_owned())))
+        let shown: String = text.chars().filter(|c| !c.is_control()).collect();
+        let shown = shown.trim();
+        Ok((!shown.is_empty()).then(|| Self(shown.to_owned())))
     }
 
     pub fn as_str(&self) -> &str {
@@ -56,7 +55,9 @@ mod tests {
         let longest = "é".repeat(MAX_DEVICE_NAME as usize);
         assert!(DeviceName::parse(Some(&longest)).unwrap().is_some());
         assert!(DeviceName::parse(Some(&format!("{longest}x"))).is_err());
-        assert!(DeviceName::parse(Some("front\ndesk")).is_err());
+        let controls = DeviceName::parse(Some("\u{93}front\ndesk\u{7}")).unwrap();
+        assert_eq!(controls.unwrap().as_str(), "frontdesk");
+        assert_eq!(DeviceName::parse(Some("\u{1c}\t")), Ok(None));
     }
 
     #[test]

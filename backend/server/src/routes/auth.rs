@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
         JsonBody,
         (status = 401, description = "wrong email or pass-phrase, the same for unknown accounts (`invalid_credentials`)", body = portal_api::ApiErrorBody),
         (status = 403, description = "the right pass-phrase for an account the practice turned off (`account_disabled`)", body = portal_api::ApiErrorBody),
-        (status = 422, description = "malformed email address, empty pass-phrase, a device name too long or with control characters, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
+        (status = 422, description = "malformed email address, empty pass-phrase, a device name over 100 characters, or a body of the wrong shape (`validation`)", body = portal_api::ApiErrorBody),
         (status = 423, description = "account locked after failed sign-ins (`account_locked`)", body = portal_api::ApiErrorBody,
             headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
         (status = 429, description = "too many attempts from this address (`rate_limited`)", body = portal_api::ApiErrorBody,

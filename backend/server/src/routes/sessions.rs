@@ -34,7 +34,7 @@ pub async fn list_sessions(State(state): State<AppState>, session: CurrentSessio
     params(("id" = i64, Path)),
     responses((status = 204, description = "the session ended"), SignedIn,
               (status = 404, description = "no open session of the caller's with this id (`not_found`)", body = portal_api::ApiErrorBody),
-              (status = 422, description = "the session the request came with: sign out instead (`validation`)", body = portal_api::ApiErrorBody)))]
+              (status = 409, description = "the session the request came with: sign out instead (`conflict`)", body = portal_api::ApiErrorBody)))]
 pub async fn end_session(
     State(state): State<AppState>,
     addr: ClientAddr,
