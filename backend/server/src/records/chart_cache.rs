@@ -43,6 +43,13 @@ struct Entry {
     summary: Option<KeptSummary>,
 }
 
+impl Entry {
+    /// Whether the entry is the chart at `version` and younger than `ttl` at `now`.
+    fn fresh_at(&self, version: i64, ttl: Duration, now: Instant) -> bool {
+        self.version == version && now.duration_since(self.loaded) < ttl
+    }
+}
+
 /// A summary made of the entry's chart, and until when it holds.
 struct KeptSummary {
     summary: Arc<RecordSummary>,
@@ -65,7 +72,7 @@ impl ChartCache {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let entry = inner.entries.get_mut(&chart_id)?;
-        if entry.version == version && now.duration_since(entry.loaded) < self.ttl {
+        if entry.fresh_at(version, self.ttl, now) {
             entry.used = now;
             return Some(Arc::clone(&entry.resources));
         }
@@ -79,7 +86,7 @@ impl ChartCache {
     pub fn summary(&self, chart_id: i64, version: i64, now: DateTime<Utc>) -> Option<Arc<RecordSummary>> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let entry = inner.entries.get_mut(&chart_id)?;
-        if entry.version != version || entry.loaded.elapsed() >= self.ttl {
+        if !entry.fresh_at(version, self.ttl, Instant::now()) {
             return None;
         }
         let kept = entry.summary.as_ref()?;
