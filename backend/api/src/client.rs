@@ -166,6 +166,7 @@ impl PortalClient {
             email: email.into(),
             password: password.into(),
             device: device.map(str::to_owned),
+            totp: None,
         };
         send(self.request(Method::POST, "/auth/login").json(&body)).await
     }

@@ -26,6 +26,17 @@ pub enum ErrorCode {
     /// The practice turned this account off (said only to someone who gave its right
     /// pass-phrase); nothing in it was deleted.
     AccountDisabled,
+    /// The pass-phrase was right; the account's second factor (a code from the authenticator
+    /// app, or a recovery code) is needed too.
+    SecondFactorRequired,
+    /// Physicians, staff and admins enrol a second factor before anything else
+    /// (`POST /me/totp`).
+    SecondFactorEnrolmentRequired,
+    /// The current pass-phrase given to confirm a change to the account is not correct.
+    WrongPassphrase,
+    /// A one-time code (activation, reset, email change, second factor) that is wrong, has
+    /// expired or was used already; the same answer for each.
+    InvalidCode,
     /// Too many requests from this address; see `Retry-After`.
     RateLimited,
     /// No bearer token, or one that is unknown or revoked.
@@ -75,6 +86,10 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountLocked => "account_locked",
             Self::AccountDisabled => "account_disabled",
+            Self::SecondFactorRequired => "second_factor_required",
+            Self::SecondFactorEnrolmentRequired => "second_factor_enrolment_required",
+            Self::WrongPassphrase => "wrong_passphrase",
+            Self::InvalidCode => "invalid_code",
             Self::RateLimited => "rate_limited",
             Self::Unauthenticated => "unauthenticated",
             Self::SessionExpired => "session_expired",

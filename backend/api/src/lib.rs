@@ -7,10 +7,13 @@
 //! - [`record`]: a patient's record as shown: the summary, its sections, a result's series.
 //! - [`record_access`]: sections by the page, the access log, the care team's patient search
 //!   and break-the-glass, results' release.
+//! - [`accounts`]: activation, pass-phrase change and reset, email change, the second
+//!   factor, notice preferences.
 //! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
 //! - [`client`] (feature `client`): a typed HTTPS client that trusts only a given CA.
 
+pub mod accounts;
 pub mod emergency;
 pub mod error;
 pub mod file_name;
@@ -35,6 +38,7 @@ mod client_records;
 #[cfg(feature = "client")]
 pub use client_messaging::ProgressFn;
 
+pub use accounts::*;
 pub use error::{ApiErrorBody, ErrorCode};
 pub use messaging::*;
 pub use people::*;

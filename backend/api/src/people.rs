@@ -27,6 +27,12 @@ impl Role {
             Role::Admin => "admin",
         }
     }
+
+    /// Whether people with this role must have a second factor (TOTP): everyone who reaches
+    /// more than their own record. They enrol at their first sign-in, before anything else.
+    pub fn requires_second_factor(self) -> bool {
+        !matches!(self, Role::Patient)
+    }
 }
 
 impl std::fmt::Display for Role {

@@ -22,6 +22,11 @@ pub struct LoginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub device: Option<String>,
+    /// The second factor, when the account has one: a 6-digit code from the authenticator
+    /// app, or one of the recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub totp: Option<String>,
 }
 
 /// Longest device name a sign-in may give, in characters.
@@ -76,6 +81,12 @@ pub struct User {
     /// A staff member's triage pools (they see only these pools' threads); empty for others.
     #[serde(default)]
     pub pools: Vec<Pool>,
+    /// Whether the address is verified (notices go only to a verified address).
+    #[serde(default)]
+    pub email_verified: bool,
+    /// Whether the account has a second factor (TOTP).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// Answer to a successful sign-in. The token is a bearer secret: keep it in memory only.
@@ -169,8 +180,10 @@ mod tests {
             email: "a@b.c".into(),
             password: "hunter2 hunter2".into(),
             device: None,
+            totp: Some("123456".into()),
         };
         assert!(!format!("{req:?}").contains("hunter2"));
+        assert!(!format!("{req:?}").contains("123456"));
     }
 }
 

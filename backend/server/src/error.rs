@@ -31,6 +31,18 @@ pub enum ApiError {
     /// Turned off by the practice (said only after the right pass-phrase).
     #[error("account disabled")]
     AccountDisabled,
+    /// The pass-phrase was right; a second-factor code must come with it.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// The care team enrols a second factor before reaching anything else.
+    #[error("second factor enrolment required")]
+    SecondFactorEnrolmentRequired,
+    /// The current pass-phrase, asked to confirm a change to the account, is not correct.
+    #[error("wrong pass-phrase")]
+    WrongPassphrase,
+    /// A one-time code that is wrong, expired or used (one answer for all three).
+    #[error("invalid code")]
+    InvalidCode,
     #[error("request timed out")]
     RequestTimeout,
     #[error("rate limited")]
@@ -77,7 +89,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired => StatusCode::UNAUTHORIZED,
+            Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired | Self::SecondFactorRequired => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::SecondFactorEnrolmentRequired | Self::WrongPassphrase => StatusCode::FORBIDDEN,
+            Self::InvalidCode => StatusCode::UNPROCESSABLE_ENTITY,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired | Self::AccountDisabled => {
@@ -101,6 +117,10 @@ impl ApiError {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::AccountLocked { .. } | Self::AccountHeld => ErrorCode::AccountLocked,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
+            Self::SecondFactorRequired => ErrorCode::SecondFactorRequired,
+            Self::SecondFactorEnrolmentRequired => ErrorCode::SecondFactorEnrolmentRequired,
+            Self::InvalidCode => ErrorCode::InvalidCode,
+            Self::WrongPassphrase => ErrorCode::WrongPassphrase,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::SessionExpired => ErrorCode::SessionExpired,
@@ -139,6 +159,16 @@ impl ApiError {
                 .into(),
             Self::AccountDisabled => "This account has been turned off by the practice. Nothing in it was \
                  deleted: please call the practice to have it turned back on."
+                .into(),
+            Self::SecondFactorRequired => {
+                "Enter the 6-digit code from your authenticator app, or one of your recovery codes.".into()
+            }
+            Self::SecondFactorEnrolmentRequired => "Before anything else, set up your second factor: \
+                 an authenticator app that gives a new 6-digit code every 30 seconds."
+                .into(),
+            Self::WrongPassphrase => "Your current pass-phrase is not correct.".into(),
+            Self::InvalidCode => "That code is not correct, has expired or was used already. \
+                 Check it, or ask for a new one."
                 .into(),
             Self::RateLimited { retry_after_secs } => format!(
                 "Too many attempts from this computer. Please wait {} and try again.",

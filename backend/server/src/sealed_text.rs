@@ -31,6 +31,8 @@ pub enum Field {
     /// What a queued mail's template needs (the practice's name, a code), bound to its
     /// `mail_outbox` row.
     MailPayload,
+    /// A person's TOTP secret (confirmed or pending), bound to their `users` row.
+    TotpSecret,
 }
 
 impl Field {
@@ -42,6 +44,7 @@ impl Field {
             Self::ReviewNote => "review-note",
             Self::BreakTheGlassReason => "break-the-glass-reason",
             Self::MailPayload => "mail-payload",
+            Self::TotpSecret => "totp-secret",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()
     }
@@ -55,6 +58,12 @@ pub struct TextSealer {
 impl TextSealer {
     pub fn new(cipher: Arc<AttachmentCipher>) -> Self {
         Self { cipher }
+    }
+
+    /// A keyed digest of `data` under the service's key (one-time and recovery codes are
+    /// stored as these); see [`AttachmentCipher::keyed_digest`].
+    pub fn keyed_digest(&self, data: &[u8]) -> String {
+        self.cipher.keyed_digest(data)
     }
 
     pub fn seal(&self, field: Field, row_id: i64, text: &str) -> Result<String, CipherError> {

@@ -117,6 +117,8 @@ mod tests {
                 name: "Blair Conroy".into(),
                 role: Role::Patient,
                 pools: Vec::new(),
+                email_verified: true,
+                second_factor: false,
             },
             policy: PolicyResponse {
                 version: 1,

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
@@ -27,6 +28,8 @@ pub enum CipherError {
 
 pub struct AttachmentCipher {
     key: LessSafeKey,
+    /// Keys [`keyed_digest`](Self::keyed_digest), derived from the same key file.
+    digest_key: hmac::Key,
     key_id: String,
     rng: SystemRandom,
 }
@@ -83,8 +86,10 @@ impl AttachmentCipher {
         let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
         let key_id = hex::encode(&digest.as_ref()[..8]);
         let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, bytes).ok()?);
+        let derived = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, bytes), DIGEST_KEY_LABEL);
         Some(Self {
             key,
+            digest_key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
             key_id,
             rng: SystemRandom::new(),
         })
@@ -123,6 +128,12 @@ impl AttachmentCipher {
         Ok((nonce, buffer))
     }
 
+    /// A keyed digest (HMAC-SHA-256, hex) of `data`: what is stored of a one-time code, so a
+    /// database dump alone does not let short codes be found by trying them all.
+    pub fn keyed_digest(&self, data: &[u8]) -> String {
+        hex::encode(hmac::sign(&self.digest_key, data).as_ref())
+    }
+
     /// Open what [`seal_bound`](Self::seal_bound) sealed with the same `bound_to`.
     pub fn open_bound(&self, bound_to: &[u8], nonce: &[u8], sealed: Vec<u8>) -> Result<Vec<u8>, CipherError> {
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CipherError::Open)?;
@@ -136,6 +147,8 @@ impl AttachmentCipher {
         Ok(buffer)
     }
 }
+
+const DIGEST_KEY_LABEL: &[u8] = b"portal/keyed-digest/v1";
 
 fn additional_data(attachment_id: &str) -> Vec<u8> {
     format!("portal/attachment/v1/{attachment_id}").into_bytes()
@@ -166,6 +179,17 @@ mod tests {
         };
         assert_eq!(cipher.open("a1", blob).expect("open"), b"photo bytes");
         assert!(matches!(cipher.open("a2", again), Err(CipherError::Open)));
+    }
+
+    #[test]
+    fn keyed_digests_depend_on_the_key_and_the_data() {
+        let cipher = AttachmentCipher::from_key(&[7u8; 32]).expect("key");
+        let other = AttachmentCipher::from_key(&[8u8; 32]).expect("key");
+        let digest = cipher.keyed_digest(b"reset/ABCD1234");
+        assert_eq!(digest.len(), 64);
+        assert_eq!(digest, cipher.keyed_digest(b"reset/ABCD1234"));
+        assert_ne!(digest, cipher.keyed_digest(b"reset/ABCD1235"));
+        assert_ne!(digest, other.keyed_digest(b"reset/ABCD1234"));
     }
 
     #[test]

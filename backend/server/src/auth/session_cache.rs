@@ -150,6 +150,8 @@ mod tests {
                 role: Role::Patient,
                 password_hash: String::new(),
                 disabled_at: None,
+                email_verified_at: None,
+                totp_enabled_at: None,
                 staff_pools: crate::domain::access::StaffPools::NONE,
             },
             created_at: last_seen_at,

@@ -20,6 +20,10 @@ pub struct UserRecord {
     pub role: Role,
     pub password_hash: String,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// When the address was verified; notices go only to a verified address.
+    pub email_verified_at: Option<DateTime<Utc>>,
+    /// When the second factor (TOTP) was confirmed; `None`: the account has none.
+    pub totp_enabled_at: Option<DateTime<Utc>>,
     /// A staff member's triage pools (none for other roles).
     pub staff_pools: StaffPools,
 }
@@ -46,6 +50,8 @@ impl UserRecord {
             name: self.name.clone(),
             role: self.role,
             pools: self.staff_pools.pools(),
+            email_verified: self.email_verified_at.is_some(),
+            second_factor: self.totp_enabled_at.is_some(),
         }
     }
 }
@@ -58,7 +64,9 @@ pub enum CreateUserError {
     Store(#[from] StoreError),
 }
 
-const COLUMNS: &str = "id, email, name, role, password_hash, disabled_at, staff_pools";
+/// The columns [`from_row`] reads (`users.` names, also in a join: see `sessions`).
+pub(crate) const COLUMNS: &str =
+    "id, email, name, role, password_hash, disabled_at, staff_pools, email_verified_at, totp_enabled_at";
 
 pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
     let role: String = row.try_get("role")?;
@@ -69,6 +77,8 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
         role: role.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
         password_hash: row.try_get("password_hash")?,
         disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(from_millis),
+        email_verified_at: row.try_get::<Option<i64>, _>("email_verified_at")?.map(from_millis),
+        totp_enabled_at: row.try_get::<Option<i64>, _>("totp_enabled_at")?.map(from_millis),
         staff_pools: StaffPools::parse(&row.try_get::<Option<String>, _>("staff_pools")?.unwrap_or_default())
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
     })

@@ -788,7 +788,7 @@ message: string, };
 /**
  * Stable error codes. Clients act on these; unknown future codes parse as `Other`.
  */
-export type ServerErrorCode = "invalid_credentials" | "account_locked" | "account_disabled" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
+export type ServerErrorCode = "invalid_credentials" | "account_locked" | "account_disabled" | "second_factor_required" | "second_factor_enrolment_required" | "wrong_passphrase" | "invalid_code" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
 
 /**
  * What the UI is told about the session: who is signed in, the current policy, and after how
@@ -910,7 +910,15 @@ export type User = { id: number, email: string, name: string, role: Role,
 /**
  * A staff member's triage pools (they see only these pools' threads); empty for others.
  */
-pools: Array<Pool>, };
+pools: Array<Pool>, 
+/**
+ * Whether the address is verified (notices go only to a verified address).
+ */
+email_verified: boolean, 
+/**
+ * Whether the account has a second factor (TOTP).
+ */
+second_factor: boolean, };
 
 /**
  * One vaccine in the summary.
