@@ -30,6 +30,10 @@ pub mod wait;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+mod client_accounts;
+#[cfg(feature = "client")]
+pub use client_accounts::Activation;
+#[cfg(feature = "client")]
 mod client_admin;
 #[cfg(feature = "client")]
 mod client_messaging;

@@ -37,6 +37,9 @@ pub enum ApiError {
     /// The care team enrols a second factor before reaching anything else.
     #[error("second factor enrolment required")]
     SecondFactorEnrolmentRequired,
+    /// An activation whose code or date of birth is not right (one answer for both).
+    #[error("invalid activation")]
+    InvalidActivation,
     /// The current pass-phrase, asked to confirm a change to the account, is not correct.
     #[error("wrong pass-phrase")]
     WrongPassphrase,
@@ -93,7 +96,7 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED
             }
             Self::SecondFactorEnrolmentRequired | Self::WrongPassphrase => StatusCode::FORBIDDEN,
-            Self::InvalidCode => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidCode | Self::InvalidActivation => StatusCode::UNPROCESSABLE_ENTITY,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired | Self::AccountDisabled => {
@@ -119,7 +122,7 @@ impl ApiError {
             Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::SecondFactorRequired => ErrorCode::SecondFactorRequired,
             Self::SecondFactorEnrolmentRequired => ErrorCode::SecondFactorEnrolmentRequired,
-            Self::InvalidCode => ErrorCode::InvalidCode,
+            Self::InvalidCode | Self::InvalidActivation => ErrorCode::InvalidCode,
             Self::WrongPassphrase => ErrorCode::WrongPassphrase,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
@@ -165,6 +168,9 @@ impl ApiError {
             }
             Self::SecondFactorEnrolmentRequired => "Before anything else, set up your second factor: \
                  an authenticator app that gives a new 6-digit code every 30 seconds."
+                .into(),
+            Self::InvalidActivation => "The activation code or the date of birth is not correct, or the code has \
+                 expired or was used already. Check both, or ask the practice for a new code."
                 .into(),
             Self::WrongPassphrase => "Your current pass-phrase is not correct.".into(),
             Self::InvalidCode => "That code is not correct, has expired or was used already. \

@@ -6,6 +6,7 @@
 //! - [`cli`] is the operator's command line (`serve`, `migrate`, `demo`, `user add`,
 //!   `audit verify`, …); [`audit_chain`] the audit log's hash chain and how it is checked.
 
+pub mod accounts;
 pub mod admin;
 pub mod attachments;
 pub mod audit_chain;

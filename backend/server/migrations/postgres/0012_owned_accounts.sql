@@ -13,6 +13,8 @@ CREATE TABLE invitations (
     staff_pools TEXT,
     -- A patient's chart: the account is linked to it, and the date of birth on it is asked.
     chart_id    BIGINT REFERENCES charts (id),
+    -- The language of the invitation's mail, and of the account's.
+    language    TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'es')),
     invited_by  BIGINT REFERENCES users (id),
     created_at  BIGINT NOT NULL,
     user_id     BIGINT REFERENCES users (id)

@@ -8,12 +8,15 @@ use chrono::Duration;
 use portal_api::LoginResponse;
 
 use crate::domain::passphrase;
-use crate::domain::sessions::DeviceName;
+use crate::domain::notices::Notice;
+use crate::domain::sessions::{new_device_notice_due, DeviceHistory, DeviceName};
 use crate::domain::sign_in_throttle::{Bucket, Charge, Refusal, ThrottleRules};
 use crate::domain::EmailAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::{self, action, AuditEvent};
+use crate::store::account_changes;
+use crate::store::users::UserRecord;
 use crate::store::{sessions, sign_in_throttle, users};
 
 use super::password::Verified;
@@ -107,7 +110,24 @@ pub async fn sign_in(
     };
 
     sign_in_throttle::clear(&state.db, &bucket.key()).await?;
+    start_session(state, user, device.as_ref(), addr).await
+}
+
+/// Opens a session for `user`, who just proved who they are (a sign-in, an activation), on
+/// `device` from `addr`.
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: UserRecord,
+    device: Option<&DeviceName>,
+    addr: ClientAddr,
+) -> ApiResult<LoginResponse> {
+    let now = state.clock.now();
+    let network = addr.network().to_string();
+    let history = device_history(state, &user, device, &network).await?;
     sign_in_throttle::remember_network(&state.db, user.id, &network, now).await?;
+    if new_device_notice_due(history) && user.email_verified_at.is_some() {
+        account_changes::notify(&state.db, &state.text_sealer, &user, Notice::NewDevice, now).await?;
+    }
     let token = token::generate().map_err(|_| ApiError::Internal("no randomness".into()))?;
     let lifetime = Duration::from_std(state.limits.absolute_lifetime).unwrap_or(Duration::MAX);
     let expires_at = now + lifetime;
@@ -117,7 +137,7 @@ pub async fn sign_in(
         now,
         expires_at,
         client_addr: &client_addr,
-        device: device.as_ref().map(DeviceName::as_str),
+        device: device.map(DeviceName::as_str),
     };
     sessions::create(&state.db, &token::hash(&token), session).await?;
     let event = AuditEvent {
@@ -150,7 +170,27 @@ pub async fn sign_out(state: &AppState, session: &CurrentSession, addr: ClientAd
     Ok(())
 }
 
-fn throttle_rules(state: &AppState) -> ThrottleRules {
+/// What is known of `device` (or, unnamed, of `network`) on `user`'s account before now.
+async fn device_history(
+    state: &AppState,
+    user: &UserRecord,
+    device: Option<&DeviceName>,
+    network: &str,
+) -> ApiResult<DeviceHistory> {
+    let (signed_in_before, seen_before) = match device {
+        Some(device) => sessions::device_history(&state.db, user.id, Some(device.as_str())).await?,
+        None => {
+            let (before, _) = sessions::device_history(&state.db, user.id, None).await?;
+            (before, sign_in_throttle::is_known_network(&state.db, user.id, network).await?)
+        }
+    };
+    Ok(DeviceHistory {
+        signed_in_before,
+        seen_before,
+    })
+}
+
+pub(crate) fn throttle_rules(state: &AppState) -> ThrottleRules {
     ThrottleRules {
         guesses_per_round: state.limits.lockout_threshold,
         lock_for: Duration::from_std(state.limits.lockout_duration).unwrap_or(Duration::MAX),
@@ -158,7 +198,7 @@ fn throttle_rules(state: &AppState) -> ThrottleRules {
     }
 }
 
-fn refused(refusal: Refusal, now: chrono::DateTime<chrono::Utc>) -> ApiError {
+pub(crate) fn refused(refusal: Refusal, now: chrono::DateTime<chrono::Utc>) -> ApiError {
     match refusal {
         Refusal::LockedUntil(until) => {
             let secs = (until - now).num_seconds().max(1);

@@ -152,6 +152,7 @@ mod tests {
                 disabled_at: None,
                 email_verified_at: None,
                 totp_enabled_at: None,
+                language: crate::domain::notices::Language::English,
                 staff_pools: crate::domain::access::StaffPools::NONE,
             },
             created_at: last_seen_at,

@@ -9,6 +9,7 @@ pub mod access;
 pub mod email;
 pub mod mail_retry;
 pub mod notices;
+pub mod one_time_code;
 pub mod passphrase;
 pub mod person_name;
 pub mod records;

@@ -1,5 +1,6 @@
-//! Sessions as a person sees them: the name a device gives itself at sign-in ([`DeviceName`])
-//! and which sessions are still open ([`is_open`]).
+//! Sessions as a person sees them: the name a device gives itself at sign-in ([`DeviceName`]),
+//! which sessions are still open ([`is_open`]), and when a sign-in is from a new device
+//! ([`new_device_notice_due`]).
 
 use chrono::{DateTime, Duration, Utc};
 use portal_api::MAX_DEVICE_NAME;
@@ -42,6 +43,21 @@ pub fn is_open(
     revoked_at.is_none() && now < expires_at && now - last_seen_at < idle
 }
 
+/// What is known of a sign-in's device before it: whether the account signed in before, and
+/// whether from this device (by the name the app gives it; from a client that gives none, by
+/// its network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceHistory {
+    pub signed_in_before: bool,
+    pub seen_before: bool,
+}
+
+/// Whether the sign-in emails "a new device signed in": a device never seen before, on an
+/// account that signed in before (the very first sign-in, an activation, is no news).
+pub fn new_device_notice_due(history: DeviceHistory) -> bool {
+    history.signed_in_before && !history.seen_before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +74,19 @@ mod tests {
         let controls = DeviceName::parse(Some("\u{93}front\ndesk\u{7}")).unwrap();
         assert_eq!(controls.unwrap().as_str(), "frontdesk");
         assert_eq!(DeviceName::parse(Some("\u{1c}\t")), Ok(None));
+    }
+
+    #[test]
+    fn only_a_new_device_on_an_account_used_before_is_noticed() {
+        let due = |signed_in_before, seen_before| {
+            new_device_notice_due(DeviceHistory {
+                signed_in_before,
+                seen_before,
+            })
+        };
+        assert!(due(true, false));
+        assert!(!due(true, true));
+        assert!(!due(false, false), "the first sign-in");
     }
 
     #[test]

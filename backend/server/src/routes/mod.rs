@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per API area, each with its `router()`.
 
+mod accounts;
 mod attachments;
 mod auth;
 mod deadline;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(practice::router())
         .merge(auth::router())
+        .merge(accounts::router())
         .merge(me::router())
         .merge(limits::router())
         .merge(policy::router())

@@ -355,6 +355,14 @@ pub mod action {
     pub const ACCOUNT_DISABLED: &str = "admin.account_disabled";
     pub const ACCOUNT_ENABLED: &str = "admin.account_enabled";
     pub const SESSION_ENDED: &str = "auth.session_ended";
+    pub const ACCOUNT_INVITED: &str = "account.invited";
+    pub const ACCOUNT_ACTIVATED: &str = "account.activated";
+    pub const PASSPHRASE_CHANGED: &str = "auth.passphrase_changed";
+    pub const RESET_REQUESTED: &str = "auth.reset_requested";
+    pub const PASSPHRASE_RESET: &str = "auth.passphrase_reset";
+    pub const EMAIL_CHANGE_ASKED: &str = "account.email_change_asked";
+    pub const EMAIL_CHANGED: &str = "account.email_changed";
+    pub const NOTICES_SET: &str = "account.notices_set";
     pub const RECORD_READ: &str = "record.read";
     pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
     pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";

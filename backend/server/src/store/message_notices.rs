@@ -1,5 +1,6 @@
 //! "You have a new secure message": when the care team writes in a patient's thread, the
-//! patient, if their address is verified, gets a notice, at most one per thread per 15
+//! patient, if their address is verified and they have not turned these notices off, gets a
+//! notice, at most one per thread per 15
 //! minutes (`domain::notices::throttle`). Queued in the transaction that stores the messages.
 
 use std::collections::BTreeMap;
@@ -45,16 +46,14 @@ pub async fn queue(
     if threads.is_empty() {
         return Ok(0);
     }
-    let practice: Option<String> = sqlx::query_scalar("SELECT name FROM practice WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let practice = practice.unwrap_or_else(|| "Patient Portal".into());
+    let practice = outbox::practice_name(&mut *conn).await?;
     let mut mails = Vec::new();
     for message in threads.values() {
         let row = sqlx::query(
             "SELECT u.email, u.language, tn.last_notice_at FROM users u \
              LEFT JOIN thread_notices tn ON tn.thread_id = $1 \
-             WHERE u.id = $2 AND u.email_verified_at IS NOT NULL AND u.disabled_at IS NULL",
+             WHERE u.id = $2 AND u.email_verified_at IS NOT NULL AND u.disabled_at IS NULL \
+               AND u.notify_messages = 1",
         )
         .bind(message.thread_id)
         .bind(message.patient_id)

@@ -5,6 +5,8 @@
 //! Times are stored as Unix milliseconds.
 
 pub mod account_access;
+pub mod account_changes;
+pub mod account_codes;
 pub mod attachments;
 pub mod audit;
 pub mod bound_query;

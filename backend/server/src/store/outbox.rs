@@ -116,6 +116,14 @@ pub async fn enqueue(
     Ok(ids)
 }
 
+/// The practice's name, as mails sign with it (the portal's name before one is set).
+pub async fn practice_name(conn: &mut AnyConnection) -> StoreResult<String> {
+    let practice: Option<String> = sqlx::query_scalar("SELECT name FROM practice WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(practice.unwrap_or_else(|| "Patient Portal".into()))
+}
+
 /// Whether a mail is due `now` and free to claim. Read only, so that a worker with nothing
 /// to send writes nothing (on SQLite a claim is a write transaction, and an fsync).
 pub async fn any_due(db: &Db, now: DateTime<Utc>) -> StoreResult<bool> {

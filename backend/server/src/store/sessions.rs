@@ -47,6 +47,21 @@ pub async fn create(db: &Db, token_hash: &str, session: NewSession<'_>) -> Store
     Ok(row.try_get("id")?)
 }
 
+/// Whether user `user_id` signed in before, and from a session named `device` (`None`: any
+/// session without a name).
+pub async fn device_history(db: &Db, user_id: i64, device: Option<&str>) -> StoreResult<(bool, bool)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS sessions, \
+                COALESCE(SUM(CASE WHEN device = $2 THEN 1 ELSE 0 END), 0) AS named \
+         FROM sessions WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .bind(device)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get::<i64, _>("sessions")? > 0, row.try_get::<i64, _>("named")? > 0))
+}
+
 /// A session as its person's list shows it.
 #[derive(Debug, Clone)]
 pub struct SessionRow {
@@ -115,7 +130,7 @@ pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> StoreResult<Option
     let row = sqlx::query(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, \
                 u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at, u.staff_pools, \
-                u.email_verified_at, u.totp_enabled_at, \
+                u.email_verified_at, u.totp_enabled_at, u.language, \
                 (SELECT MAX(version) FROM policy_versions) AS current_policy, \
                 (SELECT COUNT(*) FROM policy_acceptances pa WHERE pa.user_id = u.id \
                    AND pa.version = (SELECT MAX(version) FROM policy_versions)) AS accepted_current \

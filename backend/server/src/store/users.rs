@@ -24,6 +24,8 @@ pub struct UserRecord {
     pub email_verified_at: Option<DateTime<Utc>>,
     /// When the second factor (TOTP) was confirmed; `None`: the account has none.
     pub totp_enabled_at: Option<DateTime<Utc>>,
+    /// The language the person's mails are written in.
+    pub language: Language,
     /// A staff member's triage pools (none for other roles).
     pub staff_pools: StaffPools,
 }
@@ -66,7 +68,7 @@ pub enum CreateUserError {
 
 /// The columns [`from_row`] reads (`users.` names, also in a join: see `sessions`).
 pub(crate) const COLUMNS: &str =
-    "id, email, name, role, password_hash, disabled_at, staff_pools, email_verified_at, totp_enabled_at";
+    "id, email, name, role, password_hash, disabled_at, staff_pools, email_verified_at, totp_enabled_at, language";
 
 pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
     let role: String = row.try_get("role")?;
@@ -79,6 +81,7 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
         disabled_at: row.try_get::<Option<i64>, _>("disabled_at")?.map(from_millis),
         email_verified_at: row.try_get::<Option<i64>, _>("email_verified_at")?.map(from_millis),
         totp_enabled_at: row.try_get::<Option<i64>, _>("totp_enabled_at")?.map(from_millis),
+        language: Language::parse(&row.try_get::<String, _>("language")?).unwrap_or(Language::English),
         staff_pools: StaffPools::parse(&row.try_get::<Option<String>, _>("staff_pools")?.unwrap_or_default())
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
     })

@@ -571,3 +571,54 @@ fn serve_refuses_a_relay_it_could_not_use_with_a_reason() {
         text(&no_ca)
     );
 }
+
+#[test]
+fn invitations_are_queued_for_the_service_to_send() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = &crate::helpers::fhir_samples()[0];
+    let import = portal_server(dir.path(), &["records", "import", &file.display().to_string()], None);
+    assert!(import.status.success(), "{}", text(&import));
+    let run = |args: &[&str]| portal_server(dir.path(), args, None);
+
+    let patient = run(&["patient", "invite", "--patient", "1", "--email", "Pat@Example.org", "--language", "es"]);
+    assert!(patient.status.success(), "{}", text(&patient));
+    assert!(
+        text(&patient).contains("Invitation queued for pat@example.org: the running service emails the activation code"),
+        "{}",
+        text(&patient)
+    );
+    let unknown = run(&["patient", "invite", "--patient", "no-such-chart", "--email", "x@example.org"]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains("no chart answers to that id"), "{}", text(&unknown));
+    let french = run(&["patient", "invite", "--patient", "1", "--email", "x@example.org", "--language", "fr"]);
+    assert!(!french.status.success());
+    assert!(text(&french).contains("unknown language \"fr\": en or es"), "{}", text(&french));
+
+    let nurse = run(&["user", "invite", "--email", "kim@dskc.example", "--role", "staff", "--name", "Kim Park", "--pools", "clinical"]);
+    assert!(nurse.status.success(), "{}", text(&nurse));
+    assert!(text(&nurse).contains("Invitation queued for kim@dskc.example"), "{}", text(&nurse));
+    let no_pools = run(&["user", "invite", "--email", "lee@dskc.example", "--role", "staff", "--name", "Lee Park"]);
+    assert!(!no_pools.status.success(), "{}", text(&no_pools));
+    let a_patient = run(&["user", "invite", "--email", "p@example.org", "--role", "patient", "--name", "P Q"]);
+    assert!(!a_patient.status.success());
+    assert!(text(&a_patient).contains("patients are invited by their chart"), "{}", text(&a_patient));
+
+    // Queued, with nothing of the code in the clear.
+    let db = dir.path().join("portal.db");
+    let conn = format!("sqlite://{}", db.display());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    sqlx::any::install_default_drivers();
+    let (queued, codes): (i64, i64) = rt.block_on(async {
+        let pool = sqlx::any::AnyPoolOptions::new().connect(&conn).await.expect("open");
+        let queued = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'activation_code'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        let codes = sqlx::query_scalar("SELECT COUNT(*) FROM account_codes WHERE purpose = 'activation' AND used_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        (queued, codes)
+    });
+    assert_eq!((queued, codes), (2, 2));
+}

@@ -16,7 +16,7 @@ use crate::messaging::{key, new_thread, reply, send_thread};
 
 /// A service on `backend` with the demo data, sending to `catcher`; `None` where PostgreSQL
 /// tests may skip.
-async fn app_sending_to(backend: Backend, catcher: &MailCatcher) -> Option<(TestApp, Option<TestDatabase>)> {
+pub(crate) async fn app_sending_to(backend: Backend, catcher: &MailCatcher) -> Option<(TestApp, Option<TestDatabase>)> {
     let (url, database) = match backend {
         Backend::Sqlite => (None, None),
         Backend::Postgres => {
@@ -72,18 +72,18 @@ async fn outbox_row(app: &TestApp) -> (i64, bool, Option<String>) {
     )
 }
 
+/// Declare a test whose body takes the backend (it starts its own mail catcher and app).
+#[macro_export]
 macro_rules! on_both_databases_with_mail {
     ($name:ident) => {
         mod $name {
-            use super::*;
-
             #[tokio::test]
             async fn sqlite() {
-                super::$name(Backend::Sqlite).await;
+                super::$name($crate::helpers::Backend::Sqlite).await;
             }
             #[tokio::test]
             async fn postgres() {
-                super::$name(Backend::Postgres).await;
+                super::$name($crate::helpers::Backend::Postgres).await;
             }
         }
     };
@@ -212,7 +212,7 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 }
 
 /// Marks the demo account's address verified.
-async fn verify_address(app: &TestApp, email: &str) {
+pub(crate) async fn verify_address(app: &TestApp, email: &str) {
     let id = user_id(app, email).await;
     let mut conn = app.state.db.pool.acquire().await.expect("connection");
     users::mark_email_verified(&mut conn, id, Utc::now())

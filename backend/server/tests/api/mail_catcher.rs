@@ -27,6 +27,18 @@ pub struct DeliveredMail {
 }
 
 impl DeliveredMail {
+    /// The one-time code the mail carries (shown in bold), if it has one.
+    pub fn code(&self) -> Option<String> {
+        let start = self.html.find("<strong>")? + "<strong>".len();
+        let end = start + self.html[start..].find("</strong>")?;
+        Some(self.html[start..end].to_owned())
+    }
+
+    /// Whether it went to `address`.
+    pub fn is_to(&self, address: &str) -> bool {
+        self.rcpt_tos.iter().any(|r| r.eq_ignore_ascii_case(address))
+    }
+
     /// Everything a reader could see: headers, both parts decoded, the raw message.
     pub fn everything(&self) -> String {
         format!("{}\n{}\n{}\n{}", self.subject, self.text, self.html, self.raw)
@@ -148,6 +160,21 @@ impl MailCatcher {
             }
         }
         mails
+    }
+
+    /// Fails the test if any delivered message holds one of `health_data` (the subjects,
+    /// bodies and names of conditions a test put into messages and records), in any case.
+    pub fn assert_no_health_data(&self, health_data: &[&str]) {
+        for mail in self.delivered() {
+            let everything = mail.everything().to_lowercase();
+            for words in health_data {
+                assert!(
+                    !everything.contains(&words.to_lowercase()),
+                    "a mail ({:?}) holds health data: {words:?}",
+                    mail.subject
+                );
+            }
+        }
     }
 
     /// Waits until at least `n` messages were delivered (at most 30 s), then a little more

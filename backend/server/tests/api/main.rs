@@ -21,6 +21,7 @@ mod data_folder;
 mod errors;
 mod limits;
 mod mail;
+mod owned_accounts;
 mod messaging;
 mod messaging_access;
 mod policy;

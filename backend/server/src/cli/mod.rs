@@ -3,6 +3,7 @@
 //! ```text
 //! portal-server [--data-dir DIR] [--database-url URL] serve [--listen ADDR:PORT] [--tls-cert F --tls-key F]
 //! portal-server migrate | demo | user add --email E --role R --name N | policy publish FILE
+//!               | user invite --email E --role R --name N | patient invite --patient ID --email E
 //!               | practice set --name N --phone P | audit verify
 //!               | records import FILE… | records link --patient ID --email E
 //! ```
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use portal_api::{ReleaseRule, Role};
 
+use crate::accounts::invitation::Invitee;
 use crate::admin::{self, NewUser, Published};
 use crate::attachments::AttachmentCipher;
 use crate::auth::password::PasswordHasher;
@@ -28,6 +30,8 @@ use crate::sealed_text::TextSealer;
 use crate::startup::Application;
 use crate::store::Db;
 use crate::{audit_verify, demo, records, telemetry};
+
+mod invitations;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,6 +70,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Invite patients to open their portal accounts.
+    #[command(subcommand)]
+    Patient(PatientCommand),
     /// Manage the portal policy.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -118,7 +125,51 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PatientCommand {
+    /// Invite the patient of a chart to open their account: an email with a one-time
+    /// activation code (valid 7 days); at activation they give their date of birth and pick
+    /// their own pass-phrase. Inviting again replaces the code. The running service sends the
+    /// email.
+    Invite {
+        /// The chart: the id `records import` printed, the Patient resource's FHIR id or the MRN.
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        email: String,
+        /// The language of the email and of the account: en or es.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The file with the key that seals data at rest (the service's, which seals the
+        /// queued email). Default: DATA_DIR/keys/attachments.key.
+        #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
+        attachment_key_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// Invite a physician, staff member or admin: an email with a one-time activation code
+    /// (valid 7 days); they pick their own pass-phrase and set up their second factor. The
+    /// running service sends the email.
+    Invite {
+        #[arg(long)]
+        email: String,
+        /// physician, staff or admin
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+        /// A staff member's triage pools, comma-separated: clinical, front_desk, billing
+        #[arg(long, default_value = "")]
+        pools: String,
+        /// The language of the email and of the account: en or es.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The file with the key that seals data at rest (the service's, which seals the
+        /// queued email). Default: DATA_DIR/keys/attachments.key.
+        #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
+        attachment_key_file: Option<PathBuf>,
+    },
     /// Add an account; the pass-phrase is read from standard input (one line).
     Add {
         #[arg(long)]
@@ -337,6 +388,35 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 println!("Linked chart {} to the account.", chart.id);
             }
             Ok(())
+        }
+        Command::User(UserCommand::Invite {
+            email,
+            role,
+            name,
+            pools,
+            language,
+            attachment_key_file,
+        }) => {
+            let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
+            let staff_pools = StaffPools::parse(pools)?;
+            let invitee = Invitee::Member {
+                name,
+                role: *role,
+                staff_pools,
+            };
+            invitations::invite(&open_db(&cli).await?, &sealer, email, invitee, language, now).await
+        }
+        Command::Patient(PatientCommand::Invite {
+            patient,
+            email,
+            language,
+            attachment_key_file,
+        }) => {
+            let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
+            let db = open_db(&cli).await?;
+            let chart = records::link::find_chart(&db, patient).await.map_err(|e| e.to_string())?;
+            let invitee = Invitee::Patient { chart_id: chart.id };
+            invitations::invite(&db, &sealer, email, invitee, language, now).await
         }
         Command::User(UserCommand::Pools { email, pools }) => {
             let email = EmailAddress::parse(email)?;
