@@ -28,7 +28,7 @@ use crate::domain::EmailAddress;
 use crate::mail::{MailSettings, RelayAddress};
 use crate::sealed_text::TextSealer;
 use crate::startup::Application;
-use crate::store::Db;
+use crate::store::{self, Db};
 use crate::{audit_verify, demo, records, telemetry};
 
 mod invitations;
@@ -170,23 +170,16 @@ pub enum UserCommand {
         #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
         attachment_key_file: Option<PathBuf>,
     },
-    /// Add an account; the pass-phrase is read from standard input (one line).
+    /// Add the practice's first admin; the pass-phrase is read from standard input (one line).
+    /// Everyone else is invited (`user invite`, `patient invite`) and picks their own.
     Add {
         #[arg(long)]
         email: String,
-        /// patient, physician, staff or admin
-        #[arg(long)]
+        /// admin (the only role added this way)
+        #[arg(long, default_value = "admin")]
         role: Role,
         #[arg(long)]
         name: String,
-        /// A staff member's triage pools, comma-separated: clinical, front_desk, billing
-        /// (staff see only the threads of their pools)
-        #[arg(long, default_value = "")]
-        pools: String,
-        /// A patient's chart to link the account to: the chart id `records import` printed,
-        /// the Patient resource's FHIR id or the MRN.
-        #[arg(long)]
-        patient: Option<String>,
     },
     /// Set the triage pools of a staff member (comma-separated: clinical, front_desk, billing).
     Pools {
@@ -351,42 +344,32 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", demo::accounts_table());
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            role,
-            name,
-            pools,
-            patient,
-        }) => {
-            if patient.is_some() && *role != Role::Patient {
-                return Err("--patient is for a patient's account (--role patient)".into());
+        Command::User(UserCommand::Add { email, role, name }) => {
+            if *role != Role::Admin {
+                return Err(format!(
+                    "only the first admin is added with a pass-phrase; invite a {role} instead \
+                     (portal-server {}), so that only they know their pass-phrase",
+                    if *role == Role::Patient { "patient invite" } else { "user invite" }
+                ));
             }
-            let staff_pools = StaffPools::parse(pools)?
-                .for_role(*role)
-                .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
             let db = open_db(&cli).await?;
-            let chart = match patient {
-                Some(key) => Some(records::link::find_chart(&db, key).await.map_err(|e| e.to_string())?),
-                None => None,
-            };
+            if store::users::any_admin(&db).await.map_err(|e| e.to_string())? {
+                return Err("the practice has an admin account already; invite other admins \
+                     (portal-server user invite --role admin)"
+                    .into());
+            }
             let passphrase = read_passphrase()?;
             let user = NewUser {
                 email,
                 name,
                 role: *role,
                 passphrase: &passphrase,
-                staff_pools,
+                staff_pools: StaffPools::NONE,
             };
             let id = admin::add_user(&db, &PasswordHasher::new(1), &user, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("Added {role} account {id} for {}.", email.trim().to_lowercase());
-            if let Some(chart) = chart {
-                records::link::link_to_user(&db, &chart, id, now)
-                    .await
-                    .map_err(|e| format!("the account was added but not linked: {e}"))?;
-                println!("Linked chart {} to the account.", chart.id);
-            }
+            println!("Added admin account {id} for {}.", email.trim().to_lowercase());
             Ok(())
         }
         Command::User(UserCommand::Invite {
@@ -398,7 +381,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             attachment_key_file,
         }) => {
             let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
-            let staff_pools = StaffPools::parse(pools)?;
+            let mut staff_pools = StaffPools::parse(pools)?;
+            if *role != Role::Patient {
+                staff_pools = staff_pools
+                    .for_role(*role)
+                    .map_err(|why| format!("{why} (--pools clinical,front_desk,billing: one or more)"))?;
+            }
             let invitee = Invitee::Member {
                 name,
                 role: *role,

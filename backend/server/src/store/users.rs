@@ -157,6 +157,14 @@ pub async fn set_language(conn: &mut AnyConnection, id: i64, language: Language)
     Ok(())
 }
 
+/// Whether any admin account exists (the first one is added with a pass-phrase).
+pub async fn any_admin(db: &Db) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Every staff account, by name.
 pub async fn staff(db: &Db) -> StoreResult<Vec<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE role = 'staff' ORDER BY name, id");

@@ -94,50 +94,34 @@ fn demo_with_charts_loads_and_links_the_demo_patients_charts_once() {
 #[test]
 fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let add = |email: &str, phrase: &str| {
+    let add = |email: &str, role: &str, phrase: &str| {
         portal_server(
             dir.path(),
-            &[
-                "user",
-                "add",
-                "--email",
-                email,
-                "--role",
-                "staff",
-                "--name",
-                "Pat Lee",
-                "--pools",
-                "front_desk",
-            ],
+            &["user", "add", "--email", email, "--role", role, "--name", "Pat Lee"],
             Some(phrase),
         )
     };
-    let weak = add("pat@dskc.example", "password\n");
+    let weak = add("pat@dskc.example", "admin", "password\n");
     assert!(!weak.status.success());
     assert!(text(&weak).contains("at least 15 characters"), "{}", text(&weak));
-    let breached = add("pat@dskc.example", "passwordpassword\n");
+    let breached = add("pat@dskc.example", "admin", "passwordpassword\n");
     assert!(!breached.status.success());
     assert!(text(&breached).contains("commonly used"), "{}", text(&breached));
-    let ok = add("Pat@DSKC.example", "marble comet under the bridge\n");
-    assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("Added staff account"), "{}", text(&ok));
-    let again = add("pat@dskc.example", "another good long pass-phrase\n");
-    assert!(!again.status.success());
-    assert!(text(&again).contains("already exists"), "{}", text(&again));
-    let bad_role = portal_server(
-        dir.path(),
-        &[
-            "user",
-            "add",
-            "--email",
-            "x@y.example",
-            "--role",
-            "doctor",
-            "--name",
-            "X",
-        ],
-        Some("a b c\n"),
+    // Everyone but the first admin is invited, and picks their own pass-phrase.
+    let staff = add("kim@dskc.example", "staff", "marble comet under the bridge\n");
+    assert!(!staff.status.success());
+    assert!(
+        text(&staff).contains("only the first admin is added with a pass-phrase; invite a staff instead (portal-server user invite)"),
+        "{}",
+        text(&staff)
     );
+    let ok = add("Pat@DSKC.example", "admin", "marble comet under the bridge\n");
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("Added admin account"), "{}", text(&ok));
+    let again = add("lee@dskc.example", "admin", "another good long pass-phrase\n");
+    assert!(!again.status.success());
+    assert!(text(&again).contains("has an admin account already"), "{}", text(&again));
+    let bad_role = add("x@y.example", "doctor", "a b c\n");
     assert!(!bad_role.status.success());
     assert!(text(&bad_role).contains("unknown role"), "{}", text(&bad_role));
 }
@@ -239,7 +223,7 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
             dir.path(),
             &[
                 "user",
-                "add",
+                "invite",
                 "--email",
                 "kim@dskc.example",
                 "--role",
@@ -249,7 +233,7 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
                 "--pools",
                 pools,
             ],
-            Some("marble comet under the bridge\n"),
+            None,
         )
     };
     let none = add("staff", "");
@@ -268,13 +252,14 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
         text(&physician)
     );
     assert!(add("staff", "billing").status.success());
+    assert!(portal_server(dir.path(), &["demo"], None).status.success());
     let changed = portal_server(
         dir.path(),
         &[
             "user",
             "pools",
             "--email",
-            "kim@dskc.example",
+            "frontdesk@dskc.example",
             "--pools",
             "billing,front_desk",
         ],
@@ -282,7 +267,7 @@ fn staff_accounts_need_their_pools_and_an_admin_can_change_them() {
     );
     assert!(changed.status.success(), "{}", text(&changed));
     assert!(
-        text(&changed).contains("kim@dskc.example now works in: front_desk, billing."),
+        text(&changed).contains("frontdesk@dskc.example now works in: front_desk, billing."),
         "{}",
         text(&changed)
     );
@@ -367,7 +352,7 @@ fn records_import_prints_each_chart_and_again_changes_nothing() {
 }
 
 #[test]
-fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn_and_at_user_add() {
+fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = crate::helpers::fhir_samples();
     for file in &files[..3] {
@@ -411,46 +396,6 @@ fn a_chart_is_linked_by_chart_id_fhir_id_or_mrn_and_at_user_add() {
         text(&nobody).contains("no account with that email address"),
         "{}",
         text(&nobody)
-    );
-
-    let add = |email: &str, patient: &str, role: &str| {
-        portal_server(
-            dir.path(),
-            &[
-                "user",
-                "add",
-                "--email",
-                email,
-                "--role",
-                role,
-                "--name",
-                "Zoë Núñez",
-                "--patient",
-                patient,
-            ],
-            Some("a long enough pass-phrase for a test\n"),
-        )
-    };
-    let added = add("zoe@example.com", "498377b3-e385-40ab-9acd-06b657e2f599", "patient");
-    assert!(added.status.success(), "{}", text(&added));
-    assert!(
-        text(&added).contains("Linked chart 2 to the account."),
-        "{}",
-        text(&added)
-    );
-    let staff = add("front@example.com", "3", "staff");
-    assert!(!staff.status.success());
-    assert!(
-        text(&staff).contains("--patient is for a patient's account"),
-        "{}",
-        text(&staff)
-    );
-    let missing = add("new@example.com", "no-such-patient", "patient");
-    assert!(!missing.status.success());
-    assert!(
-        text(&missing).contains("no chart answers to that id"),
-        "{}",
-        text(&missing)
     );
 }
 
