@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A real SMTP server for the tests: it speaks TLS only (STARTTLS required, or implicit TLS
 with --implicit-tls) with the given certificate, and writes every delivered message to
---out-dir as JSON (envelope, subject, plain text and HTML parts decoded, raw message).
+--out-dir as JSON (envelope, subject, plain text and HTML parts decoded, raw message), and
+beside it as plain text for people to read (`run-demo` shows the demo's mail this way).
 Prints "ready <port>" once it accepts connections; stops on SIGTERM or SIGINT.
 
 Usage: mail_catcher.py --port P --cert CERT.pem --key KEY.pem --out-dir DIR [--implicit-tls]
@@ -49,6 +50,11 @@ class Catcher:
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(record, f)
         os.replace(tmp, os.path.join(self.out_dir, name + ".json"))
+        readable = "To: {}\nSubject: {}\n\n{}".format(
+            ", ".join(record["rcpt_tos"]), record["subject"], record["text"]
+        )
+        with open(os.path.join(self.out_dir, name + ".txt"), "w", encoding="utf-8") as f:
+            f.write(readable)
         return "250 Message accepted for delivery"
 
 

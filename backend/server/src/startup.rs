@@ -81,11 +81,12 @@ impl Application {
         let lock = store::lock_for_service(&config.database_url())?;
         let db = Db::connect(&config.database_url()).await?;
         db.migrate().await?;
+        // The local certificates first: a demo's mail relay may trust the local CA.
+        let files = tls::certificate_files(&config.data_dir, config.tls.as_ref())?;
         let mail = match &config.mail {
             Some(settings) => Some((Relay::new(settings)?, settings.poll_interval)),
             None => None,
         };
-        let files = tls::certificate_files(&config.data_dir, config.tls.as_ref())?;
         let tls = tls::server_config(&files)?;
         let listener = TcpListener::bind(config.listen)
             .await

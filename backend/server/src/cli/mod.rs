@@ -62,6 +62,10 @@ pub enum Command {
         /// accounts (the repository's `backend/server/data/demo-charts`).
         #[arg(long)]
         charts: Option<PathBuf>,
+        /// Mark the demo accounts' addresses verified, so that their notices are sent (to the
+        /// demo's mail catcher, in `scripts/run-demo`).
+        #[arg(long)]
+        verified_addresses: bool,
         /// The file with the key that seals data at rest (the service's; made if missing).
         /// Default: DATA_DIR/keys/attachments.key.
         #[arg(long, env = "PORTAL_ATTACHMENT_KEY_FILE")]
@@ -320,6 +324,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo {
             charts,
+            verified_addresses,
             attachment_key_file,
         } => {
             let db = open_db(&cli).await?;
@@ -340,6 +345,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
                 let loaded = demo::load_charts(&db, &sealer, folder, now).await?;
                 println!("{loaded} demo chart(s) loaded and linked to the demo patients.");
+            }
+            if *verified_addresses {
+                demo::verify_addresses(&db, now).await.map_err(|e| e.to_string())?;
+                println!("The demo accounts' addresses are marked verified: their notices are sent.");
             }
             print!("{}", demo::accounts_table());
             Ok(())

@@ -75,7 +75,7 @@ fn english(notice: &Notice) -> Text {
             "Your activation code",
             &[
                 "{practice} invites you to its Patient Portal. In the app, choose \"I have an activation \
-                 code\" and enter this code with your date of birth:",
+                 code\" and enter this code (patients also give their date of birth):",
             ],
             &["The code is valid for 7 days and can be used once."],
         ),
@@ -141,7 +141,8 @@ fn spanish(notice: &Notice) -> Text {
             "Su código de activación",
             &[
                 "{practice} le invita a su Portal del Paciente. En la aplicación, elija \"Tengo un código \
-                 de activación\" e introduzca este código con su fecha de nacimiento:",
+                 de activación\" e introduzca este código (los pacientes indican también su fecha de \
+                 nacimiento):",
             ],
             &["El código es válido durante 7 días y puede usarse una sola vez."],
         ),
