@@ -5,7 +5,11 @@ with --implicit-tls) with the given certificate, and writes every delivered mess
 beside it as plain text for people to read (`run-demo` shows the demo's mail this way).
 Prints "ready <port>" once it accepts connections; stops on SIGTERM or SIGINT.
 
+With --auth-user and --auth-password it asks every client to sign in (SMTP AUTH, PLAIN or
+LOGIN, after TLS only) and refuses mail from one that did not.
+
 Usage: mail_catcher.py --port P --cert CERT.pem --key KEY.pem --out-dir DIR [--implicit-tls]
+                       [--auth-user U --auth-password P]
 """
 
 import argparse
@@ -20,6 +24,7 @@ import threading
 import uuid
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Catcher:
@@ -58,6 +63,18 @@ class Catcher:
         return "250 Message accepted for delivery"
 
 
+def authenticator_for(user, password):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == user.encode()
+            and auth_data.password == password.encode()
+        )
+        return AuthResult(success=ok)
+
+    return authenticate
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -66,14 +83,23 @@ def main():
     parser.add_argument("--key", required=True)
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--auth-user")
+    parser.add_argument("--auth-password")
     args = parser.parse_args()
+    auth = {}
+    if args.auth_user:
+        auth = {
+            "authenticator": authenticator_for(args.auth_user, args.auth_password or ""),
+            "auth_required": True,
+            "auth_require_tls": True,
+        }
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(args.cert, args.key)
     catcher = Catcher(args.out_dir)
     if args.implicit_tls:
-        controller = Controller(catcher, hostname=args.host, port=args.port, ssl_context=context)
+        controller = Controller(catcher, hostname=args.host, port=args.port, ssl_context=context, **auth)
     else:
         controller = Controller(
             catcher,
@@ -81,6 +107,7 @@ def main():
             port=args.port,
             tls_context=context,
             require_starttls=True,
+            **auth,
         )
     controller.start()
     print(f"ready {args.port}", flush=True)

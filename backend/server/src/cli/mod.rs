@@ -25,7 +25,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Limits, TlsFiles};
 use crate::domain::access::StaffPools;
 use crate::domain::EmailAddress;
-use crate::mail::{MailSettings, RelayAddress};
+use crate::mail::{MailSettings, RelayAddress, RelayCredentials};
 use crate::sealed_text::TextSealer;
 use crate::startup::Application;
 use crate::store::{self, Db};
@@ -126,6 +126,10 @@ pub struct ServeArgs {
     /// A PEM file of CA certificates to trust for the relay (besides the public roots).
     #[arg(long, env = "PORTAL_SMTP_CA_FILE", requires = "smtp_url")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// The relay's account, when it asks for one (SMTP AUTH, over TLS only). Its password is
+    /// read from the environment variable PORTAL_SMTP_PASSWORD, never from the command line.
+    #[arg(long, env = "PORTAL_SMTP_USERNAME", requires = "smtp_url")]
+    pub smtp_username: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -638,6 +642,14 @@ fn mail_settings(args: &ServeArgs) -> Result<Option<MailSettings>, String> {
         .ok_or("--smtp-url needs --mail-from \"Practice <portal@practice.example>\"")?;
     let mut settings = MailSettings::new(relay, from);
     settings.ca_file = args.smtp_ca_file.clone();
+    if let Some(username) = &args.smtp_username {
+        let password = std::env::var("PORTAL_SMTP_PASSWORD")
+            .map_err(|_| "--smtp-username needs the relay's password in the environment variable PORTAL_SMTP_PASSWORD")?;
+        settings.credentials = Some(RelayCredentials {
+            username: username.clone(),
+            password: zeroize::Zeroizing::new(password),
+        });
+    }
     Ok(Some(settings))
 }
 

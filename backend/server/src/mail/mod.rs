@@ -9,5 +9,5 @@ pub mod settings;
 pub mod smtp;
 
 pub use error::MailError;
-pub use settings::{MailSettings, RelayAddress, RelaySecurity};
+pub use settings::{MailSettings, RelayAddress, RelayCredentials, RelaySecurity};
 pub use smtp::Relay;

@@ -1,5 +1,7 @@
 //! `serve --smtp-url smtp://host:port` (STARTTLS required) or `smtps://host:port` (TLS from
-//! the first byte), `--mail-from`, and a CA file to trust for a relay with a private CA.
+//! the first byte), `--mail-from`, a CA file to trust for a relay with a private CA, and the
+//! account the relay asks for (`--smtp-username`, the password only from the environment:
+//! `PORTAL_SMTP_PASSWORD`, so it is never on a command line). Credentials go only over TLS.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -80,6 +82,23 @@ pub struct MailSettings {
     pub ca_file: Option<PathBuf>,
     /// How often the worker looks for mails that are due.
     pub poll_interval: Duration,
+    /// The relay's account (SMTP AUTH), if it asks for one.
+    pub credentials: Option<RelayCredentials>,
+}
+
+/// A relay account: its user name and password.
+#[derive(Clone)]
+pub struct RelayCredentials {
+    pub username: String,
+    pub password: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for RelayCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayCredentials")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MailSettings {
@@ -91,6 +110,7 @@ impl MailSettings {
             from: from.into(),
             ca_file: None,
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
+            credentials: None,
         }
     }
 }

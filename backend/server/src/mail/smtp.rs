@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -64,11 +65,17 @@ impl Relay {
             RelaySecurity::StartTls => Tls::Required(tls),
             RelaySecurity::ImplicitTls => Tls::Wrapper(tls),
         };
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host.clone())
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host.clone())
             .port(relay.port)
             .tls(tls)
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
+            .timeout(Some(SMTP_TIMEOUT));
+        if let Some(account) = &settings.credentials {
+            builder = builder.credentials(Credentials::new(
+                account.username.clone(),
+                account.password.as_str().to_owned(),
+            ));
+        }
+        let transport = builder.build();
         Ok(Self { transport, from })
     }
 

@@ -123,6 +123,40 @@ async fn a_relay_with_implicit_tls_gets_the_mail() {
     assert!(delivered[0].tls && delivered[0].text.contains("271828"));
 }
 
+#[tokio::test]
+async fn a_relay_that_asks_for_an_account_gets_mail_only_from_a_service_that_signs_in() {
+    let catcher = MailCatcher::start_with_account(Security::StartTls, "portal", "relay secret 42").await;
+    // Without the account: refused, and the row says why without the address or the code.
+    let app = TestApp::spawn_with_mail(None, test_limits(), true, None, Some(catcher.settings())).await;
+    enqueue(&app, vec![reset_code_to(&app, "patient@example.org", "577215")]).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let (attempts, sent, error) = loop {
+        let row = outbox_row(&app).await;
+        if row.0 >= 1 {
+            break row;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no try in 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!((attempts, sent), (1, false));
+    let error = error.expect("the failure is recorded");
+    assert!(!error.contains("patient@") && !error.contains("577215") && !error.contains("secret"), "{error}");
+    assert!(catcher.delivered().is_empty());
+    drop(app);
+
+    // With it: delivered.
+    let mut settings = catcher.settings();
+    settings.credentials = Some(portal_server::mail::RelayCredentials {
+        username: "portal".into(),
+        password: zeroize::Zeroizing::new("relay secret 42".into()),
+    });
+    let app = TestApp::spawn_with_mail(None, test_limits(), true, None, Some(settings)).await;
+    enqueue(&app, vec![reset_code_to(&app, "patient@example.org", "664201")]).await;
+    let delivered = catcher.wait_for(1).await;
+    assert_eq!(delivered.len(), 1);
+    assert!(delivered[0].tls && delivered[0].text.contains("664201"));
+}
+
 async fn a_relay_that_is_down_gets_the_mail_when_it_is_up_and_the_retry_is_due(backend: Backend) {
     let mut catcher = MailCatcher::stopped_on(free_port(), Security::StartTls);
     let Some((app, _db)) = app_sending_to(backend, &catcher).await else {

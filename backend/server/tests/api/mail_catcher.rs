@@ -61,6 +61,8 @@ pub struct MailCatcher {
     _tls: TempDir,
     out: TempDir,
     child: Option<Child>,
+    /// The account it asks clients to sign in with (SMTP AUTH), if any.
+    account: Option<(String, String)>,
 }
 
 /// A port nothing listens on now.
@@ -103,7 +105,17 @@ impl MailCatcher {
             _tls: tls,
             out: tempfile::tempdir().expect("temp dir"),
             child: None,
+            account: None,
         }
+    }
+
+    /// Started on a free port, refusing mail from clients that do not sign in as
+    /// `user`/`password`.
+    pub async fn start_with_account(security: Security, user: &str, password: &str) -> Self {
+        let mut catcher = Self::stopped_on(free_port(), security);
+        catcher.account = Some((user.into(), password.into()));
+        catcher.up().await;
+        catcher
     }
 
     /// Starts the server and waits until it accepts connections.
@@ -122,6 +134,9 @@ impl MailCatcher {
             .kill_on_drop(true);
         if self.security == Security::ImplicitTls {
             command.arg("--implicit-tls");
+        }
+        if let Some((user, password)) = &self.account {
+            command.args(["--auth-user", user, "--auth-password", password]);
         }
         let mut child = command
             .spawn()
