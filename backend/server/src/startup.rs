@@ -138,6 +138,7 @@ impl Application {
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
         let sweeper = tokio::spawn(crate::messaging::sweep::run_forever(self.state.clone()));
+        let mail_purge = tokio::spawn(crate::mail::purge::run_forever(self.state.clone()));
         let mailer = match self.mail {
             Some((relay, poll_interval)) => {
                 tracing::info!("mail: the outbox is sent to the configured relay");
@@ -161,6 +162,7 @@ impl Application {
         let app = routes::router(self.state);
         crate::https::serve(self.listener, self.tls, app, connections, shutdown).await;
         sweeper.abort();
+        mail_purge.abort();
         if let Some(mailer) = mailer {
             mailer.abort();
         }

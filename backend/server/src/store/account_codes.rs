@@ -123,3 +123,12 @@ pub async fn use_up(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> St
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Deletes the codes used or expired before `cutoff`; answers how many.
+pub async fn purge_spent_before(db: &Db, cutoff: DateTime<Utc>) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM account_codes WHERE used_at < $1 OR expires_at < $1")
+        .bind(to_millis(cutoff))
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}

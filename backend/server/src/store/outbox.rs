@@ -116,6 +116,15 @@ pub async fn enqueue(
     Ok(ids)
 }
 
+/// Deletes the mails sent or given up before `cutoff`; answers how many.
+pub async fn purge_done_before(db: &Db, cutoff: DateTime<Utc>) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM mail_outbox WHERE sent_at < $1 OR failed_at < $1")
+        .bind(to_millis(cutoff))
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// The practice's name, as mails sign with it (the portal's name before one is set).
 pub async fn practice_name(conn: &mut AnyConnection) -> StoreResult<String> {
     let practice: Option<String> = sqlx::query_scalar("SELECT name FROM practice WHERE id = 1")

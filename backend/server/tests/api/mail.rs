@@ -157,6 +157,27 @@ async fn a_relay_that_asks_for_an_account_gets_mail_only_from_a_service_that_sig
     assert!(delivered[0].tls && delivered[0].text.contains("664201"));
 }
 
+#[tokio::test]
+async fn sent_mails_and_spent_codes_are_deleted_after_thirty_days() {
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let Some((app, _db)) = app_sending_to(Backend::Sqlite, &catcher).await else {
+        return;
+    };
+    enqueue(&app, vec![reset_code_to(&app, "patient@example.org", "141421")]).await;
+    catcher.wait_for(1).await;
+    verify_address(&app, PATIENT.email).await;
+    app.client.request_reset(PATIENT.email).await.expect("202");
+    catcher.wait_for(2).await;
+    assert_eq!(portal_server::mail::purge::purge(&app.state).await.expect("purge"), (0, 0), "too young");
+    app.advance(TimeDelta::days(31));
+    assert_eq!(portal_server::mail::purge::purge(&app.state).await.expect("purge"), (2, 1));
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+}
+
 async fn a_relay_that_is_down_gets_the_mail_when_it_is_up_and_the_retry_is_due(backend: Backend) {
     let mut catcher = MailCatcher::stopped_on(free_port(), Security::StartTls);
     let Some((app, _db)) = app_sending_to(backend, &catcher).await else {
