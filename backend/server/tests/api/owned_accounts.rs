@@ -391,3 +391,24 @@ async fn a_new_device_is_noticed_and_message_notices_can_be_turned_off(backend: 
     catcher.assert_no_health_data(HEALTH_DATA);
 }
 crate::on_both_databases_with_mail!(a_new_device_is_noticed_and_message_notices_can_be_turned_off);
+
+/// A practice on two instances: a pass-phrase changed through one ends the session held on the
+/// other within the session cache's documented delay (`Limits::session_cache_ttl`, 2 s).
+#[tokio::test]
+async fn a_pass_phrase_change_on_one_instance_ends_a_session_on_the_other_within_the_cache_delay() {
+    let Some((first, second, _db)) = crate::helpers::two_instances_on_postgres().await else {
+        return;
+    };
+    let on_first = first.login_and_accept(PATIENT).await;
+    let on_second = second.login_and_accept(PATIENT).await;
+    second.client.me(&on_second).await.expect("signed in on the second instance");
+    first
+        .client
+        .change_passphrase(&on_first, PATIENT.passphrase, NEW_PASSPHRASE)
+        .await
+        .expect("changed on the first instance");
+    second.advance(TimeDelta::milliseconds(2001));
+    let (status, ..) = api_error(second.client.me(&on_second).await);
+    assert_eq!(status, 401, "ended on the other instance within the cache's delay");
+    first.client.me(&on_first).await.expect("the session that changed it goes on");
+}
