@@ -65,6 +65,45 @@ pub struct MailCatcher {
     account: Option<(String, String)>,
 }
 
+/// What the tests write into messages (subjects and bodies), which no mail may hold.
+pub const MESSAGE_HEALTH_DATA: &[&str] = &[
+    "Mole on my left shoulder",
+    "It itches and bled twice",
+    "Possible melanoma, please book a biopsy",
+];
+
+/// The names of the conditions, results, medicines, allergies and procedures in the demo
+/// charts the tests import, which no mail may hold.
+pub fn chart_health_data() -> Vec<String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-charts");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("the demo charts") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let bundle: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("a chart")).expect("JSON");
+        for entry in bundle["entry"].as_array().into_iter().flatten() {
+            let resource = &entry["resource"];
+            let clinical = matches!(
+                resource["resourceType"].as_str(),
+                Some("Condition" | "Observation" | "DiagnosticReport" | "MedicationRequest" | "Procedure" | "AllergyIntolerance")
+            );
+            if !clinical {
+                continue;
+            }
+            for concept in [&resource["code"], &resource["medicationCodeableConcept"]] {
+                names.extend(concept["text"].as_str().map(str::to_owned));
+                for coding in concept["coding"].as_array().into_iter().flatten() {
+                    names.extend(coding["display"].as_str().map(str::to_owned));
+                }
+            }
+        }
+    }
+    names
+}
+
 /// A port nothing listens on now.
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -177,7 +216,8 @@ impl MailCatcher {
         mails
     }
 
-    /// Fails the test if any delivered message holds one of `health_data` (the subjects,
+    /// Fails the test if any delivered message holds one of `health_data` (see also the check
+    /// every catcher makes when dropped) (the subjects,
     /// bodies and names of conditions a test put into messages and records), in any case.
     pub fn assert_no_health_data(&self, health_data: &[&str]) {
         for mail in self.delivered() {
@@ -206,5 +246,19 @@ impl MailCatcher {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         self.delivered()
+    }
+}
+
+/// Every catcher, when its test ends, scans every message it received for the health data
+/// the tests write into messages and the demo charts hold: none may appear in a mail.
+impl Drop for MailCatcher {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let chart = chart_health_data();
+        let mut all: Vec<&str> = MESSAGE_HEALTH_DATA.to_vec();
+        all.extend(chart.iter().map(String::as_str));
+        self.assert_no_health_data(&all);
     }
 }

@@ -13,11 +13,11 @@ use portal_server::store::charts;
 
 use crate::helpers::{api_error, Backend, TestApp, NURSE, OTHER_PATIENT, PATIENT, STAFF};
 use crate::mail::{app_sending_to, verify_address};
-use crate::mail_catcher::{DeliveredMail, MailCatcher, Security};
+use crate::mail_catcher::{DeliveredMail, MailCatcher, Security, MESSAGE_HEALTH_DATA};
 use crate::messaging::{key, new_thread, reply, send_thread};
 
 const NEW_PASSPHRASE: &str = "lantern moss beside the quay";
-const HEALTH_DATA: &[&str] = &["Mole on my left shoulder", "bled twice", "melanoma", "biopsy"];
+const HEALTH_DATA: &[&str] = MESSAGE_HEALTH_DATA;
 
 /// Claudie Walsh's chart imported (not linked to any account): its id and date of birth.
 async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
@@ -377,11 +377,11 @@ async fn a_new_device_is_noticed_and_message_notices_can_be_turned_off(backend: 
     let thread = send_thread(
         &app,
         &patient,
-        &new_thread(Category::MedicalQuestion, HEALTH_DATA[0], "It itches and bled twice"),
+        &new_thread(Category::MedicalQuestion, HEALTH_DATA[0], HEALTH_DATA[1]),
     )
     .await;
     app.client
-        .reply(&nurse, thread, &key(), &reply("Possible melanoma, please book a biopsy"))
+        .reply(&nurse, thread, &key(), &reply(HEALTH_DATA[2]))
         .await
         .expect("reply");
     settle().await;
