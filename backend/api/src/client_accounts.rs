@@ -106,6 +106,10 @@ impl PortalClient {
         email: &str,
     ) -> Result<InvitationSent, ClientError> {
         let body = InvitationRequest { email: email.into() };
-        send(self.authed(Method::POST, &format!("/patients/{patient_id}/invitation"), token).json(&body)).await
+        send(
+            self.authed(Method::POST, &format!("/patients/{patient_id}/invitation"), token)
+                .json(&body),
+        )
+        .await
     }
 }

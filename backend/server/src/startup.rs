@@ -139,6 +139,7 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) {
         let sweeper = tokio::spawn(crate::messaging::sweep::run_forever(self.state.clone()));
         let mail_purge = tokio::spawn(crate::mail::purge::run_forever(self.state.clone()));
+        let result_notices = tokio::spawn(crate::records::result_notices::run_forever(self.state.clone()));
         let mailer = match self.mail {
             Some((relay, poll_interval)) => {
                 tracing::info!("mail: the outbox is sent to the configured relay");
@@ -163,6 +164,7 @@ impl Application {
         crate::https::serve(self.listener, self.tls, app, connections, shutdown).await;
         sweeper.abort();
         mail_purge.abort();
+        result_notices.abort();
         if let Some(mailer) = mailer {
             mailer.abort();
         }

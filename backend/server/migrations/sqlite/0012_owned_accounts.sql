@@ -56,3 +56,11 @@ CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id);
 -- Notices a person may turn off (security notices always go): 1 on, 0 off.
 ALTER TABLE users ADD COLUMN notify_messages INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN notify_results INTEGER NOT NULL DEFAULT 1;
+
+-- How many of a chart's results were released to its patient when last counted: a count
+-- that grows means "a new test result is available" (see records::result_notices).
+CREATE TABLE result_notices (
+    chart_id   INTEGER PRIMARY KEY REFERENCES charts (id),
+    released   INTEGER NOT NULL,
+    checked_at INTEGER NOT NULL
+);

@@ -62,10 +62,16 @@ pub async fn invite(
         Invitee::Patient { chart_id } => {
             let chart = charts::by_id(db, chart_id).await?.ok_or(InviteError::NoChart)?;
             let name = chart.name.clone().unwrap_or_default();
-            let name = PersonName::parse(&name).map(|n| n.as_str().to_owned()).unwrap_or_else(|_| "Patient".into());
+            let name = PersonName::parse(&name)
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_else(|_| "Patient".into());
             (name, Role::Patient, StaffPools::NONE, Some(chart_id))
         }
-        Invitee::Member { name, role, staff_pools } => {
+        Invitee::Member {
+            name,
+            role,
+            staff_pools,
+        } => {
             if role == Role::Patient {
                 return Err(InviteError::Invalid(
                     "patients are invited by their chart (portal-server patient invite)".into(),

@@ -8,8 +8,8 @@
 //! (`domain::one_time_code`); every answer that could tell whether an address has an account
 //! is the same for both.
 
-mod codes;
 pub mod activation;
+mod codes;
 pub mod email_change;
 pub mod invitation;
 pub mod notice_preferences;

@@ -83,7 +83,13 @@ pub async fn change(
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     confirm_current(state, &user, &request.current_password).await?;
-    let hash = new_hash(state, &user.email, user.totp_enabled_at.is_some(), &request.new_password).await?;
+    let hash = new_hash(
+        state,
+        &user.email,
+        user.totp_enabled_at.is_some(),
+        &request.new_password,
+    )
+    .await?;
     let by = Actor {
         user_id: Some(user.id),
         client_addr: &addr.to_text(),

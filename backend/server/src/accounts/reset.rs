@@ -70,7 +70,13 @@ pub async fn confirm(state: &AppState, request: &ResetConfirmRequest, addr: Clie
     let Some(user) = user.filter(|u| u.email == code.email && u.disabled_at.is_none()) else {
         return Err(ApiError::InvalidCode);
     };
-    let hash = new_hash(state, &user.email, user.totp_enabled_at.is_some(), &request.new_password).await?;
+    let hash = new_hash(
+        state,
+        &user.email,
+        user.totp_enabled_at.is_some(),
+        &request.new_password,
+    )
+    .await?;
     let by = Actor {
         user_id: Some(user.id),
         client_addr: &addr.to_text(),

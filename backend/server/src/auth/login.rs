@@ -7,15 +7,15 @@
 use chrono::Duration;
 use portal_api::LoginResponse;
 
-use crate::domain::passphrase;
 use crate::domain::notices::Notice;
+use crate::domain::passphrase;
 use crate::domain::sessions::{new_device_notice_due, DeviceHistory, DeviceName};
 use crate::domain::sign_in_throttle::{Bucket, Charge, Refusal, ThrottleRules};
 use crate::domain::EmailAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::audit::{self, action, AuditEvent};
 use crate::store::account_changes;
+use crate::store::audit::{self, action, AuditEvent};
 use crate::store::users::UserRecord;
 use crate::store::{sessions, sign_in_throttle, users};
 
@@ -181,7 +181,10 @@ async fn device_history(
         Some(device) => sessions::device_history(&state.db, user.id, Some(device.as_str())).await?,
         None => {
             let (before, _) = sessions::device_history(&state.db, user.id, None).await?;
-            (before, sign_in_throttle::is_known_network(&state.db, user.id, network).await?)
+            (
+                before,
+                sign_in_throttle::is_known_network(&state.db, user.id, network).await?,
+            )
         }
     };
     Ok(DeviceHistory {

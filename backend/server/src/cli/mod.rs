@@ -362,7 +362,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 return Err(format!(
                     "only the first admin is added with a pass-phrase; invite a {role} instead \
                      (portal-server {}), so that only they know their pass-phrase",
-                    if *role == Role::Patient { "patient invite" } else { "user invite" }
+                    if *role == Role::Patient {
+                        "patient invite"
+                    } else {
+                        "user invite"
+                    }
                 ));
             }
             let db = open_db(&cli).await?;
@@ -415,7 +419,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }) => {
             let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
             let db = open_db(&cli).await?;
-            let chart = records::link::find_chart(&db, patient).await.map_err(|e| e.to_string())?;
+            let chart = records::link::find_chart(&db, patient)
+                .await
+                .map_err(|e| e.to_string())?;
             let invitee = Invitee::Patient { chart_id: chart.id };
             invitations::invite(&db, &sealer, email, invitee, language, now).await
         }
@@ -643,8 +649,9 @@ fn mail_settings(args: &ServeArgs) -> Result<Option<MailSettings>, String> {
     let mut settings = MailSettings::new(relay, from);
     settings.ca_file = args.smtp_ca_file.clone();
     if let Some(username) = &args.smtp_username {
-        let password = std::env::var("PORTAL_SMTP_PASSWORD")
-            .map_err(|_| "--smtp-username needs the relay's password in the environment variable PORTAL_SMTP_PASSWORD")?;
+        let password = std::env::var("PORTAL_SMTP_PASSWORD").map_err(|_| {
+            "--smtp-username needs the relay's password in the environment variable PORTAL_SMTP_PASSWORD"
+        })?;
         settings.credentials = Some(RelayCredentials {
             username: username.clone(),
             password: zeroize::Zeroizing::new(password),

@@ -134,9 +134,30 @@ mod tests {
         };
         assert!(may_try(&open, now));
         assert!(!may_try(&open, now + TimeDelta::minutes(1)), "expired");
-        assert!(!may_try(&StoredCode { used_at: Some(now), ..open }, now), "used");
-        assert!(may_try(&StoredCode { wrong_tries: MAX_WRONG_TRIES - 1, ..open }, now));
-        assert!(!may_try(&StoredCode { wrong_tries: MAX_WRONG_TRIES, ..open }, now));
+        assert!(
+            !may_try(
+                &StoredCode {
+                    used_at: Some(now),
+                    ..open
+                },
+                now
+            ),
+            "used"
+        );
+        assert!(may_try(
+            &StoredCode {
+                wrong_tries: MAX_WRONG_TRIES - 1,
+                ..open
+            },
+            now
+        ));
+        assert!(!may_try(
+            &StoredCode {
+                wrong_tries: MAX_WRONG_TRIES,
+                ..open
+            },
+            now
+        ));
     }
 
     #[test]

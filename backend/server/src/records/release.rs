@@ -74,6 +74,19 @@ pub async fn withheld_among(
         .map(|facts| releases(resources, facts)))
 }
 
+/// How many of chart `row`'s results are released to its patient now.
+pub async fn released_to_patient(state: &AppState, row: &ChartRow) -> ApiResult<usize> {
+    let facts = facts(state, row).await?;
+    let stored = store::result_resources(&state.db, &state.text_sealer, row.id).await?;
+    let typed = stored
+        .iter()
+        .map(|json| {
+            serde_json::from_str::<Resource>(json).map_err(|_| StoreError::Unreadable("a chart resource's JSON"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(releases(&typed, facts).released_count())
+}
+
 fn releases(resources: &[Resource], facts: ReleaseFacts) -> Releases {
     let references = References::of(resources);
     let chart = Chart::new(resources, &references);

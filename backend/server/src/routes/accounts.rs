@@ -147,7 +147,9 @@ pub async fn confirm_email(
     session: CurrentSession,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<User>> {
-    email_change::confirm(&state, &session, &body.code, addr).await.map(Json)
+    email_change::confirm(&state, &session, &body.code, addr)
+        .await
+        .map(Json)
 }
 
 /// Which notices the caller gets by email (security notices always go).
@@ -199,15 +201,22 @@ pub async fn invite_patient(
         at: state.clock.now(),
     };
     let invitee = Invitee::Patient { chart_id };
-    let sent = invitation::invite(&state.db, &state.text_sealer, &body.email, invitee, Language::English, by)
-        .await
-        .map_err(|e| match e {
-            InviteError::Invalid(why) => ApiError::Validation(why),
-            InviteError::EmailTaken(_) => ApiError::Conflict("An account with this email address already exists.".into()),
-            InviteError::ChartTaken => ApiError::Conflict("This patient already has a portal account.".into()),
-            InviteError::NoChart => ApiError::NotFound,
-            InviteError::Store(e) => ApiError::Store(e),
-        })?;
+    let sent = invitation::invite(
+        &state.db,
+        &state.text_sealer,
+        &body.email,
+        invitee,
+        Language::English,
+        by,
+    )
+    .await
+    .map_err(|e| match e {
+        InviteError::Invalid(why) => ApiError::Validation(why),
+        InviteError::EmailTaken(_) => ApiError::Conflict("An account with this email address already exists.".into()),
+        InviteError::ChartTaken => ApiError::Conflict("This patient already has a portal account.".into()),
+        InviteError::NoChart => ApiError::NotFound,
+        InviteError::Store(e) => ApiError::Store(e),
+    })?;
     Ok((
         StatusCode::CREATED,
         Json(InvitationSent {

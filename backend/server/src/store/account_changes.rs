@@ -174,7 +174,11 @@ pub async fn invite(
     .await?;
     let mail = (invitation.email, invitation.language, Notice::ActivationCode(code.code));
     queue(&mut tx, db.engine, sealer, &[mail], by.at).await?;
-    let audit = by.audit(None, super::audit::action::ACCOUNT_INVITED, Some(format!("invitation:{id}")));
+    let audit = by.audit(
+        None,
+        super::audit::action::ACCOUNT_INVITED,
+        Some(format!("invitation:{id}")),
+    );
     commit_with(tx, db.engine, audit).await?;
     Ok((id, expires_at))
 }
@@ -265,11 +269,17 @@ pub async fn activate(
         client_addr,
         at: now,
     };
-    let audit = actor.audit(Some(user_id), super::audit::action::ACCOUNT_ACTIVATED, Some(format!("invitation:{invitation_id}")));
+    let audit = actor.audit(
+        Some(user_id),
+        super::audit::action::ACCOUNT_ACTIVATED,
+        Some(format!("invitation:{invitation_id}")),
+    );
     commit_with(tx, db.engine, audit).await?;
     users::find_by_id(db, user_id)
         .await?
-        .ok_or(ChangeError::Store(StoreError::Inconsistent("an activated account is missing")))
+        .ok_or(ChangeError::Store(StoreError::Inconsistent(
+            "an activated account is missing",
+        )))
 }
 
 /// What ends with a new pass-phrase.
@@ -321,12 +331,18 @@ pub async fn set_passphrase(
     Ok(ended)
 }
 
-async fn end_sessions(tx: &mut Transaction<'static, Any>, user_id: i64, keep: i64, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
-        .bind(user_id)
-        .bind(keep)
-        .fetch_all(&mut **tx)
-        .await?;
+async fn end_sessions(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+    keep: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<i64>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
+            .bind(user_id)
+            .bind(keep)
+            .fetch_all(&mut **tx)
+            .await?;
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL")
         .bind(to_millis(now))
         .bind(user_id)
@@ -337,7 +353,13 @@ async fn end_sessions(tx: &mut Transaction<'static, Any>, user_id: i64, keep: i6
 }
 
 /// Stores a reset code for `user` and queues its mail to their (verified) address.
-pub async fn send_reset_code(db: &Db, sealer: &TextSealer, user: &UserRecord, code: CodeToSend, by: Actor<'_>) -> StoreResult<()> {
+pub async fn send_reset_code(
+    db: &Db,
+    sealer: &TextSealer,
+    user: &UserRecord,
+    code: CodeToSend,
+    by: Actor<'_>,
+) -> StoreResult<()> {
     let mut tx = begin_write(db).await?;
     account_codes::issue(
         &mut tx,
@@ -353,7 +375,12 @@ pub async fn send_reset_code(db: &Db, sealer: &TextSealer, user: &UserRecord, co
     .await?;
     let mail = (user.email.as_str(), user.language, Notice::ResetCode(code.code));
     queue(&mut tx, db.engine, sealer, &[mail], by.at).await?;
-    commit_with(tx, db.engine, by.audit(Some(user.id), super::audit::action::RESET_REQUESTED, None)).await
+    commit_with(
+        tx,
+        db.engine,
+        by.audit(Some(user.id), super::audit::action::RESET_REQUESTED, None),
+    )
+    .await
 }
 
 /// Stores the code confirming `new_email` for `user`, queues it to the new address and a
@@ -428,7 +455,13 @@ pub async fn notice_preferences(db: &Db, user_id: i64) -> StoreResult<(bool, boo
     ))
 }
 
-pub async fn set_notice_preferences(db: &Db, user_id: i64, messages: bool, results: bool, by: Actor<'_>) -> StoreResult<()> {
+pub async fn set_notice_preferences(
+    db: &Db,
+    user_id: i64,
+    messages: bool,
+    results: bool,
+    by: Actor<'_>,
+) -> StoreResult<()> {
     let mut tx = begin_write(db).await?;
     sqlx::query("UPDATE users SET notify_messages = $1, notify_results = $2 WHERE id = $3")
         .bind(i64::from(messages))
@@ -442,8 +475,33 @@ pub async fn set_notice_preferences(db: &Db, user_id: i64, messages: bool, resul
 
 /// Queues `notice` to `user`'s address on its own (a security notice: "a new device signed
 /// in").
-pub async fn notify(db: &Db, sealer: &TextSealer, user: &UserRecord, notice: Notice, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn notify(
+    db: &Db,
+    sealer: &TextSealer,
+    user: &UserRecord,
+    notice: Notice,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let mut tx = begin_write(db).await?;
-    queue(&mut tx, db.engine, sealer, &[(user.email.as_str(), user.language, notice)], at).await?;
+    notify_in(&mut tx, db.engine, sealer, user, notice, at).await?;
     Ok(tx.commit().await?)
+}
+
+/// Queues `notice` to `user`'s address inside the caller's transaction.
+pub async fn notify_in(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    sealer: &TextSealer,
+    user: &UserRecord,
+    notice: Notice,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    queue(
+        conn,
+        engine,
+        sealer,
+        &[(user.email.as_str(), user.language, notice)],
+        at,
+    )
+    .await
 }

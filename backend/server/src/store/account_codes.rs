@@ -95,7 +95,8 @@ pub async fn latest_to(db: &Db, purpose: Purpose, email: &str) -> StoreResult<Op
 
 /// The latest code of `purpose` sent for the account `user_id`, used or not.
 pub async fn latest_for(db: &Db, purpose: Purpose, user_id: i64) -> StoreResult<Option<CodeRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM account_codes WHERE purpose = $1 AND user_id = $2 ORDER BY id DESC LIMIT 1");
+    let sql =
+        format!("SELECT {COLUMNS} FROM account_codes WHERE purpose = $1 AND user_id = $2 ORDER BY id DESC LIMIT 1");
     let row = sqlx::query(&sql)
         .bind(purpose.as_str())
         .bind(user_id)

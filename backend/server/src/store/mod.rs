@@ -22,6 +22,7 @@ pub mod message_notices;
 pub mod outbox;
 pub mod policy;
 pub mod practice;
+pub mod result_notices;
 pub mod result_release;
 pub mod row_ids;
 mod schema;

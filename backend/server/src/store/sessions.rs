@@ -59,7 +59,10 @@ pub async fn device_history(db: &Db, user_id: i64, device: Option<&str>) -> Stor
     .bind(device)
     .fetch_one(&db.pool)
     .await?;
-    Ok((row.try_get::<i64, _>("sessions")? > 0, row.try_get::<i64, _>("named")? > 0))
+    Ok((
+        row.try_get::<i64, _>("sessions")? > 0,
+        row.try_get::<i64, _>("named")? > 0,
+    ))
 }
 
 /// A session as its person's list shows it.

@@ -111,7 +111,9 @@ fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
     let staff = add("kim@dskc.example", "staff", "marble comet under the bridge\n");
     assert!(!staff.status.success());
     assert!(
-        text(&staff).contains("only the first admin is added with a pass-phrase; invite a staff instead (portal-server user invite)"),
+        text(&staff).contains(
+            "only the first admin is added with a pass-phrase; invite a staff instead (portal-server user invite)"
+        ),
         "{}",
         text(&staff)
     );
@@ -120,7 +122,11 @@ fn user_add_reads_the_pass_phrase_from_stdin_and_checks_it() {
     assert!(text(&ok).contains("Added admin account"), "{}", text(&ok));
     let again = add("lee@dskc.example", "admin", "another good long pass-phrase\n");
     assert!(!again.status.success());
-    assert!(text(&again).contains("has an admin account already"), "{}", text(&again));
+    assert!(
+        text(&again).contains("has an admin account already"),
+        "{}",
+        text(&again)
+    );
     let bad_role = add("x@y.example", "doctor", "a b c\n");
     assert!(!bad_role.status.success());
     assert!(text(&bad_role).contains("unknown role"), "{}", text(&bad_role));
@@ -525,28 +531,99 @@ fn invitations_are_queued_for_the_service_to_send() {
     assert!(import.status.success(), "{}", text(&import));
     let run = |args: &[&str]| portal_server(dir.path(), args, None);
 
-    let patient = run(&["patient", "invite", "--patient", "1", "--email", "Pat@Example.org", "--language", "es"]);
+    let patient = run(&[
+        "patient",
+        "invite",
+        "--patient",
+        "1",
+        "--email",
+        "Pat@Example.org",
+        "--language",
+        "es",
+    ]);
     assert!(patient.status.success(), "{}", text(&patient));
     assert!(
-        text(&patient).contains("Invitation queued for pat@example.org: the running service emails the activation code"),
+        text(&patient)
+            .contains("Invitation queued for pat@example.org: the running service emails the activation code"),
         "{}",
         text(&patient)
     );
-    let unknown = run(&["patient", "invite", "--patient", "no-such-chart", "--email", "x@example.org"]);
+    let unknown = run(&[
+        "patient",
+        "invite",
+        "--patient",
+        "no-such-chart",
+        "--email",
+        "x@example.org",
+    ]);
     assert!(!unknown.status.success());
-    assert!(text(&unknown).contains("no chart answers to that id"), "{}", text(&unknown));
-    let french = run(&["patient", "invite", "--patient", "1", "--email", "x@example.org", "--language", "fr"]);
+    assert!(
+        text(&unknown).contains("no chart answers to that id"),
+        "{}",
+        text(&unknown)
+    );
+    let french = run(&[
+        "patient",
+        "invite",
+        "--patient",
+        "1",
+        "--email",
+        "x@example.org",
+        "--language",
+        "fr",
+    ]);
     assert!(!french.status.success());
-    assert!(text(&french).contains("unknown language \"fr\": en or es"), "{}", text(&french));
+    assert!(
+        text(&french).contains("unknown language \"fr\": en or es"),
+        "{}",
+        text(&french)
+    );
 
-    let nurse = run(&["user", "invite", "--email", "kim@dskc.example", "--role", "staff", "--name", "Kim Park", "--pools", "clinical"]);
+    let nurse = run(&[
+        "user",
+        "invite",
+        "--email",
+        "kim@dskc.example",
+        "--role",
+        "staff",
+        "--name",
+        "Kim Park",
+        "--pools",
+        "clinical",
+    ]);
     assert!(nurse.status.success(), "{}", text(&nurse));
-    assert!(text(&nurse).contains("Invitation queued for kim@dskc.example"), "{}", text(&nurse));
-    let no_pools = run(&["user", "invite", "--email", "lee@dskc.example", "--role", "staff", "--name", "Lee Park"]);
+    assert!(
+        text(&nurse).contains("Invitation queued for kim@dskc.example"),
+        "{}",
+        text(&nurse)
+    );
+    let no_pools = run(&[
+        "user",
+        "invite",
+        "--email",
+        "lee@dskc.example",
+        "--role",
+        "staff",
+        "--name",
+        "Lee Park",
+    ]);
     assert!(!no_pools.status.success(), "{}", text(&no_pools));
-    let a_patient = run(&["user", "invite", "--email", "p@example.org", "--role", "patient", "--name", "P Q"]);
+    let a_patient = run(&[
+        "user",
+        "invite",
+        "--email",
+        "p@example.org",
+        "--role",
+        "patient",
+        "--name",
+        "P Q",
+    ]);
     assert!(!a_patient.status.success());
-    assert!(text(&a_patient).contains("patients are invited by their chart"), "{}", text(&a_patient));
+    assert!(
+        text(&a_patient).contains("patients are invited by their chart"),
+        "{}",
+        text(&a_patient)
+    );
 
     // Queued, with nothing of the code in the clear.
     let db = dir.path().join("portal.db");
@@ -559,10 +636,11 @@ fn invitations_are_queued_for_the_service_to_send() {
             .fetch_one(&pool)
             .await
             .expect("count");
-        let codes = sqlx::query_scalar("SELECT COUNT(*) FROM account_codes WHERE purpose = 'activation' AND used_at IS NULL")
-            .fetch_one(&pool)
-            .await
-            .expect("count");
+        let codes =
+            sqlx::query_scalar("SELECT COUNT(*) FROM account_codes WHERE purpose = 'activation' AND used_at IS NULL")
+                .fetch_one(&pool)
+                .await
+                .expect("count");
         (queued, codes)
     });
     assert_eq!((queued, codes), (2, 2));

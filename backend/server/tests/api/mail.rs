@@ -140,7 +140,10 @@ async fn a_relay_that_asks_for_an_account_gets_mail_only_from_a_service_that_sig
     };
     assert_eq!((attempts, sent), (1, false));
     let error = error.expect("the failure is recorded");
-    assert!(!error.contains("patient@") && !error.contains("577215") && !error.contains("secret"), "{error}");
+    assert!(
+        !error.contains("patient@") && !error.contains("577215") && !error.contains("secret"),
+        "{error}"
+    );
     assert!(catcher.delivered().is_empty());
     drop(app);
 
@@ -168,9 +171,16 @@ async fn sent_mails_and_spent_codes_are_deleted_after_thirty_days() {
     verify_address(&app, PATIENT.email).await;
     app.client.request_reset(PATIENT.email).await.expect("202");
     catcher.wait_for(2).await;
-    assert_eq!(portal_server::mail::purge::purge(&app.state).await.expect("purge"), (0, 0), "too young");
+    assert_eq!(
+        portal_server::mail::purge::purge(&app.state).await.expect("purge"),
+        (0, 0),
+        "too young"
+    );
     app.advance(TimeDelta::days(31));
-    assert_eq!(portal_server::mail::purge::purge(&app.state).await.expect("purge"), (2, 1));
+    assert_eq!(
+        portal_server::mail::purge::purge(&app.state).await.expect("purge"),
+        (2, 1)
+    );
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox")
         .fetch_one(&app.state.db.pool)
         .await

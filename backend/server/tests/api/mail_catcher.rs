@@ -88,7 +88,14 @@ pub fn chart_health_data() -> Vec<String> {
             let resource = &entry["resource"];
             let clinical = matches!(
                 resource["resourceType"].as_str(),
-                Some("Condition" | "Observation" | "DiagnosticReport" | "MedicationRequest" | "Procedure" | "AllergyIntolerance")
+                Some(
+                    "Condition"
+                        | "Observation"
+                        | "DiagnosticReport"
+                        | "MedicationRequest"
+                        | "Procedure"
+                        | "AllergyIntolerance"
+                )
             );
             if !clinical {
                 continue;

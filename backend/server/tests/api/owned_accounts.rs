@@ -29,7 +29,9 @@ async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
     let report = import_bundle(&app.state.db, &app.state.text_sealer, &bytes, app.state.clock.now())
         .await
         .expect("imported");
-    let found = charts::find(&app.state.db, &report.patient_fhir_id).await.expect("find");
+    let found = charts::find(&app.state.db, &report.patient_fhir_id)
+        .await
+        .expect("find");
     let chart = found.first().expect("the chart");
     let born = chart.birth_date.as_deref().expect("a birth date");
     (chart.id, NaiveDate::parse_from_str(born, "%Y-%m-%d").expect("a date"))
@@ -57,10 +59,16 @@ fn activation<'a>(code: &'a str, born: Option<NaiveDate>, password: &'a str) -> 
 async fn mail_to(catcher: &MailCatcher, address: &str, subject: &str) -> DeliveredMail {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        if let Some(mail) = mails_to(catcher, address).into_iter().find(|m| m.subject.ends_with(subject)) {
+        if let Some(mail) = mails_to(catcher, address)
+            .into_iter()
+            .find(|m| m.subject.ends_with(subject))
+        {
             return mail;
         }
-        assert!(tokio::time::Instant::now() < deadline, "no {subject:?} mail to {address} in 30 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {subject:?} mail to {address} in 30 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -95,7 +103,11 @@ async fn an_invited_patient_activates_with_the_emailed_code_and_their_date_of_bi
     let (status, code, ..) = api_error(app.client.invite_patient(&staff, chart, PATIENT.email).await);
     assert_eq!((status, code), (409, ErrorCode::Conflict), "an account has the address");
 
-    let sent = app.client.invite_patient(&staff, chart, ADDRESS).await.expect("invited");
+    let sent = app
+        .client
+        .invite_patient(&staff, chart, ADDRESS)
+        .await
+        .expect("invited");
     assert_eq!(sent.email, ADDRESS);
     assert_eq!(sent.expires_at, app.state.clock.now() + TimeDelta::days(7));
     let mail = mail_to(&catcher, ADDRESS, "Your activation code").await;
@@ -135,11 +147,17 @@ async fn an_invited_patient_activates_with_the_emailed_code_and_their_date_of_bi
     // Used once: not again, and the practice cannot sign in with a pass-phrase it never knew.
     let (status, error, ..) = api_error(app.client.activate(activation(code, Some(born), NEW_PASSPHRASE)).await);
     assert_eq!((status, error), (422, ErrorCode::InvalidCode), "reused");
-    app.login(ADDRESS, NEW_PASSPHRASE).await.expect("their own pass-phrase works");
+    app.login(ADDRESS, NEW_PASSPHRASE)
+        .await
+        .expect("their own pass-phrase works");
     let (status, ..) = api_error(app.client.invite_patient(&staff, chart, "someone@example.org").await);
     assert_eq!(status, 409, "the chart has an account now");
     settle().await;
-    assert_eq!(count_to(&catcher, ADDRESS, "A new device signed in"), 0, "activation is no news");
+    assert_eq!(
+        count_to(&catcher, ADDRESS, "A new device signed in"),
+        0,
+        "activation is no news"
+    );
     catcher.assert_no_health_data(HEALTH_DATA);
 }
 crate::on_both_databases_with_mail!(an_invited_patient_activates_with_the_emailed_code_and_their_date_of_birth);
@@ -167,18 +185,36 @@ async fn activation_codes_expire_after_seven_days_and_die_after_five_wrong_tries
 
     // Expired.
     let staff = app.login_as(STAFF).await;
-    app.client.invite_patient(&staff, chart, "late@example.org").await.expect("invited");
-    let late = mail_to(&catcher, "late@example.org", "Your activation code").await.code().expect("code");
+    app.client
+        .invite_patient(&staff, chart, "late@example.org")
+        .await
+        .expect("invited");
+    let late = mail_to(&catcher, "late@example.org", "Your activation code")
+        .await
+        .code()
+        .expect("code");
     app.advance(TimeDelta::days(7) + TimeDelta::minutes(1));
     let (status, error, ..) = api_error(try_code("late@example.org", late).await);
     assert_eq!((status, error), (422, ErrorCode::InvalidCode), "expired");
     let staff = app.login_as(STAFF).await;
 
     // A new invitation of the chart ends the earlier one's code.
-    app.client.invite_patient(&staff, chart, "first@example.org").await.expect("invited");
-    let first = mail_to(&catcher, "first@example.org", "Your activation code").await.code().expect("code");
-    app.client.invite_patient(&staff, chart, "second@example.org").await.expect("invited");
-    let second = mail_to(&catcher, "second@example.org", "Your activation code").await.code().expect("code");
+    app.client
+        .invite_patient(&staff, chart, "first@example.org")
+        .await
+        .expect("invited");
+    let first = mail_to(&catcher, "first@example.org", "Your activation code")
+        .await
+        .code()
+        .expect("code");
+    app.client
+        .invite_patient(&staff, chart, "second@example.org")
+        .await
+        .expect("invited");
+    let second = mail_to(&catcher, "second@example.org", "Your activation code")
+        .await
+        .code()
+        .expect("code");
     let (status, ..) = api_error(try_code("first@example.org", first).await);
     assert_eq!(status, 422, "replaced by the later invitation");
 
@@ -188,7 +224,11 @@ async fn activation_codes_expire_after_seven_days_and_die_after_five_wrong_tries
         assert_eq!(status, 422);
     }
     let (status, error, ..) = api_error(try_code("second@example.org", second).await);
-    assert_eq!((status, error), (422, ErrorCode::InvalidCode), "dead after five wrong tries");
+    assert_eq!(
+        (status, error),
+        (422, ErrorCode::InvalidCode),
+        "dead after five wrong tries"
+    );
 }
 crate::on_both_databases_with_mail!(activation_codes_expire_after_seven_days_and_die_after_five_wrong_tries);
 
@@ -201,9 +241,17 @@ async fn a_pass_phrase_change_ends_every_other_session_and_tells_the_person(back
     let laptop = app.login_and_accept(PATIENT).await;
     let phone = app.login_and_accept(PATIENT).await;
 
-    let (status, error, ..) = api_error(app.client.change_passphrase(&laptop, "not my pass-phrase", NEW_PASSPHRASE).await);
+    let (status, error, ..) = api_error(
+        app.client
+            .change_passphrase(&laptop, "not my pass-phrase", NEW_PASSPHRASE)
+            .await,
+    );
     assert_eq!((status, error), (403, ErrorCode::WrongPassphrase));
-    let (status, error, ..) = api_error(app.client.change_passphrase(&laptop, PATIENT.passphrase, "too short").await);
+    let (status, error, ..) = api_error(
+        app.client
+            .change_passphrase(&laptop, PATIENT.passphrase, "too short")
+            .await,
+    );
     assert_eq!((status, error), (422, ErrorCode::WeakPassphrase));
     app.client.me(&phone).await.expect("nothing changed yet");
 
@@ -218,7 +266,9 @@ async fn a_pass_phrase_change_ends_every_other_session_and_tells_the_person(back
     app.client.me(&laptop).await.expect("this session goes on");
     let (status, ..) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
     assert_eq!(status, 401, "the old pass-phrase no longer works");
-    app.login(PATIENT.email, NEW_PASSPHRASE).await.expect("the new one does");
+    app.login(PATIENT.email, NEW_PASSPHRASE)
+        .await
+        .expect("the new one does");
     mail_to(&catcher, PATIENT.email, "Your pass-phrase was changed").await;
 }
 crate::on_both_databases_with_mail!(a_pass_phrase_change_ends_every_other_session_and_tells_the_person);
@@ -231,10 +281,18 @@ async fn wrong_current_pass_phrases_lock_the_account_like_wrong_sign_ins(backend
     let token = app.login_and_accept(PATIENT).await;
     let mut last = (0, ErrorCode::Other);
     for _ in 0..8 {
-        let (status, error, ..) = api_error(app.client.change_passphrase(&token, "a guess at it", NEW_PASSPHRASE).await);
+        let (status, error, ..) = api_error(
+            app.client
+                .change_passphrase(&token, "a guess at it", NEW_PASSPHRASE)
+                .await,
+        );
         last = (status, error);
     }
-    assert_eq!(last, (423, ErrorCode::AccountLocked), "guessing through a session is throttled too");
+    assert_eq!(
+        last,
+        (423, ErrorCode::AccountLocked),
+        "guessing through a session is throttled too"
+    );
 }
 crate::on_both_databases_with_mail!(wrong_current_pass_phrases_lock_the_account_like_wrong_sign_ins);
 
@@ -247,20 +305,45 @@ async fn a_forgotten_pass_phrase_is_reset_with_an_emailed_code_and_every_session
     let before = app.login_and_accept(PATIENT).await;
 
     // The same answer for an address with an account, one without, and an unverified one.
-    app.client.request_reset("nobody@example.org").await.expect("202 for no account");
-    app.client.request_reset(OTHER_PATIENT.email).await.expect("202 for an unverified address");
-    app.client.request_reset(PATIENT.email).await.expect("202 for an account");
+    app.client
+        .request_reset("nobody@example.org")
+        .await
+        .expect("202 for no account");
+    app.client
+        .request_reset(OTHER_PATIENT.email)
+        .await
+        .expect("202 for an unverified address");
+    app.client
+        .request_reset(PATIENT.email)
+        .await
+        .expect("202 for an account");
     let mail = mail_to(&catcher, PATIENT.email, "Your pass-phrase reset code").await;
     settle().await;
     assert_eq!(catcher.delivered().len(), 1, "a code only to the verified account");
     let code = mail.code().expect("code");
 
-    let (status, error, ..) = api_error(app.client.confirm_reset(PATIENT.email, "AAAA-AAAA", NEW_PASSPHRASE).await);
+    let (status, error, ..) = api_error(
+        app.client
+            .confirm_reset(PATIENT.email, "AAAA-AAAA", NEW_PASSPHRASE)
+            .await,
+    );
     assert_eq!((status, error), (422, ErrorCode::InvalidCode), "a wrong code");
-    let (status, error, ..) = api_error(app.client.confirm_reset(OTHER_PATIENT.email, &code, NEW_PASSPHRASE).await);
-    assert_eq!((status, error), (422, ErrorCode::InvalidCode), "another person's address");
+    let (status, error, ..) = api_error(
+        app.client
+            .confirm_reset(OTHER_PATIENT.email, &code, NEW_PASSPHRASE)
+            .await,
+    );
+    assert_eq!(
+        (status, error),
+        (422, ErrorCode::InvalidCode),
+        "another person's address"
+    );
     let (status, error, ..) = api_error(app.client.confirm_reset(PATIENT.email, &code, "short").await);
-    assert_eq!((status, error), (422, ErrorCode::WeakPassphrase), "the code is not used up by a weak pass-phrase");
+    assert_eq!(
+        (status, error),
+        (422, ErrorCode::WeakPassphrase),
+        "the code is not used up by a weak pass-phrase"
+    );
 
     app.client
         .confirm_reset(PATIENT.email, &code.to_lowercase().replace('-', " "), NEW_PASSPHRASE)
@@ -268,8 +351,14 @@ async fn a_forgotten_pass_phrase_is_reset_with_an_emailed_code_and_every_session
         .expect("reset, the code typed loosely");
     let (status, ..) = api_error(app.client.me(&before).await);
     assert_eq!(status, 401, "every session ended");
-    app.login(PATIENT.email, NEW_PASSPHRASE).await.expect("the new pass-phrase works");
-    let (status, ..) = api_error(app.client.confirm_reset(PATIENT.email, &code, "yet another long pass-phrase").await);
+    app.login(PATIENT.email, NEW_PASSPHRASE)
+        .await
+        .expect("the new pass-phrase works");
+    let (status, ..) = api_error(
+        app.client
+            .confirm_reset(PATIENT.email, &code, "yet another long pass-phrase")
+            .await,
+    );
     assert_eq!(status, 422, "the code works once");
     mail_to(&catcher, PATIENT.email, "Your pass-phrase was changed").await;
 
@@ -287,7 +376,11 @@ async fn a_forgotten_pass_phrase_is_reset_with_an_emailed_code_and_every_session
         .filter(|c| *c != code)
         .collect();
     app.advance(TimeDelta::minutes(16));
-    let (status, error, ..) = api_error(app.client.confirm_reset(PATIENT.email, &codes[0], "an expired code here").await);
+    let (status, error, ..) = api_error(
+        app.client
+            .confirm_reset(PATIENT.email, &codes[0], "an expired code here")
+            .await,
+    );
     assert_eq!((status, error), (422, ErrorCode::InvalidCode), "expired");
 }
 crate::on_both_databases_with_mail!(a_forgotten_pass_phrase_is_reset_with_an_emailed_code_and_every_session_ends);
@@ -319,11 +412,21 @@ async fn a_new_address_takes_effect_only_once_confirmed_from_it(backend: Backend
         .await
         .expect("asked");
     assert_eq!(pending.email, NEW_ADDRESS);
-    let code = mail_to(&catcher, NEW_ADDRESS, "Confirm your new email address").await.code().expect("code");
+    let code = mail_to(&catcher, NEW_ADDRESS, "Confirm your new email address")
+        .await
+        .code()
+        .expect("code");
     mail_to(&catcher, PATIENT.email, "Your email address is being changed").await;
     settle().await;
-    assert!(mails_to(&catcher, OTHER_PATIENT.email).is_empty(), "nothing to the taken address");
-    assert_eq!(app.client.me(&token).await.expect("me").user.email, PATIENT.email, "not yet");
+    assert!(
+        mails_to(&catcher, OTHER_PATIENT.email).is_empty(),
+        "nothing to the taken address"
+    );
+    assert_eq!(
+        app.client.me(&token).await.expect("me").user.email,
+        PATIENT.email,
+        "not yet"
+    );
 
     let (status, error, ..) = api_error(app.client.confirm_email(&token, "AAAA-AAAA").await);
     assert_eq!((status, error), (422, ErrorCode::InvalidCode));
@@ -334,7 +437,9 @@ async fn a_new_address_takes_effect_only_once_confirmed_from_it(backend: Backend
     let user = app.client.confirm_email(&token, &code).await.expect("confirmed");
     assert_eq!(user.email, NEW_ADDRESS);
     assert!(user.email_verified);
-    app.login(NEW_ADDRESS, PATIENT.passphrase).await.expect("signs in with the new address");
+    app.login(NEW_ADDRESS, PATIENT.passphrase)
+        .await
+        .expect("signs in with the new address");
     let (status, ..) = api_error(app.login(PATIENT.email, PATIENT.passphrase).await);
     assert_eq!(status, 401, "the old address is no longer an account's");
 }
@@ -363,14 +468,21 @@ async fn a_new_device_is_noticed_and_message_notices_can_be_turned_off(backend: 
     mail_to(&catcher, PATIENT.email, "A new device signed in").await;
     login("Patient Portal on Linux, laptop").await;
     settle().await;
-    assert_eq!(count_to(&catcher, PATIENT.email, "A new device signed in"), 1, "a device seen before");
+    assert_eq!(
+        count_to(&catcher, PATIENT.email, "A new device signed in"),
+        1,
+        "a device seen before"
+    );
 
     // Message notices off: a care-team reply sends nothing; security notices still go.
     let wanted = NoticePreferences {
         messages: false,
         results: true,
     };
-    assert_eq!(app.client.set_notice_preferences(&laptop, wanted).await.expect("set"), wanted);
+    assert_eq!(
+        app.client.set_notice_preferences(&laptop, wanted).await.expect("set"),
+        wanted
+    );
     assert_eq!(app.client.notice_preferences(&laptop).await.expect("get"), wanted);
     let patient = app.login_and_accept(PATIENT).await;
     let nurse = app.login_and_accept(NURSE).await;
@@ -401,7 +513,11 @@ async fn a_pass_phrase_change_on_one_instance_ends_a_session_on_the_other_within
     };
     let on_first = first.login_and_accept(PATIENT).await;
     let on_second = second.login_and_accept(PATIENT).await;
-    second.client.me(&on_second).await.expect("signed in on the second instance");
+    second
+        .client
+        .me(&on_second)
+        .await
+        .expect("signed in on the second instance");
     first
         .client
         .change_passphrase(&on_first, PATIENT.passphrase, NEW_PASSPHRASE)
@@ -410,5 +526,9 @@ async fn a_pass_phrase_change_on_one_instance_ends_a_session_on_the_other_within
     second.advance(TimeDelta::milliseconds(2001));
     let (status, ..) = api_error(second.client.me(&on_second).await);
     assert_eq!(status, 401, "ended on the other instance within the cache's delay");
-    first.client.me(&on_first).await.expect("the session that changed it goes on");
+    first
+        .client
+        .me(&on_first)
+        .await
+        .expect("the session that changed it goes on");
 }

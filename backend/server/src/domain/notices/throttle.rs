@@ -1,5 +1,6 @@
-//! At most one message notice per thread per 15 minutes: a care team answering in several
-//! messages sends the patient one e-mail, not one per message.
+//! When a notice is due: at most one message notice per thread per 15 minutes (a care team
+//! answering in several messages sends the patient one email, not one per message), and a
+//! result notice when more results are released to the patient than when last counted.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -15,12 +16,27 @@ pub fn message_notice_due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bo
     }
 }
 
+/// Whether a chart whose patient had `before` results released when last counted (none:
+/// never counted) causes "a new test result is available" with `now` released. The first
+/// count is only the starting point: results from before are no news.
+pub fn result_notice_due(before: Option<usize>, now: usize) -> bool {
+    before.is_some_and(|before| now > before)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(minute: i64, second: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + minute * 60 + second, 0).unwrap()
+    }
+
+    #[test]
+    fn a_result_is_noticed_when_the_released_count_grows_after_the_first_count() {
+        assert!(!result_notice_due(None, 12), "the first count is the starting point");
+        assert!(!result_notice_due(Some(12), 12));
+        assert!(result_notice_due(Some(12), 13));
+        assert!(!result_notice_due(Some(12), 11), "a result withdrawn is no news");
     }
 
     #[test]

@@ -277,6 +277,14 @@ impl Releases {
         }
     }
 
+    /// How many results are released to the patient (a count that grows means a new one).
+    pub fn released_count(&self) -> usize {
+        self.results
+            .values()
+            .filter(|r| matches!(r, ResultRelease::Released { .. }))
+            .count()
+    }
+
     /// The release of the result `id` (a DiagnosticReport's or a lone Observation's id).
     pub fn of_result(&self, id: &str) -> Option<&ResultRelease> {
         self.results.get(id)
