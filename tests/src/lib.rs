@@ -70,7 +70,7 @@ impl TestServer {
             .expect("the server starts");
         let addr = app.local_addr();
         let state = app.state().clone();
-        demo::seed(&state.db, &state.hasher, Utc::now())
+        demo::seed(&state.db, &state.hasher, &state.text_sealer, Utc::now())
             .await
             .expect("demo data");
         if charts {

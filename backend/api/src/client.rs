@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
+use crate::accounts::{CodeRequest, PassphraseConfirmation, RecoveryCodes, TotpEnrolment};
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::paths::API_PREFIX;
 use crate::types::*;
@@ -169,6 +170,54 @@ impl PortalClient {
             totp: None,
         };
         send(self.request(Method::POST, "/auth/login").json(&body)).await
+    }
+
+    /// Signs in to an account with a second factor: `code` is the current 6-digit code from
+    /// the authenticator app, or an unused recovery code.
+    pub async fn login_with_code(
+        &self,
+        email: &str,
+        password: &str,
+        code: &str,
+        device: Option<&str>,
+    ) -> Result<LoginResponse, ClientError> {
+        let body = LoginRequest {
+            email: email.into(),
+            password: password.into(),
+            device: device.map(str::to_owned),
+            totp: Some(code.to_owned()),
+        };
+        send(self.request(Method::POST, "/auth/login").json(&body)).await
+    }
+
+    /// `POST /me/totp`: starts setting up a second factor (a new secret, as QR code and text).
+    pub async fn enrol_totp(&self, token: &SessionToken) -> Result<TotpEnrolment, ClientError> {
+        send(self.authed(Method::POST, "/me/totp", token)).await
+    }
+
+    /// `POST /me/totp/confirm`: confirms the secret being set up with a code from it; answers
+    /// the recovery codes (shown once).
+    pub async fn confirm_totp(&self, token: &SessionToken, code: &str) -> Result<RecoveryCodes, ClientError> {
+        let body = CodeRequest { code: code.to_owned() };
+        send(self.authed(Method::POST, "/me/totp/confirm", token).json(&body)).await
+    }
+
+    /// `DELETE /me/totp`: turns the second factor off (where the role allows), confirmed by
+    /// the pass-phrase.
+    pub async fn disable_totp(&self, token: &SessionToken, password: &str) -> Result<(), ClientError> {
+        let body = PassphraseConfirmation {
+            password: password.to_owned(),
+        };
+        send_empty(self.authed(Method::DELETE, "/me/totp", token).json(&body)).await
+    }
+
+    /// `POST /me/recovery-codes`: a new set of recovery codes (the old ones stop working),
+    /// confirmed by the pass-phrase.
+    pub async fn new_recovery_codes(&self, token: &SessionToken, password: &str) -> Result<RecoveryCodes, ClientError> {
+        let body = PassphraseConfirmation {
+            password: password.to_owned(),
+        };
+        send(self.authed(Method::POST, "/me/recovery-codes", token).json(&body)).await
     }
 
     /// `GET /me/sessions`: the caller's open sessions, the most recently active first.

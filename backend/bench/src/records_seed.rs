@@ -33,7 +33,7 @@ pub async fn seed(
     sessions: usize,
 ) -> anyhow::Result<RecordsFixture> {
     let db = &state.db;
-    portal_server::demo::seed(db, &state.hasher, Utc::now()).await?;
+    portal_server::demo::seed(db, &state.hasher, &state.text_sealer, Utc::now()).await?;
     let ids = seed::seed_patients(db, "records.patient", patients).await?;
     let per_patient = observations / patients.max(1);
     let now = Utc::now();

@@ -31,7 +31,7 @@ pub struct Fixture {
 pub async fn seed(state: &AppState, patients: usize, messages: usize, sessions: usize) -> anyhow::Result<Fixture> {
     let db = state.db.clone();
     let now = Utc::now().timestamp_millis();
-    portal_server::demo::seed(&db, &state.hasher, Utc::now()).await?;
+    portal_server::demo::seed(&db, &state.hasher, &state.text_sealer, Utc::now()).await?;
     let clinician: i64 = sqlx::query_scalar("SELECT id FROM users WHERE role = 'physician' ORDER BY id LIMIT 1")
         .fetch_one(&db.pool)
         .await?;

@@ -9,16 +9,17 @@ use portal_api::{Pool, Role};
 use crate::admin::{self, AdminError, NewUser, Published};
 use crate::auth::password::PasswordHasher;
 use crate::domain::access::StaffPools;
+use crate::domain::second_factor::TotpSecret;
 use crate::domain::EmailAddress;
 use crate::records;
-use crate::sealed_text::TextSealer;
+use crate::sealed_text::{Field, TextSealer};
 use crate::store::{self, Db};
 
 pub const PRACTICE_NAME: &str = "Dermatology Specialists of Kansas City";
 pub const PRACTICE_PHONE: &str = "(816) 555-0142";
 pub const POLICY_TEXT: &str = include_str!("../policy/portal-policy.md");
 
-/// A demo account (the pass-phrases are public: demo data only).
+/// A demo account (the pass-phrases and second-factor secrets are public: demo data only).
 #[derive(Debug, Clone, Copy)]
 pub struct DemoAccount {
     pub email: &'static str,
@@ -27,6 +28,10 @@ pub struct DemoAccount {
     pub passphrase: &'static str,
     /// The triage pools of a staff account.
     pub staff_pools: &'static [Pool],
+    /// The TOTP secret (base32) of the second factor the care team and admins have from the
+    /// start, fixed so that tests and people trying the demo can add it to an authenticator
+    /// app (or compute its codes). Patients have none.
+    pub totp_secret: Option<&'static str>,
 }
 
 pub const ACCOUNTS: [DemoAccount; 6] = [
@@ -36,6 +41,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Physician,
         passphrase: "amber lantern over quiet hills",
         staff_pools: &[],
+        totp_secret: Some("DEMOOKAFORAMBERLANTERNQUIETHILLS"),
     },
     DemoAccount {
         email: "frontdesk@dskc.example",
@@ -43,6 +49,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Staff,
         passphrase: "paper boats drift past noon",
         staff_pools: &[Pool::FrontDesk, Pool::Billing],
+        totp_secret: Some("DEMORIVERAPAPERBOATSDRIFTPASTNOO"),
     },
     DemoAccount {
         email: "blair.conroy@example.com",
@@ -50,6 +57,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Patient,
         passphrase: "violet kettle hums at dawn",
         staff_pools: &[],
+        totp_secret: None,
     },
     DemoAccount {
         email: "claudie.walsh@example.com",
@@ -57,6 +65,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Patient,
         passphrase: "seven owls guard the orchard",
         staff_pools: &[],
+        totp_secret: None,
     },
     DemoAccount {
         email: "nurse@dskc.example",
@@ -64,6 +73,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Staff,
         passphrase: "copper rain on a tin roof",
         staff_pools: &[Pool::Clinical],
+        totp_secret: Some("DEMOJORDANLEECOPPERRAINTINROOFAA"),
     },
     // Sets each staff member's triage pools (in the app: Staff); sees no health data.
     DemoAccount {
@@ -72,6 +82,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: Role::Admin,
         passphrase: "granite harbor at first light",
         staff_pools: &[],
+        totp_secret: Some("DEMOALEXMORGANGRANITEHARBORLIGHT"),
     },
 ];
 
@@ -94,7 +105,12 @@ pub struct DemoReport {
     pub policy: Option<Published>,
 }
 
-pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Result<DemoReport, AdminError> {
+pub async fn seed(
+    db: &Db,
+    hasher: &PasswordHasher,
+    sealer: &TextSealer,
+    now: DateTime<Utc>,
+) -> Result<DemoReport, AdminError> {
     let mut report = DemoReport::default();
     if store::practice::get(db).await?.is_none() {
         admin::set_practice(db, PRACTICE_NAME, PRACTICE_PHONE).await?;
@@ -114,6 +130,25 @@ pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Resul
         admin::add_user(db, hasher, &user, now).await?;
         report.accounts_created += 1;
     }
+    // The care team's second factor, confirmed, from its fixed secret (kept if they set up
+    // another since).
+    for account in ACCOUNTS {
+        let (Some(text), Some(user)) = (
+            account.totp_secret,
+            store::users::find_by_email(db, account.email).await?,
+        ) else {
+            continue;
+        };
+        if user.totp_enabled_at.is_some() {
+            continue;
+        }
+        let secret = TotpSecret::from_base32(text)
+            .ok_or_else(|| AdminError::Invalid("a demo TOTP secret is not base32".into()))?;
+        let sealed = sealer
+            .seal(Field::TotpSecret, user.id, &secret.to_base32())
+            .map_err(|e| AdminError::Invalid(e.to_string()))?;
+        store::second_factor::set_confirmed(db, user.id, &sealed, now).await?;
+    }
     // Dr. Okafor cares for both demo patients: she sees their threads.
     let physician = store::users::find_by_email(db, ACCOUNTS[0].email).await?;
     for patient in ACCOUNTS.iter().filter(|a| a.role == Role::Patient) {
@@ -126,7 +161,10 @@ pub async fn seed(db: &Db, hasher: &PasswordHasher, now: DateTime<Utc>) -> Resul
 
 /// The accounts as printed for the person trying the demo.
 pub fn accounts_table() -> String {
-    let mut out = String::from("Demo accounts (demo data only; pass-phrases are public):\n");
+    let mut out = String::from(
+        "Demo accounts (demo data only; pass-phrases and second-factor secrets are public; add a secret to \
+         an authenticator app, or type it there, to get the 6-digit codes sign-in asks for):\n",
+    );
     for a in ACCOUNTS {
         let pools = StaffPools::of(a.staff_pools.iter().copied()).to_text();
         let role = if pools.is_empty() {
@@ -135,6 +173,9 @@ pub fn accounts_table() -> String {
             format!("{} ({pools})", a.role.as_str())
         };
         out.push_str(&format!("  {role:<28} {:<27} pass-phrase: {}\n", a.email, a.passphrase));
+        if let Some(secret) = a.totp_secret {
+            out.push_str(&format!("  {:<28} {:<27} TOTP secret: {secret}\n", "", ""));
+        }
     }
     out
 }
@@ -180,10 +221,11 @@ mod tests {
             .expect("db");
         db.migrate().await.expect("migrate");
         let hasher = PasswordHasher::new(2);
-        let first = seed(&db, &hasher, Utc::now()).await.expect("seed");
+        let sealer = crate::sealed_text::tests_support::sealer();
+        let first = seed(&db, &hasher, &sealer, Utc::now()).await.expect("seed");
         assert_eq!(first.accounts_created, ACCOUNTS.len());
         assert_eq!(first.policy, Some(Published::New(1)));
-        let second = seed(&db, &hasher, Utc::now()).await.expect("seed again");
+        let second = seed(&db, &hasher, &sealer, Utc::now()).await.expect("seed again");
         assert_eq!(second.accounts_created, 0);
         assert_eq!(second.policy, Some(Published::Unchanged(1)));
         let practice = store::practice::get(&db).await.expect("get").expect("set");

@@ -34,6 +34,10 @@ pub enum ApiError {
     /// The pass-phrase was right; a second-factor code must come with it.
     #[error("second factor required")]
     SecondFactorRequired,
+    /// The pass-phrase was right; the second-factor code that came with it was not (wrong,
+    /// replayed or used). Same code as [`Self::SecondFactorRequired`], its own message.
+    #[error("wrong second factor")]
+    WrongSecondFactor,
     /// The care team enrols a second factor before reaching anything else.
     #[error("second factor enrolment required")]
     SecondFactorEnrolmentRequired,
@@ -92,9 +96,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::InvalidCredentials | Self::Unauthenticated | Self::SessionExpired | Self::SecondFactorRequired => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::InvalidCredentials
+            | Self::Unauthenticated
+            | Self::SessionExpired
+            | Self::SecondFactorRequired
+            | Self::WrongSecondFactor => StatusCode::UNAUTHORIZED,
             Self::SecondFactorEnrolmentRequired | Self::WrongPassphrase => StatusCode::FORBIDDEN,
             Self::InvalidCode | Self::InvalidActivation => StatusCode::UNPROCESSABLE_ENTITY,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
@@ -120,7 +126,7 @@ impl ApiError {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::AccountLocked { .. } | Self::AccountHeld => ErrorCode::AccountLocked,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
-            Self::SecondFactorRequired => ErrorCode::SecondFactorRequired,
+            Self::SecondFactorRequired | Self::WrongSecondFactor => ErrorCode::SecondFactorRequired,
             Self::SecondFactorEnrolmentRequired => ErrorCode::SecondFactorEnrolmentRequired,
             Self::InvalidCode | Self::InvalidActivation => ErrorCode::InvalidCode,
             Self::WrongPassphrase => ErrorCode::WrongPassphrase,
@@ -166,6 +172,9 @@ impl ApiError {
             Self::SecondFactorRequired => {
                 "Enter the 6-digit code from your authenticator app, or one of your recovery codes.".into()
             }
+            Self::WrongSecondFactor => "That code is not right, or was used already. Enter the current \
+                 6-digit code from your authenticator app, or one of your unused recovery codes."
+                .into(),
             Self::SecondFactorEnrolmentRequired => "Before anything else, set up your second factor: \
                  an authenticator app that gives a new 6-digit code every 30 seconds."
                 .into(),

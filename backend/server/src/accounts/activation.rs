@@ -49,5 +49,5 @@ pub async fn activate(state: &AppState, request: &ActivateRequest, addr: ClientA
     let user = account_changes::activate(&state.db, code.id, invitation.id, &hash, &addr.to_text(), now)
         .await
         .map_err(change_error)?;
-    start_session(state, user, device.as_ref(), addr).await
+    start_session(state, user, device.as_ref(), addr, None).await
 }

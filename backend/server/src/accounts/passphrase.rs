@@ -6,7 +6,7 @@
 
 use portal_api::{PassphraseChangeRequest, PassphraseChanged};
 
-use crate::auth::login::{refused, throttle_rules};
+use crate::auth::guesses::{refused, throttle_rules, MAX_PASSWORD_BYTES};
 use crate::auth::password::Verified;
 use crate::auth::{ClientAddr, CurrentSession};
 use crate::domain::passphrase;
@@ -17,9 +17,6 @@ use crate::state::AppState;
 use crate::store::account_changes::{self, Actor, ChangeError, SessionsToEnd};
 use crate::store::users::UserRecord;
 use crate::store::{practice, sign_in_throttle, users};
-
-/// Longest pass-phrase input looked at (bytes), as at sign-in.
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Checks `typed` is `user`'s current pass-phrase: `wrong_passphrase` if not (counted like a
 /// wrong sign-in), `account_locked` once too many were wrong.
@@ -50,7 +47,9 @@ pub async fn confirm_current(state: &AppState, user: &UserRecord, typed: &str) -
             None => ApiError::WrongPassphrase,
         });
     }
-    sign_in_throttle::clear(&state.db, &bucket).await?;
+    // The right pass-phrase from someone signed in is not a guess; it does not wipe the
+    // count either (wrong second-factor codes from elsewhere stay counted).
+    sign_in_throttle::refund(&state.db, &bucket, &throttle_rules(state)).await?;
     Ok(())
 }
 

@@ -3,6 +3,12 @@
 //! whether or not an account has it, before they are checked, and lock it for a while after
 //! too many (`domain::sign_in_throttle`). A network the account signed in from before is
 //! charged on its own, so a stranger's guesses do not lock the person out there.
+//!
+//! An account with a second factor needs a code too (`totp`: a current code from the
+//! authenticator app, or an unused recovery code). Without one, the right pass-phrase is
+//! answered 401 `second_factor_required` and the guess is taken back (asking is not a
+//! failure); a wrong, replayed or used code is a failed guess like a wrong pass-phrase, so
+//! codes cannot be tried one after another.
 
 use chrono::Duration;
 use portal_api::LoginResponse;
@@ -10,7 +16,7 @@ use portal_api::LoginResponse;
 use crate::domain::notices::Notice;
 use crate::domain::passphrase;
 use crate::domain::sessions::{new_device_notice_due, DeviceHistory, DeviceName};
-use crate::domain::sign_in_throttle::{Bucket, Charge, Refusal, ThrottleRules};
+use crate::domain::sign_in_throttle::Charge;
 use crate::domain::EmailAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -19,19 +25,28 @@ use crate::store::audit::{self, action, AuditEvent};
 use crate::store::users::UserRecord;
 use crate::store::{sessions, sign_in_throttle, users};
 
+use super::guesses::{bucket_of, refused, throttle_rules, MAX_PASSWORD_BYTES};
 use super::password::Verified;
+use super::second_factor::{self, SignInFactor};
 use super::{token, ClientAddr, CurrentSession};
 
-/// Longest pass-phrase input looked at (bytes); anything longer cannot be a valid one.
-const MAX_PASSWORD_BYTES: usize = 1024;
+/// What a sign-in gives.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The second factor (a code or a recovery code), for an account that has one.
+    pub totp: Option<&'a str>,
+    pub device: Option<&'a str>,
+}
 
-pub async fn sign_in(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    device: Option<&str>,
-    addr: ClientAddr,
-) -> ApiResult<LoginResponse> {
+pub async fn sign_in(state: &AppState, credentials: Credentials<'_>, addr: ClientAddr) -> ApiResult<LoginResponse> {
+    let Credentials {
+        email,
+        password,
+        totp,
+        device,
+    } = credentials;
     let now = state.clock.now();
     let network = addr.network();
     state
@@ -46,15 +61,7 @@ pub async fn sign_in(
 
     let user = users::find_by_email(&state.db, email.as_str()).await?;
     let network = network.to_string();
-    let bucket = match &user {
-        Some(user) if sign_in_throttle::is_known_network(&state.db, user.id, &network).await? => Bucket::KnownNetwork {
-            email: email.as_str().to_owned(),
-            network: network.clone(),
-        },
-        _ => Bucket::Account {
-            email: email.as_str().to_owned(),
-        },
-    };
+    let bucket = bucket_of(state, email.as_str(), user.as_ref(), &network).await?;
     // One guess at a time per account here; charged before the pass-phrase is checked, so a
     // burst of guesses (also across instances) cannot all be checked.
     let _turn = state.guesses.turn(&bucket.key()).await;
@@ -109,17 +116,48 @@ pub async fn sign_in(
         }
     };
 
+    let mut used_recovery_code = false;
+    if user.totp_enabled_at.is_some() {
+        let given = totp.map(str::trim).filter(|t| !t.is_empty());
+        let Some(given) = given else {
+            // Not a guess: the app asks for the code and signs in again with it.
+            sign_in_throttle::refund(&state.db, &bucket.key(), &throttle_rules(state)).await?;
+            return Err(ApiError::SecondFactorRequired);
+        };
+        match second_factor::check_at_sign_in(state, user.id, given, now).await? {
+            SignInFactor::Code => {}
+            SignInFactor::RecoveryCode => used_recovery_code = true,
+            SignInFactor::Wrong => {
+                let event = AuditEvent {
+                    subject_user_id: Some(user.id),
+                    action: action::SIGN_IN_FAILED,
+                    object: Some("wrong second factor".into()),
+                    client_addr: &addr.to_text(),
+                    ..Default::default()
+                };
+                audit::append(&state.db, &event, now).await?;
+                return Err(match if_wrong {
+                    Some(refusal) => refused(refusal, now),
+                    None => ApiError::WrongSecondFactor,
+                });
+            }
+        }
+    }
+
     sign_in_throttle::clear(&state.db, &bucket.key()).await?;
-    start_session(state, user, device.as_ref(), addr).await
+    let how = used_recovery_code.then_some("with a recovery code");
+    start_session(state, user, device.as_ref(), addr, how).await
 }
 
 /// Opens a session for `user`, who just proved who they are (a sign-in, an activation), on
-/// `device` from `addr`.
+/// `device` from `addr`; `how` notes in the audit log anything unusual about it (a recovery
+/// code used).
 pub(crate) async fn start_session(
     state: &AppState,
     user: UserRecord,
     device: Option<&DeviceName>,
     addr: ClientAddr,
+    how: Option<&'static str>,
 ) -> ApiResult<LoginResponse> {
     let now = state.clock.now();
     let network = addr.network().to_string();
@@ -144,8 +182,8 @@ pub(crate) async fn start_session(
         actor_user_id: Some(user.id),
         subject_user_id: Some(user.id),
         action: action::SIGN_IN,
+        object: how.map(str::to_owned),
         client_addr: &addr.to_text(),
-        ..Default::default()
     };
     audit::append(&state.db, &event, now).await?;
     Ok(LoginResponse {
@@ -191,25 +229,4 @@ async fn device_history(
         signed_in_before,
         seen_before,
     })
-}
-
-pub(crate) fn throttle_rules(state: &AppState) -> ThrottleRules {
-    ThrottleRules {
-        guesses_per_round: state.limits.lockout_threshold,
-        lock_for: Duration::from_std(state.limits.lockout_duration).unwrap_or(Duration::MAX),
-        max_consecutive_failures: state.limits.max_consecutive_failures,
-    }
-}
-
-pub(crate) fn refused(refusal: Refusal, now: chrono::DateTime<chrono::Utc>) -> ApiError {
-    match refusal {
-        Refusal::LockedUntil(until) => {
-            let secs = (until - now).num_seconds().max(1);
-            ApiError::AccountLocked {
-                until,
-                retry_after_secs: u64::try_from(secs).unwrap_or(1),
-            }
-        }
-        Refusal::Held => ApiError::AccountHeld,
-    }
 }

@@ -1,11 +1,17 @@
 //! The signed-in caller, from `Authorization: Bearer …`. Sessions end after 15 minutes idle
 //! or 12 hours in all (see [`crate::config::Limits`]), and when signed out.
+//!
+//! Every signed-in route passes here, so the enrolment gate is here too: a physician, staff
+//! member or admin without a confirmed second factor reaches only what enrolling needs
+//! (`domain::second_factor::reachable_before_enrolment`); anything else answers 403
+//! `second_factor_enrolment_required`.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::second_factor;
 use crate::domain::sessions as sessions_rule;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -40,7 +46,9 @@ impl FromRequestParts<AppState> for CurrentSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(session) = parts.extensions.get::<CurrentSession>() {
-            return Ok(session.clone());
+            let session = session.clone();
+            enrolment_gate(parts, &session)?;
+            return Ok(session);
         }
         let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
         let token_hash = token::hash(token);
@@ -82,7 +90,25 @@ impl FromRequestParts<AppState> for CurrentSession {
             accepted_current_policy: record.current_policy.is_some() && record.accepted_current_policy,
         };
         parts.extensions.insert(session.clone());
+        enrolment_gate(parts, &session)?;
         Ok(session)
+    }
+}
+
+/// 403 `second_factor_enrolment_required` for a person who must enrol a second factor first,
+/// on any route but those enrolling needs.
+fn enrolment_gate(parts: &Parts, session: &CurrentSession) -> Result<(), ApiError> {
+    let user = &session.user;
+    if !second_factor::enrolment_required(user.role, user.totp_enabled_at.is_some()) {
+        return Ok(());
+    }
+    // Nested routers see the path below the API prefix; take it off in case it is there.
+    let path = parts.uri.path();
+    let path = path.strip_prefix(portal_api::API_PREFIX).unwrap_or(path);
+    if second_factor::reachable_before_enrolment(parts.method.as_str(), path) {
+        Ok(())
+    } else {
+        Err(ApiError::SecondFactorEnrolmentRequired)
     }
 }
 

@@ -332,7 +332,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             attachment_key_file,
         } => {
             let db = open_db(&cli).await?;
-            let report = demo::seed(&db, &PasswordHasher::new(2), now)
+            let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
+            let report = demo::seed(&db, &PasswordHasher::new(2), &sealer, now)
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
@@ -346,7 +347,6 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 }
             );
             if let Some(folder) = charts {
-                let sealer = text_sealer(&cli, attachment_key_file.as_ref())?;
                 let loaded = demo::load_charts(&db, &sealer, folder, now).await?;
                 println!("{loaded} demo chart(s) loaded and linked to the demo patients.");
             }

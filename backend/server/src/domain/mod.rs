@@ -3,7 +3,8 @@
 //! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]),
 //! e-mail notices and their retries ([`notices`], [`mail_retry`]), how a patient's chart is
 //! read from a FHIR bundle ([`records`]) and what a patient sees of it ([`records::view`]),
-//! and which sessions are open and what a device is called ([`sessions`]).
+//! which sessions are open and what a device is called ([`sessions`]), and the second factor:
+//! its codes, recovery codes and who must enrol ([`second_factor`]).
 
 pub mod access;
 pub mod email;
@@ -13,6 +14,7 @@ pub mod one_time_code;
 pub mod passphrase;
 pub mod person_name;
 pub mod records;
+pub mod second_factor;
 pub mod sending;
 pub mod sessions;
 pub mod sign_in_throttle;

@@ -94,6 +94,23 @@ impl ThrottleRules {
         };
         Charge::Allowed { state, if_wrong }
     }
+
+    /// Takes back one charged guess that turned out not to be a guess: the right pass-phrase
+    /// given without the second factor's code, which is asked for next. The count goes back
+    /// down and a lock or hold that guess set is lifted; the failures before it still count
+    /// (so asking again for the code cannot be used to wipe wrong codes off the count).
+    pub fn refund(&self, state: ThrottleState) -> ThrottleState {
+        let mut state = state;
+        state.round_guesses = state.round_guesses.saturating_sub(1);
+        state.consecutive_failures = state.consecutive_failures.saturating_sub(1);
+        if state.round_guesses < self.guesses_per_round {
+            state.locked_until = None;
+        }
+        if state.consecutive_failures < self.max_consecutive_failures {
+            state.held = false;
+        }
+        state
+    }
 }
 
 /// Which count a sign-in is charged to. Guesses from anywhere share the account's count; a
@@ -181,6 +198,21 @@ mod tests {
             rules().charge(state, now),
             Charge::Refused(Refusal::LockedUntil(now + Duration::minutes(15)))
         );
+    }
+
+    #[test]
+    fn a_refund_takes_back_one_guess_and_the_lock_it_set_but_not_earlier_failures() {
+        let now = Utc::now();
+        let mut state = ThrottleState::default();
+        for _ in 0..4 {
+            state = allowed(rules().charge(state, now)).0;
+        }
+        let (locked, if_wrong) = allowed(rules().charge(state, now));
+        assert!(if_wrong.is_some());
+        let refunded = rules().refund(locked);
+        assert_eq!(refunded, state, "as before the refunded guess");
+        assert_eq!(refunded.consecutive_failures, 4, "the earlier failures still count");
+        assert_eq!(rules().refund(ThrottleState::default()), ThrottleState::default());
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod record_sections;
 mod records;
 mod response_policy;
 mod result_release;
+mod second_factor;
 mod sessions;
 mod staff;
 mod threads;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(patients::router())
         .merge(staff::router())
         .merge(sessions::router())
+        .merge(second_factor::router())
         .merge(openapi::router())
         .layer(middleware::from_fn(move |req, next| {
             deadline::within(request_timeout, req, next)

@@ -363,6 +363,9 @@ pub mod action {
     pub const EMAIL_CHANGE_ASKED: &str = "account.email_change_asked";
     pub const EMAIL_CHANGED: &str = "account.email_changed";
     pub const NOTICES_SET: &str = "account.notices_set";
+    pub const SECOND_FACTOR_ENABLED: &str = "auth.second_factor_enabled";
+    pub const SECOND_FACTOR_DISABLED: &str = "auth.second_factor_disabled";
+    pub const RECOVERY_CODES_REPLACED: &str = "auth.recovery_codes_replaced";
     pub const RECORD_READ: &str = "record.read";
     pub const RESULT_RELEASE_SET: &str = "admin.result_release_set";
     pub const RESULT_PREFERENCES_SET: &str = "record.result_preferences_set";

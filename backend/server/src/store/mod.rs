@@ -26,6 +26,7 @@ pub mod result_notices;
 pub mod result_release;
 pub mod row_ids;
 mod schema;
+pub mod second_factor;
 pub mod sends;
 pub mod sessions;
 pub mod sign_in_throttle;

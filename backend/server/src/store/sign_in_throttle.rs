@@ -30,6 +30,21 @@ pub async fn charge(db: &Db, bucket: &str, rules: &ThrottleRules, now: DateTime<
     }
 }
 
+/// Take back one guess charged to `bucket` (see [`ThrottleRules::refund`]); again if another
+/// sign-in wrote first.
+pub async fn refund(db: &Db, bucket: &str, rules: &ThrottleRules) -> StoreResult<()> {
+    loop {
+        let (state, version) = load(db, bucket).await?;
+        let Some(version) = version else {
+            return Ok(());
+        };
+        if replace(db, bucket, &rules.refund(state), version).await? {
+            return Ok(());
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
 /// Forget the bucket's count (a right pass-phrase, or an operator's unlock).
 pub async fn clear(db: &Db, bucket: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sign_in_throttle WHERE bucket = $1")

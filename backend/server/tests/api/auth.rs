@@ -37,11 +37,14 @@ on_both_databases!(a_demo_patient_signs_in_and_sees_who_they_are);
 
 async fn physicians_and_staff_sign_in_the_same_way(app: TestApp) {
     for account in portal_server::demo::ACCOUNTS {
-        let login = app.login(account.email, account.passphrase).await.expect("sign in");
+        let login = app.login_response(account).await;
         assert_eq!(login.user.role, account.role);
+        assert_eq!(login.user.second_factor, account.totp_secret.is_some());
     }
+    let code = app.demo_code(PHYSICIAN);
     let e = app
-        .login("  DR.OKAFOR@dskc.example ", PHYSICIAN.passphrase)
+        .client
+        .login_with_code("  DR.OKAFOR@dskc.example ", PHYSICIAN.passphrase, &code, None)
         .await
         .expect("email is normalised");
     assert_eq!(e.user.email, PHYSICIAN.email);
@@ -116,7 +119,7 @@ async fn repeated_failures_lock_the_account_for_a_while(app: TestApp) {
     assert!(retry_after.is_some_and(|s| s <= 15 * 60));
 
     // … and another account is not affected.
-    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+    app.login_device(PHYSICIAN, None)
         .await
         .expect("other accounts still sign in");
 
@@ -202,9 +205,7 @@ on_both_databases!(a_hundred_failures_in_a_row_hold_the_account_until_an_operato
 
 async fn a_stranger_cannot_lock_the_owner_out_where_they_signed_in_before(app: TestApp) {
     // The physician signs in at the clinic (127.0.0.1) …
-    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
-        .await
-        .expect("signs in at the clinic");
+    app.login_device(PHYSICIAN, None).await.expect("signs in at the clinic");
     // … a stranger elsewhere (127.0.0.2) locks the address …
     let stranger = app.raw_client(|b| b.local_address(Some([127, 0, 0, 2].into())));
     let mut last = 0;
@@ -219,7 +220,7 @@ async fn a_stranger_cannot_lock_the_owner_out_where_they_signed_in_before(app: T
     }
     assert_eq!(last, 423, "the stranger is locked out");
     // … and the physician still signs in at the clinic.
-    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
+    app.login_device(PHYSICIAN, None)
         .await
         .expect("the owner's usual network has its own count");
 }
@@ -247,14 +248,12 @@ async fn too_many_attempts_from_one_address_get_429(app: TestApp) {
     for _ in 0..3 {
         let _ = app.login(PATIENT.email, "wrong wrong wrong wrong").await;
     }
-    let (status, code, message, retry_after) = api_error(app.login(PHYSICIAN.email, PHYSICIAN.passphrase).await);
+    let (status, code, message, retry_after) = api_error(app.login_device(PHYSICIAN, None).await);
     assert_eq!((status, code), (429, ErrorCode::RateLimited));
     assert!(retry_after.is_some_and(|s| (1..=60).contains(&s)), "{retry_after:?}");
     assert!(message.contains("Please wait"), "{message}");
     app.advance(Duration::seconds(61));
-    app.login(PHYSICIAN.email, PHYSICIAN.passphrase)
-        .await
-        .expect("the window has passed");
+    app.login_device(PHYSICIAN, None).await.expect("the window has passed");
 }
 on_both_databases!(
     too_many_attempts_from_one_address_get_429,

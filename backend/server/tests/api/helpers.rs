@@ -1,17 +1,19 @@
 //! `TestApp`: one running service with its own database, data folder and test clock, plus a
 //! helper per endpoint.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use portal_api::client::{ClientError, PortalClient, SessionToken};
 use portal_api::{ErrorCode, LoginResponse};
 use portal_server::auth::password::PasswordHasher;
+use portal_server::domain::second_factor::{step_of, TotpSecret, STEP_SECS};
 use portal_server::mail::MailSettings;
 use portal_server::state::AppState;
-use portal_server::{demo, Application, Config, Limits, ManualClock};
+use portal_server::{demo, Application, Clock, Config, Limits, ManualClock};
 use sqlx::{Connection, Executor};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -28,6 +30,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub state: AppState,
     pub data_dir: TempDir,
+    /// The last 30-second step a code was made for, per account: a code is accepted once.
+    code_steps: Mutex<HashMap<String, i64>>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -196,7 +200,7 @@ impl TestApp {
         let addr = app.local_addr();
         let state = app.state().clone();
         if seed {
-            demo::seed(&state.db, &PasswordHasher::new(2), Utc::now())
+            demo::seed(&state.db, &PasswordHasher::new(2), &state.text_sealer, Utc::now())
                 .await
                 .expect("demo data");
         }
@@ -212,6 +216,7 @@ impl TestApp {
             clock,
             state,
             data_dir,
+            code_steps: Mutex::default(),
             shutdown: Some(tx),
         }
     }
@@ -239,13 +244,69 @@ impl TestApp {
         self.client.login(email, password).await
     }
 
+    /// The current code of `secret` for the account `email`, as its authenticator app shows it
+    /// at the service's time. A code is accepted once: if one was made for this 30-second step
+    /// already, the test clock is moved on to the next step first (rather than sleeping).
+    pub fn code_for(&self, email: &str, secret: &TotpSecret) -> String {
+        let mut steps = self.code_steps.lock().expect("code steps");
+        let last = steps.get(email).copied();
+        let mut step = step_of(self.clock.now());
+        if let Some(last) = last {
+            if step <= last {
+                self.clock
+                    .advance(chrono::Duration::seconds(STEP_SECS * (last - step + 1)));
+                step = step_of(self.clock.now());
+            }
+        }
+        steps.insert(email.to_owned(), step);
+        secret.code_at(self.clock.now())
+    }
+
+    /// The current code of a demo account with a second factor.
+    pub fn demo_code(&self, account: demo::DemoAccount) -> String {
+        let secret = TotpSecret::from_base32(account.totp_secret.expect("a demo account with a second factor"))
+            .expect("demo secret");
+        self.code_for(account.email, &secret)
+    }
+
+    /// Sign in as a demo account (with a current code where it has a second factor).
+    pub async fn login_response(&self, account: demo::DemoAccount) -> LoginResponse {
+        self.login_device(account, None).await.expect("demo account signs in")
+    }
+
+    /// [`login_response`](Self::login_response) naming the device.
+    pub async fn login_device(
+        &self,
+        account: demo::DemoAccount,
+        device: Option<&str>,
+    ) -> Result<LoginResponse, ClientError> {
+        match account.totp_secret {
+            Some(_) => {
+                let code = self.demo_code(account);
+                self.client
+                    .login_with_code(account.email, account.passphrase, &code, device)
+                    .await
+            }
+            None => self.client.login_from(account.email, account.passphrase, device).await,
+        }
+    }
+
     /// Sign in as a demo account and return its token.
     pub async fn login_as(&self, account: demo::DemoAccount) -> SessionToken {
-        let resp = self
-            .login(account.email, account.passphrase)
+        SessionToken::new(self.login_response(account).await.token)
+    }
+
+    /// A fresh set of recovery codes of a demo account with a second factor (each signs in
+    /// once, also at the same moment as others).
+    pub async fn recovery_codes_of(&self, account: demo::DemoAccount) -> Vec<String> {
+        let token = self.login_as(account).await;
+        let codes = self
+            .client
+            .new_recovery_codes(&token, account.passphrase)
             .await
-            .expect("demo account signs in");
-        SessionToken::new(resp.token)
+            .expect("recovery codes");
+        self.client.logout(&token).await.expect("sign out");
+        codes.codes
     }
 
     /// Sign in and accept the current policy.

@@ -31,6 +31,7 @@ mod records_read;
 mod records_release;
 mod records_sections;
 mod result_notices;
+mod second_factor;
 mod sessions;
 mod transport;
 mod upgrade;

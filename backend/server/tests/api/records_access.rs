@@ -9,9 +9,12 @@ use portal_server::admin::{self, NewUser};
 use portal_server::auth::password::PasswordHasher;
 use portal_server::clock::Clock;
 use portal_server::domain::access::StaffPools;
+use portal_server::domain::second_factor::TotpSecret;
 use portal_server::domain::EmailAddress;
 use portal_server::records::import::import_bundle;
 use portal_server::records::link::link_by_email;
+use portal_server::sealed_text::Field;
+use portal_server::store::{second_factor, users};
 use sqlx::Row;
 
 use crate::helpers::{api_error, TestApp, ADMIN, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
@@ -38,9 +41,30 @@ async fn other_physician(app: &TestApp) -> SessionToken {
     other_physician_signs_in(app).await
 }
 
+/// The other physician's second factor (the care team has one before reaching anything).
+fn other_doctor_secret() -> TotpSecret {
+    TotpSecret::from_base32("DEMONAKAMURASLOWRIVERSCARVESTONE").expect("base32")
+}
+
 async fn other_physician_signs_in(app: &TestApp) -> SessionToken {
+    let user = users::find_by_email(&app.state.db, OTHER_DOCTOR_EMAIL)
+        .await
+        .expect("read")
+        .expect("added");
+    if user.totp_enabled_at.is_none() {
+        let sealed = app
+            .state
+            .text_sealer
+            .seal(Field::TotpSecret, user.id, &other_doctor_secret().to_base32())
+            .expect("seal");
+        second_factor::set_confirmed(&app.state.db, user.id, &sealed, app.clock.now())
+            .await
+            .expect("second factor");
+    }
+    let code = app.code_for(OTHER_DOCTOR_EMAIL, &other_doctor_secret());
     let login = app
-        .login(OTHER_DOCTOR_EMAIL, OTHER_DOCTOR_PASSPHRASE)
+        .client
+        .login_with_code(OTHER_DOCTOR_EMAIL, OTHER_DOCTOR_PASSPHRASE, &code, None)
         .await
         .expect("signs in");
     SessionToken::new(login.token)

@@ -129,11 +129,7 @@ async fn background_refreshes_do_not_keep_a_session_alive(app: TestApp) {
 on_both_databases!(background_refreshes_do_not_keep_a_session_alive);
 
 async fn login_from(app: &TestApp, account: portal_server::demo::DemoAccount, device: Option<&str>) -> SessionToken {
-    let response = app
-        .client
-        .login_from(account.email, account.passphrase, device)
-        .await
-        .expect("signed in");
+    let response = app.login_device(account, device).await.expect("signed in");
     SessionToken::new(response.token)
 }
 

@@ -67,6 +67,10 @@ use crate::state::AppState;
         super::accounts::notices,
         super::accounts::set_notices,
         super::accounts::invite_patient,
+        super::second_factor::enrol,
+        super::second_factor::confirm,
+        super::second_factor::disable,
+        super::second_factor::replace_recovery_codes,
         openapi_json,
     ),
     components(schemas(

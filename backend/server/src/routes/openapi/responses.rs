@@ -31,12 +31,16 @@ fn responses<const N: usize>(list: [(&str, &str); N]) -> BTreeMap<String, RefOr<
 const UNAUTHENTICATED: &str = "no session: the bearer token is missing, unknown or revoked (`unauthenticated`), \
     or the session ended (`session_expired`)";
 
+const ENROLMENT_REQUIRED: &str = "a physician, staff member or admin who has not set up a second factor yet \
+    (`second_factor_enrolment_required`): only `/me`, `/practice`, `/limits`, the policy, sign-out and \
+    `/me/totp` answer until they have";
+
 /// Routes that need a session (`CurrentSession`).
 pub struct SignedIn;
 
 impl IntoResponses for SignedIn {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        responses([("401", UNAUTHENTICATED)])
+        responses([("401", UNAUTHENTICATED), ("403", ENROLMENT_REQUIRED)])
     }
 }
 
@@ -49,7 +53,8 @@ impl IntoResponses for PolicyAccepted {
             ("401", UNAUTHENTICATED),
             (
                 "403",
-                "the current portal policy is not accepted yet (`policy_not_accepted`)",
+                "the current portal policy is not accepted yet (`policy_not_accepted`), or a second factor \
+                 must be set up first (`second_factor_enrolment_required`)",
             ),
         ])
     }
@@ -67,7 +72,8 @@ impl IntoResponses for OpenChart {
                 "403",
                 "the current portal policy is not accepted yet (`policy_not_accepted`), or the patient is \
                  not in the caller's care and no reason was stated yet (`break_the_glass_required`: \
-                 `POST /api/v1/patients/{patient_id}/break-the-glass`)",
+                 `POST /api/v1/patients/{patient_id}/break-the-glass`), or a second factor must be set \
+                 up first (`second_factor_enrolment_required`)",
             ),
             ("404", "no such chart, or not the caller's to read (`not_found`)"),
         ])
