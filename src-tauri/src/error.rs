@@ -38,6 +38,8 @@ pub enum AppErrorCode {
     /// The drafts on this computer are locked under a previous pass-phrase of the account
     /// (changed or reset elsewhere): the app offers to unlock them with it, or discard them.
     VaultPreviousPassphrase,
+    /// Unlocking drafts locked under a previous pass-phrase: the one given does not open them.
+    WrongPreviousPassphrase,
     VaultUnavailable,
     DraftDamaged,
     AttachmentDamaged,
@@ -58,6 +60,7 @@ impl AppErrorCode {
             Self::Preferences => "preferences",
             Self::VaultLocked => "vault_locked",
             Self::VaultPreviousPassphrase => "vault_previous_passphrase",
+            Self::WrongPreviousPassphrase => "wrong_previous_passphrase",
             Self::VaultUnavailable => "vault_unavailable",
             Self::DraftDamaged => "draft_damaged",
             Self::AttachmentDamaged => "attachment_damaged",
@@ -239,7 +242,8 @@ impl CommandError {
             Self::Preferences => AppErrorCode::Preferences.as_str(),
             Self::VaultLocked => AppErrorCode::VaultLocked.as_str(),
             Self::VaultPassphraseChanged => AppErrorCode::VaultPreviousPassphrase.as_str(),
-            Self::PreviousPassphraseWrong | Self::CurrentPassphraseWrong => ErrorCode::WrongPassphrase.as_str(),
+            Self::PreviousPassphraseWrong => AppErrorCode::WrongPreviousPassphrase.as_str(),
+            Self::CurrentPassphraseWrong => ErrorCode::WrongPassphrase.as_str(),
             Self::VaultUnavailable | Self::VaultFromNewerApp => AppErrorCode::VaultUnavailable.as_str(),
             Self::DraftDamaged => AppErrorCode::DraftDamaged.as_str(),
             Self::AttachmentDamaged => AppErrorCode::AttachmentDamaged.as_str(),
@@ -525,7 +529,7 @@ mod tests {
         let cases = [
             (CommandError::VaultLocked, "vault_locked"),
             (CommandError::VaultPassphraseChanged, "vault_previous_passphrase"),
-            (CommandError::PreviousPassphraseWrong, "wrong_passphrase"),
+            (CommandError::PreviousPassphraseWrong, "wrong_previous_passphrase"),
             (CommandError::CurrentPassphraseWrong, "wrong_passphrase"),
             (CommandError::VaultUnavailable, "vault_unavailable"),
             (CommandError::DraftDamaged, "draft_damaged"),

@@ -412,7 +412,7 @@ mod tests {
             .recover(USER, b"wrong previous", b"after reset")
             .await
             .unwrap_err();
-        assert_eq!(error.code(), "wrong_passphrase");
+        assert_eq!(error.code(), "wrong_previous_passphrase");
         assert!(error.to_string().contains("saved under"), "{error}");
         assert_eq!(
             code(after_reset.list().await),

@@ -100,7 +100,7 @@ substance: Coded | null, };
 /**
  * The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
  */
-export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent";
+export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent";
 
 /**
  * Whose threads a triage list shows.

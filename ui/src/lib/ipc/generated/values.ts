@@ -98,6 +98,7 @@ export const ERROR_CODES = {
   Preferences: "preferences",
   VaultLocked: "vault_locked",
   VaultPreviousPassphrase: "vault_previous_passphrase",
+  WrongPreviousPassphrase: "wrong_previous_passphrase",
   VaultUnavailable: "vault_unavailable",
   DraftDamaged: "draft_damaged",
   AttachmentDamaged: "attachment_damaged",
