@@ -71,6 +71,7 @@ impl TypeVisitor for Declarations {
 /// The types that cross the IPC boundary: what every command answers and takes (and
 /// through them the `portal-api` types they hold).
 fn ipc_types(types: &mut Declarations) {
+    use crate::core::accounts::PassphraseChange;
     use crate::core::drafts::{AddedAttachment, Draft, DraftSummary, SavedDraft};
     use crate::core::messages::{EmergencyCheck, SavedFile, UnreadTotal};
     use crate::core::records::RecordExport;
@@ -131,6 +132,11 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<ResultReview>();
     types.add::<ResultReleaseSetting>();
     types.add::<ReleaseRule>();
+    // a person's own account (issue 11), and a patient's invitation by the practice
+    types.add::<PassphraseChange>();
+    types.add::<portal_api::EmailChangePending>();
+    types.add::<portal_api::NoticePreferences>();
+    types.add::<portal_api::InvitationSent>();
     // the care team's way into charts
     types.add::<PatientMatches>();
     types.add::<BreakTheGlassGrant>();
@@ -225,6 +231,22 @@ pub fn values_ts() -> String {
             "Threads on one page unless fewer are asked for.",
         ),
         ("MAX_PAGE", u64::from(portal_api::MAX_PAGE), "Most threads on one page."),
+        (
+            "ACTIVATION_CODE_DAYS",
+            u64::from(portal_api::ACTIVATION_CODE_DAYS),
+            "How long an activation code works, in days.",
+        ),
+        (
+            "RESET_CODE_MINUTES",
+            u64::from(portal_api::RESET_CODE_MINUTES),
+            "How long a pass-phrase reset code works, in minutes.",
+        ),
+        (
+            "EMAIL_CHANGE_CODE_MINUTES",
+            u64::from(portal_api::EMAIL_CHANGE_CODE_MINUTES),
+            "How long the code confirming a new email address works, in minutes.",
+        ),
+
         (
             "DEFAULT_RECORD_PAGE",
             u64::from(portal_api::DEFAULT_RECORD_PAGE),

@@ -35,6 +35,11 @@ pub enum AppErrorCode {
     UnexpectedAnswer,
     Preferences,
     VaultLocked,
+    /// The drafts on this computer are locked under a previous pass-phrase of the account
+    /// (changed or reset elsewhere): the app offers to unlock them with it, or discard them.
+    VaultPreviousPassphrase,
+    /// Unlocking drafts locked under a previous pass-phrase: the one given does not open them.
+    WrongPreviousPassphrase,
     VaultUnavailable,
     DraftDamaged,
     AttachmentDamaged,
@@ -54,6 +59,8 @@ impl AppErrorCode {
             Self::UnexpectedAnswer => "unexpected_answer",
             Self::Preferences => "preferences",
             Self::VaultLocked => "vault_locked",
+            Self::VaultPreviousPassphrase => "vault_previous_passphrase",
+            Self::WrongPreviousPassphrase => "wrong_previous_passphrase",
             Self::VaultUnavailable => "vault_unavailable",
             Self::DraftDamaged => "draft_damaged",
             Self::AttachmentDamaged => "attachment_damaged",
@@ -118,6 +125,15 @@ pub enum CommandError {
     /// account's (changed on another computer). Its drafts are kept, not deleted.
     #[error("Your drafts on this computer were saved under your previous pass-phrase, so they cannot be opened with the new one. They have been kept, not deleted. Until this is resolved, new drafts cannot be saved on this computer.")]
     VaultPassphraseChanged,
+
+    /// Unlocking drafts locked under a previous pass-phrase: the one given does not open them.
+    #[error("That is not the pass-phrase these drafts were saved under. Please try again.")]
+    PreviousPassphraseWrong,
+
+    /// Recovering or discarding locked drafts: the current pass-phrase given is not the one
+    /// signed in with.
+    #[error("Your current pass-phrase is not correct. Please try again.")]
+    CurrentPassphraseWrong,
 
     /// The vault file on this computer was made by a newer version of the app (after a
     /// downgrade): it is kept, not changed.
@@ -224,7 +240,10 @@ impl CommandError {
             Self::Server { code, .. } => code.as_str(),
             Self::UnexpectedAnswer => AppErrorCode::UnexpectedAnswer.as_str(),
             Self::Preferences => AppErrorCode::Preferences.as_str(),
-            Self::VaultLocked | Self::VaultPassphraseChanged => AppErrorCode::VaultLocked.as_str(),
+            Self::VaultLocked => AppErrorCode::VaultLocked.as_str(),
+            Self::VaultPassphraseChanged => AppErrorCode::VaultPreviousPassphrase.as_str(),
+            Self::PreviousPassphraseWrong => AppErrorCode::WrongPreviousPassphrase.as_str(),
+            Self::CurrentPassphraseWrong => ErrorCode::WrongPassphrase.as_str(),
             Self::VaultUnavailable | Self::VaultFromNewerApp => AppErrorCode::VaultUnavailable.as_str(),
             Self::DraftDamaged => AppErrorCode::DraftDamaged.as_str(),
             Self::AttachmentDamaged => AppErrorCode::AttachmentDamaged.as_str(),
@@ -509,7 +528,9 @@ mod tests {
     fn draft_errors_have_stable_codes_and_plain_messages() {
         let cases = [
             (CommandError::VaultLocked, "vault_locked"),
-            (CommandError::VaultPassphraseChanged, "vault_locked"),
+            (CommandError::VaultPassphraseChanged, "vault_previous_passphrase"),
+            (CommandError::PreviousPassphraseWrong, "wrong_previous_passphrase"),
+            (CommandError::CurrentPassphraseWrong, "wrong_passphrase"),
             (CommandError::VaultUnavailable, "vault_unavailable"),
             (CommandError::DraftDamaged, "draft_damaged"),
             (CommandError::AttachmentDamaged, "attachment_damaged"),

@@ -5,9 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use portal_desktop::vault::KdfParams;
 use portal_server::demo::{self, DemoAccount};
+use portal_server::mail::MailSettings;
+use portal_server::state::AppState;
 use portal_server::{Application, Config, Limits, SystemClock};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -35,6 +37,8 @@ pub struct TestServer {
     /// The CA the server made on first start (`DATA_DIR/tls/ca.pem`).
     pub ca_file: PathBuf,
     pub data_dir: TempDir,
+    /// The running service's state (its database), for tests that set data up directly.
+    pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -48,16 +52,22 @@ impl TestServer {
     /// [`start`](Self::start) with the demo patients' charts loaded and linked to their
     /// accounts (as `portal-server demo --charts` does).
     pub async fn start_with_charts() -> Self {
-        Self::start_inner(Limits::default(), true).await
+        Self::start_inner(Limits::default(), true, None).await
+    }
+
+    /// [`start`](Self::start) sending its mail (invitations, codes, notices) through `mail`
+    /// (for example the tests' SMTP server, `backend/server/tests/api/mail_catcher.rs`).
+    pub async fn start_with_mail(mail: MailSettings) -> Self {
+        Self::start_inner(Limits::default(), false, Some(mail)).await
     }
 
     /// [`start`](Self::start) with these limits (as an operator's options set them), but for
     /// sign-ins from one address, which these tests, all from 127.0.0.1, need many of.
     pub async fn start_with(limits: Limits) -> Self {
-        Self::start_inner(limits, false).await
+        Self::start_inner(limits, false, None).await
     }
 
-    async fn start_inner(limits: Limits, charts: bool) -> Self {
+    async fn start_inner(limits: Limits, charts: bool, mail: Option<MailSettings>) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
@@ -65,6 +75,7 @@ impl TestServer {
             login_per_address: 10_000,
             ..limits
         };
+        config.mail = mail;
         let app = Application::build(config, Arc::new(SystemClock))
             .await
             .expect("the server starts");
@@ -89,12 +100,29 @@ impl TestServer {
             url: format!("https://localhost:{}", addr.port()),
             ca_file,
             data_dir,
+            state,
             shutdown: Some(tx),
         }
     }
 
     pub fn ca_file_text(&self) -> String {
         self.ca_file.display().to_string()
+    }
+
+    /// Imports the FHIR bundle at `path` as a chart linked to no account (as the practice's
+    /// import does), answering its id and the date of birth on it.
+    pub async fn import_unlinked_chart(&self, path: &std::path::Path) -> (i64, NaiveDate) {
+        let bytes = std::fs::read(path).expect("the chart file");
+        let report =
+            portal_server::records::import::import_bundle(&self.state.db, &self.state.text_sealer, &bytes, Utc::now())
+                .await
+                .expect("imported");
+        let found = portal_server::store::charts::find(&self.state.db, &report.patient_fhir_id)
+            .await
+            .expect("find the chart");
+        let chart = found.first().expect("the chart");
+        let born = chart.birth_date.as_deref().expect("a date of birth on the chart");
+        (chart.id, NaiveDate::parse_from_str(born, "%Y-%m-%d").expect("a date"))
     }
 }
 

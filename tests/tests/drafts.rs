@@ -464,13 +464,13 @@ async fn drafts_saved_under_a_previous_pass_phrase_stay_locked_and_are_kept() {
         .expect("sign-in still works");
     assert_eq!(view.user.email, PATIENT.email);
     let error = core.drafts().list().await.expect_err("locked");
-    assert_eq!(error.code(), "vault_locked");
+    assert_eq!(error.code(), "vault_previous_passphrase");
     let message = error.to_string();
     assert!(message.contains("previous pass-phrase"), "{message}");
     assert!(message.contains("not deleted"), "{message}");
     assert_eq!(
         code(core.drafts().save(Draft::new("new", "text")).await),
-        "vault_locked"
+        "vault_previous_passphrase"
     );
     core.sign_out().await.expect("sign out");
 

@@ -16,6 +16,7 @@ import type {
   IpcError,
   Message,
   MessagingLimits,
+  NoticePreferences,
   Person,
   Policy,
   Pool,
@@ -80,6 +81,25 @@ export interface MockScenario {
   record?: Partial<MockRecord>;
   /** The person's open sessions (default: this device and a laptop). */
   sessions?: SessionInfo[];
+  /** Invitations waiting to be activated (issue 11). */
+  invitations?: MockInvitation[];
+  /** Pass-phrase reset codes the service emailed, by address. */
+  resetCodes?: Record<string, string>;
+  /** The code the service emails to confirm a new address (default "246810"). */
+  emailCode?: string;
+  /** Which notices the person gets by email (default: both). */
+  notices?: NoticePreferences;
+  /** The drafts on this computer are locked under this previous pass-phrase. */
+  draftsLockedUnder?: string;
+}
+
+/** An invited account: the code emailed to `email`, the date of birth on the chart (patients). */
+export interface MockInvitation {
+  email: string;
+  code: string;
+  dateOfBirth?: string | null;
+  user: User;
+  patientIds?: number[];
 }
 
 /** A message as the fake server keeps it (`read_at`: when the other side read it). */
@@ -126,7 +146,15 @@ declare global {
 
 const DEFAULT_PRACTICE: PracticeInfo = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
 
-const DEFAULT_USER: User = { id: 7, email: "ana.garcia@example.com", name: "Ana García", role: "patient", pools: [] };
+const DEFAULT_USER: User = {
+  id: 7,
+  email: "ana.garcia@example.com",
+  name: "Ana García",
+  role: "patient",
+  pools: [],
+  email_verified: true,
+  second_factor: false,
+};
 
 const DEFAULT_POLICY: Policy = {
   version: 3,
@@ -171,6 +199,17 @@ interface MockState {
   staff: StaffMember[];
   record: MockRecord;
   sessions: SessionInfo[];
+  /** Pass-phrases changed since the scenario began, by lower-cased address. */
+  passwords: Map<string, string>;
+  /** Accounts opened by activation. */
+  activated: MockAccount[];
+  invitations: MockInvitation[];
+  resetCodes: Record<string, string>;
+  notices: NoticePreferences;
+  /** A new address waiting for its code. */
+  pendingEmail: string | null;
+  /** The previous pass-phrase the drafts are locked under, while they are. */
+  draftsLockedUnder: string | null;
 }
 
 let state: MockState | null = null;
@@ -206,6 +245,13 @@ function currentState(): MockState {
       staff: structuredClone(s.staff ?? DEFAULT_STAFF),
       record: { ...defaultRecord(), ...structuredClone(s.record ?? {}) },
       sessions: structuredClone(s.sessions ?? DEFAULT_SESSIONS),
+      passwords: new Map(),
+      activated: [],
+      invitations: structuredClone(s.invitations ?? []),
+      resetCodes: { ...(s.resetCodes ?? {}) },
+      notices: { messages: true, results: true, ...s.notices },
+      pendingEmail: null,
+      draftsLockedUnder: s.draftsLockedUnder ?? null,
     };
   }
   return state;
@@ -224,6 +270,33 @@ function serviceLimits(): MessagingLimits {
 function idleTimeoutSecs(): number {
   return scenario().idleTimeoutSecs ?? DEFAULT_IDLE_TIMEOUT_SECS;
 }
+
+/** The account with this address (scenario or activated), with its pass-phrase as it is now. */
+function findAccount(st: MockState, email: string): MockAccount | undefined {
+  const key = email.trim().toLowerCase();
+  const account = [...accounts(), ...st.activated].find((a) => a.email.toLowerCase() === key);
+  return account && { ...account, password: st.passwords.get(key) ?? account.password };
+}
+
+/** The service's answer to a pass-phrase it refuses (its shortest rule only). */
+function checkPassphrase(passphrase: string): void {
+  if ([...passphrase].length < 15) {
+    throw err(
+      "weak_passphrase",
+      'Use at least 15 characters. A few unrelated words, such as "copper kettle autumn river", make a pass-phrase that is long and easy to remember.',
+    );
+  }
+}
+
+const INVALID_CODE = "That code is not correct, has expired or was used already. Check it, or ask for a new one.";
+const DRAFT_COMMANDS = new Set([
+  "list_drafts",
+  "load_draft",
+  "save_draft",
+  "discard_draft",
+  "add_draft_attachment",
+  "remove_draft_attachment",
+]);
 
 function accounts(): MockAccount[] {
   return scenario().accounts ?? [{ email: DEFAULT_USER.email, password: "correct horse battery staple", user: DEFAULT_USER }];
@@ -268,6 +341,12 @@ function requireSession(st: MockState): Session {
 
 function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | null): unknown {
   const st = currentState();
+  if (st.draftsLockedUnder !== null && DRAFT_COMMANDS.has(cmd)) {
+    throw err(
+      "vault_previous_passphrase",
+      "Your drafts on this computer were saved under your previous pass-phrase, so they cannot be opened with the new one. They have been kept, not deleted. Until this is resolved, new drafts cannot be saved on this computer.",
+    );
+  }
   if (MESSAGING_COMMANDS.has(cmd)) return handleMessaging(st, cmd, args, raw);
   if (RECORD_COMMANDS.has(cmd)) return handleRecord(st.record, st.session, cmd, args);
   switch (cmd) {
@@ -312,7 +391,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
     case "sign_in": {
       const email = String(args.email ?? "");
       const password = String(args.password ?? "");
-      const account = accounts().find((a) => a.email.toLowerCase() === email.toLowerCase());
+      const account = findAccount(st, email);
       if (!account || account.password !== password) {
         throw err(
           "invalid_credentials",
@@ -399,6 +478,122 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       if (!member) throw err("not_found", "Not found.");
       member.disabled_at = args.disabled ? (member.disabled_at ?? new Date().toISOString()) : null;
       return { id: member.id, disabled_at: member.disabled_at };
+    }
+
+    case "activate": {
+      const email = String(args.email ?? "").trim().toLowerCase();
+      const invitation = st.invitations.find((i) => i.email.toLowerCase() === email && i.code === args.code);
+      if (!invitation || ((invitation.dateOfBirth ?? null) !== null && invitation.dateOfBirth !== args.dateOfBirth)) {
+        throw err(
+          "invalid_code",
+          "The activation code or the date of birth is not correct, or the code has expired or was used already. Check both, or ask the practice for a new code.",
+        );
+      }
+      const password = String(args.password ?? "");
+      checkPassphrase(password);
+      st.invitations = st.invitations.filter((i) => i !== invitation);
+      const account: MockAccount = {
+        email: invitation.email,
+        password,
+        user: invitation.user,
+        patientIds: invitation.patientIds,
+      };
+      st.activated.push(account);
+      st.session = {
+        user: { ...account.user, email_verified: true },
+        policy: { ...st.policy, accepted_at: null },
+        idle_timeout_secs: idleTimeoutSecs(),
+        limits: serviceLimits(),
+        patient_ids: [...(account.patientIds ?? [])],
+      };
+      return structuredClone(st.session);
+    }
+
+    case "request_reset":
+      return null;
+
+    case "confirm_reset": {
+      const email = String(args.email ?? "").trim().toLowerCase();
+      const expected = Object.entries(st.resetCodes).find(([address]) => address.toLowerCase() === email)?.[1];
+      if (!expected || expected !== args.code) throw err("invalid_code", INVALID_CODE);
+      const password = String(args.newPassword ?? "");
+      checkPassphrase(password);
+      delete st.resetCodes[email];
+      st.passwords.set(email, password);
+      if (st.session?.user.email.toLowerCase() === email) st.session = null;
+      return null;
+    }
+
+    case "change_passphrase": {
+      const session = requireSession(st);
+      const account = findAccount(st, session.user.email);
+      if (!account || account.password !== args.currentPassword) {
+        throw err("wrong_passphrase", "Your current pass-phrase is not correct.");
+      }
+      const password = String(args.newPassword ?? "");
+      checkPassphrase(password);
+      st.passwords.set(session.user.email.toLowerCase(), password);
+      const ended = st.sessions.filter((x) => !x.current).length;
+      st.sessions = st.sessions.filter((x) => x.current);
+      return { sessions_ended: ended, drafts_kept: st.draftsLockedUnder === null };
+    }
+
+    case "recover_drafts":
+    case "discard_locked_drafts": {
+      const session = requireSession(st);
+      if (st.draftsLockedUnder === null) return null;
+      if (findAccount(st, session.user.email)?.password !== args.currentPassword) {
+        throw err("wrong_passphrase", "Your current pass-phrase is not correct. Please try again.");
+      }
+      if (cmd === "recover_drafts" && args.previousPassword !== st.draftsLockedUnder) {
+        throw err("wrong_previous_passphrase", "That is not the pass-phrase these drafts were saved under. Please try again.");
+      }
+      if (cmd === "discard_locked_drafts") st.drafts = st.drafts.filter((d) => d.owner !== session.user.id);
+      st.draftsLockedUnder = null;
+      return null;
+    }
+
+    case "change_email": {
+      const session = requireSession(st);
+      if (findAccount(st, session.user.email)?.password !== args.password) {
+        throw err("wrong_passphrase", "Your current pass-phrase is not correct.");
+      }
+      const email = String(args.email ?? "").trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw err("validation", "Please enter a valid email address.");
+      st.pendingEmail = email;
+      return { email, expires_at: new Date(Date.now() + 60 * 60_000).toISOString() };
+    }
+
+    case "confirm_email": {
+      const session = requireSession(st);
+      if (!st.pendingEmail || args.code !== (scenario().emailCode ?? "246810")) throw err("invalid_code", INVALID_CODE);
+      const before = session.user.email.toLowerCase();
+      const password = findAccount(st, before)?.password;
+      session.user = { ...session.user, email: st.pendingEmail, email_verified: true };
+      if (password) st.passwords.set(st.pendingEmail.toLowerCase(), password);
+      st.activated.push({ email: st.pendingEmail, password: password ?? "", user: session.user });
+      st.pendingEmail = null;
+      return structuredClone(session.user);
+    }
+
+    case "notice_preferences":
+      requireSession(st);
+      return { ...st.notices };
+
+    case "set_notice_preferences": {
+      requireSession(st);
+      const wanted = args.preferences as NoticePreferences;
+      st.notices = { messages: Boolean(wanted.messages), results: Boolean(wanted.results) };
+      return { ...st.notices };
+    }
+
+    case "invite_patient": {
+      const session = requireSession(st);
+      if (session.user.role !== "staff" && session.user.role !== "admin") {
+        throw err("forbidden", "Your account may not do this.");
+      }
+      const email = String(args.email ?? "").trim();
+      return { email, expires_at: new Date(Date.now() + 7 * 24 * 60 * 60_000).toISOString() };
     }
 
     case "keep_alive":

@@ -11,6 +11,7 @@
 //! and when it has had no request for the server's idle timeout ([`DesktopCore::end_idle_session`],
 //! which the app calls on a timer of its own: the window's timer is not relied on).
 
+pub mod accounts;
 pub mod device;
 pub mod drafts;
 pub mod managed;
@@ -31,8 +32,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use portal_api::client::{ClientError, SessionToken};
-use portal_api::{PolicyResponse, PracticeInfo};
+use portal_api::client::{ClientError, PortalClient, SessionToken};
+use portal_api::{LoginResponse, PolicyResponse, PracticeInfo};
 
 use crate::error::CommandError;
 use crate::vault::KdfParams;
@@ -205,13 +206,22 @@ impl DesktopCore {
         let sent = Instant::now();
         let device = device::device_name();
         let login = client.login_from(email.trim(), password, Some(&device)).await?;
+        self.hold(client, login, password, sent).await
+    }
+
+    /// What follows once the server accepted a pass-phrase and answered a new session (a
+    /// sign-in, an activation): `GET /me`, the policy and the limits, the draft vault unlocked
+    /// (or created) meanwhile, and the session held (one held before is revoked). A failure of
+    /// the three requests revokes the new session. `sent`: when the request that made it left.
+    async fn hold(
+        &self,
+        client: PortalClient,
+        login: LoginResponse,
+        password: &str,
+        sent: Instant,
+    ) -> Result<SessionView, CommandError> {
         let token = SessionToken::new(login.token);
-        let server = client.base_url();
-        let vault_user = drafts::vault_user_id(
-            login.user.id,
-            server.host_str().unwrap_or_default(),
-            server.port_or_known_default().unwrap_or(443),
-        );
+        let vault_user = vault_user_of(&client, login.user.id);
         let (me, policy, limits, vault) = tokio::join!(
             client.me(&token),
             client.policy(&token),
@@ -412,9 +422,19 @@ impl DesktopCore {
     }
 }
 
+/// The draft vault user of account `user_id` on the server `client` talks to.
+fn vault_user_of(client: &PortalClient, user_id: i64) -> String {
+    let server = client.base_url();
+    drafts::vault_user_id(
+        user_id,
+        server.host_str().unwrap_or_default(),
+        server.port_or_known_default().unwrap_or(443),
+    )
+}
+
 /// Revoke a session on the server, best effort: failures are only logged (without details
 /// that could identify the session).
-async fn revoke(client: &portal_api::client::PortalClient, token: &SessionToken) {
+async fn revoke(client: &PortalClient, token: &SessionToken) {
     match tokio::time::timeout(SIGN_OUT_TIMEOUT, client.logout(token)).await {
         Ok(Ok(())) => {}
         Ok(Err(error)) => tracing::info!(

@@ -122,6 +122,28 @@ impl DraftVault {
         Ok(())
     }
 
+    /// Deletes `user`'s vault: their key header, drafts, attached files and anything set aside,
+    /// in one transaction. Other users' vaults in the file are not touched. For drafts locked
+    /// under a pass-phrase the person no longer has, which they chose to discard.
+    pub async fn delete_user(&self, user: &str) -> Result<(), VaultError> {
+        seal::check_id(user)?;
+        let mut tx = self.pool.begin().await?;
+        for table in [
+            "quarantined_attachments",
+            "draft_attachments",
+            "quarantine",
+            "drafts",
+            "vault_keys",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// `user`'s key header, if any. A row whose values cannot be a header is reported as
     /// damaged rather than half-read.
     pub(super) async fn header(&self, user: &str) -> Result<Option<KeyHeader>, VaultError> {
@@ -242,6 +264,25 @@ mod tests {
         assert_eq!(f.vault.header("alice").await.unwrap().unwrap().params, raised);
         let third = f.vault.unlock("alice", b"newer").await.unwrap();
         assert_eq!(&third.load_draft("d9").await.unwrap()[..], b"draft 9");
+    }
+
+    #[tokio::test]
+    async fn deleting_a_user_removes_only_their_vault() {
+        let f = fixture().await;
+        let alice = f.vault.create_user("alice", b"pass", FAST).await.unwrap();
+        alice.save_draft("d1", b"alice's").await.unwrap();
+        let bob = f.vault.create_user("bob", b"pass", FAST).await.unwrap();
+        bob.save_draft("d1", b"bob's").await.unwrap();
+        f.vault.delete_user("alice").await.unwrap();
+        assert!(!f.vault.has_user("alice").await.unwrap());
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM drafts WHERE user_id = 'alice'")
+            .fetch_one(&f.vault.pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(&bob.load_draft("d1").await.unwrap()[..], b"bob's");
+        let again = f.vault.create_user("alice", b"new", FAST).await.unwrap();
+        assert!(again.list_drafts().await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -26,6 +26,10 @@ use serde_json::json;
 
 // The tests of one part of the app each, beside those below (which share this file's helpers).
 mod account;
+// The tests' SMTP server (the API tests' own), for the mail the service sends.
+#[path = "../../../backend/server/tests/api/mail_catcher.rs"]
+#[allow(dead_code)]
+mod mail_catcher;
 mod results_release;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.

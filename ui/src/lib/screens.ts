@@ -42,7 +42,7 @@ export type PortalView =
   | { name: "triage" }
   /** An admin's: the staff and the triage teams each works in. */
   | { name: "staff" }
-  /** The person's own account: the devices signed in to it. */
+  /** The person's own account: pass-phrase, email address, notices, the devices signed in to it. */
   | { name: "account" }
   /** A patient's own record: its summary, a section, who looked at it, or its download. */
   | { name: "record"; part: RecordPart }
@@ -73,6 +73,11 @@ export function sectionOf(view: PortalView): PortalSection {
 
 export type Screen =
   | { name: "loading" }
-  | { name: "sign-in" }
+  /** `email`: filled in the form (after a pass-phrase reset). */
+  | { name: "sign-in"; email?: string }
+  /** Opening an invited account with the emailed activation code. */
+  | { name: "activate" }
+  /** A forgotten pass-phrase: a code by email, then a new pass-phrase. */
+  | { name: "reset" }
   | { name: "policy"; session: Session }
   | { name: "portal"; session: Session; view: PortalView };

@@ -126,8 +126,16 @@ fn python() -> &'static str {
     }
 }
 
+/// `tests/smtp/mail_catcher.py` of the workspace, from `backend/server` (the API tests) or from
+/// `tests` (the cross-crate tests include this file too).
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/smtp/mail_catcher.py")
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let from_server = crate_dir.join("../../tests/smtp/mail_catcher.py");
+    if from_server.is_file() {
+        from_server
+    } else {
+        crate_dir.join("smtp/mail_catcher.py")
+    }
 }
 
 impl MailCatcher {

@@ -7,7 +7,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use portal_api::MessagingLimits;
 
+use ring::rand::SystemRandom;
+use zeroize::Zeroizing;
+
 use crate::error::CommandError;
+use crate::vault::cipher::DataKey;
+use crate::vault::keys::{self, KeyHeader};
 use crate::vault::{DraftVault, KdfParams, UnlockedVault, VaultError};
 
 /// Where the drafts stand.
@@ -15,12 +20,57 @@ enum Access {
     /// Nobody signed in, signed out, or the session ended.
     Locked,
     Unlocked(Arc<UnlockedVault>),
-    /// The vault on this computer was created under another pass-phrase.
-    PassphraseChanged,
+    /// The vault on this computer was created under another pass-phrase (the account's was
+    /// changed or reset elsewhere). It holds the check of the pass-phrase the person signed in
+    /// with, so recovering or discarding those drafts can be refused a wrong one.
+    PassphraseChanged(Option<Arc<SignedInCheck>>),
     /// The vault file could not be opened or the key could not be read.
     Unavailable,
     /// The vault file was made by a newer version of the app; it is kept, not changed.
     MadeByNewerApp,
+}
+
+/// Proof of the pass-phrase the server accepted at sign-in, kept while the drafts are locked
+/// under a previous one: a random key wrapped under it exactly as a vault's key is (Argon2id),
+/// so it can be checked without the server and is no easier to guess than the vault itself.
+/// The pass-phrase itself is not kept.
+pub(super) struct SignedInCheck {
+    vault_user: String,
+    header: KeyHeader,
+}
+
+impl SignedInCheck {
+    /// A check of `passphrase` for `vault_user`, made with `kdf`; `None` if it could not be made.
+    async fn new(vault_user: &str, passphrase: &[u8], kdf: KdfParams) -> Option<Arc<Self>> {
+        let (user, pass) = (vault_user.to_owned(), Zeroizing::new(passphrase.to_vec()));
+        let made = tokio::task::spawn_blocking(move || {
+            let rng = SystemRandom::new();
+            let key = DataKey::generate(&rng)?;
+            keys::wrap(&rng, &user, &key, &pass, kdf).map(|header| Self {
+                vault_user: user,
+                header,
+            })
+        })
+        .await;
+        match made {
+            Ok(Ok(check)) => Some(Arc::new(check)),
+            _ => {
+                tracing::warn!("the pass-phrase check could not be made");
+                None
+            }
+        }
+    }
+
+    /// True when `passphrase` is the one signed in with, for `vault_user`.
+    async fn accepts(self: Arc<Self>, vault_user: &str, passphrase: &[u8]) -> bool {
+        if self.vault_user != vault_user {
+            return false;
+        }
+        let pass = Zeroizing::new(passphrase.to_vec());
+        tokio::task::spawn_blocking(move || keys::unwrap(&self.header, &self.vault_user, &pass).is_ok())
+            .await
+            .unwrap_or(false)
+    }
 }
 
 /// What opening a user's vault gave, to be put in place with [`Drafts::install`]. Split from
@@ -143,7 +193,7 @@ impl Drafts {
                 tracing::warn!(
                     "the drafts on this computer were saved under another pass-phrase; they are kept, locked"
                 );
-                Access::PassphraseChanged
+                Access::PassphraseChanged(SignedInCheck::new(vault_user, passphrase, self.kdf).await)
             }
             Err(error) => {
                 tracing::warn!(%error, "the draft vault could not be unlocked");
@@ -186,12 +236,94 @@ impl Drafts {
         }
     }
 
+    /// The account's pass-phrase was just changed from `current` to `new` in this app: the
+    /// data key of `vault_user`'s vault is wrapped under `new` (the drafts are not touched, and
+    /// the vault stays unlocked). Answers whether the drafts are now under `new` (false when
+    /// they were locked under a still older pass-phrase, which they stay under, or when the
+    /// vault cannot be used).
+    pub async fn passphrase_changed(&self, vault_user: &str, current: &[u8], new: &[u8]) -> bool {
+        let file = match self.file().await {
+            Ok(file) => file,
+            Err(_) => return false,
+        };
+        if matches!(*self.access(), Access::PassphraseChanged(_)) {
+            // The drafts stay under the previous pass-phrase; the check follows the account's.
+            let check = SignedInCheck::new(vault_user, new, self.kdf).await;
+            if let Access::PassphraseChanged(held) = &mut *self.access() {
+                *held = check;
+            }
+            return false;
+        }
+        match file.rewrap(vault_user, current, new).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "the drafts could not be moved to the new pass-phrase");
+                false
+            }
+        }
+    }
+
+    /// The drafts are locked under a previous pass-phrase: wraps their key under `current` (the
+    /// one signed in with) if `previous` opens it, and unlocks them. Nothing to do when they
+    /// are unlocked already.
+    pub async fn recover(&self, vault_user: &str, previous: &[u8], current: &[u8]) -> Result<(), CommandError> {
+        let file = self.locked_under_previous(vault_user, current).await?;
+        let Some(file) = file else { return Ok(()) };
+        match file.rewrap(vault_user, previous, current).await {
+            Ok(()) => {}
+            Err(VaultError::WrongPassphrase) => return Err(CommandError::PreviousPassphraseWrong),
+            Err(error) => {
+                tracing::warn!(%error, "the locked drafts could not be recovered");
+                return Err(CommandError::VaultUnavailable);
+            }
+        }
+        self.unlock(vault_user, current).await
+    }
+
+    /// The drafts are locked under a previous pass-phrase the person no longer has: deletes
+    /// `vault_user`'s vault (no one else's) and makes a new, empty one under `current`.
+    pub async fn discard_locked(&self, vault_user: &str, current: &[u8]) -> Result<(), CommandError> {
+        let file = self.locked_under_previous(vault_user, current).await?;
+        let Some(file) = file else { return Ok(()) };
+        if let Err(error) = file.delete_user(vault_user).await {
+            tracing::warn!(%error, "the locked drafts could not be deleted");
+            return Err(CommandError::VaultUnavailable);
+        }
+        tracing::info!("drafts locked under a previous pass-phrase were discarded");
+        self.unlock(vault_user, current).await
+    }
+
+    /// The vault file, when the drafts are locked under a previous pass-phrase and `current` is
+    /// the one signed in with; `None` when they are unlocked (nothing to do); else why not.
+    async fn locked_under_previous(
+        &self,
+        vault_user: &str,
+        current: &[u8],
+    ) -> Result<Option<DraftVault>, CommandError> {
+        let state = match &*self.access() {
+            Access::PassphraseChanged(check) => Ok(check.clone()),
+            Access::Unlocked(_) => return Ok(None),
+            _ => Err(()),
+        };
+        let Ok(check) = state else {
+            return self.vault().map(|_| None);
+        };
+        let accepted = match check {
+            Some(check) => check.accepts(vault_user, current).await,
+            None => return Err(CommandError::VaultUnavailable),
+        };
+        if !accepted {
+            return Err(CommandError::CurrentPassphraseWrong);
+        }
+        self.file().await.map(Some).map_err(|_| CommandError::VaultUnavailable)
+    }
+
     /// The unlocked vault, or why there is none.
     pub(super) fn vault(&self) -> Result<Arc<UnlockedVault>, CommandError> {
         match &*self.access() {
             Access::Unlocked(vault) => Ok(Arc::clone(vault)),
             Access::Locked => Err(CommandError::VaultLocked),
-            Access::PassphraseChanged => Err(CommandError::VaultPassphraseChanged),
+            Access::PassphraseChanged(_) => Err(CommandError::VaultPassphraseChanged),
             Access::Unavailable => Err(CommandError::VaultUnavailable),
             Access::MadeByNewerApp => Err(CommandError::VaultFromNewerApp),
         }
@@ -225,9 +357,9 @@ mod tests {
         // and nothing deleted.
         let other = Drafts::new(Some(dir.path().join(DRAFTS_FILE)), FAST);
         let error = other.unlock(USER, b"a newer pass phrase").await.unwrap_err();
-        assert_eq!(error.code(), "vault_locked");
+        assert_eq!(error.code(), "vault_previous_passphrase");
         assert!(error.to_string().contains("previous pass-phrase"), "{error}");
-        assert_eq!(code(other.list().await), "vault_locked");
+        assert_eq!(code(other.list().await), "vault_previous_passphrase");
         drafts.unlock(USER, b"pass phrase").await.unwrap();
         assert_eq!(drafts.load(&saved.draft_id).await.unwrap().body, "kept");
 
@@ -235,6 +367,107 @@ mod tests {
         other.unlock("4@localhost:8443", b"pass phrase").await.unwrap();
         assert!(other.list().await.unwrap().is_empty());
         assert_eq!(code(other.load(&saved.draft_id).await), "draft_not_found");
+    }
+
+    #[tokio::test]
+    async fn a_passphrase_change_here_keeps_the_drafts_under_the_new_one() {
+        let (dir, drafts) = unlocked().await;
+        let saved = drafts.save(Draft::new("kept", "kept")).await.unwrap();
+        assert!(
+            drafts
+                .passphrase_changed(USER, b"pass phrase", b"new pass phrase")
+                .await
+        );
+        assert_eq!(
+            drafts.load(&saved.draft_id).await.unwrap().body,
+            "kept",
+            "still unlocked"
+        );
+        let again = Drafts::new(Some(dir.path().join(DRAFTS_FILE)), FAST);
+        assert_eq!(
+            code(again.unlock(USER, b"pass phrase").await),
+            "vault_previous_passphrase"
+        );
+        again.unlock(USER, b"new pass phrase").await.unwrap();
+        assert_eq!(again.load(&saved.draft_id).await.unwrap().body, "kept");
+    }
+
+    #[tokio::test]
+    async fn drafts_locked_under_a_previous_passphrase_are_recovered_with_it() {
+        let (dir, drafts) = unlocked().await;
+        let saved = drafts.save(Draft::new("kept", "kept")).await.unwrap();
+        drafts.lock();
+        // Reset elsewhere: signed in with the new pass-phrase, the drafts are locked.
+        let after_reset = Drafts::new(Some(dir.path().join(DRAFTS_FILE)), FAST);
+        assert_eq!(
+            code(after_reset.unlock(USER, b"after reset").await),
+            "vault_previous_passphrase"
+        );
+        assert_eq!(
+            code(after_reset.recover(USER, b"pass phrase", b"not the current one").await),
+            "wrong_passphrase",
+            "the current pass-phrase must be the one signed in with"
+        );
+        let error = after_reset
+            .recover(USER, b"wrong previous", b"after reset")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "wrong_previous_passphrase");
+        assert!(error.to_string().contains("saved under"), "{error}");
+        assert_eq!(
+            code(after_reset.list().await),
+            "vault_previous_passphrase",
+            "still locked"
+        );
+        after_reset.recover(USER, b"pass phrase", b"after reset").await.unwrap();
+        assert_eq!(after_reset.load(&saved.draft_id).await.unwrap().body, "kept");
+        // From now on the new pass-phrase opens them; recovering again does nothing.
+        after_reset.recover(USER, b"anything", b"anything").await.unwrap();
+        drafts.unlock(USER, b"after reset").await.unwrap();
+        assert_eq!(drafts.list().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn discarding_locked_drafts_deletes_only_this_users_and_starts_afresh() {
+        let (dir, drafts) = unlocked().await;
+        drafts.save(Draft::new("old", "old")).await.unwrap();
+        let other_user = "4@localhost:8443";
+        drafts.unlock(other_user, b"theirs").await.unwrap();
+        let theirs = drafts.save(Draft::new("theirs", "theirs")).await.unwrap();
+        drafts.lock();
+        let after_reset = Drafts::new(Some(dir.path().join(DRAFTS_FILE)), FAST);
+        assert_eq!(
+            code(after_reset.unlock(USER, b"after reset").await),
+            "vault_previous_passphrase"
+        );
+        assert_eq!(
+            code(after_reset.discard_locked(USER, b"wrong").await),
+            "wrong_passphrase"
+        );
+        after_reset.discard_locked(USER, b"after reset").await.unwrap();
+        assert!(after_reset.list().await.unwrap().is_empty());
+        after_reset.save(Draft::new("new", "new")).await.unwrap();
+        assert_eq!(
+            code(drafts.unlock(USER, b"pass phrase").await),
+            "vault_previous_passphrase"
+        );
+        drafts.unlock(other_user, b"theirs").await.unwrap();
+        assert_eq!(drafts.load(&theirs.draft_id).await.unwrap().body, "theirs");
+    }
+
+    #[tokio::test]
+    async fn a_change_while_locked_under_a_previous_passphrase_follows_the_new_one() {
+        let (dir, drafts) = unlocked().await;
+        drafts.lock();
+        let after_reset = Drafts::new(Some(dir.path().join(DRAFTS_FILE)), FAST);
+        assert!(after_reset.unlock(USER, b"after reset").await.is_err());
+        assert!(!after_reset.passphrase_changed(USER, b"after reset", b"newest").await);
+        assert_eq!(
+            code(after_reset.recover(USER, b"pass phrase", b"after reset").await),
+            "wrong_passphrase"
+        );
+        after_reset.recover(USER, b"pass phrase", b"newest").await.unwrap();
+        assert!(after_reset.is_unlocked());
     }
 
     #[tokio::test]

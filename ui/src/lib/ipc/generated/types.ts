@@ -100,7 +100,7 @@ substance: Coded | null, };
 /**
  * The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
  */
-export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent";
+export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent";
 
 /**
  * Whose threads a triage list shows.
@@ -287,6 +287,11 @@ export type DraftStatus = "ok" | "damaged";
 export type DraftSummary = { draft_id: string, thread_id: number | null, subject: string, updated_at: string, status: DraftStatus, };
 
 /**
+ * The answer to an email change: where the code went, and until when it works.
+ */
+export type EmailChangePending = { email: string, expires_at: string, };
+
+/**
  * `emergency_check`: the phrase found, if any.
  */
 export type EmergencyCheck = { matched: string | null, };
@@ -316,6 +321,11 @@ location: string | null, lot_number: string | null, site: Coded | null,
  * The dose as written ("0.5 mL").
  */
 dose: string | null, };
+
+/**
+ * An invitation sent: to whom, and until when its code works.
+ */
+export type InvitationSent = { email: string, expires_at: string, };
 
 /**
  * What every command rejects with (the UI's `IpcError`).
@@ -420,6 +430,20 @@ max_subject_chars: number,
 max_body_chars: number, };
 
 /**
+ * `GET`/`PUT /api/v1/me/notices`: which notices the person gets by email. Security notices
+ * (pass-phrase changed, a new device, an address change) always go.
+ */
+export type NoticePreferences = { 
+/**
+ * "You have a new secure message".
+ */
+messages: boolean, 
+/**
+ * "A new test result is available".
+ */
+results: boolean, };
+
+/**
  * What a result says.
  */
 export type ObservedValue = { "kind": "number", value: number, unit: string | null, 
@@ -427,6 +451,20 @@ export type ObservedValue = { "kind": "number", value: number, unit: string | nu
  * `<`, `<=`, `>=` or `>` when the value is a bound ("< 5").
  */
 comparator: string | null, } | { "kind": "coded", value: Coded, } | { "kind": "text", value: string, } | { "kind": "boolean", value: boolean, };
+
+/**
+ * The answer to `change_passphrase`.
+ */
+export type PassphraseChange = { 
+/**
+ * How many other sessions (devices) the change signed out.
+ */
+sessions_ended: number, 
+/**
+ * Whether the drafts on this computer are now under the new pass-phrase (false when they
+ * were locked under an older one, or cannot be saved here).
+ */
+drafts_kept: boolean, };
 
 /**
  * A patient the care team's search found.

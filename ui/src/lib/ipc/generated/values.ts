@@ -28,6 +28,15 @@ export const DEFAULT_PAGE = 50;
 /** Most threads on one page. */
 export const MAX_PAGE = 100;
 
+/** How long an activation code works, in days. */
+export const ACTIVATION_CODE_DAYS = 7;
+
+/** How long a pass-phrase reset code works, in minutes. */
+export const RESET_CODE_MINUTES = 15;
+
+/** How long the code confirming a new email address works, in minutes. */
+export const EMAIL_CHANGE_CODE_MINUTES = 60;
+
 /** Entries of a record's section on one page unless fewer are asked for. */
 export const DEFAULT_RECORD_PAGE = 25;
 
@@ -88,6 +97,8 @@ export const ERROR_CODES = {
   UnexpectedAnswer: "unexpected_answer",
   Preferences: "preferences",
   VaultLocked: "vault_locked",
+  VaultPreviousPassphrase: "vault_previous_passphrase",
+  WrongPreviousPassphrase: "wrong_previous_passphrase",
   VaultUnavailable: "vault_unavailable",
   DraftDamaged: "draft_damaged",
   AttachmentDamaged: "attachment_damaged",
@@ -186,6 +197,17 @@ export const COMMANDS = [
   "list_sessions",
   "end_session",
   "end_other_sessions",
+  "activate",
+  "request_reset",
+  "confirm_reset",
+  "change_passphrase",
+  "recover_drafts",
+  "discard_locked_drafts",
+  "change_email",
+  "confirm_email",
+  "notice_preferences",
+  "set_notice_preferences",
+  "invite_patient",
   "get_policy",
   "accept_policy",
   "list_drafts",
