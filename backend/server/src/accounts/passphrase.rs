@@ -21,6 +21,10 @@ use crate::store::{practice, sign_in_throttle, users};
 /// Checks `typed` is `user`'s current pass-phrase: `wrong_passphrase` if not (counted like a
 /// wrong sign-in), `account_locked` once too many were wrong.
 pub async fn confirm_current(state: &AppState, user: &UserRecord, typed: &str) -> ApiResult<()> {
+    // No pass-phrase at all is a malformed request, not a guess: it is not counted.
+    if typed.is_empty() {
+        return Err(ApiError::Validation("Please enter your current pass-phrase.".into()));
+    }
     let now = state.clock.now();
     let bucket = Bucket::Account {
         email: user.email.clone(),
@@ -31,7 +35,7 @@ pub async fn confirm_current(state: &AppState, user: &UserRecord, typed: &str) -
         Charge::Refused(refusal) => return Err(refused(refusal, now)),
         Charge::Allowed { if_wrong, .. } => if_wrong,
     };
-    let verified = if typed.is_empty() || typed.len() > MAX_PASSWORD_BYTES {
+    let verified = if typed.len() > MAX_PASSWORD_BYTES {
         Verified::No
     } else {
         let phrase = passphrase::normalize(typed);
@@ -78,6 +82,9 @@ pub async fn change(
     addr: ClientAddr,
 ) -> ApiResult<PassphraseChanged> {
     // The account as stored now (the session's copy may be a few seconds old).
+    if request.new_password.is_empty() {
+        return Err(ApiError::Validation("Please enter your new pass-phrase.".into()));
+    }
     let user = users::find_by_id(&state.db, session.user.id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;

@@ -30,6 +30,9 @@ use super::password::Verified;
 use super::second_factor::{self, SignInFactor};
 use super::{token, ClientAddr, CurrentSession};
 
+/// Longest second-factor code accepted (the schema's `maxLength`; recovery codes are shorter).
+const MAX_CODE_CHARS: usize = 64;
+
 /// What a sign-in gives.
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
@@ -58,6 +61,11 @@ pub async fn sign_in(state: &AppState, credentials: Credentials<'_>, addr: Clien
         return Err(ApiError::Validation("Please enter your pass-phrase.".into()));
     }
     let device = DeviceName::parse(device).map_err(ApiError::Validation)?;
+    if totp.is_some_and(|code| code.chars().count() > MAX_CODE_CHARS) {
+        return Err(ApiError::Validation(format!(
+            "A code has at most {MAX_CODE_CHARS} characters."
+        )));
+    }
 
     let user = users::find_by_email(&state.db, email.as_str()).await?;
     let network = network.to_string();

@@ -532,3 +532,29 @@ async fn a_pass_phrase_change_on_one_instance_ends_a_session_on_the_other_within
         .await
         .expect("the session that changed it goes on");
 }
+
+/// Found by Schemathesis: a request the schema already refuses (an empty pass-phrase, a code
+/// longer than any code) is answered 422 `validation`, and is no guess: it never counts toward
+/// the account's lock, so it can neither lock the person out nor be answered 423.
+async fn malformed_confirmations_are_invalid_not_guesses(app: TestApp) {
+    let token = app.login_and_accept(PATIENT).await;
+    for _ in 0..6 {
+        let (status, error, ..) = api_error(app.client.change_passphrase(&token, "", NEW_PASSPHRASE).await);
+        assert_eq!((status, error), (422, ErrorCode::Validation), "no current pass-phrase");
+        let (status, error, ..) = api_error(app.client.change_passphrase(&token, PATIENT.passphrase, "").await);
+        assert_eq!((status, error), (422, ErrorCode::Validation), "no new pass-phrase");
+        let (status, error, ..) = api_error(app.client.change_email(&token, "new@example.org", "").await);
+        assert_eq!((status, error), (422, ErrorCode::Validation), "no pass-phrase");
+        let (status, error, ..) = api_error(
+            app.client
+                .login_with_code(PATIENT.email, "a wrong pass-phrase", &"0".repeat(65), None)
+                .await,
+        );
+        assert_eq!((status, error), (422, ErrorCode::Validation), "a code longer than any code");
+    }
+    app.client
+        .change_passphrase(&token, PATIENT.passphrase, NEW_PASSPHRASE)
+        .await
+        .expect("not locked");
+}
+crate::on_both_databases!(malformed_confirmations_are_invalid_not_guesses);
