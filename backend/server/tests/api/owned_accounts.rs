@@ -550,7 +550,11 @@ async fn malformed_confirmations_are_invalid_not_guesses(app: TestApp) {
                 .login_with_code(PATIENT.email, "a wrong pass-phrase", &"0".repeat(65), None)
                 .await,
         );
-        assert_eq!((status, error), (422, ErrorCode::Validation), "a code longer than any code");
+        assert_eq!(
+            (status, error),
+            (422, ErrorCode::Validation),
+            "a code longer than any code"
+        );
     }
     app.client
         .change_passphrase(&token, PATIENT.passphrase, NEW_PASSPHRASE)
