@@ -162,13 +162,19 @@ pub async fn second_factor_code(server: &TestServer, account: DemoAccount) -> Op
 /// both were, this waits for the next step. Only codes given through this function are known
 /// to it.
 pub async fn totp_code(server: &TestServer, email: &str, secret: &str) -> String {
+    totp_code_at(&server.url, email, secret).await
+}
+
+/// [`totp_code`] for the server known to the caller as `server` (its address, or any name
+/// the caller uses for it every time).
+pub async fn totp_code_at(server: &str, email: &str, secret: &str) -> String {
     use portal_server::domain::second_factor::{step_of, TotpSecret, STEP_SECS};
     use std::collections::HashMap;
     use std::sync::Mutex;
     static GIVEN: Mutex<Option<HashMap<(String, String), i64>>> = Mutex::new(None);
 
     let secret = TotpSecret::from_base32(secret).expect("a base32 secret");
-    let key = (server.url.clone(), email.to_owned());
+    let key = (server.to_owned(), email.to_owned());
     let last = GIVEN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -74,8 +74,9 @@ async fn invited(server: &TestServer, catcher: &MailCatcher, folder: &Path) -> (
         .import_unlinked_chart(&demo_charts_folder().join("claudie-walsh.json"))
         .await;
     let staff = core_at(server, &folder.join("staff.db"));
+    let second_factor = portal_tests::second_factor_code(server, FRONT_DESK).await;
     staff
-        .sign_in(FRONT_DESK.email, FRONT_DESK.passphrase, None)
+        .sign_in(FRONT_DESK.email, FRONT_DESK.passphrase, second_factor.as_deref())
         .await
         .expect("front desk signs in");
     let sent = staff.invite_patient(chart, INVITED).await.expect("invited");
