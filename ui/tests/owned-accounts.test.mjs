@@ -146,7 +146,7 @@ test("account: the pass-phrase changed (wrong current, weak, differing repeat fi
   const { page } = app;
   await openAccount(page);
   const headings = await page.$$eval("#account h2", (hs) => hs.map((h) => h.textContent.trim()));
-  assert.deepEqual(headings, ["Pass-phrase", "Email address", "Email notices", "Devices signed in"]);
+  assert.deepEqual(headings, ["Pass-phrase", "Second factor", "Email address", "Email notices", "Devices signed in"]);
   await page.waitForSelector("#devices");
   await axeClean(page, "account, all sections");
   await screenshot(page, "account-sections");
