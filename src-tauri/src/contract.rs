@@ -137,6 +137,9 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<portal_api::EmailChangePending>();
     types.add::<portal_api::NoticePreferences>();
     types.add::<portal_api::InvitationSent>();
+    // the second factor (TOTP)
+    types.add::<portal_api::TotpEnrolment>();
+    types.add::<portal_api::RecoveryCodes>();
     // the care team's way into charts
     types.add::<PatientMatches>();
     types.add::<BreakTheGlassGrant>();

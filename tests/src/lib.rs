@@ -147,8 +147,62 @@ pub fn unused_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
+/// A code to sign `account` in to `server` with now, from its demo second factor (`None` for
+/// the patients, who have none). See [`totp_code`].
+pub async fn second_factor_code(server: &TestServer, account: DemoAccount) -> Option<String> {
+    match account.totp_secret {
+        Some(secret) => Some(totp_code(server, account.email, secret).await),
+        None => None,
+    }
+}
+
+/// A code of `secret` (base32, spaces ignored) that `server` has not yet accepted from `email`:
+/// the server refuses a step it has seen, and accepts one step either side of its own. So
+/// the current step's code, or the next one's when the current one was given already; when
+/// both were, this waits for the next step. Only codes given through this function are known
+/// to it.
+pub async fn totp_code(server: &TestServer, email: &str, secret: &str) -> String {
+    totp_code_at(&server.url, email, secret).await
+}
+
+/// [`totp_code`] for the server known to the caller as `server` (its address, or any name
+/// the caller uses for it every time).
+pub async fn totp_code_at(server: &str, email: &str, secret: &str) -> String {
+    use portal_server::domain::second_factor::{step_of, TotpSecret, STEP_SECS};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static GIVEN: Mutex<Option<HashMap<(String, String), i64>>> = Mutex::new(None);
+
+    let secret = TotpSecret::from_base32(secret).expect("a base32 secret");
+    let key = (server.to_owned(), email.to_owned());
+    let last = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get_or_insert_with(HashMap::new)
+        .get(&key)
+        .copied();
+    loop {
+        let now = Utc::now();
+        let step = last.map_or(step_of(now), |last| (last + 1).max(step_of(now)));
+        if step <= step_of(now) + 1 {
+            let at = now + chrono::TimeDelta::seconds((step - step_of(now)) * STEP_SECS);
+            GIVEN
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get_or_insert_with(HashMap::new)
+                .insert(key, step);
+            return secret.code_at(at);
+        }
+        // Both this step and the next were given: wait until the next one begins.
+        let into_step = now.timestamp().rem_euclid(STEP_SECS);
+        let wait = u64::try_from(STEP_SECS - into_step).unwrap_or(1);
+        tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 200)).await;
+    }
+}
+
 /// The desktop app's logic (`DesktopCore`, no window) signed in to `server` as `account`, its
-/// draft vault in `folder`; a patient has accepted the policy.
+/// draft vault in `folder`; a patient has accepted the policy, a care-team account gave a
+/// code of its second factor.
 pub async fn signed_in_app(
     server: &TestServer,
     account: DemoAccount,
@@ -166,7 +220,11 @@ pub async fn signed_in_app(
         Some(folder.join(format!("{}.db", account.role))),
     )
     .with_vault_kdf_for_tests(TEST_KDF);
-    let session = core.sign_in(account.email, account.passphrase).await.expect("sign in");
+    let code = second_factor_code(server, account).await;
+    let session = core
+        .sign_in(account.email, account.passphrase, code.as_deref())
+        .await
+        .expect("sign in");
     if session.policy.accepted_at.is_none() && account.role == portal_api::Role::Patient {
         core.accept_policy(session.policy.version)
             .await

@@ -59,7 +59,10 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
     assert_eq!(practice.phone, portal_server::demo::PRACTICE_PHONE);
     assert_eq!(core.current_session().await.expect("no session yet"), None);
 
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let token = core.session_token_for_tests().await.expect("a session is held");
     assert!(token.len() >= 32, "a real token");
 
@@ -126,7 +129,7 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
 
     // Signing in again: the acceptance is remembered by the server.
     let again = core
-        .sign_in(PATIENT.email, PATIENT.passphrase)
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
         .await
         .expect("sign in again");
     assert!(again.policy.accepted_at.is_some());
@@ -137,7 +140,10 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
 async fn keep_alive_answers_the_idle_timeout_while_signed_in_only() {
     let server = TestServer::start().await;
     let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     assert_eq!(session.idle_timeout_secs, 900);
     let token = core.session_token_for_tests().await.expect("a session is held");
 
@@ -177,7 +183,7 @@ async fn a_wrong_pass_phrase_is_invalid_credentials() {
     let server = TestServer::start().await;
     let (core, preferences) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
     let error = core
-        .sign_in(PATIENT.email, "violet kettle hums at dusk")
+        .sign_in(PATIENT.email, "violet kettle hums at dusk", None)
         .await
         .expect_err("wrong pass-phrase");
     let json = serde_json::to_value(&error).expect("json");
@@ -214,7 +220,7 @@ async fn a_server_with_another_ca_is_untrusted() {
     let (core, _) = core_for(&server.url, &other_ca.display().to_string(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "untrusted_certificate");
     assert_eq!(
-        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
+        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase, None).await),
         "untrusted_certificate"
     );
     assert!(!core.is_signed_in().await);
@@ -227,7 +233,7 @@ async fn nothing_listening_is_unreachable() {
     let (core, _) = core_for(&url, &server.ca_file_text(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "server_unreachable");
     assert_eq!(
-        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
+        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase, None).await),
         "server_unreachable"
     );
 }
@@ -239,7 +245,7 @@ async fn plain_http_is_refused() {
     let (core, _) = core_for(&http_url, &server.ca_file_text(), server.data_dir.path());
     assert_eq!(code_of(core.practice_info().await), "invalid_server_url");
     assert_eq!(
-        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase).await),
+        code_of(core.sign_in(PATIENT.email, PATIENT.passphrase, None).await),
         "invalid_server_url"
     );
     assert_eq!(
@@ -296,7 +302,7 @@ async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
     let account = portal_server::demo::ACCOUNTS[3];
     let mut last = None;
     for _ in 0..10 {
-        match core.sign_in(account.email, "not the right pass-phrase").await {
+        match core.sign_in(account.email, "not the right pass-phrase", None).await {
             Err(error) if error.code() == "invalid_credentials" => continue,
             other => {
                 last = Some(other);
@@ -318,7 +324,7 @@ async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
     assert!(!message.contains("UTC"), "{message}");
     // The right pass-phrase does not open a locked account.
     assert_eq!(
-        code_of(core.sign_in(account.email, account.passphrase).await),
+        code_of(core.sign_in(account.email, account.passphrase, None).await),
         "account_locked"
     );
 }
@@ -327,7 +333,9 @@ async fn a_locked_account_is_told_when_to_try_again_in_local_time() {
 /// app's back (as on another device or by an operator).
 async fn signed_in_then_revoked_by_the_server(server: &TestServer) -> DesktopCore {
     let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let token = SessionToken::new(core.session_token_for_tests().await.expect("token"));
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
     client.logout(&token).await.expect("revoke");

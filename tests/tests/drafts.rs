@@ -64,7 +64,9 @@ async fn drafts_round_trip_and_survive_sign_out_and_restart() {
     let (core, _) = core_at(&server, &path);
     assert_eq!(code(core.drafts().list().await), "vault_locked", "before sign-in");
 
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     assert!(core.drafts().list().await.expect("list").is_empty());
     let mut draft = Draft::new("Question about my cream", "Should I keep using");
     draft.category = Some(Category::MedicalQuestion);
@@ -106,7 +108,7 @@ async fn drafts_round_trip_and_survive_sign_out_and_restart() {
     }
 
     // Signing in again opens them, as does a new start of the app.
-    core.sign_in(PATIENT.email, PATIENT.passphrase)
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
         .await
         .expect("sign in again");
     let again = core.drafts().load(&first.draft_id).await.expect("still there");
@@ -115,7 +117,7 @@ async fn drafts_round_trip_and_survive_sign_out_and_restart() {
     drop(core);
     let (restarted, _) = core_at(&server, &path);
     restarted
-        .sign_in(PATIENT.email, PATIENT.passphrase)
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
         .await
         .expect("sign in after restart");
     let list = restarted.drafts().list().await.expect("list");
@@ -131,7 +133,7 @@ async fn drafts_round_trip_and_survive_sign_out_and_restart() {
 
     // Another account on the same computer has its own drafts.
     restarted
-        .sign_in(OTHER_PATIENT.email, OTHER_PATIENT.passphrase)
+        .sign_in(OTHER_PATIENT.email, OTHER_PATIENT.passphrase, None)
         .await
         .expect("other patient");
     assert!(restarted.drafts().list().await.expect("list").is_empty());
@@ -143,7 +145,9 @@ async fn drafts_round_trip_and_survive_sign_out_and_restart() {
 async fn a_session_ended_by_the_server_locks_the_drafts() {
     let server = TestServer::start().await;
     let (core, _) = core_at(&server, &vault_path(&server));
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let saved = core
         .drafts()
         .save(Draft::new("kept", "across the end"))
@@ -160,7 +164,7 @@ async fn a_session_ended_by_the_server_locks_the_drafts() {
     assert_eq!(code(core.drafts().list().await), "vault_locked");
     assert!(!core.drafts().is_unlocked());
 
-    core.sign_in(PATIENT.email, PATIENT.passphrase)
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
         .await
         .expect("sign in again");
     assert_eq!(
@@ -175,7 +179,10 @@ async fn the_app_itself_locks_the_drafts_once_the_session_has_been_idle_too_long
     use std::time::{Duration, Instant};
     let server = TestServer::start().await;
     let (core, _) = core_at(&server, &vault_path(&server));
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let idle = Duration::from_secs(session.idle_timeout_secs);
     core.drafts()
         .save(Draft::new("kept", "while idle"))
@@ -200,7 +207,9 @@ async fn the_app_itself_locks_the_drafts_once_the_session_has_been_idle_too_long
 async fn attachments_are_checked_by_type_size_and_count() {
     let server = TestServer::start().await;
     let (core, _) = core_at(&server, &vault_path(&server));
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let drafts = core.drafts();
 
     let added = drafts
@@ -286,7 +295,10 @@ async fn a_damaged_draft_is_reported_and_the_rest_still_works() {
     let server = TestServer::start().await;
     let path = vault_path(&server);
     let (core, _) = core_at(&server, &path);
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let drafts = core.drafts();
     let one = drafts.save(Draft::new("one", "first")).await.expect("save");
     let two = drafts.add_attachment(None, "two.jpg", &jpeg(3000)).await.expect("add");
@@ -386,7 +398,9 @@ async fn nothing_readable_reaches_the_disk_or_the_preferences() {
     let path = vault_path(&server);
     let folder = path.parent().expect("folder").to_path_buf();
     let (core, preferences) = core_at(&server, &path);
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let mut id = None;
     for i in 0..30 {
         let mut draft = Draft::new(SUBJECT, format!("{BODY} {i}"));
@@ -440,7 +454,10 @@ async fn drafts_saved_under_a_previous_pass_phrase_stay_locked_and_are_kept() {
     let server = TestServer::start().await;
     let path = vault_path(&server);
     let (core, _) = core_at(&server, &path);
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     let saved = core
         .drafts()
         .save(Draft::new("older", "written before"))
@@ -459,7 +476,7 @@ async fn drafts_saved_under_a_previous_pass_phrase_stay_locked_and_are_kept() {
         .expect("rewrap");
 
     let view = core
-        .sign_in(PATIENT.email, PATIENT.passphrase)
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
         .await
         .expect("sign-in still works");
     assert_eq!(view.user.email, PATIENT.email);
@@ -485,7 +502,9 @@ async fn a_vault_that_cannot_be_opened_does_not_stop_sign_in() {
     let blocker = server.data_dir.path().join("not-a-folder");
     std::fs::write(&blocker, b"a file where the data folder should be").expect("write");
     let (core, _) = core_at(&server, &blocker.join(DRAFTS_FILE));
-    core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    core.sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     assert!(core.is_signed_in().await);
     let error = core.drafts().list().await.expect_err("no vault");
     assert_eq!(error.code(), "vault_unavailable");
@@ -505,7 +524,10 @@ async fn a_file_above_the_services_own_limit_is_refused_with_its_figure() {
     .await;
     let path = vault_path(&server);
     let (core, _) = core_at(&server, &path);
-    let session = core.sign_in(PATIENT.email, PATIENT.passphrase).await.expect("sign in");
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
     assert_eq!(
         session.limits.max_attachment_bytes,
         1024 * 1024,

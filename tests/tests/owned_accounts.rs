@@ -74,8 +74,9 @@ async fn invited(server: &TestServer, catcher: &MailCatcher, folder: &Path) -> (
         .import_unlinked_chart(&demo_charts_folder().join("claudie-walsh.json"))
         .await;
     let staff = core_at(server, &folder.join("staff.db"));
+    let second_factor = portal_tests::second_factor_code(server, FRONT_DESK).await;
     staff
-        .sign_in(FRONT_DESK.email, FRONT_DESK.passphrase)
+        .sign_in(FRONT_DESK.email, FRONT_DESK.passphrase, second_factor.as_deref())
         .await
         .expect("front desk signs in");
     let sent = staff.invite_patient(chart, INVITED).await.expect("invited");
@@ -139,7 +140,7 @@ async fn an_invited_patient_activates_in_the_app_and_a_changed_pass_phrase_keeps
     // A second device, then the pass-phrase changed in the app: that device is signed out, the
     // draft stays readable here and after signing in again with the new pass-phrase.
     let laptop = core_at(&server, &folder.path().join("laptop.db"));
-    laptop.sign_in(INVITED, CHOSEN).await.expect("laptop signs in");
+    laptop.sign_in(INVITED, CHOSEN, None).await.expect("laptop signs in");
     assert_eq!(
         code(app.change_passphrase("not the pass-phrase", CHANGED).await),
         "wrong_passphrase"
@@ -153,8 +154,8 @@ async fn an_invited_patient_activates_in_the_app_and_a_changed_pass_phrase_keeps
         "Written right after activating"
     );
     app.sign_out().await.expect("sign out");
-    assert_eq!(code(app.sign_in(INVITED, CHOSEN).await), "invalid_credentials");
-    app.sign_in(INVITED, CHANGED).await.expect("the new pass-phrase");
+    assert_eq!(code(app.sign_in(INVITED, CHOSEN, None).await), "invalid_credentials");
+    app.sign_in(INVITED, CHANGED, None).await.expect("the new pass-phrase");
     assert_eq!(app.drafts().list().await.expect("drafts").len(), 1);
 
     // The email address: a code to the new one, and the session takes it on.
@@ -210,7 +211,7 @@ async fn after_a_reset_the_drafts_are_locked_then_recovered_with_the_previous_pa
         .expect("reset");
     assert!(app.keep_alive().await.expect_err("every session ended").ends_session());
 
-    app.sign_in(INVITED, AFTER_RESET).await.expect("signed in");
+    app.sign_in(INVITED, AFTER_RESET, None).await.expect("signed in");
     let locked = app.drafts().list().await.expect_err("locked");
     assert_eq!(locked.code(), "vault_previous_passphrase");
     assert_eq!(
@@ -227,7 +228,7 @@ async fn after_a_reset_the_drafts_are_locked_then_recovered_with_the_previous_pa
         "Saved before the reset"
     );
     app.sign_out().await.expect("sign out");
-    app.sign_in(INVITED, AFTER_RESET).await.expect("signed in");
+    app.sign_in(INVITED, AFTER_RESET, None).await.expect("signed in");
     assert_eq!(app.drafts().list().await.expect("unlocked at sign-in").len(), 1);
     app.sign_out().await.expect("sign out");
 
@@ -236,7 +237,7 @@ async fn after_a_reset_the_drafts_are_locked_then_recovered_with_the_previous_pa
     app.request_reset(INVITED).await.expect("asked");
     let second = emailed_code(&catcher, INVITED, "Your pass-phrase reset code", &[&reset_code]).await;
     app.confirm_reset(INVITED, &second, LATEST).await.expect("reset");
-    app.sign_in(INVITED, LATEST).await.expect("signed in");
+    app.sign_in(INVITED, LATEST, None).await.expect("signed in");
     assert_eq!(code(app.drafts().list().await), "vault_previous_passphrase");
     assert_eq!(code(app.discard_locked_drafts(AFTER_RESET).await), "wrong_passphrase");
     app.discard_locked_drafts(LATEST).await.expect("discarded");

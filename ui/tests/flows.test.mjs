@@ -31,7 +31,7 @@ test("sign in, accept the policy, see home, sign out", async () => {
 
   await signIn(page);
   await page.waitForSelector("#policy-text");
-  assert.deepEqual((await mockCalls(page, "sign_in"))[0].args, { email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD });
+  assert.deepEqual((await mockCalls(page, "sign_in"))[0].args, { email: DEFAULT_EMAIL, password: DEFAULT_PASSWORD, code: null });
   assert.equal(await text(page, "h1"), "Patient Portal Policy");
   assert.equal(await text(page, "#policy-version"), "Version 3, published March 1, 2026");
   assert.equal(await page.getAttribute("#policy-text", "tabindex"), "0");

@@ -49,6 +49,10 @@ export interface MockAccount {
   patientIds?: number[];
 }
 
+// The second factor (issue 11). An account whose `user.second_factor` is `true` is asked for a
+// code at sign-in; one whose `second_factor` is missing has one when its role requires it (so
+// the care team of older tests signs in with the pass-phrase alone, past the enrolment gate).
+
 export interface MockScenario {
   settings?: Partial<Settings>;
   practice?: PracticeInfo;
@@ -91,6 +95,10 @@ export interface MockScenario {
   notices?: NoticePreferences;
   /** The drafts on this computer are locked under this previous pass-phrase. */
   draftsLockedUnder?: string;
+  /** The code the authenticator app shows now (default "123456"). */
+  totpCode?: string;
+  /** The unused recovery codes of the accounts that have a second factor (default: none). */
+  recoveryCodes?: string[];
 }
 
 /** An invited account: the code emailed to `email`, the date of birth on the chart (patients). */
@@ -210,6 +218,11 @@ interface MockState {
   pendingEmail: string | null;
   /** The previous pass-phrase the drafts are locked under, while they are. */
   draftsLockedUnder: string | null;
+  /** Whether each account (by lower-cased address) has a second factor, where it changed. */
+  secondFactor: Map<string, boolean>;
+  /** A secret handed out by start_totp_enrolment and not confirmed yet. */
+  enrolling: boolean;
+  recoveryCodes: string[];
 }
 
 let state: MockState | null = null;
@@ -252,7 +265,11 @@ function currentState(): MockState {
       notices: { messages: true, results: true, ...s.notices },
       pendingEmail: null,
       draftsLockedUnder: s.draftsLockedUnder ?? null,
+      secondFactor: new Map(),
+      enrolling: false,
+      recoveryCodes: [...(s.recoveryCodes ?? [])],
     };
+    if (state.session) state.session.user = withSecondFactor(state.session.user);
   }
   return state;
 }
@@ -334,6 +351,20 @@ function requireAdmin(st: MockState): void {
   if (requireSession(st).user.role !== "admin") throw err("forbidden", "Your account may not do this.");
 }
 
+/** `second_factor` as the service says it: missing means "has one" where the role requires one. */
+function withSecondFactor(user: User): User {
+  return { ...user, second_factor: user.second_factor ?? user.role !== "patient" };
+}
+
+const TOTP_SECRET = "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP";
+const TOTP_QR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21" shape-rendering="crispEdges"><rect width="21" height="21" fill="#fff"/><path d="M0 0h7v7H0zM14 0h7v7h-7zM0 14h7v7H0zM9 9h3v3H9z" fill="#000"/></svg>';
+const NEW_RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `rc${i}a-${i}b${i}c${i}`);
+
+function totpCode(): string {
+  return scenario().totpCode ?? "123456";
+}
+
 function requireSession(st: MockState): Session {
   if (!st.session) throw err("unauthenticated", "Please sign in to continue.");
   return st.session;
@@ -398,8 +429,24 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
           "The email address or pass-phrase is not right. Please check them and try again.",
         );
       }
+      const key = account.email.toLowerCase();
+      const asksCode = st.secondFactor.get(key) ?? account.user.second_factor === true;
+      if (asksCode) {
+        const code = typeof args.code === "string" ? args.code.trim() : "";
+        if (code === "") {
+          throw err("second_factor_required", "Please enter the code from your authenticator app.");
+        }
+        const recovery = st.recoveryCodes.indexOf(code);
+        if (code !== totpCode() && recovery < 0) {
+          throw err(
+            "second_factor_required",
+            "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.",
+          );
+        }
+        if (recovery >= 0) st.recoveryCodes.splice(recovery, 1);
+      }
       st.session = {
-        user: { ...account.user },
+        user: { ...withSecondFactor(account.user), ...(st.secondFactor.has(key) ? { second_factor: asksCode } : {}) },
         policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
@@ -500,7 +547,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       };
       st.activated.push(account);
       st.session = {
-        user: { ...account.user, email_verified: true },
+        user: withSecondFactor({ ...account.user, email_verified: true }),
         policy: { ...st.policy, accepted_at: null },
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
@@ -594,6 +641,45 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       }
       const email = String(args.email ?? "").trim();
       return { email, expires_at: new Date(Date.now() + 7 * 24 * 60 * 60_000).toISOString() };
+    }
+
+    case "start_totp_enrolment": {
+      if (requireSession(st).user.second_factor) throw err("conflict", "Your account has a second factor already.");
+      st.enrolling = true;
+      return { secret: TOTP_SECRET, otpauth_uri: "otpauth://totp/Portal?secret=JBSWY3DPEHPK3PXP", qr_svg: TOTP_QR_SVG };
+    }
+
+    case "confirm_totp": {
+      const session = requireSession(st);
+      if (!st.enrolling) throw err("conflict", "No second factor is being set up. Please start again.");
+      if (String(args.code ?? "").trim() !== totpCode()) {
+        throw err("invalid_code", "That code is not right. Enter the 6-digit code your authenticator app shows now.");
+      }
+      st.enrolling = false;
+      session.user = { ...session.user, second_factor: true };
+      st.secondFactor.set(session.user.email.toLowerCase(), true);
+      st.recoveryCodes = [...NEW_RECOVERY_CODES];
+      return { codes: [...st.recoveryCodes] };
+    }
+
+    case "disable_totp":
+    case "new_recovery_codes": {
+      const session = requireSession(st);
+      if (!session.user.second_factor) throw err("conflict", "Your account has no second factor.");
+      if (cmd === "disable_totp" && session.user.role !== "patient") {
+        throw err("forbidden", "Your role requires a second factor.");
+      }
+      if (findAccount(st, session.user.email)?.password !== args.password) {
+        throw err("wrong_passphrase", "Your current pass-phrase is not correct.");
+      }
+      if (cmd === "disable_totp") {
+        session.user = { ...session.user, second_factor: false };
+        st.secondFactor.set(session.user.email.toLowerCase(), false);
+        st.recoveryCodes = [];
+        return null;
+      }
+      st.recoveryCodes = NEW_RECOVERY_CODES.map((c) => c.replace("rc", "nw"));
+      return { codes: [...st.recoveryCodes] };
     }
 
     case "keep_alive":

@@ -11,7 +11,7 @@ const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816)
 const PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "copper kettle autumn river";
 const ACCEPTED = "2026-03-05T17:30:00Z";
-const user = (id, email, name, role, pools = []) => ({ id, email, name, role, pools, email_verified: true, second_factor: false });
+const user = (id, email, name, role, pools = []) => ({ id, email, name, role, pools, email_verified: true });
 const ANA = user(7, "ana.garcia@example.com", "Ana García", "patient");
 const JORDAN = user(31, "jordan.kim@example.com", "Jordan Kim", "staff", ["front_desk"]);
 const OKAFOR = user(1, "dr.okafor@dskc.example", "Dr. Adaeze Okafor", "physician");
@@ -146,7 +146,7 @@ test("account: the pass-phrase changed (wrong current, weak, differing repeat fi
   const { page } = app;
   await openAccount(page);
   const headings = await page.$$eval("#account h2", (hs) => hs.map((h) => h.textContent.trim()));
-  assert.deepEqual(headings, ["Pass-phrase", "Email address", "Email notices", "Devices signed in"]);
+  assert.deepEqual(headings, ["Pass-phrase", "Second factor", "Email address", "Email notices", "Devices signed in"]);
   await page.waitForSelector("#devices");
   await axeClean(page, "account, all sections");
   await screenshot(page, "account-sections");

@@ -1,10 +1,13 @@
 //! The person's account: the devices signed in to it, opening it with an activation code,
 //! the pass-phrase (changed, reset, and drafts locked under a previous one), the email address,
-//! which notices come by email; and a patient invited by the practice. Pass-phrases are wiped
+//! which notices come by email, the second factor (TOTP); and a patient invited by the practice. Pass-phrases are wiped
 //! here after use.
 
 use chrono::NaiveDate;
-use portal_api::{EmailChangePending, InvitationSent, NoticePreferences, SessionList, SessionsEnded, User};
+use portal_api::{
+    EmailChangePending, InvitationSent, NoticePreferences, RecoveryCodes, SessionList, SessionsEnded, TotpEnrolment,
+    User,
+};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -117,4 +120,27 @@ pub async fn invite_patient(
     email: String,
 ) -> Result<InvitationSent, CommandError> {
     core.invite_patient(patient_id, &email).await
+}
+
+#[tauri::command]
+pub async fn start_totp_enrolment(core: State<'_, DesktopCore>) -> Result<TotpEnrolment, CommandError> {
+    core.start_totp_enrolment().await
+}
+
+#[tauri::command]
+pub async fn confirm_totp(core: State<'_, DesktopCore>, code: String) -> Result<RecoveryCodes, CommandError> {
+    let code = Zeroizing::new(code);
+    core.confirm_totp(&code).await
+}
+
+#[tauri::command]
+pub async fn disable_totp(core: State<'_, DesktopCore>, password: String) -> Result<(), CommandError> {
+    let password = Zeroizing::new(password);
+    core.disable_totp(&password).await
+}
+
+#[tauri::command]
+pub async fn new_recovery_codes(core: State<'_, DesktopCore>, password: String) -> Result<RecoveryCodes, CommandError> {
+    let password = Zeroizing::new(password);
+    core.new_recovery_codes(&password).await
 }

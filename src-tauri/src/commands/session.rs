@@ -1,5 +1,5 @@
 //! Signing in and out, and keeping the session alive while the person is active. The
-//! pass-phrase goes straight to the server and is wiped here after.
+//! pass-phrase (and a second factor's code) go straight to the server and are wiped here after.
 
 use tauri::State;
 use zeroize::Zeroizing;
@@ -12,9 +12,11 @@ pub async fn sign_in(
     core: State<'_, DesktopCore>,
     email: String,
     password: String,
+    code: Option<String>,
 ) -> Result<SessionView, CommandError> {
-    let password = Zeroizing::new(password);
-    core.sign_in(&email, &password).await
+    let (password, code) = (Zeroizing::new(password), code.map(Zeroizing::new));
+    core.sign_in(&email, &password, code.as_deref().map(String::as_str))
+        .await
 }
 
 #[tauri::command]

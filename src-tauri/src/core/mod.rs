@@ -21,6 +21,7 @@ pub mod patients;
 pub mod public_ca;
 pub mod records;
 pub mod result_release;
+pub mod second_factor;
 pub mod send;
 pub mod server_change;
 pub mod session;
@@ -201,11 +202,20 @@ impl DesktopCore {
     /// (creating it at the first sign-in on this computer), while the other two requests are
     /// on their way. A vault that cannot be opened does not stop the sign-in: the draft
     /// commands then say why.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SessionView, CommandError> {
+    ///
+    /// `code`: for an account with a second factor, the current code from the authenticator
+    /// app or an unused recovery code. Without one such an account answers
+    /// `second_factor_required`, and the UI asks for it; a wrong one answers the same code
+    /// with the server's message (and counts toward the account's lock).
+    pub async fn sign_in(&self, email: &str, password: &str, code: Option<&str>) -> Result<SessionView, CommandError> {
         let client = self.connection()?.client;
         let sent = Instant::now();
         let device = device::device_name();
-        let login = client.login_from(email.trim(), password, Some(&device)).await?;
+        let email = email.trim();
+        let login = match code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => client.login_with_code(email, password, code, Some(&device)).await?,
+            None => client.login_from(email, password, Some(&device)).await?,
+        };
         self.hold(client, login, password, sent).await
     }
 
@@ -639,7 +649,7 @@ mod tests {
         };
         let core = core_with(Preferences::default(), overrides, dir.path());
         let err = core
-            .sign_in("blair.conroy@example.com", "violet kettle hums at dawn")
+            .sign_in("blair.conroy@example.com", "violet kettle hums at dawn", None)
             .await
             .expect_err("http");
         assert_eq!(err.code(), "invalid_server_url");

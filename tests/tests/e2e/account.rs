@@ -15,7 +15,7 @@ use portal_tests::{demo_charts_folder, TestServer, PATIENT};
 
 use super::mail_catcher::{MailCatcher, Security};
 use super::{
-    find, free_port_pair, in_app, prepare, save_screenshot, set_value, sign_in, sign_out, wait_for_count,
+    find, free_port_pair, in_app, login, prepare, save_screenshot, set_value, sign_in, sign_out, wait_for_count,
     wait_for_text, Driver, WAIT,
 };
 
@@ -86,10 +86,7 @@ async fn an_invited_patient_activates_writes_a_draft_and_keeps_it_through_a_pass
     // The front desk invites the chart's patient (through the API); the code comes by mail.
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
     let front_desk = demo::ACCOUNTS[1];
-    let staff = client
-        .login(front_desk.email, front_desk.passphrase)
-        .await
-        .expect("the front desk signs in");
+    let staff = login(&client, front_desk).await.expect("the front desk signs in");
     let staff = SessionToken::new(staff.token);
     client.invite_patient(&staff, chart, INVITED).await.expect("invited");
     let code = activation_code(&catcher).await;

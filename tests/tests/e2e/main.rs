@@ -31,6 +31,7 @@ mod account;
 #[allow(dead_code)]
 mod mail_catcher;
 mod results_release;
+mod second_factor;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
 const APP_IDENTIFIER: &str = "org.patientportal.desktop";
@@ -639,13 +640,8 @@ async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
     let port = free_port_pair();
     let driver = Driver::start(port, &server, home.path());
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
-    let admin_token = portal_api::client::SessionToken::new(
-        client
-            .login(ADMIN.email, ADMIN.passphrase)
-            .await
-            .expect("the admin signs in")
-            .token,
-    );
+    let admin_token =
+        portal_api::client::SessionToken::new(login(&client, ADMIN).await.expect("the admin signs in").token);
     let staff = client.staff(&admin_token).await.expect("the staff").members;
     let nurse = staff.iter().find(|m| m.email == NURSE.email).expect("the nurse").id;
     let checks = client.clone();
@@ -722,7 +718,7 @@ async fn an_admin_sets_the_nurses_teams_in_the_real_app() {
         wait_for_text(&c, &format!("{account}-done"), |t| t.contains("is turned off")).await;
         scroll_to(&c, &format!("{account}-state")).await;
         save_screenshot(&c, &shots, "staff-account-off.png").await;
-        let refused = checks.login(NURSE.email, NURSE.passphrase).await;
+        let refused = login(&checks, NURSE).await;
         match refused {
             Err(ClientError::Api { status: 403, body, .. }) => {
                 assert_eq!(body.code, portal_api::ErrorCode::AccountDisabled)
@@ -806,16 +802,52 @@ where
     }
 }
 
-/// Signs in as `account` (accepting the policy if asked) and waits for the home screen.
+/// A code of `account`'s demo second factor not given yet (`None` for the patients). The e2e
+/// tests run one at a time, one server each: the codes given are counted for them all.
+async fn code_for(account: demo::DemoAccount) -> Option<String> {
+    match account.totp_secret {
+        Some(secret) => Some(portal_tests::totp_code_at("e2e", account.email, secret).await),
+        None => None,
+    }
+}
+
+/// Signs `account` in through the API, with a code of its second factor if it has one.
+async fn login(client: &PortalClient, account: demo::DemoAccount) -> Result<portal_api::LoginResponse, ClientError> {
+    match code_for(account).await {
+        Some(code) => {
+            client
+                .login_with_code(account.email, account.passphrase, &code, None)
+                .await
+        }
+        None => client.login(account.email, account.passphrase).await,
+    }
+}
+
+/// Signs in as `account` (typing a code of its second factor at the code step, and accepting
+/// the policy if asked) and waits for the home screen.
 async fn sign_in(c: &Client, account: demo::DemoAccount) {
     find(c, "#sign-in-form").await;
     set_value(c, "#email", account.email).await;
     set_value(c, "#password", account.passphrase).await;
     find(c, "#sign-in").await.click().await.expect("sign in");
-    let deadline = Instant::now() + WAIT;
+    let mut deadline = Instant::now() + WAIT;
+    let mut code_given = false;
     loop {
         if c.find(Locator::Css("#home")).await.is_ok() {
             break;
+        }
+        if !code_given && c.find(Locator::Css("#sign-in-code")).await.is_ok() {
+            // Computed just before typing it.
+            let code = code_for(account).await.expect("the account has a second factor");
+            set_value(c, "#sign-in-code", &code).await;
+            find(c, "#sign-in-code-submit")
+                .await
+                .click()
+                .await
+                .expect("sign in with the code");
+            code_given = true;
+            // Getting a code not given yet may have waited for the next 30-second step.
+            deadline = Instant::now() + WAIT;
         }
         if let Ok(accept) = c.find(Locator::Css("#accept-policy")).await {
             let _ = accept.click().await;
@@ -900,12 +932,7 @@ async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
         .expect("Blair has an active problem");
 
     // Dr. Okafor, who cares for Blair, reads her results.
-    let okafor = token(
-        client
-            .login(OKAFOR.email, OKAFOR.passphrase)
-            .await
-            .expect("Dr. Okafor signs in"),
-    );
+    let okafor = token(login(&client, OKAFOR).await.expect("Dr. Okafor signs in"));
     client
         .record_section(
             &okafor,
@@ -974,13 +1001,7 @@ async fn a_patient_reads_her_record_a_trend_and_who_looked_in_the_real_app() {
 /// Through the API: Dr. Okafor signs in, accepts the policy and searches "Conroy"; her session
 /// and Blair as the search found her.
 async fn okafor_finds_blair(client: &PortalClient) -> (portal_api::client::SessionToken, portal_api::PatientMatch) {
-    let okafor = portal_api::client::SessionToken::new(
-        client
-            .login(OKAFOR.email, OKAFOR.passphrase)
-            .await
-            .expect("Dr. Okafor signs in")
-            .token,
-    );
+    let okafor = portal_api::client::SessionToken::new(login(client, OKAFOR).await.expect("Dr. Okafor signs in").token);
     let policy = client.policy(&okafor).await.expect("the policy");
     client
         .accept_policy(&okafor, policy.version)

@@ -10,7 +10,7 @@ use portal_api::{PageQuery, RecordSection, ReleaseRule, SectionEntries};
 use portal_tests::{TestServer, PATIENT};
 
 use super::{
-    find, free_port_pair, in_app, okafor_finds_blair, prepare, save_screenshot, scroll_to, set_value, sign_in,
+    find, free_port_pair, in_app, login, okafor_finds_blair, prepare, save_screenshot, scroll_to, set_value, sign_in,
     sign_out, wait_for_text, Driver, ADMIN, OKAFOR,
 };
 
@@ -141,13 +141,7 @@ async fn an_admin_holds_results_for_review_a_physician_reviews_one_and_the_patie
     .await;
 
     // Kept by the service.
-    let admin = SessionToken::new(
-        client
-            .login(ADMIN.email, ADMIN.passphrase)
-            .await
-            .expect("the admin signs in")
-            .token,
-    );
+    let admin = SessionToken::new(login(&client, ADMIN).await.expect("the admin signs in").token);
     assert_eq!(
         client.result_release(&admin).await.expect("the rule").rule,
         ReleaseRule::AfterReview

@@ -80,4 +80,6 @@ export type Screen =
   /** A forgotten pass-phrase: a code by email, then a new pass-phrase. */
   | { name: "reset" }
   | { name: "policy"; session: Session }
+  /** A care-team account without a second factor: set it up first (the service asks it). */
+  | { name: "second-factor"; session: Session }
   | { name: "portal"; session: Session; view: PortalView };

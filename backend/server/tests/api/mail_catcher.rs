@@ -75,7 +75,14 @@ pub const MESSAGE_HEALTH_DATA: &[&str] = &[
 /// The names of the conditions, results, medicines, allergies and procedures in the demo
 /// charts the tests import, which no mail may hold.
 pub fn chart_health_data() -> Vec<String> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-charts");
+    // From `backend/server` (the API tests) or from `tests` (the cross-crate tests).
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let from_server = crate_dir.join("data/demo-charts");
+    let folder = if from_server.is_dir() {
+        from_server
+    } else {
+        crate_dir.join("../backend/server/data/demo-charts")
+    };
     let mut names = Vec::new();
     for entry in std::fs::read_dir(folder).expect("the demo charts") {
         let path = entry.expect("entry").path();

@@ -1,5 +1,6 @@
 // The person's own account: the devices signed in to it, activation, the pass-phrase (changed,
-// reset, drafts locked under a previous one), the email address and the notices by email; and
+// reset, drafts locked under a previous one), the email address and the notices by email, the
+// second factor; and
 // a patient invited by the practice.
 import { call } from "./call";
 import type {
@@ -7,9 +8,11 @@ import type {
   InvitationSent,
   NoticePreferences,
   PassphraseChange,
+  RecoveryCodes,
   Session,
   SessionList,
   SessionsEnded,
+  TotpEnrolment,
   User,
 } from "./types";
 
@@ -83,4 +86,26 @@ export function setNoticePreferences(preferences: NoticePreferences): Promise<No
 /** Staff and admins: emails the patient of this chart an activation code. */
 export function invitePatient(patientId: number, email: string): Promise<InvitationSent> {
   return call<InvitationSent>("invite_patient", { patientId, email });
+}
+
+/** Starts setting up a second factor: a new secret for an authenticator app (a QR code, and
+ * the same as text). Asking again replaces one not confirmed yet. */
+export function startTotpEnrolment(): Promise<TotpEnrolment> {
+  return call<TotpEnrolment>("start_totp_enrolment");
+}
+
+/** Confirms the second factor being set up with a code from the app; answers the recovery
+ * codes, shown this once. */
+export function confirmTotp(code: string): Promise<RecoveryCodes> {
+  return call<RecoveryCodes>("confirm_totp", { code });
+}
+
+/** Turns the second factor off (patients only), confirmed by the pass-phrase. */
+export function disableTotp(password: string): Promise<void> {
+  return call<void>("disable_totp", { password });
+}
+
+/** A new set of recovery codes, confirmed by the pass-phrase; the old ones stop working. */
+export function newRecoveryCodes(password: string): Promise<RecoveryCodes> {
+  return call<RecoveryCodes>("new_recovery_codes", { password });
 }

@@ -27,8 +27,10 @@ export function practiceInfo(): Promise<PracticeInfo> {
   return call<PracticeInfo>("practice_info");
 }
 
-export function signIn(email: string, password: string): Promise<Session> {
-  return call<Session>("sign_in", { email, password });
+/** `code`: for an account with a second factor, the code from the authenticator app or an
+ * unused recovery code (asked for after `second_factor_required`). */
+export function signIn(email: string, password: string, code: string | null = null): Promise<Session> {
+  return call<Session>("sign_in", { email, password, code });
 }
 
 export function getPolicy(): Promise<Policy> {

@@ -602,6 +602,11 @@ next_visit: VisitEntry | null,
 last_visit: VisitEntry | null, };
 
 /**
+ * One-time recovery codes, shown once (only their hashes are kept).
+ */
+export type RecoveryCodes = { codes: Array<string>, };
+
+/**
  * What is expected of a result.
  */
 export type ReferenceRange = { 
@@ -935,6 +940,24 @@ urgent: boolean, patient: Person, assigned_to: Person | null, created_at: string
  * Messages from the other side the caller's side has not read yet.
  */
 unread: number, };
+
+/**
+ * `POST /api/v1/me/totp`: a new secret to add to an authenticator app, shown as a QR code and
+ * as text. It takes effect once a code from it is confirmed.
+ */
+export type TotpEnrolment = { 
+/**
+ * The secret in base32, grouped for typing by hand.
+ */
+secret: string, 
+/**
+ * The `otpauth://totp/…` address the QR code holds.
+ */
+otpauth_uri: string, 
+/**
+ * The QR code as an SVG document.
+ */
+qr_svg: string, };
 
 /**
  * `mark_thread_read`
