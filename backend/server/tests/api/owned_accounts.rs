@@ -8,7 +8,11 @@
 use chrono::{NaiveDate, TimeDelta};
 use portal_api::client::SessionToken;
 use portal_api::{Activation, Category, ErrorCode, NoticePreferences, Role};
+use portal_server::accounts::invitation::{self, Invitee};
+use portal_server::domain::access::StaffPools;
+use portal_server::domain::notices::Language;
 use portal_server::records::import::import_bundle;
+use portal_server::store::account_changes::Actor;
 use portal_server::store::charts;
 
 use crate::helpers::{api_error, Backend, TestApp, NURSE, OTHER_PATIENT, PATIENT, STAFF};
@@ -562,3 +566,60 @@ async fn malformed_confirmations_are_invalid_not_guesses(app: TestApp) {
         .expect("not locked");
 }
 crate::on_both_databases!(malformed_confirmations_are_invalid_not_guesses);
+
+/// A member of the practice is invited the same way (`portal-server user invite`): no date of
+/// birth, their own pass-phrase, the staff pools given at the invitation, and then the
+/// second factor before anything else.
+async fn an_invited_nurse_activates_without_a_date_of_birth_and_sets_up_a_second_factor_first(backend: Backend) {
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let Some((app, _db)) = app_sending_to(backend, &catcher).await else {
+        return;
+    };
+    const ADDRESS: &str = "kim.park@dskc.example";
+    let by = Actor {
+        user_id: None,
+        client_addr: "command line",
+        at: app.state.clock.now(),
+    };
+    let nurse = Invitee::Member {
+        name: "Kim Park, RN",
+        role: Role::Staff,
+        staff_pools: StaffPools::parse("clinical").expect("pools"),
+    };
+    invitation::invite(
+        &app.state.db,
+        &app.state.text_sealer,
+        ADDRESS,
+        nurse,
+        Language::Spanish,
+        by,
+    )
+    .await
+    .expect("invited");
+    let mail = mail_to(&catcher, ADDRESS, "Su código de activación").await;
+    let code = mail.code().expect("code");
+    let signed_in = app
+        .client
+        .activate(Activation {
+            email: ADDRESS,
+            code: &code,
+            date_of_birth: None,
+            password: NEW_PASSPHRASE,
+            device: None,
+        })
+        .await
+        .expect("activated without a date of birth");
+    assert_eq!(signed_in.user.role, Role::Staff);
+    assert_eq!(signed_in.user.pools, vec![portal_api::Pool::Clinical]);
+    assert!(!signed_in.user.second_factor);
+    let token = SessionToken::new(signed_in.token);
+    let (status, error, ..) = api_error(app.client.threads(&token, &Default::default()).await);
+    assert_eq!(
+        (status, error),
+        (403, ErrorCode::SecondFactorEnrolmentRequired),
+        "the second factor before anything else"
+    );
+}
+crate::on_both_databases_with_mail!(
+    an_invited_nurse_activates_without_a_date_of_birth_and_sets_up_a_second_factor_first
+);
