@@ -113,3 +113,46 @@ impl PortalClient {
         .await
     }
 }
+
+/// Grants to authorized persons (issue 12).
+impl PortalClient {
+    /// `GET /patients/{patient_id}/grants`.
+    pub async fn grants(&self, token: &SessionToken, patient_id: i64) -> Result<crate::grants::GrantList, ClientError> {
+        send(self.authed(Method::GET, &format!("/patients/{patient_id}/grants"), token)).await
+    }
+
+    /// `POST /patients/{patient_id}/grants`.
+    pub async fn give_grant(
+        &self,
+        token: &SessionToken,
+        patient_id: i64,
+        request: &crate::grants::GrantRequest,
+    ) -> Result<crate::grants::Grant, ClientError> {
+        send(
+            self.authed(Method::POST, &format!("/patients/{patient_id}/grants"), token)
+                .json(request),
+        )
+        .await
+    }
+
+    /// `DELETE /patients/{patient_id}/grants/{id}`.
+    pub async fn end_grant(&self, token: &SessionToken, patient_id: i64, id: i64) -> Result<(), ClientError> {
+        send_empty(self.authed(Method::DELETE, &format!("/patients/{patient_id}/grants/{id}"), token)).await
+    }
+
+    /// `GET /me/grants`.
+    pub async fn grants_received(&self, token: &SessionToken) -> Result<crate::grants::GrantsReceived, ClientError> {
+        send(self.authed(Method::GET, "/me/grants", token)).await
+    }
+
+    /// `POST /grants/{id}/accept` or `/decline`.
+    pub async fn answer_grant(
+        &self,
+        token: &SessionToken,
+        id: i64,
+        accept: bool,
+    ) -> Result<crate::grants::GrantReceived, ClientError> {
+        let answer = if accept { "accept" } else { "decline" };
+        send(self.authed(Method::POST, &format!("/grants/{id}/{answer}"), token)).await
+    }
+}

@@ -9,6 +9,7 @@
 //!   and break-the-glass, results' release.
 //! - [`accounts`]: activation, pass-phrase change and reset, email change, the second
 //!   factor, notice preferences.
+//! - [`grants`]: authorized persons (a patient's grants to someone they trust).
 //! - [`emergency`]: words that suggest an emergency (English and Spanish).
 //! - [`error`]: the `{code, message}` body every error carries, and its codes.
 //! - [`client`] (feature `client`): a typed HTTPS client that trusts only a given CA.
@@ -17,6 +18,7 @@ pub mod accounts;
 pub mod emergency;
 pub mod error;
 pub mod file_name;
+pub mod grants;
 pub mod media;
 pub mod messaging;
 pub mod paths;
@@ -44,6 +46,7 @@ pub use client_messaging::ProgressFn;
 
 pub use accounts::*;
 pub use error::{ApiErrorBody, ErrorCode};
+pub use grants::*;
 pub use messaging::*;
 pub use people::*;
 pub use record::*;

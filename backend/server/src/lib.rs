@@ -19,6 +19,7 @@ pub mod content;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod grants;
 pub mod https;
 pub mod mail;
 pub mod messaging;

@@ -3,11 +3,13 @@
 //! happens to a send ([`sending`]), the rules of sign-in throttling ([`sign_in_throttle`]),
 //! e-mail notices and their retries ([`notices`], [`mail_retry`]), how a patient's chart is
 //! read from a FHIR bundle ([`records`]) and what a patient sees of it ([`records::view`]),
-//! which sessions are open and what a device is called ([`sessions`]), and the second factor:
-//! its codes, recovery codes and who must enrol ([`second_factor`]).
+//! which sessions are open and what a device is called ([`sessions`]), the second factor: its
+//! codes, recovery codes and who must enrol ([`second_factor`]), the one-time codes sent by
+//! email ([`one_time_code`]), and what a grant to an authorized person allows ([`grants`]).
 
 pub mod access;
 pub mod email;
+pub mod grants;
 pub mod mail_retry;
 pub mod notices;
 pub mod one_time_code;

@@ -4,6 +4,7 @@ mod accounts;
 mod attachments;
 mod auth;
 mod deadline;
+mod grants;
 mod health;
 mod input_errors;
 pub mod json;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(practice::router())
         .merge(auth::router())
         .merge(accounts::router())
+        .merge(grants::router())
         .merge(me::router())
         .merge(limits::router())
         .merge(policy::router())

@@ -363,6 +363,10 @@ pub mod action {
     pub const EMAIL_CHANGE_ASKED: &str = "account.email_change_asked";
     pub const EMAIL_CHANGED: &str = "account.email_changed";
     pub const NOTICES_SET: &str = "account.notices_set";
+    pub const GRANT_GIVEN: &str = "grant.given";
+    pub const GRANT_ACCEPTED: &str = "grant.accepted";
+    pub const GRANT_DECLINED: &str = "grant.declined";
+    pub const GRANT_ENDED: &str = "grant.ended";
     pub const SECOND_FACTOR_ENABLED: &str = "auth.second_factor_enabled";
     pub const SECOND_FACTOR_DISABLED: &str = "auth.second_factor_disabled";
     pub const RECOVERY_CODES_REPLACED: &str = "auth.recovery_codes_replaced";

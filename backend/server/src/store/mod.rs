@@ -15,6 +15,7 @@ pub mod chart_grants;
 pub mod charts;
 pub mod db;
 pub mod error;
+pub mod grants;
 pub mod list_cache;
 pub mod list_changes;
 pub mod looks;

@@ -19,6 +19,7 @@ mod crash;
 #[cfg(unix)]
 mod data_folder;
 mod errors;
+mod grants;
 mod limits;
 mod mail;
 mod messaging;

@@ -1,0 +1,211 @@
+//! Authorized persons (issue 12): a patient lets someone they trust read and write for them
+//! (a parent, an adult child, a caregiver), each with their own sign-in, and takes it back.
+//! What a grant allows ([`Scopes`]), where it stands at a given moment ([`GrantState`]) and
+//! what it lets its holder do ([`Grant::allows`]), in plain Rust; the access model asks here.
+//!
+//! - A grant is given by the patient (or, for a patient who cannot, by the practice, with the
+//!   reason and the document seen) to one person, named and addressed by email; it starts
+//!   when that person accepts it.
+//! - It allows only its scopes, and only until its last day (if it has one) or until the
+//!   patient (or the practice) ends it; an ended or expired grant allows nothing.
+//! - It is never inherited: acting for a patient, nobody may give a grant of theirs.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_api::GrantStatus;
+
+pub use portal_api::GrantScope as Scope;
+
+fn bit(scope: Scope) -> u8 {
+    match scope {
+        Scope::ReadMessages => 1,
+        Scope::WriteMessages => 2,
+        Scope::Record => 4,
+        Scope::Results => 8,
+    }
+}
+
+/// A set of scopes. Writing messages brings reading them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Scopes(u8);
+
+impl Scopes {
+    pub const NONE: Scopes = Scopes(0);
+
+    pub fn of(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        let set = scopes.into_iter().fold(0, |set, s| set | bit(s));
+        let set = if set & bit(Scope::WriteMessages) != 0 {
+            set | bit(Scope::ReadMessages)
+        } else {
+            set
+        };
+        Scopes(set)
+    }
+
+    pub fn contains(self, scope: Scope) -> bool {
+        self.0 & bit(scope) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The scopes, in [`Scope::ALL`]'s order.
+    pub fn scopes(self) -> Vec<Scope> {
+        Scope::ALL.into_iter().filter(|s| self.contains(*s)).collect()
+    }
+
+    /// As stored: the names joined by commas.
+    pub fn to_text(self) -> String {
+        self.scopes().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Reads [`to_text`](Self::to_text)'s form; `Err` names a word that is no scope.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut scopes = Vec::new();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            scopes.push(Scope::parse(word).ok_or_else(|| {
+                format!("{word:?} is not something a grant allows (read_messages, write_messages, record, results)")
+            })?);
+        }
+        Ok(Self::of(scopes))
+    }
+}
+
+/// Where a grant stands at a moment (the wire's [`GrantStatus`]).
+pub type GrantState = GrantStatus;
+
+/// A grant as stored, with what decides its state.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub scopes: Scopes,
+    /// The last day it allows anything (in the practice's calendar, UTC), if it has one.
+    pub until: Option<NaiveDate>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub declined_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl Grant {
+    /// Its state at `now`. An end or a refusal is final; then the last day; then acceptance.
+    pub fn state(&self, now: DateTime<Utc>) -> GrantState {
+        if self.ended_at.is_some_and(|at| at <= now) {
+            return GrantState::Ended;
+        }
+        if self.declined_at.is_some() {
+            return GrantState::Declined;
+        }
+        if self.until.is_some_and(|last| now.date_naive() > last) {
+            return GrantState::Expired;
+        }
+        if self.accepted_at.is_some() {
+            GrantState::Active
+        } else {
+            GrantState::Invited
+        }
+    }
+
+    /// Whether it lets its holder do `scope` for the patient at `now`: only while active.
+    pub fn allows(&self, scope: Scope, now: DateTime<Utc>) -> bool {
+        self.state(now) == GrantState::Active && self.scopes.contains(scope)
+    }
+}
+
+/// Checks what a patient (or the practice) asks for in a new grant: at least one scope, and a
+/// last day that is not already past.
+pub fn check_new(scopes: Scopes, until: Option<NaiveDate>, now: DateTime<Utc>) -> Result<(), String> {
+    if scopes.is_empty() {
+        return Err("Choose at least one thing this person may do for you.".into());
+    }
+    if until.is_some_and(|last| last < now.date_naive()) {
+        return Err("The last day of the access has already passed: choose a later day, or none.".into());
+    }
+    Ok(())
+}
+
+/// Whether someone signed in as `caller` (acting for `acting_for`, if for someone else) may
+/// give a grant of `patient`'s: only the patient, acting for themselves. A grant is never
+/// inherited.
+pub fn may_give(caller: i64, acting_for: Option<i64>, patient: i64) -> bool {
+    caller == patient && acting_for.is_none_or(|other| other == caller)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0).unwrap()
+    }
+
+    fn grant(scopes: &[Scope]) -> Grant {
+        Grant {
+            scopes: Scopes::of(scopes.iter().copied()),
+            until: None,
+            accepted_at: None,
+            declined_at: None,
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn scopes_round_trip_and_writing_brings_reading() {
+        let write = Scopes::of([Scope::WriteMessages]);
+        assert!(write.contains(Scope::ReadMessages));
+        assert_eq!(write.to_text(), "read_messages,write_messages");
+        assert_eq!(
+            Scopes::parse("results, record").unwrap(),
+            Scopes::of([Scope::Record, Scope::Results])
+        );
+        assert!(Scopes::parse("billing").unwrap_err().contains("\"billing\""));
+        assert!(Scopes::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_grant_allows_its_scopes_only_once_accepted_and_until_ended_or_expired() {
+        let mut g = grant(&[Scope::ReadMessages, Scope::Results]);
+        assert_eq!(g.state(at(1, 9)), GrantState::Invited);
+        assert!(!g.allows(Scope::ReadMessages, at(1, 9)), "not before it is accepted");
+        g.accepted_at = Some(at(1, 10));
+        assert!(g.allows(Scope::ReadMessages, at(1, 11)));
+        assert!(g.allows(Scope::Results, at(1, 11)));
+        assert!(!g.allows(Scope::WriteMessages, at(1, 11)), "only its scopes");
+        assert!(!g.allows(Scope::Record, at(1, 11)));
+
+        let mut until = g.clone();
+        until.until = Some(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+        assert!(until.allows(Scope::Results, at(3, 23)), "the whole last day");
+        assert_eq!(until.state(at(4, 0)), GrantState::Expired);
+        assert!(!until.allows(Scope::Results, at(4, 0)));
+
+        g.ended_at = Some(at(2, 8));
+        assert!(g.allows(Scope::Results, at(2, 7)));
+        assert_eq!(g.state(at(2, 8)), GrantState::Ended);
+        assert!(!g.allows(Scope::Results, at(2, 8)), "ended at once");
+
+        let mut declined = grant(&[Scope::Record]);
+        declined.declined_at = Some(at(1, 10));
+        assert_eq!(declined.state(at(1, 11)), GrantState::Declined);
+    }
+
+    #[test]
+    fn a_new_grant_allows_something_and_does_not_end_in_the_past() {
+        let now = at(10, 12);
+        let some = Scopes::of([Scope::Record]);
+        assert!(check_new(Scopes::NONE, None, now).is_err());
+        assert!(check_new(some, Some(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()), now).is_err());
+        assert!(check_new(some, Some(NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()), now).is_ok());
+        assert!(check_new(some, None, now).is_ok());
+    }
+
+    #[test]
+    fn only_the_patient_acting_for_themselves_gives_a_grant() {
+        assert!(may_give(7, None, 7));
+        assert!(may_give(7, Some(7), 7));
+        assert!(!may_give(8, None, 7), "another person");
+        assert!(
+            !may_give(8, Some(7), 7),
+            "a proxy acting for the patient: never inherited"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! Authorized persons (issue 12): a patient gives a grant to someone they trust (named,
+//! addressed by email, with what it allows and until when), sees their grants and ends any of
+//! them; the person it is given to sees it once signed in with that (verified) address, and
+//! accepts or declines it. What a grant allows is `domain::grants`'s to say.
+//!
+//! Every grant id outside the caller's reach answers 404, exactly like one that does not
+//! exist.
+
+use portal_api::{Grant as ApiGrant, GrantList, GrantReceived, GrantRequest, GrantsReceived, Role};
+
+use crate::auth::{ClientAddr, CurrentSession};
+use crate::domain::grants::{check_new, may_give, GrantState, Scopes};
+use crate::domain::{EmailAddress, PersonName};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::audit::{action, AuditRow};
+use crate::store::grants::{self, Change, GrantRow, NewGrant};
+use crate::store::{charts, to_millis};
+
+/// The audit row of `what` done by the caller to grant `id` of the patient `patient_user_id`.
+fn audit(
+    session: &CurrentSession,
+    addr: ClientAddr,
+    patient_user_id: Option<i64>,
+    what: &'static str,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AuditRow {
+    AuditRow {
+        at_ms: to_millis(now),
+        actor_user_id: Some(session.user.id),
+        subject_user_id: patient_user_id,
+        action: what,
+        object: Some(format!("grant:{id}")),
+        client_addr: addr.to_text(),
+    }
+}
+
+/// Chart `patient_id`, if it is the caller's own (a patient's, linked to their account).
+async fn own_chart(state: &AppState, session: &CurrentSession, patient_id: i64) -> ApiResult<charts::ChartRow> {
+    let chart = charts::by_id(&state.db, patient_id).await?.ok_or(ApiError::NotFound)?;
+    let owner = chart.user_id.filter(|_| session.user.role == Role::Patient);
+    if !owner.is_some_and(|owner| may_give(session.user.id, None, owner)) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(chart)
+}
+
+fn to_api(row: &GrantRow, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
+    ApiGrant {
+        id: row.id,
+        patient_id: row.chart_id,
+        grantee_name: row.grantee_name.clone(),
+        grantee_email: row.grantee_email.clone(),
+        scopes: row.grant.scopes.scopes(),
+        until: row.grant.until,
+        status: row.grant.state(now),
+        created_at: row.created_at,
+    }
+}
+
+/// `GET /patients/{patient_id}/grants`.
+pub async fn list(state: &AppState, session: &CurrentSession, patient_id: i64) -> ApiResult<GrantList> {
+    let chart = own_chart(state, session, patient_id).await?;
+    let now = state.clock.now();
+    let rows = grants::of_chart(&state.db, chart.id).await?;
+    Ok(GrantList {
+        grants: rows.iter().map(|r| to_api(r, now)).collect(),
+    })
+}
+
+/// `POST /patients/{patient_id}/grants`.
+pub async fn give(
+    state: &AppState,
+    session: &CurrentSession,
+    addr: ClientAddr,
+    patient_id: i64,
+    request: &GrantRequest,
+) -> ApiResult<ApiGrant> {
+    let chart = own_chart(state, session, patient_id).await?;
+    let name = PersonName::parse(&request.name).map_err(ApiError::Validation)?;
+    let email = EmailAddress::parse(&request.email).map_err(ApiError::Validation)?;
+    let now = state.clock.now();
+    let scopes = Scopes::of(request.scopes.iter().copied());
+    check_new(scopes, request.until, now).map_err(ApiError::Validation)?;
+    if email.as_str() == session.user.email {
+        return Err(ApiError::Conflict(
+            "That is your own address: give access to someone else's.".into(),
+        ));
+    }
+    let grant = NewGrant {
+        chart_id: chart.id,
+        grantee_email: email.as_str(),
+        grantee_name: name.as_str(),
+        scopes,
+        last_day: request.until,
+        created_by: session.user.id,
+    };
+    let patient = chart.user_id;
+    let id = grants::create(&state.db, &grant, now, |id| {
+        audit(session, addr, patient, action::GRANT_GIVEN, id, now)
+    })
+    .await?;
+    let row = grants::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(to_api(&row, now))
+}
+
+/// `DELETE /patients/{patient_id}/grants/{id}`: ends it at once (again: nothing changes).
+pub async fn end(
+    state: &AppState,
+    session: &CurrentSession,
+    addr: ClientAddr,
+    patient_id: i64,
+    id: i64,
+) -> ApiResult<()> {
+    let chart = own_chart(state, session, patient_id).await?;
+    let row = grants::by_id(&state.db, id)
+        .await?
+        .filter(|g| g.chart_id == chart.id)
+        .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
+    let row_audit = audit(session, addr, chart.user_id, action::GRANT_ENDED, row.id, now);
+    grants::change(&state.db, row.id, Change::End { by: session.user.id }, now, row_audit).await?;
+    Ok(())
+}
+
+/// A grant given to the caller: accepted by them, or addressed to their verified address.
+async fn received(state: &AppState, session: &CurrentSession, id: i64) -> ApiResult<GrantRow> {
+    let row = grants::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    let addressed = row.grantee_user_id.is_none()
+        && session.user.email_verified_at.is_some()
+        && row.grantee_email == session.user.email;
+    if row.grantee_user_id == Some(session.user.id) || addressed {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn received_to_api(
+    state: &AppState,
+    row: &GrantRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<GrantReceived> {
+    let chart = charts::by_id(&state.db, row.chart_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(GrantReceived {
+        id: row.id,
+        patient_id: row.chart_id,
+        patient_name: chart.name.unwrap_or_default(),
+        scopes: row.grant.scopes.scopes(),
+        until: row.grant.until,
+        status: row.grant.state(now),
+    })
+}
+
+/// `GET /me/grants`: the grants given to the caller (a verified address sees the invitations
+/// sent to it).
+pub async fn list_received(state: &AppState, session: &CurrentSession) -> ApiResult<GrantsReceived> {
+    let now = state.clock.now();
+    let email = if session.user.email_verified_at.is_some() {
+        session.user.email.as_str()
+    } else {
+        ""
+    };
+    let rows = grants::received_by(&state.db, session.user.id, email).await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for row in &rows {
+        grants.push(received_to_api(state, row, now).await?);
+    }
+    Ok(GrantsReceived { grants })
+}
+
+/// `POST /grants/{id}/accept` and `/decline`: the answer of the person it was given to.
+pub async fn answer(
+    state: &AppState,
+    session: &CurrentSession,
+    addr: ClientAddr,
+    id: i64,
+    accept: bool,
+) -> ApiResult<GrantReceived> {
+    let row = received(state, session, id).await?;
+    let now = state.clock.now();
+    if row.grant.state(now) != GrantState::Invited {
+        return Err(ApiError::Conflict(
+            "This invitation was answered already, or has ended.".into(),
+        ));
+    }
+    let chart = charts::by_id(&state.db, row.chart_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (change, what) = if accept {
+        (
+            Change::Accept {
+                user_id: session.user.id,
+            },
+            action::GRANT_ACCEPTED,
+        )
+    } else {
+        (Change::Decline, action::GRANT_DECLINED)
+    };
+    let row_audit = audit(session, addr, chart.user_id, what, row.id, now);
+    if !grants::change(&state.db, row.id, change, now, row_audit).await? {
+        return Err(ApiError::Conflict(
+            "This invitation was answered already, or has ended.".into(),
+        ));
+    }
+    let row = grants::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    received_to_api(state, &row, now).await
+}
