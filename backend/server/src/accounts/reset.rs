@@ -30,7 +30,7 @@ pub async fn request(state: &AppState, email: &str, addr: ClientAddr) -> ApiResu
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(error) = send_code(&state, &email, addr).await {
-            tracing::warn!(error = %error, "a reset code could not be queued");
+            tracing::warn!(code = ?error.code(), "a reset code could not be queued");
         }
     });
     Ok(())
