@@ -72,6 +72,19 @@ async fn outbox_row(app: &TestApp) -> (i64, bool, Option<String>) {
     )
 }
 
+/// The outbox's only row once the worker has tried it (at most 30 s).
+async fn first_try(app: &TestApp) -> (i64, bool, Option<String>) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let row = outbox_row(app).await;
+        if row.0 >= 1 {
+            return row;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no try in 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Declare a test whose body takes the backend (it starts its own mail catcher and app).
 #[macro_export]
 macro_rules! on_both_databases_with_mail {
@@ -129,15 +142,7 @@ async fn a_relay_that_asks_for_an_account_gets_mail_only_from_a_service_that_sig
     // Without the account: refused, and the row says why without the address or the code.
     let app = TestApp::spawn_with_mail(None, test_limits(), true, None, Some(catcher.settings())).await;
     enqueue(&app, vec![reset_code_to(&app, "patient@example.org", "577215")]).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    let (attempts, sent, error) = loop {
-        let row = outbox_row(&app).await;
-        if row.0 >= 1 {
-            break row;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no try in 30 s");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let (attempts, sent, error) = first_try(&app).await;
     assert_eq!((attempts, sent), (1, false));
     let error = error.expect("the failure is recorded");
     assert!(
@@ -196,15 +201,7 @@ async fn a_relay_that_is_down_gets_the_mail_when_it_is_up_and_the_retry_is_due(b
     enqueue(&app, vec![reset_code_to(&app, "patient@example.org", "161803")]).await;
 
     // The first try fails; the row says why, without the address or the code.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    let (attempts, sent, error) = loop {
-        let row = outbox_row(&app).await;
-        if row.0 >= 1 {
-            break row;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no try in 30 s");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let (attempts, sent, error) = first_try(&app).await;
     assert_eq!((attempts, sent), (1, false));
     let error = error.expect("the failure is recorded");
     assert!(error.contains("could not be reached"), "{error}");
