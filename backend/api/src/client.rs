@@ -16,23 +16,45 @@ use crate::error::{ApiErrorBody, ErrorCode};
 use crate::paths::API_PREFIX;
 use crate::types::*;
 
-/// A session's bearer token. Its `Debug` never shows the secret.
+/// A session's bearer token, and the patient its requests act for (an authorized person's
+/// choice; none: for oneself). Its `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
+pub struct SessionToken {
+    secret: String,
+    acting_for: Option<i64>,
+}
 
 impl SessionToken {
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+        Self {
+            secret: token.into(),
+            acting_for: None,
+        }
     }
     /// The secret itself, for the `Authorization` header only.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.secret
+    }
+    /// The same session, its requests acting for patient `patient_id` (sent in
+    /// [`crate::ACTING_FOR_HEADER`]), or for oneself (`None`).
+    pub fn acting_for(&self, patient_id: Option<i64>) -> Self {
+        Self {
+            secret: self.secret.clone(),
+            acting_for: patient_id,
+        }
+    }
+    /// The patient its requests act for, if any.
+    pub fn acts_for(&self) -> Option<i64> {
+        self.acting_for
     }
 }
 
 impl std::fmt::Debug for SessionToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken(<redacted>)")
+        f.debug_struct("SessionToken")
+            .field("secret", &"<redacted>")
+            .field("acting_for", &self.acting_for)
+            .finish()
     }
 }
 
@@ -256,9 +278,13 @@ impl PortalClient {
         send(self.request(Method::GET, "/openapi.json")).await
     }
 
-    /// A request carrying the session's bearer token.
+    /// A request carrying the session's bearer token (and the patient it acts for).
     pub fn authed(&self, method: Method, path: &str, token: &SessionToken) -> RequestBuilder {
-        self.request(method, path).bearer_auth(token.expose())
+        let request = self.request(method, path).bearer_auth(token.expose());
+        match token.acting_for {
+            Some(patient_id) => request.header(crate::ACTING_FOR_HEADER, patient_id.to_string()),
+            None => request,
+        }
     }
 
     /// POST a JSON body to an authenticated route and decode the answer.
@@ -389,6 +415,10 @@ mod tests {
 
     #[test]
     fn tokens_are_redacted_in_debug_output() {
-        assert_eq!(format!("{:?}", SessionToken::new("s3cret")), "SessionToken(<redacted>)");
+        let token = SessionToken::new("s3cret");
+        assert!(!format!("{token:?}").contains("s3cret"));
+        let acting = token.acting_for(Some(7));
+        assert!(!format!("{acting:?}").contains("s3cret"));
+        assert_eq!((acting.expose(), acting.acts_for()), ("s3cret", Some(7)));
     }
 }

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     /// The patient is not in the caller's care: opening their record needs a stated reason
     /// (`POST /patients/{patient_id}/break-the-glass`), which the patient will see.
     BreakTheGlassRequired,
+    /// The caller acted for a patient whose grant has ended or run out: their access to that
+    /// patient's portal is over (the message names the patient).
+    GrantEnded,
     /// The current portal policy must be accepted first.
     PolicyNotAccepted,
     /// The policy version accepted is not the current one.
@@ -95,6 +98,7 @@ impl ErrorCode {
             Self::SessionExpired => "session_expired",
             Self::Forbidden => "forbidden",
             Self::BreakTheGlassRequired => "break_the_glass_required",
+            Self::GrantEnded => "grant_ended",
             Self::PolicyNotAccepted => "policy_not_accepted",
             Self::PolicyOutdated => "policy_outdated",
             Self::NotFound => "not_found",

@@ -8,6 +8,13 @@ use ts_rs::TS;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+/// Header naming the patient an authorized person acts for on this request: the patient's
+/// chart id, as in `/patients/{patient_id}` (one of `GET /me`'s `acting_for`). Without it the
+/// caller acts for themselves. With it, every route answers within what the grant allows; a
+/// grant that has ended or run out answers 403 `grant_ended` on the next request, and a
+/// patient who never authorized the caller answers 404.
+pub const ACTING_FOR_HEADER: &str = "x-portal-acting-for";
+
 /// What a grant lets its holder do for the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -92,6 +99,10 @@ pub struct Grant {
     pub until: Option<NaiveDate>,
     pub status: GrantStatus,
     pub created_at: DateTime<Utc>,
+    /// Set up by the practice for a patient who could not do it themselves (a parent of a
+    /// child under 12, a legal guardian); the patient's own account may still end it.
+    #[serde(default)]
+    pub by_practice: bool,
 }
 
 /// `GET /api/v1/patients/{patient_id}/grants`: the patient's grants, the newest first.
@@ -121,4 +132,40 @@ pub struct GrantReceived {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct GrantsReceived {
     pub grants: Vec<GrantReceived>,
+}
+
+/// `POST /api/v1/patients/{patient_id}/grants/by-practice`: the practice (front desk) sets up
+/// a grant for a patient who cannot do it themselves, recording why and the document seen. It
+/// always has a last day (a child's 12th birthday, for instance).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PracticeGrantRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
+    pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub scopes: Vec<GrantScope>,
+    /// The last day the access works.
+    #[ts(type = "string")]
+    pub until: NaiveDate,
+    /// Why the patient cannot give it themselves (a parent of a child under 12, a guardian).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+    /// The document the practice saw (a birth certificate, a guardianship order).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub document: String,
+}
+
+/// A patient the caller may act for now (`GET /me`), with what they may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ActingFor {
+    /// The patient's chart id: send it in [`ACTING_FOR_HEADER`].
+    pub patient_id: i64,
+    /// The patient's name, as on their chart.
+    pub patient_name: String,
+    pub scopes: Vec<GrantScope>,
+    #[ts(type = "string | null")]
+    pub until: Option<NaiveDate>,
 }

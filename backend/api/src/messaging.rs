@@ -236,6 +236,10 @@ pub struct Message {
     /// When the other side first read it, or null.
     pub read_at: Option<DateTime<Utc>>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Written by an authorized person for the patient: the patient's name (show "Jane Doe
+    /// for John Doe"); null when the author wrote for themselves.
+    #[serde(default)]
+    pub written_for: Option<String>,
 }
 
 /// `GET /api/v1/threads/{id}`

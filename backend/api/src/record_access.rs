@@ -155,6 +155,9 @@ pub struct AccessLogEntry {
     pub break_the_glass: bool,
     /// The reason they gave, when they broke the glass.
     pub reason: Option<String>,
+    /// Whether the person looked as someone the patient authorized (acting for them).
+    #[serde(default)]
+    pub authorized_person: bool,
 }
 
 /// `GET /api/v1/patients/{patient_id}/access-log`: newest first.

@@ -122,6 +122,10 @@ pub struct MeResponse {
     /// once it is linked to their account; none for the care team and admins yet.
     #[serde(default)]
     pub patient_ids: Vec<i64>,
+    /// The patients who authorized the caller and whom they may act for now (send one's id
+    /// in `x-portal-acting-for`); empty for most people.
+    #[serde(default)]
+    pub acting_for: Vec<crate::grants::ActingFor>,
 }
 
 /// `GET /api/v1/practice`: who runs this portal and how to reach them by phone.

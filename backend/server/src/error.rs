@@ -63,6 +63,10 @@ pub enum ApiError {
     /// A chart outside the caller's care, which they may open once they state a reason.
     #[error("break the glass required")]
     BreakTheGlassRequired,
+    /// The caller acted for a patient whose grant has ended or run out (the patient's name,
+    /// which the caller knows: the message says whose portal it was).
+    #[error("grant ended")]
+    GrantEnded(String),
     #[error("policy not accepted")]
     PolicyNotAccepted,
     #[error("policy outdated")]
@@ -105,9 +109,11 @@ impl ApiError {
             Self::InvalidCode | Self::InvalidActivation => StatusCode::UNPROCESSABLE_ENTITY,
             Self::AccountLocked { .. } | Self::AccountHeld => StatusCode::LOCKED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::PolicyNotAccepted | Self::BreakTheGlassRequired | Self::AccountDisabled => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::PolicyNotAccepted
+            | Self::BreakTheGlassRequired
+            | Self::AccountDisabled
+            | Self::GrantEnded(_) => StatusCode::FORBIDDEN,
             Self::PolicyOutdated { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -135,6 +141,7 @@ impl ApiError {
             Self::SessionExpired => ErrorCode::SessionExpired,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::BreakTheGlassRequired => ErrorCode::BreakTheGlassRequired,
+            Self::GrantEnded(_) => ErrorCode::GrantEnded,
             Self::PolicyNotAccepted => ErrorCode::PolicyNotAccepted,
             Self::PolicyOutdated { .. } => ErrorCode::PolicyOutdated,
             Self::NotFound => ErrorCode::NotFound,
@@ -197,6 +204,9 @@ impl ApiError {
             Self::BreakTheGlassRequired => "This patient is not in your care. To open their record, give the reason you \
                  need it now (break the glass): it is kept in the audit log and shown to the patient."
                 .into(),
+            Self::GrantEnded(patient) => format!(
+                "Your access to {patient}'s portal has ended. If you still need it, ask {patient} to authorize you again."
+            ),
             Self::PolicyNotAccepted => {
                 "Please read and accept the current portal policy first.".into()
             }

@@ -1,5 +1,6 @@
 //! Who is calling: pass-phrase hashing, sign-in, sessions, and the limits around them.
 
+pub mod acting_for;
 pub mod client_addr;
 pub mod guess_queue;
 pub mod guesses;

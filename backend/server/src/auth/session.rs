@@ -18,7 +18,9 @@ use crate::state::AppState;
 use crate::store::users::UserRecord;
 use crate::store::{sessions, to_millis};
 
+use super::acting_for::{self, ActingFor};
 use super::token;
+use crate::domain::access::Viewer;
 
 /// How stale `last_seen_at` may get before a request writes it again. Keeps reads read-only
 /// under load; the idle limit is then exact to within this much.
@@ -32,6 +34,18 @@ pub struct CurrentSession {
     /// Whether the user has accepted the current policy (as of this request); see
     /// [`super::PolicyAccepted`].
     pub accepted_current_policy: bool,
+    /// The patient the user acts for on this request, as someone they authorized.
+    pub acting_for: Option<ActingFor>,
+}
+
+impl CurrentSession {
+    /// Who reaches health data on this request: the user, or the user acting for a patient.
+    pub fn viewer(&self) -> Viewer {
+        match &self.acting_for {
+            Some(acting) => Viewer::ForPatient(acting.proxy),
+            None => self.user.own_viewer(),
+        }
+    }
 }
 
 fn bearer_token(parts: &Parts) -> Option<&str> {
@@ -83,14 +97,16 @@ impl FromRequestParts<AppState> for CurrentSession {
             state.writer.touch_session(record.id, to_millis(now)).await?;
             state.sessions.touched(&token_hash, now);
         }
-        let session = CurrentSession {
+        let mut session = CurrentSession {
             session_id: record.id,
             user: record.user,
             expires_at: record.expires_at,
             accepted_current_policy: record.current_policy.is_some() && record.accepted_current_policy,
+            acting_for: None,
         };
-        parts.extensions.insert(session.clone());
         enrolment_gate(parts, &session)?;
+        session.acting_for = acting_for::resolve(parts, state, &session.user).await?;
+        parts.extensions.insert(session.clone());
         Ok(session)
     }
 }

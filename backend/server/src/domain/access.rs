@@ -9,6 +9,7 @@
 //! | physician | assigned to them, and those of patients in their care | yes |
 //! | staff | the threads of their own pools (an admin sets them: front desk and billing staff do not read clinical threads) | yes |
 //! | admin | none (no health data) | no |
+//! | an authorized person acting for a patient | the patient's, with a grant to read messages (to write: one to write them) | no |
 //!
 //! Charts ([`Viewer::chart_reach`], over the [`ChartFacts`] the store loads):
 //!
@@ -19,8 +20,16 @@
 //! | clinical staff | the patients of any physician of the practice | the same |
 //! | front desk, billing staff | none: they find a patient by name, birth date or MRN only (minimum necessary) | nothing (404) |
 //! | admin | none | nothing (404) |
+//! | an authorized person acting for a patient | the patient's, with a grant to see the record (its results: one to see results) | nothing (404) |
+//!
+//! An authorized person ([`Viewer::ForPatient`]) acts within a grant that is active at this
+//! request (`domain::grants` says when it is); what they do is theirs in the audit log, for
+//! the patient. A grant never passes on: acting for a patient, nobody gives, ends or answers
+//! grants, changes the patient's account or choices, or reads who looked at the chart.
 
-use portal_api::{Pool, Role};
+use portal_api::{AccessedPart, Pool, RecordSection, Role};
+
+use super::grants::{Scope, Scopes};
 
 /// The triage pools a staff member works in (HIPAA's minimum necessary: only those).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -92,6 +101,27 @@ pub enum Viewer {
     Staff(i64, StaffPools),
     /// Administrators: they run the portal and see no health data.
     NoHealthData(i64),
+    /// Someone a patient authorized, acting for them within an active grant.
+    ForPatient(Proxy),
+}
+
+/// An authorized person acting for a patient, and what the grant lets them do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Proxy {
+    /// The person acting (the author of what they write, the actor in the audit log).
+    pub user_id: i64,
+    /// The patient's chart.
+    pub chart_id: i64,
+    /// The patient's account, if the chart has one (conversations need it).
+    pub patient_id: Option<i64>,
+    /// What the grant allows.
+    pub scopes: Scopes,
+}
+
+impl Proxy {
+    fn may(self, scope: Scope) -> bool {
+        self.scopes.contains(scope)
+    }
 }
 
 /// Which threads a viewer reaches, as data.
@@ -125,17 +155,46 @@ impl Viewer {
         }
     }
 
+    /// The person acting: the author of what they write, the actor in the audit log.
     pub fn user_id(self) -> i64 {
         match self {
             Viewer::Patient(id) | Viewer::Physician(id) | Viewer::Staff(id, _) | Viewer::NoHealthData(id) => id,
+            Viewer::ForPatient(proxy) => proxy.user_id,
+        }
+    }
+
+    /// The patient whose data this viewer reaches as the patient's side (themselves, or the
+    /// patient they act for); `None` for the care team and admins.
+    pub fn patient_id(self) -> Option<i64> {
+        match self {
+            Viewer::Patient(id) => Some(id),
+            Viewer::ForPatient(proxy) => proxy.patient_id,
+            _ => None,
         }
     }
 
     pub fn side(self) -> Side {
         match self {
-            Viewer::Patient(_) => Side::Patient,
+            Viewer::Patient(_) | Viewer::ForPatient(_) => Side::Patient,
             _ => Side::Team,
         }
+    }
+
+    /// Whether this viewer may write messages (start a thread as the patient, or reply in
+    /// one it reaches): patients and the care team; an authorized person with a grant to write
+    /// them (for a patient who has an account); admins never.
+    pub fn may_write_messages(self) -> bool {
+        match self {
+            Viewer::Patient(_) | Viewer::Physician(_) => true,
+            Viewer::Staff(_, pools) => !pools.is_empty(),
+            Viewer::ForPatient(proxy) => proxy.may(Scope::WriteMessages) && proxy.patient_id.is_some(),
+            Viewer::NoHealthData(_) => false,
+        }
+    }
+
+    /// Whether this viewer may start a thread: the patient's side only.
+    pub fn may_start_threads(self) -> bool {
+        self.side() == Side::Patient && self.may_write_messages()
     }
 
     /// Care-team members only (triage actions); others are refused (403: they know no thread
@@ -155,6 +214,10 @@ impl Viewer {
             Viewer::Staff(_, pools) if pools.is_empty() => ThreadScope::Nothing,
             Viewer::Staff(_, pools) => ThreadScope::Pools(pools),
             Viewer::NoHealthData(_) => ThreadScope::Nothing,
+            Viewer::ForPatient(proxy) => match (proxy.may(Scope::ReadMessages), proxy.patient_id) {
+                (true, Some(patient_id)) => ThreadScope::OwnThreads { patient_id },
+                _ => ThreadScope::Nothing,
+            },
         }
     }
 
@@ -164,7 +227,7 @@ impl Viewer {
         match self {
             Viewer::Physician(_) => true,
             Viewer::Staff(_, pools) => pools.contains(pool),
-            Viewer::Patient(_) | Viewer::NoHealthData(_) => false,
+            Viewer::Patient(_) | Viewer::NoHealthData(_) | Viewer::ForPatient(_) => false,
         }
     }
 
@@ -209,6 +272,8 @@ impl Viewer {
 /// What the store knows about a viewer and one chart, for [`Viewer::chart_reach`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ChartFacts {
+    /// The chart.
+    pub chart_id: i64,
     /// The account the chart is linked to (its patient's), if any.
     pub owner: Option<i64>,
     /// The viewer is one of the patient's clinicians (a care relationship).
@@ -244,6 +309,13 @@ impl Viewer {
             }
             Viewer::Physician(_) => facts.viewer_cares,
             Viewer::Staff(_, pools) if pools.contains(Pool::Clinical) => facts.practice_cares,
+            Viewer::ForPatient(proxy) => {
+                let reaches = facts.chart_id == proxy.chart_id && (proxy.may(Scope::Record) || proxy.may(Scope::Results));
+                return match reaches {
+                    true => ChartReach::Open,
+                    false => ChartReach::Hidden,
+                };
+            }
             Viewer::Staff(..) | Viewer::NoHealthData(_) => return ChartReach::Hidden,
         };
         match (cared_for, facts.open_grant) {
@@ -259,7 +331,29 @@ impl Viewer {
         match self {
             Viewer::Physician(_) => true,
             Viewer::Staff(_, pools) => pools.contains(Pool::Clinical),
-            Viewer::Patient(_) | Viewer::NoHealthData(_) => false,
+            Viewer::Patient(_) | Viewer::NoHealthData(_) | Viewer::ForPatient(_) => false,
+        }
+    }
+
+    /// Whether this viewer may look at `part` of a chart it reaches: an authorized person
+    /// sees results (the section, a result's series) only with a grant to see results, the
+    /// rest of the record (its summary, its other sections) only with one to see the record,
+    /// and downloads the whole record only with both; everyone else, every part.
+    pub fn reads_part(self, part: &AccessedPart) -> bool {
+        let Viewer::ForPatient(proxy) = self else {
+            return true;
+        };
+        match part {
+            AccessedPart::Section {
+                section: RecordSection::Results,
+            }
+            | AccessedPart::ResultSeries { .. } => proxy.may(Scope::Results),
+            AccessedPart::Summary | AccessedPart::Section { .. } => proxy.may(Scope::Record),
+            AccessedPart::Export => proxy.may(Scope::Record) && proxy.may(Scope::Results),
+            AccessedPart::Conversations | AccessedPart::Conversation | AccessedPart::Attachment => {
+                proxy.may(Scope::ReadMessages)
+            }
+            AccessedPart::BreakTheGlass => false,
         }
     }
 
@@ -342,6 +436,7 @@ mod tests {
         let front_desk = Viewer::of(8, Role::Staff, StaffPools::of([Pool::FrontDesk, Pool::Billing]));
         let admin = Viewer::of(9, Role::Admin, StaffPools::NONE);
         let facts = |owner, viewer_cares, practice_cares, open_grant| ChartFacts {
+            chart_id: 50,
             owner,
             viewer_cares,
             practice_cares,
@@ -390,5 +485,61 @@ mod tests {
             assert!(!viewer.reads_access_log_of(Some(5)), "{viewer:?}");
         }
         assert!(!patient.reads_access_log_of(Some(4)) && !patient.reads_access_log_of(None));
+    }
+
+    #[test]
+    fn an_authorized_person_reaches_only_what_the_grant_allows() {
+        use ChartReach::*;
+        let proxy = |scopes: &[Scope], patient_id: Option<i64>| {
+            Viewer::ForPatient(Proxy {
+                user_id: 20,
+                chart_id: 50,
+                patient_id,
+                scopes: Scopes::of(scopes.iter().copied()),
+            })
+        };
+        let chart = |chart_id| ChartFacts {
+            chart_id,
+            owner: Some(5),
+            ..ChartFacts::default()
+        };
+        let read = proxy(&[Scope::ReadMessages], Some(5));
+        let write = proxy(&[Scope::WriteMessages], Some(5));
+        let record = proxy(&[Scope::Record], Some(5));
+        let results = proxy(&[Scope::Results], Some(5));
+        let no_account = proxy(&[Scope::WriteMessages, Scope::Record], None);
+
+        assert_eq!(read.thread_scope(), ThreadScope::OwnThreads { patient_id: 5 });
+        assert_eq!(write.thread_scope(), ThreadScope::OwnThreads { patient_id: 5 });
+        assert_eq!(record.thread_scope(), ThreadScope::Nothing);
+        assert_eq!(no_account.thread_scope(), ThreadScope::Nothing);
+        assert_eq!((read.user_id(), read.patient_id(), read.side()), (20, Some(5), Side::Patient));
+        assert!(!read.may_write_messages() && !read.may_start_threads());
+        assert!(write.may_write_messages() && write.may_start_threads());
+        assert!(!no_account.may_write_messages(), "conversations need the patient's account");
+        assert!(read.require_team().is_err());
+
+        assert_eq!(read.chart_reach(chart(50)), Hidden);
+        assert_eq!(record.chart_reach(chart(50)), Open);
+        assert_eq!(results.chart_reach(chart(50)), Open);
+        assert_eq!(record.chart_reach(chart(51)), Hidden, "another patient's chart");
+        let summary = AccessedPart::Summary;
+        let results_section = AccessedPart::Section {
+            section: RecordSection::Results,
+        };
+        let allergies = AccessedPart::Section {
+            section: RecordSection::Allergies,
+        };
+        assert!(record.reads_part(&summary) && record.reads_part(&allergies));
+        assert!(!record.reads_part(&results_section) && !record.reads_part(&AccessedPart::Export));
+        assert!(results.reads_part(&results_section) && !results.reads_part(&allergies));
+        assert!(proxy(&[Scope::Record, Scope::Results], Some(5)).reads_part(&AccessedPart::Export));
+
+        for viewer in [read, write, record, results] {
+            assert!(!viewer.may_break_the_glass() && !viewer.may_search_patients(), "{viewer:?}");
+            assert!(!viewer.reads_access_log_of(Some(5)), "the patient's own to read");
+            assert!(!viewer.may_set_result_preferences(), "the patient's own choice");
+            assert!(!viewer.may_take_thread_of(Pool::Clinical));
+        }
     }
 }

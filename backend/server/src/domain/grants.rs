@@ -110,6 +110,36 @@ impl Grant {
     }
 }
 
+/// What acting for a patient comes to now, from the grants the person holds for them
+/// (accepted ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acting {
+    /// Within these scopes (every active grant's).
+    Allowed(Scopes),
+    /// Every grant they held has ended or run out: they are told so.
+    Ended,
+    /// They never held one: answered like a patient that does not exist.
+    Never,
+}
+
+/// Decides [`Acting`] from `held` at `now`.
+pub fn acting_under<'a>(held: impl IntoIterator<Item = &'a Grant>, now: DateTime<Utc>) -> Acting {
+    let mut scopes = 0u8;
+    let mut ended = false;
+    for grant in held {
+        match grant.state(now) {
+            GrantState::Active => scopes |= grant.scopes.0,
+            GrantState::Ended | GrantState::Expired => ended = true,
+            GrantState::Invited | GrantState::Declined => {}
+        }
+    }
+    match (scopes, ended) {
+        (0, true) => Acting::Ended,
+        (0, false) => Acting::Never,
+        (set, _) => Acting::Allowed(Scopes(set)),
+    }
+}
+
 /// Checks what a patient (or the practice) asks for in a new grant: at least one scope, and a
 /// last day that is not already past.
 pub fn check_new(scopes: Scopes, until: Option<NaiveDate>, now: DateTime<Utc>) -> Result<(), String> {
@@ -122,11 +152,11 @@ pub fn check_new(scopes: Scopes, until: Option<NaiveDate>, now: DateTime<Utc>) -
     Ok(())
 }
 
-/// Whether someone signed in as `caller` (acting for `acting_for`, if for someone else) may
-/// give a grant of `patient`'s: only the patient, acting for themselves. A grant is never
+/// Whether someone signed in as `caller` (acting for someone else, or not) may give, see or
+/// end a grant of `patient`'s: only the patient, acting for themselves. A grant is never
 /// inherited.
-pub fn may_give(caller: i64, acting_for: Option<i64>, patient: i64) -> bool {
-    caller == patient && acting_for.is_none_or(|other| other == caller)
+pub fn may_give(caller: i64, acting_for_someone: bool, patient: i64) -> bool {
+    caller == patient && !acting_for_someone
 }
 
 #[cfg(test)]
@@ -200,12 +230,37 @@ mod tests {
 
     #[test]
     fn only_the_patient_acting_for_themselves_gives_a_grant() {
-        assert!(may_give(7, None, 7));
-        assert!(may_give(7, Some(7), 7));
-        assert!(!may_give(8, None, 7), "another person");
-        assert!(
-            !may_give(8, Some(7), 7),
-            "a proxy acting for the patient: never inherited"
+        assert!(may_give(7, false, 7));
+        assert!(!may_give(8, false, 7), "another person");
+        assert!(!may_give(8, true, 7), "a proxy acting for the patient: never inherited");
+        assert!(!may_give(8, true, 8), "a proxy's own grants, while acting for someone else");
+    }
+
+    #[test]
+    fn acting_is_allowed_by_active_grants_told_when_ended_and_unknown_otherwise() {
+        let now = at(10, 12);
+        let mut read = grant(&[Scope::ReadMessages]);
+        read.accepted_at = Some(at(1, 9));
+        let mut record = grant(&[Scope::Record]);
+        record.accepted_at = Some(at(1, 9));
+        let mut ended = record.clone();
+        ended.ended_at = Some(at(9, 9));
+        let mut expired = read.clone();
+        expired.until = Some(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap());
+        let invited = grant(&[Scope::Results]);
+
+        assert_eq!(
+            acting_under([&read, &record], now),
+            Acting::Allowed(Scopes::of([Scope::ReadMessages, Scope::Record]))
         );
+        assert_eq!(
+            acting_under([&ended, &read], now),
+            Acting::Allowed(Scopes::of([Scope::ReadMessages])),
+            "a grant given again after one ended"
+        );
+        assert_eq!(acting_under([&ended], now), Acting::Ended);
+        assert_eq!(acting_under([&expired], now), Acting::Ended);
+        assert_eq!(acting_under([&invited], now), Acting::Never, "not accepted yet");
+        assert_eq!(acting_under([], now), Acting::Never);
     }
 }

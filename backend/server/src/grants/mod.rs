@@ -6,7 +6,7 @@
 //! Every grant id outside the caller's reach answers 404, exactly like one that does not
 //! exist.
 
-use portal_api::{Grant as ApiGrant, GrantList, GrantReceived, GrantRequest, GrantsReceived, Role};
+use portal_api::{ActingFor, Grant as ApiGrant, GrantList, GrantReceived, GrantRequest, GrantsReceived, Role};
 
 use crate::auth::{ClientAddr, CurrentSession};
 use crate::domain::grants::{check_new, may_give, GrantState, Scopes};
@@ -40,14 +40,16 @@ fn audit(
 async fn own_chart(state: &AppState, session: &CurrentSession, patient_id: i64) -> ApiResult<charts::ChartRow> {
     let chart = charts::by_id(&state.db, patient_id).await?.ok_or(ApiError::NotFound)?;
     let owner = chart.user_id.filter(|_| session.user.role == Role::Patient);
-    if !owner.is_some_and(|owner| may_give(session.user.id, None, owner)) {
+    let acting_for_someone = session.acting_for.is_some();
+    if !owner.is_some_and(|owner| may_give(session.user.id, acting_for_someone, owner)) {
         return Err(ApiError::NotFound);
     }
     Ok(chart)
 }
 
-fn to_api(row: &GrantRow, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
+fn to_api(row: &GrantRow, patient: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
     ApiGrant {
+        by_practice: Some(row.created_by) != patient,
         id: row.id,
         patient_id: row.chart_id,
         grantee_name: row.grantee_name.clone(),
@@ -65,7 +67,7 @@ pub async fn list(state: &AppState, session: &CurrentSession, patient_id: i64) -
     let now = state.clock.now();
     let rows = grants::of_chart(&state.db, chart.id).await?;
     Ok(GrantList {
-        grants: rows.iter().map(|r| to_api(r, now)).collect(),
+        grants: rows.iter().map(|r| to_api(r, chart.user_id, now)).collect(),
     })
 }
 
@@ -102,7 +104,7 @@ pub async fn give(
     })
     .await?;
     let row = grants::by_id(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(to_api(&row, now))
+    Ok(to_api(&row, chart.user_id, now))
 }
 
 /// `DELETE /patients/{patient_id}/grants/{id}`: ends it at once (again: nothing changes).
@@ -170,6 +172,38 @@ pub async fn list_received(state: &AppState, session: &CurrentSession) -> ApiRes
         grants.push(received_to_api(state, row, now).await?);
     }
     Ok(GrantsReceived { grants })
+}
+
+/// The patients `session`'s user may act for now (`GET /me`): those of the grants they
+/// accepted that are active, by name.
+pub async fn acting_for(state: &AppState, session: &CurrentSession) -> ApiResult<Vec<ActingFor>> {
+    let now = state.clock.now();
+    let rows = grants::received_by(&state.db, session.user.id, "").await?;
+    let mut patients: Vec<ActingFor> = Vec::new();
+    for row in rows.iter().filter(|r| r.grant.state(now) == GrantState::Active) {
+        let scopes = row.grant.scopes.scopes();
+        if let Some(known) = patients.iter_mut().find(|p| p.patient_id == row.chart_id) {
+            // Two active grants for one patient: what either allows.
+            let both = Scopes::of(known.scopes.iter().chain(&scopes).copied());
+            known.scopes = both.scopes();
+            known.until = match (known.until, row.grant.until) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+            continue;
+        }
+        let Some(chart) = charts::by_id(&state.db, row.chart_id).await? else {
+            continue;
+        };
+        patients.push(ActingFor {
+            patient_id: row.chart_id,
+            patient_name: chart.name.unwrap_or_default(),
+            scopes,
+            until: row.grant.until,
+        });
+    }
+    patients.sort_by(|a, b| a.patient_name.cmp(&b.patient_name).then(a.patient_id.cmp(&b.patient_id)));
+    Ok(patients)
 }
 
 /// `POST /grants/{id}/accept` and `/decline`: the answer of the person it was given to.

@@ -59,8 +59,8 @@ pub async fn list(
     };
     // A patient's list is theirs; a care-team list is recorded once for each patient it
     // shows (with those threads), so it is in each one's access log.
-    let rows: Vec<(Option<i64>, String)> = match viewer {
-        Viewer::Patient(id) => vec![(Some(id), list.audit_object.clone())],
+    let rows: Vec<(Option<i64>, String)> = match viewer.patient_id() {
+        Some(id) => vec![(Some(id), list.audit_object.clone())],
         _ if list.by_patient.is_empty() => vec![(None, list.audit_object.clone())],
         _ => list
             .by_patient

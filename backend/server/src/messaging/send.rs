@@ -22,7 +22,7 @@ pub struct Sender {
 
 /// `POST /threads`: patients only.
 pub async fn new_thread(state: &AppState, sender: Sender, request: NewThread) -> ApiResult<SendReceipt> {
-    if !matches!(sender.viewer, Viewer::Patient(_)) {
+    if !sender.viewer.may_start_threads() {
         return Err(ApiError::Forbidden);
     }
     let subject = input::subject(&request.subject)?;
@@ -43,6 +43,11 @@ pub async fn reply(state: &AppState, sender: Sender, thread_id: i64, request: Ne
     let viewer = sender.viewer;
     if !viewer.sees_health_data() {
         return Err(ApiError::NotFound);
+    }
+    // Someone who reads the thread but may not write in it (an authorized person with a
+    // grant to read only).
+    if !viewer.may_write_messages() {
+        return Err(ApiError::Forbidden);
     }
     let body = input::body(&request.body)?;
     let ids = input::attachment_ids(&request.attachment_ids)?;

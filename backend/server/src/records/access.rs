@@ -22,6 +22,7 @@ use crate::store::{care_team, to_millis};
 pub async fn chart_reach(state: &AppState, viewer: Viewer, chart: &ChartRow) -> ApiResult<ChartReach> {
     let owner = chart.user_id;
     let mut facts = ChartFacts {
+        chart_id: chart.id,
         owner,
         ..ChartFacts::default()
     };
@@ -54,6 +55,7 @@ pub async fn break_the_glass(
     if !viewer.may_break_the_glass() {
         return Err(
             match viewer.chart_reach(ChartFacts {
+                chart_id,
                 owner: chart.user_id,
                 ..ChartFacts::default()
             }) {
@@ -130,6 +132,7 @@ pub async fn find_patients(
         .into_iter()
         .map(|chart| {
             let facts = ChartFacts {
+                chart_id: chart.id,
                 owner: chart.user_id,
                 viewer_cares: chart.user_id.is_some_and(|o| mine.contains(&o)),
                 practice_cares: chart.user_id.is_some_and(|o| the_practices.contains(&o)),

@@ -9,7 +9,7 @@ use portal_api::{AccessedPart, RecordSummary};
 
 use super::access::chart_reach;
 use super::chart_cache::TypedChart;
-use crate::domain::access::{ChartReach, Viewer};
+use crate::domain::access::{ChartFacts, ChartReach, Viewer};
 use crate::domain::records::audit_object;
 use crate::domain::records::view::{summary, Chart, References};
 use crate::error::{ApiError, ApiResult};
@@ -75,6 +75,10 @@ pub async fn look_at_chart(
         ChartReach::ReasonRequired => return Err(ApiError::BreakTheGlassRequired),
         ChartReach::Hidden => return Err(ApiError::NotFound),
     };
+    // A part the grant of an authorized person does not cover (they know the chart).
+    if !viewer.reads_part(part) {
+        return Err(ApiError::Forbidden);
+    }
     record(
         state,
         viewer,
@@ -119,10 +123,21 @@ pub async fn summary_of(
     Ok(summary)
 }
 
-/// The charts `viewer` may open: a patient's own, once linked to their account.
+/// The charts `viewer` may open: a patient's own, once linked to their account; the one of
+/// the patient an authorized person acts for, if the grant shows the record or results.
 pub async fn charts_of(state: &AppState, viewer: Viewer) -> ApiResult<Vec<i64>> {
     Ok(match viewer {
         Viewer::Patient(user_id) => charts::linked_to(&state.db, user_id).await?.into_iter().collect(),
+        Viewer::ForPatient(proxy) => {
+            let facts = ChartFacts {
+                chart_id: proxy.chart_id,
+                ..ChartFacts::default()
+            };
+            match viewer.chart_reach(facts) {
+                ChartReach::Open => vec![proxy.chart_id],
+                _ => Vec::new(),
+            }
+        }
         Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => Vec::new(),
     })
 }

@@ -22,7 +22,7 @@ use crate::store::StoreError;
 /// Whose view it is: a patient sees only what is released, the care team everything.
 pub fn audience(viewer: Viewer) -> Audience {
     match viewer {
-        Viewer::Patient(_) => Audience::Patient,
+        Viewer::Patient(_) | Viewer::ForPatient(_) => Audience::Patient,
         Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => Audience::CareTeam,
     }
 }

@@ -64,8 +64,8 @@ pub async fn upload(
     session: PolicyAccepted,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
-    let viewer = session.0.user.viewer();
-    if !viewer.sees_health_data() {
+    let viewer = session.0.viewer();
+    if !viewer.may_write_messages() {
         return Err(ApiError::Forbidden);
     }
     let mut multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
@@ -160,7 +160,7 @@ pub async fn download(
     if !is_attachment_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     let stored = attachments::find_readable(&state.db.pool, viewer, &id)
         .await?
         .ok_or(ApiError::NotFound)?;

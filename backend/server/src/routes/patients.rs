@@ -36,7 +36,7 @@ pub async fn find_patients(
     session: PolicyAccepted,
     ApiQuery(query): ApiQuery<PatientQuery>,
 ) -> ApiResult<Json<PatientMatches>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         access::find_patients(&state, viewer, addr.to_text(), &query.query).await?,
     ))
@@ -59,7 +59,7 @@ pub async fn break_the_glass(
     Path(patient_id): Path<String>,
     ApiJson(request): ApiJson<BreakTheGlassRequest>,
 ) -> ApiResult<Json<BreakTheGlassGrant>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     let chart_id = path_id(&patient_id)?;
     Ok(Json(
         access::break_the_glass(&state, viewer, addr.to_text(), chart_id, &request.reason).await?,
@@ -81,7 +81,7 @@ pub async fn read_access_log(
     Path(patient_id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<AccessLog>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     let chart_id = path_id(&patient_id)?;
     Ok(Json(
         access_log::access_log(&state, viewer, addr.to_text(), chart_id, &page).await?,

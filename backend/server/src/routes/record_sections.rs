@@ -49,7 +49,7 @@ pub async fn record_section(
 ) -> ApiResult<Json<RecordPage>> {
     let chart_id = path_id(&patient_id)?;
     let section = RecordSection::parse(&section).ok_or(ApiError::NotFound)?;
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         sections::page_of(&state, viewer, addr.to_text(), chart_id, section, &query).await?,
     ))
@@ -71,7 +71,7 @@ pub async fn result_series(
     Path((patient_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<ResultSeries>> {
     let chart_id = path_id(&patient_id)?;
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         sections::series_of(&state, viewer, addr.to_text(), chart_id, &code).await?,
     ))
@@ -92,7 +92,7 @@ pub async fn record_export(
     Path(patient_id): Path<String>,
 ) -> ApiResult<Response> {
     let chart_id = path_id(&patient_id)?;
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     let export = export::export_of(&state, viewer, addr.to_text(), chart_id).await?;
     let disposition = format!("attachment; filename=\"{}\"", export.file_name);
     let mut response = export.json.into_response();

@@ -29,7 +29,7 @@ pub async fn record_summary(
     session: PolicyAccepted,
     Path(patient_id): Path<String>,
 ) -> ApiResult<Json<RecordSummary>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         reading::summary_of(&state, viewer, addr.to_text(), path_id(&patient_id)?).await?,
     ))

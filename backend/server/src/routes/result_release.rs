@@ -57,7 +57,7 @@ pub async fn set_result_release(
     session: PolicyAccepted,
     ApiJson(setting): ApiJson<ResultReleaseSetting>,
 ) -> ApiResult<Json<ResultReleaseSetting>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         release::set_rule(&state, viewer, addr.to_text(), setting.rule).await?,
     ))
@@ -72,7 +72,7 @@ pub async fn result_preferences(
     State(state): State<AppState>,
     session: PolicyAccepted,
 ) -> ApiResult<Json<ResultPreferences>> {
-    Ok(Json(release::preferences(&state, session.0.user.viewer()).await?))
+    Ok(Json(release::preferences(&state, session.0.viewer()).await?))
 }
 
 /// Set the caller's choice to see results only after their physician has reviewed them,
@@ -87,7 +87,7 @@ pub async fn set_result_preferences(
     session: PolicyAccepted,
     ApiJson(preferences): ApiJson<ResultPreferences>,
 ) -> ApiResult<Json<ResultPreferences>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     Ok(Json(
         release::set_preferences(&state, viewer, addr.to_text(), preferences).await?,
     ))
@@ -112,7 +112,7 @@ pub async fn review_result(
     Path((patient_id, result_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<ReviewRequest>,
 ) -> ApiResult<Json<ResultReview>> {
-    let viewer = session.0.user.viewer();
+    let viewer = session.0.viewer();
     let chart_id = path_id(&patient_id)?;
     Ok(Json(
         review::review(

@@ -40,7 +40,7 @@ const TRIAGE_FORBIDDEN: &str =
     "the current policy is not accepted (`policy_not_accepted`), or the caller is not of the care team (`forbidden`)";
 
 fn viewer(session: &PolicyAccepted) -> Viewer {
-    session.0.user.viewer()
+    session.0.viewer()
 }
 
 fn sender(session: &PolicyAccepted, addr: ClientAddr, headers: &HeaderMap) -> ApiResult<Sender> {

@@ -17,6 +17,8 @@ pub struct GrantRow {
     pub grantee_email: String,
     pub grantee_name: String,
     pub grantee_user_id: Option<i64>,
+    /// The account that gave it: the patient's, or a practice member's.
+    pub created_by: i64,
     pub created_at: DateTime<Utc>,
     pub grant: Grant,
 }
@@ -33,7 +35,7 @@ pub struct NewGrant<'a> {
 }
 
 const COLUMNS: &str = "id, chart_id, grantee_email, grantee_name, grantee_user_id, scopes, last_day, \
-                       created_at, accepted_at, declined_at, ended_at";
+                       created_by, created_at, accepted_at, declined_at, ended_at";
 
 fn millis(row: &AnyRow, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
     Ok(row.try_get::<Option<i64>, _>(column)?.map(from_millis))
@@ -48,6 +50,7 @@ fn from_row(row: &AnyRow) -> StoreResult<GrantRow> {
         grantee_email: row.try_get("grantee_email")?,
         grantee_name: row.try_get("grantee_name")?,
         grantee_user_id: row.try_get("grantee_user_id")?,
+        created_by: row.try_get("created_by")?,
         created_at: from_millis(row.try_get("created_at")?),
         grant: Grant {
             scopes: Scopes::parse(&scopes).map_err(|_| StoreError::Unreadable("grants.scopes"))?,
@@ -102,6 +105,13 @@ pub async fn received_by(db: &Db, user_id: i64, email: &str) -> StoreResult<Vec<
          OR (grantee_user_id IS NULL AND grantee_email = $2) ORDER BY id DESC"
     );
     let rows = sqlx::query(&sql).bind(user_id).bind(email).fetch_all(&db.pool).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The grants of chart `chart_id` that account `user_id` accepted (whatever their state now).
+pub async fn held_by(db: &Db, user_id: i64, chart_id: i64) -> StoreResult<Vec<GrantRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM grants WHERE grantee_user_id = $1 AND chart_id = $2");
+    let rows = sqlx::query(&sql).bind(user_id).bind(chart_id).fetch_all(&db.pool).await?;
     rows.iter().map(from_row).collect()
 }
 

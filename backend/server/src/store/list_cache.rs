@@ -202,9 +202,10 @@ impl ListCache {
 
 impl Inner {
     fn version_of(&self, viewer: Viewer) -> Version {
-        let value = match viewer {
-            Viewer::Patient(id) => self.patient_versions[slot(id)],
-            Viewer::Physician(_) | Viewer::Staff(..) | Viewer::NoHealthData(_) => self.team_version,
+        // An authorized person's list is the patient's, and changes with it.
+        let value = match viewer.patient_id() {
+            Some(id) => self.patient_versions[slot(id)],
+            None => self.team_version,
         };
         Version {
             generation: self.generation,

@@ -253,8 +253,10 @@ where
 /// The messages of a thread (already checked to be visible), oldest first, with attachments.
 pub async fn messages(conn: &mut AnyConnection, sealer: &TextSealer, thread_id: i64) -> StoreResult<Vec<Message>> {
     let rows = sqlx::query(
-        "SELECT m.id, m.author_id, u.name, u.role, m.body, m.created_at, m.read_at \
-         FROM messages m JOIN users u ON u.id = m.author_id WHERE m.thread_id = $1 ORDER BY m.id",
+        "SELECT m.id, m.author_id, u.name, u.role, m.from_patient, m.body, m.created_at, m.read_at, \
+         t.patient_id, p.name AS patient_name \
+         FROM messages m JOIN users u ON u.id = m.author_id JOIN threads t ON t.id = m.thread_id \
+         JOIN users p ON p.id = t.patient_id WHERE m.thread_id = $1 ORDER BY m.id",
     )
     .bind(thread_id)
     .fetch_all(&mut *conn)
@@ -262,10 +264,17 @@ pub async fn messages(conn: &mut AnyConnection, sealer: &TextSealer, thread_id: 
     let mut messages = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: i64 = row.try_get("id")?;
+        let author_id: i64 = row.try_get("author_id")?;
+        // The patient's side, written by someone else: a person they authorized.
+        let for_patient = row.try_get::<i64, _>("from_patient")? == 1 && author_id != row.try_get::<i64, _>("patient_id")?;
         messages.push(Message {
             id,
+            written_for: match for_patient {
+                true => Some(row.try_get("patient_name")?),
+                false => None,
+            },
             author: Person {
-                id: row.try_get("author_id")?,
+                id: author_id,
                 name: row.try_get("name")?,
                 role: parse_role(&row.try_get::<String, _>("role")?)?,
             },

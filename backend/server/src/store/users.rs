@@ -40,8 +40,9 @@ impl std::fmt::Debug for UserRecord {
 }
 
 impl UserRecord {
-    /// Who this person is when reaching health data.
-    pub fn viewer(&self) -> Viewer {
+    /// Who this person is when reaching health data for themselves (routes ask the session,
+    /// `CurrentSession::viewer`, which knows whom they act for).
+    pub fn own_viewer(&self) -> Viewer {
         Viewer::of(self.id, self.role, self.staff_pools)
     }
 

@@ -86,6 +86,9 @@ pub fn entry(chart_id: i64, look: &Look, grants: &[Grant]) -> Option<AccessLogEn
         what,
         break_the_glass: under_grant,
         reason,
+        // Nobody with a patient's account reaches another's chart but as someone they
+        // authorized.
+        authorized_person: look.role == Role::Patient,
     })
 }
 

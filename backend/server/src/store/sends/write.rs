@@ -49,7 +49,7 @@ pub(super) async fn store(
     for &i in indexes {
         let send = &sends[i];
         let (thread_id, patient_id) = match send.target {
-            SendTarget::NewThread { .. } => (thread_ids.next(), Some(send.viewer.user_id())),
+            SendTarget::NewThread { .. } => (thread_ids.next(), send.viewer.patient_id()),
             SendTarget::Reply { thread_id } => (Some(thread_id), patients.get(&(send.viewer, thread_id)).copied()),
         };
         stored.push(Stored {

@@ -37,7 +37,11 @@ break_the_glass: boolean,
 /**
  * The reason they gave, when they broke the glass.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * Whether the person looked as someone the patient authorized (acting for them).
+ */
+authorized_person: boolean, };
 
 /**
  * Which part of a patient's data someone looked at.
@@ -405,7 +409,12 @@ body: string, created_at: string,
 /**
  * When the other side first read it, or null.
  */
-read_at: string | null, attachments: Array<AttachmentInfo>, };
+read_at: string | null, attachments: Array<AttachmentInfo>, 
+/**
+ * Written by an authorized person for the patient: the patient's name (show "Jane Doe
+ * for John Doe"); null when the author wrote for themselves.
+ */
+written_for: string | null, };
 
 /**
  * `GET /api/v1/limits`: what the service accepts in a message, so a client checks a file
@@ -831,7 +840,7 @@ message: string, };
 /**
  * Stable error codes. Clients act on these; unknown future codes parse as `Other`.
  */
-export type ServerErrorCode = "invalid_credentials" | "account_locked" | "account_disabled" | "second_factor_required" | "second_factor_enrolment_required" | "wrong_passphrase" | "invalid_code" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
+export type ServerErrorCode = "invalid_credentials" | "account_locked" | "account_disabled" | "second_factor_required" | "second_factor_enrolment_required" | "wrong_passphrase" | "invalid_code" | "rate_limited" | "unauthenticated" | "session_expired" | "forbidden" | "break_the_glass_required" | "grant_ended" | "policy_not_accepted" | "policy_outdated" | "not_found" | "method_not_allowed" | "validation" | "weak_passphrase" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "active_content" | "internal" | "unavailable" | "other";
 
 /**
  * What the UI is told about the session: who is signed in, the current policy, and after how

@@ -75,6 +75,7 @@ export const ERROR_CODES = {
   SessionExpired: "session_expired",
   Forbidden: "forbidden",
   BreakTheGlassRequired: "break_the_glass_required",
+  GrantEnded: "grant_ended",
   PolicyNotAccepted: "policy_not_accepted",
   PolicyOutdated: "policy_outdated",
   NotFound: "not_found",
