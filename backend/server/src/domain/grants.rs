@@ -233,7 +233,10 @@ mod tests {
         assert!(may_give(7, false, 7));
         assert!(!may_give(8, false, 7), "another person");
         assert!(!may_give(8, true, 7), "a proxy acting for the patient: never inherited");
-        assert!(!may_give(8, true, 8), "a proxy's own grants, while acting for someone else");
+        assert!(
+            !may_give(8, true, 8),
+            "a proxy's own grants, while acting for someone else"
+        );
     }
 
     #[test]

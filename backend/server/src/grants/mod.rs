@@ -202,7 +202,11 @@ pub async fn acting_for(state: &AppState, session: &CurrentSession) -> ApiResult
             until: row.grant.until,
         });
     }
-    patients.sort_by(|a, b| a.patient_name.cmp(&b.patient_name).then(a.patient_id.cmp(&b.patient_id)));
+    patients.sort_by(|a, b| {
+        a.patient_name
+            .cmp(&b.patient_name)
+            .then(a.patient_id.cmp(&b.patient_id))
+    });
     Ok(patients)
 }
 

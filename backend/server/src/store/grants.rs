@@ -111,7 +111,11 @@ pub async fn received_by(db: &Db, user_id: i64, email: &str) -> StoreResult<Vec<
 /// The grants of chart `chart_id` that account `user_id` accepted (whatever their state now).
 pub async fn held_by(db: &Db, user_id: i64, chart_id: i64) -> StoreResult<Vec<GrantRow>> {
     let sql = format!("SELECT {COLUMNS} FROM grants WHERE grantee_user_id = $1 AND chart_id = $2");
-    let rows = sqlx::query(&sql).bind(user_id).bind(chart_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(user_id)
+        .bind(chart_id)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
