@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::audit::{action, AuditRow};
 use crate::store::grants::{self, Change, GrantRow, NewGrant};
-use crate::store::{charts, to_millis};
+use crate::store::{charts, to_millis, users};
 
 /// The audit row of `what` done by the caller to grant `id` of the patient `patient_user_id`.
 fn audit(
@@ -45,6 +45,19 @@ async fn own_chart(state: &AppState, session: &CurrentSession, patient_id: i64) 
         return Err(ApiError::NotFound);
     }
     Ok(chart)
+}
+
+/// The patient of `chart` by the name the portal knows them by everywhere (on their messages,
+/// in the switcher, in "access has ended"): their account's, or the chart's if it has none.
+pub async fn patient_name(state: &AppState, chart: &charts::ChartRow) -> ApiResult<String> {
+    let account = match chart.user_id {
+        Some(id) => users::find_by_id(&state.db, id).await?,
+        None => None,
+    };
+    Ok(account
+        .map(|user| user.name)
+        .or_else(|| chart.name.clone())
+        .unwrap_or_default())
 }
 
 fn to_api(row: &GrantRow, patient: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
@@ -150,7 +163,7 @@ async fn received_to_api(
     Ok(GrantReceived {
         id: row.id,
         patient_id: row.chart_id,
-        patient_name: chart.name.unwrap_or_default(),
+        patient_name: patient_name(state, &chart).await?,
         scopes: row.grant.scopes.scopes(),
         until: row.grant.until,
         status: row.grant.state(now),
@@ -197,7 +210,7 @@ pub async fn acting_for(state: &AppState, session: &CurrentSession) -> ApiResult
         };
         patients.push(ActingFor {
             patient_id: row.chart_id,
-            patient_name: chart.name.unwrap_or_default(),
+            patient_name: patient_name(state, &chart).await?,
             scopes,
             until: row.grant.until,
         });
