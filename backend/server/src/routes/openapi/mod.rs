@@ -19,7 +19,12 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Patient Portal API", description = "The portal service's HTTPS API, version 1."),
+    info(title = "Patient Portal API", description = "The portal service's HTTPS API, version 1.\n\n\
+        Acting for a patient: someone a patient authorized (`GET /me` lists them in `acting_for`) sends \
+        the header `x-portal-acting-for: <patient_id>` to reach that patient's conversations, record and \
+        results within what the grant allows. Routes about the caller's own account and session ignore \
+        it. A grant that has ended or run out answers 403 `grant_ended`; a patient who never authorized \
+        the caller answers 404."),
     paths(
         super::health::health,
         super::practice::practice,
