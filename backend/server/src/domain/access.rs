@@ -310,7 +310,8 @@ impl Viewer {
             Viewer::Physician(_) => facts.viewer_cares,
             Viewer::Staff(_, pools) if pools.contains(Pool::Clinical) => facts.practice_cares,
             Viewer::ForPatient(proxy) => {
-                let reaches = facts.chart_id == proxy.chart_id && (proxy.may(Scope::Record) || proxy.may(Scope::Results));
+                let reaches =
+                    facts.chart_id == proxy.chart_id && (proxy.may(Scope::Record) || proxy.may(Scope::Results));
                 return match reaches {
                     true => ChartReach::Open,
                     false => ChartReach::Hidden,
@@ -513,10 +514,16 @@ mod tests {
         assert_eq!(write.thread_scope(), ThreadScope::OwnThreads { patient_id: 5 });
         assert_eq!(record.thread_scope(), ThreadScope::Nothing);
         assert_eq!(no_account.thread_scope(), ThreadScope::Nothing);
-        assert_eq!((read.user_id(), read.patient_id(), read.side()), (20, Some(5), Side::Patient));
+        assert_eq!(
+            (read.user_id(), read.patient_id(), read.side()),
+            (20, Some(5), Side::Patient)
+        );
         assert!(!read.may_write_messages() && !read.may_start_threads());
         assert!(write.may_write_messages() && write.may_start_threads());
-        assert!(!no_account.may_write_messages(), "conversations need the patient's account");
+        assert!(
+            !no_account.may_write_messages(),
+            "conversations need the patient's account"
+        );
         assert!(read.require_team().is_err());
 
         assert_eq!(read.chart_reach(chart(50)), Hidden);
@@ -536,7 +543,10 @@ mod tests {
         assert!(proxy(&[Scope::Record, Scope::Results], Some(5)).reads_part(&AccessedPart::Export));
 
         for viewer in [read, write, record, results] {
-            assert!(!viewer.may_break_the_glass() && !viewer.may_search_patients(), "{viewer:?}");
+            assert!(
+                !viewer.may_break_the_glass() && !viewer.may_search_patients(),
+                "{viewer:?}"
+            );
             assert!(!viewer.reads_access_log_of(Some(5)), "the patient's own to read");
             assert!(!viewer.may_set_result_preferences(), "the patient's own choice");
             assert!(!viewer.may_take_thread_of(Pool::Clinical));

@@ -266,7 +266,8 @@ pub async fn messages(conn: &mut AnyConnection, sealer: &TextSealer, thread_id: 
         let id: i64 = row.try_get("id")?;
         let author_id: i64 = row.try_get("author_id")?;
         // The patient's side, written by someone else: a person they authorized.
-        let for_patient = row.try_get::<i64, _>("from_patient")? == 1 && author_id != row.try_get::<i64, _>("patient_id")?;
+        let for_patient =
+            row.try_get::<i64, _>("from_patient")? == 1 && author_id != row.try_get::<i64, _>("patient_id")?;
         messages.push(Message {
             id,
             written_for: match for_patient {
