@@ -90,7 +90,7 @@ fn operations_reading_a_body_document_413_415_and_422() {
             }
         }
     }
-    assert_eq!(seen, 23);
+    assert_eq!(seen, 24);
 }
 
 #[test]
