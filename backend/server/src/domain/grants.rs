@@ -187,6 +187,13 @@ pub fn invitation_mail(account_exists: bool, practice_invitation_open: bool) -> 
     }
 }
 
+/// Whether ending a grant withdraws the code its mail sent to open an account: when it was
+/// never accepted and no other grant is still offered to its address (someone the patient
+/// invited by mistake cannot open an account once the patient takes it back).
+pub fn withdraws_account_invitation(accepted: bool, others_still_offered: i64) -> bool {
+    !accepted && others_still_offered == 0
+}
+
 /// Whether ending a grant that stood at `state` tells its person: yes while it was offered or
 /// held; not after they declined it, or once it had run out (nothing changes for them).
 pub fn tells_of_end(state: GrantState) -> bool {
@@ -357,6 +364,19 @@ mod tests {
             invitation_mail(false, true),
             InvitationMail::SignIn,
             "the practice's code keeps working"
+        );
+    }
+
+    #[test]
+    fn an_unaccepted_grant_takes_its_account_code_with_it_unless_another_is_offered() {
+        assert!(withdraws_account_invitation(false, 0));
+        assert!(
+            !withdraws_account_invitation(false, 1),
+            "another grant still waits for them"
+        );
+        assert!(
+            !withdraws_account_invitation(true, 0),
+            "accepted: their account is open"
         );
     }
 

@@ -12,7 +12,7 @@ use super::audit::{begin_write, commit_with, AuditRow};
 use super::db::{from_millis, to_millis, Db};
 use super::error::{StoreError, StoreResult};
 use crate::domain::access::StaffPools;
-use crate::domain::grants::{invitation_mail, Grant, InvitationMail, Scopes};
+use crate::domain::grants::{invitation_mail, withdraws_account_invitation, Grant, InvitationMail, Scopes};
 use crate::domain::notices::{Language, Notice};
 use crate::sealed_text::{Field, TextSealer};
 
@@ -266,6 +266,39 @@ pub enum Change {
     },
 }
 
+/// After grant `id` ended: the code that opens an account for its address (sent with the
+/// invitation when the address had none) stops working if no other grant is still offered
+/// to that address (`domain::grants::withdraws_account_invitation`).
+async fn withdraw_account_invitation(conn: &mut AnyConnection, id: i64, at: i64) -> StoreResult<()> {
+    let row = sqlx::query("SELECT grantee_email, grantee_user_id FROM grants WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let email: String = row.try_get("grantee_email")?;
+    let accepted = row.try_get::<Option<i64>, _>("grantee_user_id")?.is_some();
+    let still_offered: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM grants WHERE grantee_email = $1 AND grantee_user_id IS NULL \
+         AND declined_at IS NULL AND ended_at IS NULL",
+    )
+    .bind(&email)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !withdraws_account_invitation(accepted, still_offered) {
+        return Ok(());
+    }
+    // The invitations a grant's mail opens: a patient's account without a chart.
+    sqlx::query(
+        "UPDATE account_codes SET used_at = $1 WHERE purpose = 'activation' AND used_at IS NULL AND email = $2 \
+         AND invitation_id IN (SELECT id FROM invitations WHERE role = 'patient' AND chart_id IS NULL \
+         AND user_id IS NULL)",
+    )
+    .bind(at)
+    .bind(&email)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Applies `change` to grant `id` if it is still open to it (an invitation to an answer, a
 /// grant not ended to an end), with its audit row and `mail` (queued only if it did); whether
 /// it did.
@@ -314,6 +347,9 @@ pub async fn change(
     if done.rows_affected() == 0 {
         tx.rollback().await?;
         return Ok(false);
+    }
+    if let Change::End { .. } = change {
+        withdraw_account_invitation(&mut tx, id, at).await?;
     }
     if let Some(mail) = mail {
         account_changes::queue(&mut tx, db.engine, sealer, &[mail.as_ref()], mail.at).await?;

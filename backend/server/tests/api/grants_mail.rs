@@ -206,3 +206,102 @@ async fn an_address_with_an_account_is_invited_to_sign_in_and_a_declined_grant_e
         .all(|m| !m.subject.ends_with(INVITED_SUBJECT) && !m.subject.ends_with(ENDED_SUBJECT)));
 }
 crate::on_both_databases_with_mail!(an_address_with_an_account_is_invited_to_sign_in_and_a_declined_grant_ends_quietly);
+
+async fn a_grant_taken_back_before_it_is_answered_takes_its_account_code_with_it(backend: Backend) {
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let Some((app, _db)) = app_sending_to(backend, &catcher).await else {
+        return;
+    };
+    let chart = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let first = app
+        .client
+        .give_grant(&patient, chart, &request(NEW_ADDRESS, vec![GrantScope::Record], None))
+        .await
+        .expect("given");
+    let code = grant_invitation_code(&catcher, NEW_ADDRESS).await;
+    app.client.end_grant(&patient, chart, first.id).await.expect("ended");
+    mail_to(&catcher, NEW_ADDRESS, ENDED_SUBJECT).await;
+    let (status, error, ..) = api_error(app.client.activate(activation(&code, None)).await);
+    assert_eq!(
+        (status, error),
+        (422, ErrorCode::InvalidCode),
+        "no account for an invitation taken back"
+    );
+
+    // Two grants offered: ending one leaves the other's code working.
+    let second = app
+        .client
+        .give_grant(&patient, chart, &request(NEW_ADDRESS, vec![GrantScope::Record], None))
+        .await
+        .expect("given");
+    let third = app
+        .client
+        .give_grant(&patient, chart, &request(NEW_ADDRESS, vec![GrantScope::Results], None))
+        .await
+        .expect("given");
+    while count(&catcher, NEW_ADDRESS, INVITED_SUBJECT) < 3 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.client.end_grant(&patient, chart, second.id).await.expect("ended");
+    let mut codes: Vec<String> = mails_to(&catcher, NEW_ADDRESS)
+        .into_iter()
+        .filter(|m| m.subject.ends_with(INVITED_SUBJECT))
+        .filter_map(|m| m.code())
+        .collect();
+    codes.retain(|c| *c != code);
+    assert_eq!(codes.len(), 2);
+    // The newest code is the one that works (sending one ends those sent before); the other
+    // counts as one wrong try.
+    let mut opened = Vec::new();
+    for c in &codes {
+        if let Ok(signed_in) = app.client.activate(activation(c, None)).await {
+            opened.push(signed_in);
+        }
+    }
+    assert_eq!(opened.len(), 1, "one code opens the account");
+    let person = SessionToken::new(opened.remove(0).token);
+    let received = app.client.grants_received(&person).await.expect("received").grants;
+    let states: Vec<_> = received.iter().map(|g| (g.id, g.status)).collect();
+    assert!(states.contains(&(third.id, GrantStatus::Invited)), "{states:?}");
+}
+crate::on_both_databases_with_mail!(a_grant_taken_back_before_it_is_answered_takes_its_account_code_with_it);
+
+async fn a_grant_to_an_address_the_practice_invited_keeps_the_practices_code_working(backend: Backend) {
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let Some((app, _db)) = app_sending_to(backend, &catcher).await else {
+        return;
+    };
+    let chart = blairs_chart(&app).await;
+    let (own_chart, born) = crate::owned_accounts::unlinked_chart(&app).await;
+    let staff = app.login_as(crate::helpers::STAFF).await;
+    app.client
+        .invite_patient(&staff, own_chart, NEW_ADDRESS)
+        .await
+        .expect("invited to their own chart");
+    let chart_code = mail_to(&catcher, NEW_ADDRESS, "Your activation code")
+        .await
+        .code()
+        .expect("a code");
+
+    let patient = app.login_and_accept(PATIENT).await;
+    let given = app
+        .client
+        .give_grant(&patient, chart, &request(NEW_ADDRESS, vec![GrantScope::Record], None))
+        .await
+        .expect("given");
+    let mail = mail_to(&catcher, NEW_ADDRESS, INVITED_SUBJECT).await;
+    assert!(mail.code().is_none(), "the practice's code must keep working");
+
+    let signed_in = app
+        .client
+        .activate(activation(&chart_code, Some(born)))
+        .await
+        .expect("the practice's invitation still opens the account");
+    let person = SessionToken::new(signed_in.token);
+    let me = app.client.me(&person).await.expect("me");
+    assert_eq!(me.patient_ids, vec![own_chart], "linked to their own chart");
+    let received = app.client.grants_received(&person).await.expect("received").grants;
+    assert_eq!(received.iter().map(|g| g.id).collect::<Vec<_>>(), vec![given.id]);
+}
+crate::on_both_databases_with_mail!(a_grant_to_an_address_the_practice_invited_keeps_the_practices_code_working);

@@ -24,7 +24,7 @@ const NEW_PASSPHRASE: &str = "lantern moss beside the quay";
 const HEALTH_DATA: &[&str] = MESSAGE_HEALTH_DATA;
 
 /// Claudie Walsh's chart imported (not linked to any account): its id and date of birth.
-async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
+pub(crate) async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/demo-charts/claudie-walsh.json"
