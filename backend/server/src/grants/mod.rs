@@ -130,13 +130,16 @@ async fn give_as_caller(
         Some(id) => users::find_by_id(&state.db, id).await?,
         None => None,
     };
+    // Nobody gives access to themselves: not the patient, nor a member of the practice.
+    if email.as_str() == session.user.email {
+        return Err(ApiError::Conflict(
+            "That is your own address: give access to someone else's.".into(),
+        ));
+    }
     if patient_account.as_ref().is_some_and(|p| p.email == email.as_str()) {
-        let whose = if session.user.role == Role::Patient {
-            "That is your own address: give access to someone else's."
-        } else {
-            "That is the patient's own address: give access to someone else's."
-        };
-        return Err(ApiError::Conflict(whose.into()));
+        return Err(ApiError::Conflict(
+            "That is the patient's own address: give access to someone else's.".into(),
+        ));
     }
     let grant = NewGrant {
         chart_id: chart.id,

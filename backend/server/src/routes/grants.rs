@@ -71,7 +71,7 @@ pub async fn give_grant(
     responses((status = 201, body = Grant), PolicyGate, JsonBody,
               (status = 403, description = "the current policy is not accepted (`policy_not_accepted`), a second factor must be set up first (`second_factor_enrolment_required`), or the caller is a member of the practice who does not work the front desk (`forbidden`)", body = portal_api::ApiErrorBody),
               (status = 404, description = "no such chart, or the caller is a patient or acts for one (`not_found`)", body = portal_api::ApiErrorBody),
-              (status = 409, description = "the patient's own address (`conflict`)", body = portal_api::ApiErrorBody),
+              (status = 409, description = "the patient's own address, or the caller's (`conflict`)", body = portal_api::ApiErrorBody),
               (status = 422, description = "the body is not valid, the last day has passed, or the reason or the document is blank or too long (`validation`)", body = portal_api::ApiErrorBody)))]
 pub async fn give_grant_by_practice(
     State(state): State<AppState>,

@@ -97,6 +97,16 @@ async fn the_front_desk_sets_up_a_grant_the_patient_can_end(backend: Backend) {
     };
     let (status, error, ..) = api_error(app.client.give_grant_by_practice(&staff, chart, &own).await);
     assert_eq!((status, error), (409, ErrorCode::Conflict), "the patient's own address");
+    let to_self = PracticeGrantRequest {
+        email: STAFF.email.into(),
+        ..request(until)
+    };
+    let (status, error, ..) = api_error(app.client.give_grant_by_practice(&staff, chart, &to_self).await);
+    assert_eq!(
+        (status, error),
+        (409, ErrorCode::Conflict),
+        "the staff member's own address"
+    );
 
     let given = app
         .client
