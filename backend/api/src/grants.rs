@@ -10,9 +10,11 @@ use utoipa::ToSchema;
 
 /// Header naming the patient an authorized person acts for on this request: the patient's
 /// chart id, as in `/patients/{patient_id}` (one of `GET /me`'s `acting_for`). Without it the
-/// caller acts for themselves. With it, every route answers within what the grant allows; a
-/// grant that has ended or run out answers 403 `grant_ended` on the next request, and a
-/// patient who never authorized the caller answers 404.
+/// caller acts for themselves. With it, every route that serves health data (threads,
+/// attachments, records, patients, result preferences) answers within what the grant allows;
+/// a grant that has ended or run out answers 403 `grant_ended` on the next request, and a
+/// patient who never authorized the caller answers 404. Routes about the caller's own account
+/// and session ignore it.
 pub const ACTING_FOR_HEADER: &str = "x-portal-acting-for";
 
 /// What a grant lets its holder do for the patient.

@@ -117,37 +117,9 @@ pub async fn seed(
     }
     report.policy = Some(admin::publish_policy(db, POLICY_TEXT, now).await?);
     for account in ACCOUNTS {
-        if store::users::find_by_email(db, account.email).await?.is_some() {
-            continue;
+        if add_account(db, hasher, sealer, &account, now).await? {
+            report.accounts_created += 1;
         }
-        let user = NewUser {
-            email: account.email,
-            name: account.name,
-            role: account.role,
-            passphrase: account.passphrase,
-            staff_pools: StaffPools::of(account.staff_pools.iter().copied()),
-        };
-        admin::add_user(db, hasher, &user, now).await?;
-        report.accounts_created += 1;
-    }
-    // The care team's second factor, confirmed, from its fixed secret (kept if they set up
-    // another since).
-    for account in ACCOUNTS {
-        let (Some(text), Some(user)) = (
-            account.totp_secret,
-            store::users::find_by_email(db, account.email).await?,
-        ) else {
-            continue;
-        };
-        if user.totp_enabled_at.is_some() {
-            continue;
-        }
-        let secret = TotpSecret::from_base32(text)
-            .ok_or_else(|| AdminError::Invalid("a demo TOTP secret is not base32".into()))?;
-        let sealed = sealer
-            .seal(Field::TotpSecret, user.id, &secret.to_base32())
-            .map_err(|e| AdminError::Invalid(e.to_string()))?;
-        store::second_factor::set_confirmed(db, user.id, &sealed, now).await?;
     }
     // Dr. Okafor cares for both demo patients: she sees their threads.
     let physician = store::users::find_by_email(db, ACCOUNTS[0].email).await?;
@@ -157,6 +129,47 @@ pub async fn seed(
         }
     }
     Ok(report)
+}
+
+/// Adds `account` unless its address has one already (whether it did), and confirms its fixed
+/// second factor if it has one and has not set up another since. Tests add accounts of their
+/// own the same way.
+pub async fn add_account(
+    db: &Db,
+    hasher: &PasswordHasher,
+    sealer: &TextSealer,
+    account: &DemoAccount,
+    now: DateTime<Utc>,
+) -> Result<bool, AdminError> {
+    let created = match store::users::find_by_email(db, account.email).await? {
+        Some(_) => false,
+        None => {
+            let user = NewUser {
+                email: account.email,
+                name: account.name,
+                role: account.role,
+                passphrase: account.passphrase,
+                staff_pools: StaffPools::of(account.staff_pools.iter().copied()),
+            };
+            admin::add_user(db, hasher, &user, now).await?;
+            true
+        }
+    };
+    let (Some(text), Some(user)) = (
+        account.totp_secret,
+        store::users::find_by_email(db, account.email).await?,
+    ) else {
+        return Ok(created);
+    };
+    if user.totp_enabled_at.is_none() {
+        let secret = TotpSecret::from_base32(text)
+            .ok_or_else(|| AdminError::Invalid("a demo TOTP secret is not base32".into()))?;
+        let sealed = sealer
+            .seal(Field::TotpSecret, user.id, &secret.to_base32())
+            .map_err(|e| AdminError::Invalid(e.to_string()))?;
+        store::second_factor::set_confirmed(db, user.id, &sealed, now).await?;
+    }
+    Ok(created)
 }
 
 /// The accounts as printed for the person trying the demo.

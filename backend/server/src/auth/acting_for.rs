@@ -10,9 +10,10 @@ use portal_api::ACTING_FOR_HEADER;
 use crate::domain::access::Proxy;
 use crate::domain::grants::{acting_under, Acting};
 use crate::error::{ApiError, ApiResult};
+use crate::grants;
 use crate::state::AppState;
 use crate::store::users::UserRecord;
-use crate::store::{charts, grants};
+use crate::store::{self, charts};
 
 /// An authorized person acting for a patient on this request.
 #[derive(Debug, Clone)]
@@ -47,8 +48,8 @@ pub async fn resolve(parts: &Parts, state: &AppState, user: &UserRecord) -> ApiR
     if chart.user_id == Some(user.id) {
         return Ok(None);
     }
-    let held = grants::held_by(&state.db, user.id, chart_id).await?;
-    let patient_name = chart.name.unwrap_or_default();
+    let held = store::grants::held_by(&state.db, user.id, chart_id).await?;
+    let patient_name = grants::patient_name(state, &chart).await?;
     match acting_under(held.iter().map(|g| &g.grant), state.clock.now()) {
         Acting::Allowed(scopes) => Ok(Some(ActingFor {
             proxy: Proxy {

@@ -1,6 +1,7 @@
 //! The gate in front of every route that serves health data: the caller must be signed in and,
 //! if the portal policy is written for them (patients), have accepted its current version, or
-//! gets 403 `policy_not_accepted`.
+//! gets 403 `policy_not_accepted`. Here too the caller's `x-portal-acting-for` is resolved
+//! (`super::acting_for`): acting for a patient applies to health data only.
 //!
 //! The policy speaks to patients ("your medical record", "your account", never for
 //! emergencies). The care team's duties come from the practice, not from this text, so
@@ -13,6 +14,7 @@ use portal_api::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+use super::acting_for;
 use super::session::CurrentSession;
 
 /// Extract this (instead of [`CurrentSession`]) in handlers that serve health data.
@@ -35,10 +37,12 @@ impl FromRequestParts<AppState> for PolicyAccepted {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // The session query already read the current version and the user's acceptance.
-        let session = CurrentSession::from_request_parts(parts, state).await?;
+        let mut session = CurrentSession::from_request_parts(parts, state).await?;
         if !may_pass(session.user.role, session.accepted_current_policy) {
             return Err(ApiError::PolicyNotAccepted);
         }
+        // Whom they act for: read at every request, so an ended grant stops the next one.
+        session.acting_for = acting_for::resolve(parts, state, &session.user).await?;
         Ok(PolicyAccepted(session))
     }
 }

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::store::users::UserRecord;
 use crate::store::{sessions, to_millis};
 
-use super::acting_for::{self, ActingFor};
+use super::acting_for::ActingFor;
 use super::token;
 use crate::domain::access::Viewer;
 
@@ -34,7 +34,9 @@ pub struct CurrentSession {
     /// Whether the user has accepted the current policy (as of this request); see
     /// [`super::PolicyAccepted`].
     pub accepted_current_policy: bool,
-    /// The patient the user acts for on this request, as someone they authorized.
+    /// The patient the user acts for on this request, as someone they authorized: set by
+    /// [`super::PolicyAccepted`] on the routes that serve health data; elsewhere (their own
+    /// account, sessions, sign-out) a person always acts for themselves.
     pub acting_for: Option<ActingFor>,
 }
 
@@ -97,16 +99,15 @@ impl FromRequestParts<AppState> for CurrentSession {
             state.writer.touch_session(record.id, to_millis(now)).await?;
             state.sessions.touched(&token_hash, now);
         }
-        let mut session = CurrentSession {
+        let session = CurrentSession {
             session_id: record.id,
             user: record.user,
             expires_at: record.expires_at,
             accepted_current_policy: record.current_policy.is_some() && record.accepted_current_policy,
             acting_for: None,
         };
-        enrolment_gate(parts, &session)?;
-        session.acting_for = acting_for::resolve(parts, state, &session.user).await?;
         parts.extensions.insert(session.clone());
+        enrolment_gate(parts, &session)?;
         Ok(session)
     }
 }

@@ -231,6 +231,13 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer may list threads: everyone (a list within their scope, perhaps
+    /// empty), but an authorized person whose grant does not cover messages (403: they know
+    /// the patient, and the grant says no).
+    pub fn may_list_threads(self) -> bool {
+        !matches!(self, Viewer::ForPatient(_)) || self.thread_scope() != ThreadScope::Nothing
+    }
+
     /// Whether this viewer may read or write any health data at all.
     pub fn sees_health_data(self) -> bool {
         self.thread_scope() != ThreadScope::Nothing
@@ -519,6 +526,7 @@ mod tests {
             (20, Some(5), Side::Patient)
         );
         assert!(!read.may_write_messages() && !read.may_start_threads());
+        assert!(read.may_list_threads() && !record.may_list_threads());
         assert!(write.may_write_messages() && write.may_start_threads());
         assert!(
             !no_account.may_write_messages(),

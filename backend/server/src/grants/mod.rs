@@ -65,6 +65,19 @@ async fn own_chart(state: &AppState, session: &CurrentSession, patient_id: i64) 
     Ok(chart)
 }
 
+/// The patient of `chart` by the name the portal knows them by everywhere (on their messages,
+/// in the switcher, in "access has ended"): their account's, or the chart's if it has none.
+pub async fn patient_name(state: &AppState, chart: &charts::ChartRow) -> ApiResult<String> {
+    let account = match chart.user_id {
+        Some(id) => users::find_by_id(&state.db, id).await?,
+        None => None,
+    };
+    Ok(account
+        .map(|user| user.name)
+        .or_else(|| chart.name.clone())
+        .unwrap_or_default())
+}
+
 fn to_api(row: &GrantRow, patient: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
     ApiGrant {
         by_practice: Some(row.created_by) != patient,
@@ -89,14 +102,15 @@ pub async fn list(state: &AppState, session: &CurrentSession, patient_id: i64) -
     })
 }
 
-/// The patient as the grant mails name them: as on their chart, else as `fallback`.
-fn patient_name(chart: &charts::ChartRow, fallback: &str) -> String {
-    chart
-        .name
-        .as_deref()
-        .and_then(|name| PersonName::parse(name).ok())
-        .map(|name| name.as_str().to_owned())
-        .unwrap_or_else(|| fallback.to_owned())
+/// The patient as the grant mails name them: as everywhere ([`patient_name`]), or "A patient"
+/// for a chart without a name.
+async fn patient_name_in_mail(state: &AppState, chart: &charts::ChartRow) -> ApiResult<String> {
+    let name = patient_name(state, chart).await?;
+    Ok(if name.trim().is_empty() {
+        "A patient".into()
+    } else {
+        name
+    })
 }
 
 /// What a new grant is: whom, for what, until when.
@@ -151,10 +165,7 @@ async fn give_as_caller(
     };
     let client_addr = addr.to_text();
     let invite = Invite {
-        patient_name: &patient_name(
-            chart,
-            &patient_account.map(|p| p.name).unwrap_or_else(|| "A patient".into()),
-        ),
+        patient_name: &patient_name_in_mail(state, chart).await?,
         language,
         code: codes::new_code(&state.text_sealer, Purpose::Activation, email.as_str()),
         by: Actor {
@@ -244,7 +255,7 @@ async fn ended_mail(
         to,
         language: account.map_or(Language::English, |a| a.language),
         notice: Notice::GrantEnded {
-            patient: patient_name(chart, "A patient"),
+            patient: patient_name_in_mail(state, chart).await?,
         },
         at: now,
     })
@@ -308,7 +319,7 @@ async fn received_to_api(
     Ok(GrantReceived {
         id: row.id,
         patient_id: row.chart_id,
-        patient_name: chart.name.unwrap_or_default(),
+        patient_name: patient_name(state, &chart).await?,
         scopes: row.grant.scopes.scopes(),
         until: row.grant.until,
         status: row.grant.state(now),
@@ -355,7 +366,7 @@ pub async fn acting_for(state: &AppState, session: &CurrentSession) -> ApiResult
         };
         patients.push(ActingFor {
             patient_id: row.chart_id,
-            patient_name: chart.name.unwrap_or_default(),
+            patient_name: patient_name(state, &chart).await?,
             scopes,
             until: row.grant.until,
         });

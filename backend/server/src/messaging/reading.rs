@@ -23,6 +23,9 @@ pub async fn list(
     client_addr: String,
     query: ThreadQuery,
 ) -> ApiResult<Arc<RenderedList>> {
+    if !viewer.may_list_threads() {
+        return Err(ApiError::Forbidden);
+    }
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(MIN_PAGE..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Validation(format!(

@@ -3,10 +3,11 @@
 //! it; nobody else reaches any of it (404), on both databases.
 
 use chrono::{Duration, NaiveDate};
-use portal_api::{ErrorCode, GrantRequest, GrantScope, GrantStatus};
+use portal_api::{Category, ErrorCode, GrantRequest, GrantScope, GrantStatus, PageQuery, ThreadQuery};
 
-use crate::helpers::{api_error, TestApp, NURSE, OTHER_PATIENT, PATIENT, STAFF};
+use crate::helpers::{api_error, TestApp, NURSE, OTHER_PATIENT, PATIENT, PHYSICIAN, STAFF};
 use crate::mail::verify_address;
+use crate::messaging::{key, new_thread, reply};
 use crate::on_both_databases;
 use crate::records_read::blairs_chart;
 
@@ -182,3 +183,125 @@ async fn a_grant_expires_after_its_last_day(app: TestApp) {
     );
 }
 on_both_databases!(a_grant_expires_after_its_last_day);
+
+/// Claudie, authorized by Blair to write her messages and see her record, acts for her: what
+/// she writes shows as "Claudie Walsh for Blair Conroy" to both sides, Blair's access log shows
+/// her looks as an authorized person's, the audit log names Claudie as the actor and Blair as
+/// the patient, and once Blair ends the grant Claudie's very next request is told so.
+async fn an_authorized_person_acts_for_the_patient_until_the_grant_ends(app: TestApp) {
+    let chart = blairs_chart(&app).await;
+    let patient = app.login_and_accept(PATIENT).await;
+    let given = app
+        .client
+        .give_grant(
+            &patient,
+            chart,
+            &request(
+                OTHER_PATIENT.email,
+                vec![GrantScope::WriteMessages, GrantScope::Record],
+                None,
+            ),
+        )
+        .await
+        .expect("given");
+    verify_address(&app, OTHER_PATIENT.email).await;
+    let claudie = app.login_and_accept(OTHER_PATIENT).await;
+    app.client
+        .answer_grant(&claudie, given.id, true)
+        .await
+        .expect("accepted");
+
+    let me = app.client.me(&claudie).await.expect("me");
+    assert_eq!(me.acting_for.len(), 1);
+    assert_eq!(me.acting_for[0].patient_id, chart);
+    assert_eq!(me.acting_for[0].patient_name, "Blair Conroy");
+    assert!(me.patient_ids.is_empty(), "her own charts only: she has none");
+
+    let for_blair = claudie.acting_for(Some(chart));
+    let sent = app
+        .client
+        .create_thread(
+            &for_blair,
+            &key(),
+            &new_thread(Category::MedicalQuestion, "For Blair", "Her rash is back."),
+        )
+        .await
+        .expect("sent for Blair");
+    let seen_by_blair = app
+        .client
+        .thread(&patient, sent.thread_id)
+        .await
+        .expect("Blair's thread");
+    let message = &seen_by_blair.messages[0];
+    assert_eq!(message.author.name, "Claudie Walsh");
+    assert_eq!(message.written_for.as_deref(), Some("Blair Conroy"));
+    let physician = app.login_as(PHYSICIAN).await;
+    let seen_by_team = app.client.thread(&physician, sent.thread_id).await.expect("the team's");
+    assert_eq!(seen_by_team.messages[0].written_for.as_deref(), Some("Blair Conroy"));
+    app.client
+        .reply(&physician, sent.thread_id, &key(), &reply("Please send a photo."))
+        .await
+        .expect("answered");
+    let detail = app
+        .client
+        .thread(&for_blair, sent.thread_id)
+        .await
+        .expect("read for Blair");
+    assert_eq!(detail.messages[1].written_for, None, "the physician writes for herself");
+    app.client
+        .record_summary(&for_blair, chart)
+        .await
+        .expect("Blair's record");
+    // Claudie's own (empty) list is not Blair's.
+    let own = app
+        .client
+        .threads(&claudie, &ThreadQuery::default())
+        .await
+        .expect("own");
+    assert!(own.threads.is_empty());
+
+    // Blair sees who looked, and the audit log names both.
+    let log = app
+        .client
+        .access_log(&patient, chart, &PageQuery::default())
+        .await
+        .expect("access log");
+    let claudies: Vec<_> = log.entries.iter().filter(|e| e.who == "Claudie Walsh").collect();
+    assert!(!claudies.is_empty() && claudies.iter().all(|e| e.authorized_person));
+    let claudie_id = app.client.me(&claudie).await.expect("me").user.id;
+    let blair_id = app.client.me(&patient).await.expect("me").user.id;
+    let (actor, subject): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT actor_user_id, subject_user_id FROM audit_events WHERE action = 'record.read' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .expect("audited");
+    assert_eq!((actor, subject), (Some(claudie_id), Some(blair_id)));
+
+    // Not inherited: acting for Blair, Claudie gives nothing of hers.
+    let (status, ..) = api_error(
+        app.client
+            .give_grant(
+                &for_blair,
+                chart,
+                &request("third@example.com", vec![GrantScope::Record], None),
+            )
+            .await,
+    );
+    assert_eq!(status, 404);
+
+    // Blair ends it; Claudie's next request is told, and her own account still works.
+    app.client.end_grant(&patient, chart, given.id).await.expect("ended");
+    let (status, code, message, _) = api_error(app.client.thread(&for_blair, sent.thread_id).await);
+    assert_eq!((status, code), (403, ErrorCode::GrantEnded));
+    assert!(
+        message.contains("Your access to Blair Conroy's portal has ended"),
+        "{message}"
+    );
+    assert!(app.client.me(&claudie).await.expect("me").acting_for.is_empty());
+    app.client
+        .threads(&claudie, &ThreadQuery::default())
+        .await
+        .expect("her own portal");
+}
+on_both_databases!(an_authorized_person_acts_for_the_patient_until_the_grant_ends);

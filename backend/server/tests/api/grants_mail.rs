@@ -31,13 +31,15 @@ pub(crate) fn request(email: &str, scopes: Vec<GrantScope>, until: Option<NaiveD
     }
 }
 
-/// The name the grant mails give the patient of `chart`.
+/// The name the grant mails give the patient of `chart` (as everywhere: their account's).
 pub(crate) async fn chart_name(app: &TestApp, chart: i64) -> String {
-    charts::by_id(&app.state.db, chart)
+    let chart = charts::by_id(&app.state.db, chart)
         .await
         .expect("chart")
-        .and_then(|c| c.name)
-        .expect("a named chart")
+        .expect("the chart");
+    portal_server::grants::patient_name(&app.state, &chart)
+        .await
+        .expect("a name")
 }
 
 /// The one-time code of a grant's invitation mail to an address without an account

@@ -13,6 +13,7 @@ mod accounts;
 mod attachments;
 mod audit;
 mod auth;
+mod authorization_matrix;
 mod cli;
 mod connection_flood;
 mod crash;
