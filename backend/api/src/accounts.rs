@@ -39,7 +39,8 @@ pub struct ActivateRequest {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub code: String,
-    /// A patient's date of birth, as on their chart; ignored for other accounts.
+    /// A patient's date of birth, as on their chart; ignored for other accounts, and for the
+    /// account of someone a patient authorized (invited by a grant's mail: it has no chart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "string")]
     pub date_of_birth: Option<NaiveDate>,

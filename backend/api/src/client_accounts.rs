@@ -135,6 +135,25 @@ impl PortalClient {
         .await
     }
 
+    /// `POST /patients/{patient_id}/grants/by-practice`: the front desk sets up a grant for a
+    /// patient who cannot.
+    pub async fn give_grant_by_practice(
+        &self,
+        token: &SessionToken,
+        patient_id: i64,
+        request: &crate::grants::PracticeGrantRequest,
+    ) -> Result<crate::grants::Grant, ClientError> {
+        send(
+            self.authed(
+                Method::POST,
+                &format!("/patients/{patient_id}/grants/by-practice"),
+                token,
+            )
+            .json(request),
+        )
+        .await
+    }
+
     /// `DELETE /patients/{patient_id}/grants/{id}`.
     pub async fn end_grant(&self, token: &SessionToken, patient_id: i64, id: i64) -> Result<(), ClientError> {
         send_empty(self.authed(Method::DELETE, &format!("/patients/{patient_id}/grants/{id}"), token)).await

@@ -33,6 +33,10 @@ pub enum Field {
     MailPayload,
     /// A person's TOTP secret (confirmed or pending), bound to their `users` row.
     TotpSecret,
+    /// Why the practice set up a grant for a patient who could not, bound to its `grants` row.
+    PracticeGrantReason,
+    /// The document the practice saw for such a grant, bound to its `grants` row.
+    PracticeGrantDocument,
 }
 
 impl Field {
@@ -45,6 +49,8 @@ impl Field {
             Self::BreakTheGlassReason => "break-the-glass-reason",
             Self::MailPayload => "mail-payload",
             Self::TotpSecret => "totp-secret",
+            Self::PracticeGrantReason => "practice-grant-reason",
+            Self::PracticeGrantDocument => "practice-grant-document",
         };
         format!("portal/{name}/{VERSION}/{row_id}").into_bytes()
     }

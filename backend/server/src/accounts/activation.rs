@@ -1,7 +1,11 @@
 //! Activating an invited account: the code from the invitation's mail, the address it came
-//! to, for a patient the date of birth on their chart, and a pass-phrase the person picks
-//! (so the practice never knows it). The account is made with its address verified, linked
-//! to the chart, and signed in.
+//! to, for a patient invited by their chart the date of birth on it, and a pass-phrase the
+//! person picks (so the practice never knows it). The account is made with its address
+//! verified, linked to the chart, and signed in.
+//!
+//! Someone a patient authorized (issue 12) whose address had no account is invited by the
+//! grant's mail: a patient's account without a chart, so no date of birth is asked (one sent
+//! is ignored); signed in, they find the grant under `GET /me/grants` and accept it.
 
 use portal_api::{ActivateRequest, LoginResponse, Role};
 
@@ -32,11 +36,8 @@ pub async fn activate(state: &AppState, request: &ActivateRequest, addr: ClientA
         None => None,
     };
     let invitation = invitation.ok_or(ApiError::InvalidCode)?;
-    if invitation.role == Role::Patient {
-        let chart = match invitation.chart_id {
-            Some(id) => charts::by_id(&state.db, id).await?,
-            None => None,
-        };
+    if let (Role::Patient, Some(chart_id)) = (invitation.role, invitation.chart_id) {
+        let chart = charts::by_id(&state.db, chart_id).await?;
         let on_chart = chart.and_then(|c| c.birth_date);
         let given = request.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
         if given.is_none() || on_chart != given {

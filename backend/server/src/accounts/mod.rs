@@ -9,7 +9,7 @@
 //! is the same for both.
 
 pub mod activation;
-mod codes;
+pub(crate) mod codes;
 pub mod email_change;
 pub mod invitation;
 pub mod notice_preferences;

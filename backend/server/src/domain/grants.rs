@@ -9,9 +9,15 @@
 //! - It allows only its scopes, and only until its last day (if it has one) or until the
 //!   patient (or the practice) ends it; an ended or expired grant allows nothing.
 //! - It is never inherited: acting for a patient, nobody may give a grant of theirs.
+//! - Its person is told by email: invited (with a code to open an account when their address
+//!   has none, [`invitation_mail`]), and when it ends ([`tells_of_end`]).
+//! - The practice sets one up only at the front desk ([`practice_may_give`]), with a last day,
+//!   the reason and the document seen ([`check_practice_record`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portal_api::GrantStatus;
+use portal_api::{GrantStatus, Pool};
+
+use super::access::Viewer;
 
 pub use portal_api::GrantScope as Scope;
 
@@ -159,9 +165,92 @@ pub fn may_give(caller: i64, acting_for_someone: bool, patient: i64) -> bool {
     caller == patient && !acting_for_someone
 }
 
+/// Which invitation mail a new grant sends to its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationMail {
+    /// Sign in with this address and open Invitations.
+    SignIn,
+    /// The same, with a one-time code that opens an account (a patient's, without a chart:
+    /// no date of birth is asked) for an address that has none.
+    WithCode,
+}
+
+/// The invitation mail for an address with an account or not, and with an invitation of the
+/// practice's (to a patient's chart, or to the team) still open or not: that one's code must
+/// keep working (a new code to the address would end it), so the mail then carries none, and
+/// the person, once their account is open, finds the grant under Invitations.
+pub fn invitation_mail(account_exists: bool, practice_invitation_open: bool) -> InvitationMail {
+    if account_exists || practice_invitation_open {
+        InvitationMail::SignIn
+    } else {
+        InvitationMail::WithCode
+    }
+}
+
+/// Whether ending a grant withdraws the code its mail sent to open an account: when it was
+/// never accepted and no other grant is still offered to its address (someone the patient
+/// invited by mistake cannot open an account once the patient takes it back).
+pub fn withdraws_account_invitation(accepted: bool, others_still_offered: i64) -> bool {
+    !accepted && others_still_offered == 0
+}
+
+/// Whether ending a grant that stood at `state` tells its person: yes while it was offered or
+/// held; not after they declined it, or once it had run out (nothing changes for them).
+pub fn tells_of_end(state: GrantState) -> bool {
+    matches!(state, GrantState::Invited | GrantState::Active)
+}
+
+/// What the practice's `POST /patients/{id}/grants/by-practice` answers whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeGiving {
+    /// Staff working the front desk (who check the document) set one up.
+    Allowed,
+    /// Other members of the practice: 403.
+    Forbidden,
+    /// Patients, and anyone acting for one: 404, as for any chart route they do not reach.
+    Hidden,
+}
+
+pub fn practice_may_give(viewer: Viewer) -> PracticeGiving {
+    match viewer {
+        Viewer::Staff(_, pools) if pools.contains(Pool::FrontDesk) => PracticeGiving::Allowed,
+        Viewer::Staff(..) | Viewer::Physician(_) | Viewer::NoHealthData(_) => PracticeGiving::Forbidden,
+        Viewer::Patient(_) | Viewer::ForPatient(_) => PracticeGiving::Hidden,
+    }
+}
+
+/// The most characters of the reason the practice records for a grant it sets up.
+pub const MAX_PRACTICE_REASON: usize = 500;
+/// The most characters of the document it names.
+pub const MAX_PRACTICE_DOCUMENT: usize = 200;
+
+/// Checks the reason and the document the practice records: both stated (not blank), within
+/// their lengths, on one line or a few (no other control characters).
+pub fn check_practice_record(reason: &str, document: &str) -> Result<(), String> {
+    for (text, what, max) in [
+        (reason, "the reason the patient cannot do it", MAX_PRACTICE_REASON),
+        (document, "the document seen", MAX_PRACTICE_DOCUMENT),
+    ] {
+        if text.trim().is_empty() {
+            return Err(format!("Write {what}."));
+        }
+        if text.chars().count() > max {
+            return Err(format!("Write {what} in at most {max} characters."));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(format!("Write {what} without control characters."));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::access::StaffPools;
     use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -265,5 +354,74 @@ mod tests {
         assert_eq!(acting_under([&expired], now), Acting::Ended);
         assert_eq!(acting_under([&invited], now), Acting::Never, "not accepted yet");
         assert_eq!(acting_under([], now), Acting::Never);
+    }
+
+    #[test]
+    fn an_address_without_an_account_gets_a_code_unless_the_practice_invited_it() {
+        assert_eq!(invitation_mail(true, false), InvitationMail::SignIn);
+        assert_eq!(invitation_mail(false, false), InvitationMail::WithCode);
+        assert_eq!(
+            invitation_mail(false, true),
+            InvitationMail::SignIn,
+            "the practice's code keeps working"
+        );
+    }
+
+    #[test]
+    fn an_unaccepted_grant_takes_its_account_code_with_it_unless_another_is_offered() {
+        assert!(withdraws_account_invitation(false, 0));
+        assert!(
+            !withdraws_account_invitation(false, 1),
+            "another grant still waits for them"
+        );
+        assert!(
+            !withdraws_account_invitation(true, 0),
+            "accepted: their account is open"
+        );
+    }
+
+    #[test]
+    fn the_person_is_told_of_an_end_only_while_the_grant_was_offered_or_held() {
+        assert!(tells_of_end(GrantState::Invited));
+        assert!(tells_of_end(GrantState::Active));
+        for state in [GrantState::Declined, GrantState::Ended, GrantState::Expired] {
+            assert!(!tells_of_end(state), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_front_desk_sets_up_a_grant_for_a_patient() {
+        let front = StaffPools::of([Pool::FrontDesk]);
+        let clinical = StaffPools::of([Pool::Clinical, Pool::Billing]);
+        assert_eq!(
+            practice_may_give(Viewer::Staff(1, StaffPools::of([Pool::Clinical, Pool::FrontDesk]))),
+            PracticeGiving::Allowed
+        );
+        assert_eq!(practice_may_give(Viewer::Staff(1, front)), PracticeGiving::Allowed);
+        assert_eq!(practice_may_give(Viewer::Staff(1, clinical)), PracticeGiving::Forbidden);
+        assert_eq!(practice_may_give(Viewer::Physician(2)), PracticeGiving::Forbidden);
+        assert_eq!(practice_may_give(Viewer::NoHealthData(3)), PracticeGiving::Forbidden);
+        assert_eq!(practice_may_give(Viewer::Patient(4)), PracticeGiving::Hidden);
+        let proxy = crate::domain::access::Proxy {
+            user_id: 5,
+            chart_id: 6,
+            patient_id: Some(4),
+            scopes: Scopes::of(Scope::ALL),
+        };
+        assert_eq!(practice_may_give(Viewer::ForPatient(proxy)), PracticeGiving::Hidden);
+    }
+
+    #[test]
+    fn the_practice_states_a_reason_and_a_document() {
+        assert!(check_practice_record("Parent of a child under 12", "Birth certificate").is_ok());
+        assert!(check_practice_record("Legal guardian\nsince 2024", "Court order 12/2024").is_ok());
+        assert!(check_practice_record("  ", "Birth certificate")
+            .unwrap_err()
+            .contains("reason"));
+        assert!(check_practice_record("Guardian", "").unwrap_err().contains("document"));
+        assert!(check_practice_record(&"r".repeat(MAX_PRACTICE_REASON + 1), "x").is_err());
+        assert!(check_practice_record(&"r".repeat(MAX_PRACTICE_REASON), "x").is_ok());
+        assert!(check_practice_record("x", &"d".repeat(MAX_PRACTICE_DOCUMENT + 1)).is_err());
+        assert!(check_practice_record("x\u{0}", "d").is_err());
     }
 }

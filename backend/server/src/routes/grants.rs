@@ -1,12 +1,12 @@
-//! Authorized persons (issue 12): a patient's grants (list, give, end) and the answer of the
-//! person a grant is given to (list, accept, decline). Ids outside the caller's reach answer
-//! 404.
+//! Authorized persons (issue 12): a patient's grants (list, give, end), those the front desk
+//! sets up for a patient who cannot, and the answer of the person a grant is given to (list,
+//! accept, decline). Ids outside the caller's reach answer 404.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use portal_api::{Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived};
+use portal_api::{Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived, PracticeGrantRequest};
 
 use super::json::ApiJson;
 use super::openapi::responses::{JsonBody, PolicyAccepted as PolicyGate, SignedIn};
@@ -19,6 +19,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/patients/{patient_id}/grants", get(list_grants).post(give_grant))
+        .route(
+            "/patients/{patient_id}/grants/by-practice",
+            post(give_grant_by_practice),
+        )
         .route("/patients/{patient_id}/grants/{id}", delete(end_grant))
         .route("/me/grants", get(grants_received))
         .route("/grants/{id}/accept", post(accept_grant))
@@ -57,7 +61,30 @@ pub async fn give_grant(
     Ok((StatusCode::CREATED, Json(grant)))
 }
 
-/// End a grant at once (ending it again changes nothing).
+/// The practice sets up a grant for a patient who cannot give one themselves (a parent of a
+/// child under 12, a legal guardian): whom, for what, until which day (required: a child's
+/// 12th birthday, for instance), why, and the document seen (both kept sealed). Front-desk
+/// staff only; the person is invited by email like any grant's, and the patient's own account,
+/// when there is one, may end it.
+#[utoipa::path(post, path = "/api/v1/patients/{patient_id}/grants/by-practice", tag = "grants", security(("bearer" = [])),
+    params(("patient_id" = i64, Path, description = "the chart's id")), request_body = PracticeGrantRequest,
+    responses((status = 201, body = Grant), PolicyGate, JsonBody,
+              (status = 403, description = "the current policy is not accepted (`policy_not_accepted`), a second factor must be set up first (`second_factor_enrolment_required`), or the caller is a member of the practice who does not work the front desk (`forbidden`)", body = portal_api::ApiErrorBody),
+              (status = 404, description = "no such chart, or the caller is a patient or acts for one (`not_found`)", body = portal_api::ApiErrorBody),
+              (status = 409, description = "the patient's own address, or the caller's (`conflict`)", body = portal_api::ApiErrorBody),
+              (status = 422, description = "the body is not valid, the last day has passed, or the reason or the document is blank or too long (`validation`)", body = portal_api::ApiErrorBody)))]
+pub async fn give_grant_by_practice(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    PolicyAccepted(session): PolicyAccepted,
+    Path(patient_id): Path<String>,
+    ApiJson(body): ApiJson<PracticeGrantRequest>,
+) -> ApiResult<(StatusCode, Json<Grant>)> {
+    let grant = grants::give_by_practice(&state, &session, addr, path_id(&patient_id)?, &body).await?;
+    Ok((StatusCode::CREATED, Json(grant)))
+}
+
+/// End a grant at once (ending it again changes nothing); its person is told by email.
 #[utoipa::path(delete, path = "/api/v1/patients/{patient_id}/grants/{id}", tag = "grants", security(("bearer" = [])),
     params(("patient_id" = i64, Path), ("id" = i64, Path)),
     responses((status = 204, description = "the grant has ended"), PolicyGate,

@@ -84,7 +84,8 @@ impl std::fmt::Debug for CodeToSend {
     }
 }
 
-async fn queue(
+/// Queues `mails` (to, language, notice) on `conn`, inside the caller's transaction.
+pub(crate) async fn queue(
     conn: &mut AnyConnection,
     engine: Engine,
     sealer: &TextSealer,
@@ -146,6 +147,27 @@ pub async fn invite(
         .execute(&mut *tx)
         .await?;
     }
+    let (id, expires_at, code) = open_invitation_in(&mut tx, invitation, code, by).await?;
+    let mail = (invitation.email, invitation.language, Notice::ActivationCode(code));
+    queue(&mut tx, db.engine, sealer, &[mail], by.at).await?;
+    let audit = by.audit(
+        None,
+        super::audit::action::ACCOUNT_INVITED,
+        Some(format!("invitation:{id}")),
+    );
+    commit_with(tx, db.engine, audit).await?;
+    Ok((id, expires_at))
+}
+
+/// Stores `invitation` and its activation code inside the caller's transaction (the mail
+/// carrying the code is the caller's: an invitation of its own, or a grant's); its id, when
+/// the code expires, and the code to send.
+pub(crate) async fn open_invitation_in(
+    conn: &mut AnyConnection,
+    invitation: &NewInvitation<'_>,
+    code: CodeToSend,
+    by: Actor<'_>,
+) -> StoreResult<(i64, DateTime<Utc>, String)> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO invitations (email, name, role, staff_pools, chart_id, language, invited_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -158,10 +180,10 @@ pub async fn invite(
     .bind(invitation.language.as_str())
     .bind(by.user_id)
     .bind(to_millis(by.at))
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let expires_at = account_codes::issue(
-        &mut tx,
+        &mut *conn,
         &NewCode {
             purpose: Purpose::Activation,
             email: invitation.email,
@@ -172,15 +194,7 @@ pub async fn invite(
         },
     )
     .await?;
-    let mail = (invitation.email, invitation.language, Notice::ActivationCode(code.code));
-    queue(&mut tx, db.engine, sealer, &[mail], by.at).await?;
-    let audit = by.audit(
-        None,
-        super::audit::action::ACCOUNT_INVITED,
-        Some(format!("invitation:{id}")),
-    );
-    commit_with(tx, db.engine, audit).await?;
-    Ok((id, expires_at))
+    Ok((id, expires_at, code.code))
 }
 
 /// The invitation an activation code belongs to.

@@ -8,7 +8,7 @@
 //! two workers hold one mail; a worker that dies leaves its rows to be claimed again when the
 //! lease ends. SQLite has one service per file (`lock_for_service`), so one worker.
 //!
-//! The payload (the practice's name, a code) is sealed under the service's key, bound to its
+//! The payload (the practice's name, a code, the patient a grant notice names) is sealed under the service's key, bound to its
 //! row, and emptied once the mail is sent; `last_error` names what failed, never an address
 //! or a code.
 
@@ -47,6 +47,10 @@ impl std::fmt::Debug for NewMail {
 struct Payload {
     practice: String,
     code: Option<String>,
+    /// The patient a grant notice names (absent from the other kinds, and from rows queued
+    /// before there were grant notices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    patient: Option<String>,
 }
 
 /// A mail a worker holds, to send now.
@@ -92,6 +96,7 @@ pub async fn enqueue(
         let payload = serde_json::to_string(&Payload {
             practice: mail.practice.clone(),
             code: mail.notice.code().map(String::from),
+            patient: mail.notice.patient().map(String::from),
         })
         .map_err(|_| StoreError::Inconsistent("a mail's payload does not serialise"))?;
         let sealed = sealer
@@ -203,7 +208,8 @@ fn content(
         .open(Field::MailPayload, id, payload)
         .map_err(|_| StoreError::Unreadable("mail_outbox.payload"))?;
     let payload: Payload = serde_json::from_str(&opened).map_err(|_| StoreError::Unreadable("mail_outbox.payload"))?;
-    let notice = Notice::from_stored(kind, payload.code).map_err(|_| StoreError::Unreadable("mail_outbox.kind"))?;
+    let notice = Notice::from_stored(kind, payload.code, payload.patient)
+        .map_err(|_| StoreError::Unreadable("mail_outbox.kind"))?;
     let language = Language::parse(language).map_err(|_| StoreError::Unreadable("mail_outbox.language"))?;
     Ok((notice, language, payload.practice))
 }

@@ -282,6 +282,12 @@ fn table() -> Vec<Row> {
         row("POST /patients/{patient_id}/grants", "/patients/{chart}/grants",
             j(json!({"name": "Friend", "email": "friend@example.com", "scopes": ["record"]})),
                                                                                         [401, 201, 404, 404, 404, 404, 404, 403, 403, 404, 404, 404, 404, 404]),
+        // The practice sets one up for a patient who cannot: the front desk only (other members
+        // of the practice 403; patients, and anyone acting for one, 404 as for a chart not theirs).
+        row("POST /patients/{patient_id}/grants/by-practice", "/patients/{chart}/grants/by-practice",
+            j(json!({"name": "Guardian", "email": "guardian{n}@example.com", "scopes": ["record"], "until": "2099-12-31",
+                     "reason": "Parent of a patient under 12", "document": "Birth certificate"})),
+                                                                                        [401, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 201, 403, 403]),
         row("DELETE /patients/{patient_id}/grants/{id}", "/patients/{chart}/grants/{spare_grant}", n.clone(),
                                                                                         [401, 204, 404, 404, 404, 404, 404, 403, 403, 404, 404, 404, 404, 404]),
         row("POST /grants/{id}/accept", "/grants/{invite_read}/accept", n.clone(),      [401, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),

@@ -21,6 +21,8 @@ mod crash;
 mod data_folder;
 mod errors;
 mod grants;
+mod grants_mail;
+mod grants_practice;
 mod limits;
 mod mail;
 mod messaging;

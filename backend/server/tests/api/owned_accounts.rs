@@ -24,7 +24,7 @@ const NEW_PASSPHRASE: &str = "lantern moss beside the quay";
 const HEALTH_DATA: &[&str] = MESSAGE_HEALTH_DATA;
 
 /// Claudie Walsh's chart imported (not linked to any account): its id and date of birth.
-async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
+pub(crate) async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/demo-charts/claudie-walsh.json"
@@ -42,7 +42,7 @@ async fn unlinked_chart(app: &TestApp) -> (i64, NaiveDate) {
 }
 
 /// The mails to `address` delivered so far.
-fn mails_to(catcher: &MailCatcher, address: &str) -> Vec<DeliveredMail> {
+pub(crate) fn mails_to(catcher: &MailCatcher, address: &str) -> Vec<DeliveredMail> {
     catcher.delivered().into_iter().filter(|m| m.is_to(address)).collect()
 }
 
@@ -60,7 +60,7 @@ fn activation<'a>(code: &'a str, born: Option<NaiveDate>, password: &'a str) -> 
 }
 
 /// Waits for a mail to `address` whose subject ends with `subject`, and answers it.
-async fn mail_to(catcher: &MailCatcher, address: &str, subject: &str) -> DeliveredMail {
+pub(crate) async fn mail_to(catcher: &MailCatcher, address: &str, subject: &str) -> DeliveredMail {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         if let Some(mail) = mails_to(catcher, address)
@@ -85,7 +85,7 @@ fn count_to(catcher: &MailCatcher, address: &str, subject: &str) -> usize {
         .count()
 }
 
-async fn settle() {
+pub(crate) async fn settle() {
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
 }
 

@@ -1,5 +1,6 @@
 //! A notice as a mail: its subject, plain text and HTML. The HTML is the plain text's
-//! paragraphs, each escaped, so a practice's name such as `Smith & <Jones>` stays text.
+//! paragraphs, each escaped, so a practice's name such as `Smith & <Jones>` stays text; names
+//! are put in once, so a name holding `{patient}` stays that text too.
 
 use super::kind::{Language, Notice};
 use super::texts::{footer, text_of};
@@ -14,7 +15,8 @@ pub struct RenderedMail {
 /// `notice` in `language`, naming `practice`.
 pub fn render(notice: &Notice, language: Language, practice: &str) -> RenderedMail {
     let practice = one_line(practice);
-    let fill = |s: &str| s.replace("{practice}", &practice);
+    let patient = one_line(notice.patient().unwrap_or_default());
+    let fill = |s: &str| fill_in(s, &[("{practice}", &practice), ("{patient}", &patient)]);
     let words = text_of(notice, language);
     let subject = format!("{practice}: {}", words.subject);
 
@@ -45,6 +47,26 @@ pub fn render(notice: &Notice, language: Language, practice: &str) -> RenderedMa
     }
     html.push_str("</body></html>\n");
     RenderedMail { subject, text, html }
+}
+
+/// `template` with each placeholder replaced by its value, in one pass: what a value holds is
+/// never read as a placeholder.
+fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    'scan: while !rest.is_empty() {
+        for (placeholder, value) in values {
+            if let Some(after) = rest.strip_prefix(placeholder) {
+                out.push_str(value);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        let mut chars = rest.chars();
+        out.extend(chars.next());
+        rest = chars.as_str();
+    }
+    out
 }
 
 /// Control characters (line breaks in a header above all) become spaces.
@@ -126,6 +148,65 @@ mod tests {
         assert_eq!(subject(Notice::NewResult), "C: A new test result is available");
         assert_eq!(subject(Notice::PassphraseChanged), "C: Your pass-phrase was changed");
         assert_eq!(subject(Notice::NewDevice), "C: A new device signed in");
+    }
+
+    #[test]
+    fn the_grant_mails_name_the_patient_in_the_body_only_and_say_how_to_accept() {
+        let patient = "Blair <Ortiz> {practice}";
+        let invited = render(
+            &Notice::GrantInvitation {
+                patient: patient.into(),
+            },
+            Language::English,
+            "Clinic {patient}",
+        );
+        assert!(!invited.subject.contains("Blair"), "{}", invited.subject);
+        assert!(
+            invited.text.contains(
+                "Blair <Ortiz> {practice} has invited you to act for them in Clinic {patient}'s Patient Portal"
+            ),
+            "{}",
+            invited.text
+        );
+        assert!(invited.html.contains("Blair &lt;Ortiz&gt;"));
+        assert!(invited.text.contains("Invitations"));
+        let with_code = render(
+            &Notice::GrantInvitationWithCode {
+                patient: "Blair Ortiz".into(),
+                code: CODE.into(),
+            },
+            Language::Spanish,
+            "Clinic",
+        );
+        assert!(
+            with_code.text.contains("Blair Ortiz le ha invitado"),
+            "{}",
+            with_code.text
+        );
+        assert!(with_code.text.contains(CODE) && with_code.text.contains("Invitaciones"));
+        let ended = render(
+            &Notice::GrantEnded {
+                patient: "Blair Ortiz".into(),
+            },
+            Language::English,
+            "Clinic",
+        );
+        assert!(ended
+            .text
+            .contains("Your access to Blair Ortiz's portal at Clinic has ended"));
+        assert_eq!(ended.subject, "Clinic: Your access to a patient's portal has ended");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        assert_eq!(
+            fill_in(
+                "{practice} / {patient}",
+                &[("{practice}", "{patient}"), ("{patient}", "P")]
+            ),
+            "{patient} / P"
+        );
+        assert_eq!(fill_in("café {x", &[("{x}", "y")]), "café {x");
     }
 
     #[test]

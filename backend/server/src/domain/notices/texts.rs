@@ -1,5 +1,7 @@
-//! The words of each notice, in each language. `{practice}` stands for the practice's name;
-//! a kind with a code shows it on its own line between `before_code` and `after_code`.
+//! The words of each notice, in each language. `{practice}` stands for the practice's name,
+//! `{patient}` for the patient a grant notice is about (never in a subject: a mail's subject
+//! shows on lock screens); a kind with a code shows it on its own line between `before_code`
+//! and `after_code`.
 
 use super::kind::{Language, Notice};
 
@@ -101,6 +103,32 @@ fn english(notice: &Notice) -> Text {
             ],
             &[],
         ),
+        Notice::GrantInvitation { .. } => text(
+            "You are invited to act for a patient",
+            &[
+                "{patient} has invited you to act for them in {practice}'s Patient Portal.",
+                "To accept, sign in to the Patient Portal with this email address and open Invitations. \
+                 If you do not know {patient}, you can decline it there or ignore this email.",
+            ],
+            &[],
+        ),
+        Notice::GrantInvitationWithCode { .. } => text(
+            "You are invited to act for a patient",
+            &[
+                "{patient} has invited you to act for them in {practice}'s Patient Portal.",
+                "You do not have an account yet. In the app, choose \"I have an activation code\" and \
+                 enter this code with this email address (no date of birth is asked):",
+            ],
+            &[
+                "The code is valid for 7 days and can be used once. Once your account is open, open \
+                 Invitations to accept. If you do not know {patient}, ignore this email.",
+            ],
+        ),
+        Notice::GrantEnded { .. } => text(
+            "Your access to a patient's portal has ended",
+            &["Your access to {patient}'s portal at {practice} has ended. You can no longer act for them in the Patient Portal."],
+            &[],
+        ),
     }
 }
 
@@ -171,6 +199,35 @@ fn spanish(notice: &Notice) -> Text {
                 "Alguien pidió cambiar la dirección de correo de su cuenta del Portal del Paciente de \
                  {practice}. El cambio solo tendrá efecto cuando se confirme desde la nueva dirección.",
                 "Si no lo pidió, cambie su frase de contraseña y llame a {practice}.",
+            ],
+            &[],
+        ),
+        Notice::GrantInvitation { .. } => text(
+            "Le invitan a actuar en nombre de un paciente",
+            &[
+                "{patient} le ha invitado a actuar en su nombre en el Portal del Paciente de {practice}.",
+                "Para aceptar, inicie sesión en el Portal del Paciente con esta dirección de correo y abra \
+                 Invitaciones. Si no conoce a {patient}, puede rechazarla allí o ignorar este correo.",
+            ],
+            &[],
+        ),
+        Notice::GrantInvitationWithCode { .. } => text(
+            "Le invitan a actuar en nombre de un paciente",
+            &[
+                "{patient} le ha invitado a actuar en su nombre en el Portal del Paciente de {practice}.",
+                "Todavía no tiene una cuenta. En la aplicación, elija \"Tengo un código de activación\" e \
+                 introduzca este código con esta dirección de correo (no se pide fecha de nacimiento):",
+            ],
+            &[
+                "El código es válido durante 7 días y puede usarse una sola vez. Cuando su cuenta esté \
+                 abierta, abra Invitaciones para aceptar. Si no conoce a {patient}, ignore este correo.",
+            ],
+        ),
+        Notice::GrantEnded { .. } => text(
+            "Su acceso al portal de un paciente ha terminado",
+            &[
+                "Su acceso al portal de {patient} en {practice} ha terminado. Ya no puede actuar en su \
+                 nombre en el Portal del Paciente.",
             ],
             &[],
         ),

@@ -74,6 +74,7 @@ use crate::state::AppState;
         super::accounts::invite_patient,
         super::grants::list_grants,
         super::grants::give_grant,
+        super::grants::give_grant_by_practice,
         super::grants::end_grant,
         super::grants::grants_received,
         super::grants::accept_grant,

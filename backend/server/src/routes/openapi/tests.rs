@@ -90,7 +90,7 @@ fn operations_reading_a_body_document_413_415_and_422() {
             }
         }
     }
-    assert_eq!(seen, 23);
+    assert_eq!(seen, 24);
 }
 
 #[test]
@@ -239,4 +239,22 @@ fn the_care_teams_routes_state_their_limits() {
     }
     let record = &doc["paths"]["/api/v1/patients/{patient_id}/record"]["get"]["responses"]["403"]["description"];
     assert!(record.as_str().is_some_and(|d| d.contains("break_the_glass_required")));
+}
+
+#[test]
+fn the_practices_grants_document_who_may_and_the_limits_the_service_checks() {
+    use crate::domain::grants::{MAX_PRACTICE_DOCUMENT, MAX_PRACTICE_REASON};
+    let doc = document();
+    let give = &doc["paths"]["/api/v1/patients/{patient_id}/grants/by-practice"]["post"];
+    for status in ["201", "401", "403", "404", "409", "422"] {
+        assert!(documents(give, status), "by-practice lacks {status}");
+    }
+    assert!(give["responses"]["403"]["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("front desk")));
+    let request = &doc["components"]["schemas"]["PracticeGrantRequest"];
+    assert_eq!(request["properties"]["reason"]["maxLength"], MAX_PRACTICE_REASON);
+    assert_eq!(request["properties"]["document"]["maxLength"], MAX_PRACTICE_DOCUMENT);
+    let required = request["required"].as_array().expect("required");
+    assert!(required.iter().any(|r| r == "until"), "the last day is required");
 }

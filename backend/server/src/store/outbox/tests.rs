@@ -199,3 +199,27 @@ async fn any_due_says_whether_a_claim_would_find_a_mail() {
         .unwrap();
     assert!(!any_due(&db, t0()).await.unwrap(), "held by a worker");
 }
+
+#[tokio::test]
+async fn a_grant_notice_comes_back_with_the_patient_it_names_sealed_at_rest() {
+    let (_dir, db) = migrated().await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    let notice = Notice::GrantInvitationWithCode {
+        patient: "Blair Ortiz".into(),
+        code: "ABCD-EFGH".into(),
+    };
+    let grant_mail = NewMail {
+        notice: notice.clone(),
+        ..mail(1, t0())
+    };
+    enqueue(&mut conn, db.engine, &sealer(), &[grant_mail]).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT payload FROM mail_outbox")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert!(!stored.contains("Blair") && !stored.contains("ABCD"));
+    let claimed = claim(&mut conn, db.engine, &sealer(), "a", t0(), LEASE, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed[0].content.as_ref().expect("readable").0, notice);
+}
