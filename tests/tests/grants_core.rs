@@ -4,6 +4,7 @@
 //! Claudie's very next request answers `grant_ended` and her session acts for herself again.
 
 use portal_api::{ErrorCode, GrantRequest, GrantScope, GrantStatus, ThreadQuery};
+use portal_desktop::core::drafts::Draft;
 use portal_desktop::error::CommandError;
 use portal_server::demo::{self, DemoAccount};
 use portal_tests::{signed_in_app, TestServer, PATIENT};
@@ -82,6 +83,12 @@ async fn a_proxy_accepts_acts_for_the_patient_and_is_stopped_when_the_grant_ends
         "a grant is never inherited: Blair's grants are not Claudie's"
     );
     claudie.keep_alive().await.expect("keep alive works while acting");
+    let for_blair = claudie
+        .drafts()
+        .save(Draft::new("For Blair", "Written while acting for her."))
+        .await
+        .expect("a draft for Blair");
+    assert_eq!(claudie.drafts().list().await.expect("drafts").len(), 1);
 
     blair.end_grant(chart, grant.id).await.expect("end");
     let ended = claudie
@@ -102,6 +109,14 @@ async fn a_proxy_accepts_acts_for_the_patient_and_is_stopped_when_the_grant_ends
         .expect("session");
     assert_eq!(after.acting_for, None, "acting for herself again");
     assert!(after.may_act_for.is_empty());
+    assert!(
+        claudie.drafts().list().await.expect("her drafts").is_empty(),
+        "a draft for Blair is never listed, opened or sent as Claudie's own"
+    );
+    assert_eq!(
+        code(claudie.drafts().load(&for_blair.draft_id).await),
+        "draft_not_found"
+    );
     claudie
         .list_threads(ThreadQuery::default(), false)
         .await

@@ -103,13 +103,16 @@ impl DesktopCore {
             .ok_or(CommandError::NotSignedIn)?;
         let Some(patient_id) = patient_id else {
             session.act_for(None);
+            self.drafts.set_acting_for(None);
             return Ok(session.view());
         };
         if session.may_act_for.iter().any(|a| a.patient_id == patient_id) {
             session.act_for(Some(patient_id));
+            self.drafts.set_acting_for(Some(patient_id));
             return Ok(session.view());
         }
         session.act_for(None);
+        self.drafts.set_acting_for(None);
         match before.iter().find(|a| a.patient_id == patient_id) {
             Some(gone) => Err(grant_ended(&gone.patient_name)),
             None => Err(CommandError::Server {
@@ -137,6 +140,7 @@ impl DesktopCore {
         session.idle_timeout_secs = me.idle_timeout_secs;
         let before = std::mem::take(&mut session.may_act_for);
         session.set_may_act_for(me.acting_for);
+        self.drafts.set_acting_for(session.token.acts_for());
         Ok(before)
     }
 }

@@ -263,6 +263,7 @@ impl DesktopCore {
             let mut held = self.session.lock().await;
             self.drafts.set_limits(limits);
             self.drafts.install(vault);
+            self.drafts.set_acting_for(None);
             held.replace(session)
         };
         if let Some(previous) = previous {
@@ -337,6 +338,7 @@ impl DesktopCore {
                 if let Some(session) = held.as_mut().filter(|s| s.id == handle.id) {
                     session.idle_timeout_secs = me.idle_timeout_secs;
                     session.set_may_act_for(me.acting_for);
+                    self.drafts.set_acting_for(session.token.acts_for());
                     session.answered(sent);
                 }
                 Ok(KeepAlive {
@@ -440,6 +442,7 @@ impl DesktopCore {
                 let mut held = self.session.lock().await;
                 if let Some(session) = held.as_mut().filter(|s| s.id == id) {
                     session.grant_ended(patient_id);
+                    self.drafts.set_acting_for(session.token.acts_for());
                 }
             }
         }
