@@ -281,6 +281,7 @@ test("reading only: no compose, no reply; results only: just the results", async
   assert.equal(await text(page, "#nav-record"), "Rosa Díaz's record");
   await page.click("#nav-record");
   await page.waitForSelector("#record[data-part='results']");
+  assert.equal(await page.title(), "Rosa Díaz's record – Patient Portal");
   assert.deepEqual(await page.$$eval("#record-nav button", (bs) => bs.map((b) => b.id)), ["record-nav-results"]);
   assert.equal(await page.$("#record-nav-access-log"), null, "who looked at the record stays Rosa's own");
   assert.ok((await mockCalls(page, "record_section")).some((c) => c.args.section === "results"));
