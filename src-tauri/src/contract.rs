@@ -143,6 +143,12 @@ fn ipc_types(types: &mut Declarations) {
     // the care team's way into charts
     types.add::<PatientMatches>();
     types.add::<BreakTheGlassGrant>();
+    // authorized persons (issue 12): a patient's grants, those given to the person, and whom
+    // the session acts for (in `SessionView`)
+    types.add::<portal_api::GrantRequest>();
+    types.add::<portal_api::GrantList>();
+    types.add::<portal_api::GrantsReceived>();
+    types.add::<portal_api::ActingFor>();
 }
 
 /// `generated/types.ts`.

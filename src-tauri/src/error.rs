@@ -268,6 +268,18 @@ impl CommandError {
         )
     }
 
+    /// True when the server said the grant the request acted under has ended or run out: the
+    /// app acts for the person themselves again.
+    pub fn ends_grant(&self) -> bool {
+        matches!(
+            self,
+            Self::Server {
+                code: ErrorCode::GrantEnded,
+                ..
+            }
+        )
+    }
+
     /// Map a client error, writing waiting times in the local time of `now`.
     pub fn from_client_error<Tz>(error: ClientError, now: DateTime<Tz>) -> Self
     where

@@ -28,6 +28,17 @@ import type {
   User,
 } from "../src/lib/ipc/types";
 import { defaultRecord, handleRecord, RECORD_COMMANDS, type MockRecord } from "./record-mock";
+import {
+  actingUser,
+  checkActing,
+  GRANT_COMMANDS,
+  handleGrants,
+  mayActFor,
+  newGrantsState,
+  requireScopeFor,
+  type GrantsState,
+  type MockGrants,
+} from "./grants-mock";
 // What the mock knows of the Rust side's rules comes from Rust (generated), not from a copy.
 import {
   DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -61,14 +72,18 @@ export interface MockScenario {
   policy?: Policy;
   /** A newer policy: the first accept_policy answers policy_outdated and the server serves this from then on. */
   newerPolicy?: Policy;
-  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits` and `patient_ids` may be left out). */
+  /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits`, `patient_ids`, `may_act_for` and `acting_for` may be left out). */
   session?:
-    | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids"> & {
+    | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids" | "may_act_for" | "acting_for"> & {
         idle_timeout_secs?: number;
         limits?: MessagingLimits;
         patient_ids?: number[];
+        may_act_for?: Session["may_act_for"];
+        acting_for?: Session["acting_for"];
       })
     | null;
+  /** Authorized persons (issue 12): the patient's grants, those given to the person, grants ended meanwhile. */
+  grants?: MockGrants;
   /** The server's idle timeout, in new sessions and in `keep_alive` answers (default 900). */
   idleTimeoutSecs?: number;
   /** What the service accepts in a message (as its operator set it); the defaults of a service started without options when missing. */
@@ -223,6 +238,7 @@ interface MockState {
   /** A secret handed out by start_totp_enrolment and not confirmed yet. */
   enrolling: boolean;
   recoveryCodes: string[];
+  grants: GrantsState;
 }
 
 let state: MockState | null = null;
@@ -244,7 +260,14 @@ function currentState(): MockState {
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
       session: s.session
-        ? { idle_timeout_secs: idleTimeoutSecs(), limits: serviceLimits(), patient_ids: [], ...structuredClone(s.session) }
+        ? {
+            idle_timeout_secs: idleTimeoutSecs(),
+            limits: serviceLimits(),
+            patient_ids: [],
+            may_act_for: mayActFor(newGrantsState(s.grants)),
+            acting_for: null,
+            ...structuredClone(s.session),
+          }
         : null,
       threads: structuredClone(s.messaging?.threads ?? defaultThreads()),
       careTeam: structuredClone(s.messaging?.careTeam ?? CARE_TEAM),
@@ -268,6 +291,7 @@ function currentState(): MockState {
       secondFactor: new Map(),
       enrolling: false,
       recoveryCodes: [...(s.recoveryCodes ?? [])],
+      grants: newGrantsState(s.grants),
     };
     if (state.session) state.session.user = withSecondFactor(state.session.user);
   }
@@ -378,8 +402,14 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       "Your drafts on this computer were saved under your previous pass-phrase, so they cannot be opened with the new one. They have been kept, not deleted. Until this is resolved, new drafts cannot be saved on this computer.",
     );
   }
+  const endedFor = scenario().grants?.endedFor ?? [];
+  if (GRANT_COMMANDS.has(cmd)) return handleGrants(st.grants, st.session, cmd, args, endedFor);
+  if (MESSAGING_COMMANDS.has(cmd) || RECORD_COMMANDS.has(cmd)) {
+    checkActing(st.session, endedFor);
+    requireScopeFor(st.session, cmd, args);
+  }
   if (MESSAGING_COMMANDS.has(cmd)) return handleMessaging(st, cmd, args, raw);
-  if (RECORD_COMMANDS.has(cmd)) return handleRecord(st.record, st.session, cmd, args);
+  if (RECORD_COMMANDS.has(cmd)) return handleRecord(st.record, recordSession(st.session), cmd, args);
   switch (cmd) {
     case "get_settings":
       return { ...st.settings };
@@ -451,6 +481,8 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
         patient_ids: [...(account.patientIds ?? [])],
+        may_act_for: mayActFor(st.grants, scenario().grants?.endedFor),
+        acting_for: null,
       };
       return structuredClone(st.session);
     }
@@ -552,6 +584,8 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
         patient_ids: [...(account.patientIds ?? [])],
+        may_act_for: [],
+        acting_for: null,
       };
       return structuredClone(st.session);
     }
@@ -733,7 +767,15 @@ function message(
   readMinutesAgo: number | null,
   attachments: AttachmentInfo[] = [],
 ): MockMessage {
-  return { id, author, body, created_at: ago(minutesAgo), read_at: readMinutesAgo === null ? null : ago(readMinutesAgo), attachments };
+  return {
+    id,
+    author,
+    body,
+    created_at: ago(minutesAgo),
+    read_at: readMinutesAgo === null ? null : ago(readMinutesAgo),
+    attachments,
+    written_for: null,
+  };
 }
 
 /** The default world: three conversations of Ana's (3 unread), and others in the triage pools. */
@@ -875,8 +917,17 @@ function isCareTeam(user: User): boolean {
 }
 
 /** The signed-in user; a patient must have accepted the policy (the care team is not asked to). */
+/** The session the record commands see: acting for a patient, that patient's chart is "theirs". */
+function recordSession(session: Session | null): Session | null {
+  const user = session && actingUser(session);
+  if (!session || !user || !session.acting_for) return session;
+  return { ...session, user, patient_ids: [session.acting_for.patient_id] };
+}
+
 function portalUser(st: MockState): User {
   const session = requireSession(st);
+  const acting = actingUser(session);
+  if (acting) return acting;
   if (session.user.role === "patient" && !session.policy.accepted_at) {
     throw err("policy_not_accepted", "Please read and accept the portal policy to continue.");
   }
@@ -1235,7 +1286,17 @@ async function sendDraft(st: MockState, user: User, draftId: string, channel: un
   progress.end();
 
   const now = new Date().toISOString();
-  const msg: MockMessage = { id: st.nextId++, author: person(user), body: content.body, created_at: now, read_at: null, attachments };
+  // Acting for a patient, the message is the signed-in person's, written for the patient.
+  const session = requireSession(st);
+  const msg: MockMessage = {
+    id: st.nextId++,
+    author: session.acting_for ? person(session.user) : person(user),
+    body: content.body,
+    created_at: now,
+    read_at: null,
+    attachments,
+    written_for: session.acting_for?.patient_name ?? null,
+  };
   const urgent = emergencyMatch(`${content.subject}\n${content.body}`) !== null;
   let target = thread;
   if (!target) {

@@ -68,6 +68,13 @@ macro_rules! with_commands {
             result_release::set_result_release_rule,
             patients::find_patients,
             patients::break_the_glass,
+            grants::list_grants,
+            grants::give_grant,
+            grants::end_grant,
+            grants::grants_received,
+            grants::accept_grant,
+            grants::decline_grant,
+            grants::act_for,
         }
     };
 }

@@ -8,6 +8,7 @@ mod list;
 
 pub mod account;
 pub mod drafts;
+pub mod grants;
 pub mod messages;
 pub mod patients;
 pub mod policy;

@@ -63,7 +63,7 @@ impl DesktopCore {
                 }
                 Ok(value)
             }
-            Err(error) => Err(self.failed(handle.id, error).await),
+            Err(error) => Err(self.failed(&handle, error).await),
         }
     }
 

@@ -12,6 +12,7 @@
 //! which the app calls on a timer of its own: the window's timer is not relied on).
 
 pub mod accounts;
+pub mod acting;
 pub mod device;
 pub mod drafts;
 pub mod managed;
@@ -254,6 +255,7 @@ impl DesktopCore {
             idle_timeout_secs: me.idle_timeout_secs,
             limits,
             patient_ids: me.patient_ids,
+            may_act_for: me.acting_for,
             last_request: sent,
         };
         let view = session.view();
@@ -261,6 +263,7 @@ impl DesktopCore {
             let mut held = self.session.lock().await;
             self.drafts.set_limits(limits);
             self.drafts.install(vault);
+            self.drafts.set_acting_for(None);
             held.replace(session)
         };
         if let Some(previous) = previous {
@@ -278,10 +281,10 @@ impl DesktopCore {
             return Ok(None);
         };
         let sent = Instant::now();
-        match handle.client.policy(&handle.token).await {
+        match handle.client.policy(&handle.own_token()).await {
             Ok(policy) => Ok(self.update_policy(handle.id, policy, sent).await),
             Err(error) => {
-                let error = self.failed(handle.id, error).await;
+                let error = self.failed(&handle, error).await;
                 if error.ends_session() {
                     return Err(error);
                 }
@@ -301,8 +304,8 @@ impl DesktopCore {
     pub async fn accept_policy(&self, version: i64) -> Result<PolicyResponse, CommandError> {
         let handle = self.signed_in().await?;
         let sent = Instant::now();
-        if let Err(error) = handle.client.accept_policy(&handle.token, version).await {
-            return Err(self.failed(handle.id, error).await);
+        if let Err(error) = handle.client.accept_policy(&handle.own_token(), version).await {
+            return Err(self.failed(&handle, error).await);
         }
         self.answered(handle.id, sent).await;
         self.fetch_policy(&handle).await
@@ -311,34 +314,38 @@ impl DesktopCore {
     /// The policy as the server has it now, kept for the session it was asked for.
     async fn fetch_policy(&self, handle: &SessionHandle) -> Result<PolicyResponse, CommandError> {
         let sent = Instant::now();
-        match handle.client.policy(&handle.token).await {
+        match handle.client.policy(&handle.own_token()).await {
             Ok(policy) => {
                 self.update_policy(handle.id, policy.clone(), sent).await;
                 Ok(policy)
             }
-            Err(error) => Err(self.failed(handle.id, error).await),
+            Err(error) => Err(self.failed(handle, error).await),
         }
     }
 
     /// `keep_alive`: the person is active in the app, so keep the server's session from ending
     /// idle. Any authenticated request restarts the server's idle timer; `GET /me` is the
     /// cheapest, and it answers the idle timeout in force. If the server says the session has
-    /// ended, it is dropped here too and the error returned (as for every command).
+    /// ended, it is dropped here too and the error returned (as for every command). It asks
+    /// as the person themselves (whom they act for does not matter here), and takes the list
+    /// of patients they may act for as the server now has it.
     pub async fn keep_alive(&self) -> Result<KeepAlive, CommandError> {
         let handle = self.signed_in().await?;
         let sent = Instant::now();
-        match handle.client.me(&handle.token).await {
+        match handle.client.me(&handle.own_token()).await {
             Ok(me) => {
                 let mut held = self.session.lock().await;
                 if let Some(session) = held.as_mut().filter(|s| s.id == handle.id) {
                     session.idle_timeout_secs = me.idle_timeout_secs;
+                    session.set_may_act_for(me.acting_for);
+                    self.drafts.set_acting_for(session.token.acts_for());
                     session.answered(sent);
                 }
                 Ok(KeepAlive {
                     idle_timeout_secs: me.idle_timeout_secs,
                 })
             }
-            Err(error) => Err(self.failed(handle.id, error).await),
+            Err(error) => Err(self.failed(&handle, error).await),
         }
     }
 
@@ -417,15 +424,26 @@ impl DesktopCore {
         }
     }
 
-    /// Map a failure of a request made for session `id`; when it means the session has ended
-    /// on the server, forget the session and lock the drafts here too.
-    async fn failed(&self, id: u64, error: ClientError) -> CommandError {
+    /// Map a failure of a request made with `handle`; when it means the session has ended on
+    /// the server, forget the session and lock the drafts here too. When it says the grant of
+    /// the patient the request acted for has ended (`grant_ended`), the session acts for the
+    /// person themselves again from now on (the UI shows that the access has ended).
+    async fn failed(&self, handle: &SessionHandle, error: ClientError) -> CommandError {
+        let id = handle.id;
         let error = CommandError::from(error);
         if error.ends_session() {
             let mut held = self.session.lock().await;
             if held.as_ref().is_some_and(|s| s.id == id) {
                 self.drafts.lock();
                 *held = None;
+            }
+        } else if error.ends_grant() {
+            if let Some(patient_id) = handle.token.acts_for() {
+                let mut held = self.session.lock().await;
+                if let Some(session) = held.as_mut().filter(|s| s.id == id) {
+                    session.grant_ended(patient_id);
+                    self.drafts.set_acting_for(session.token.acts_for());
+                }
             }
         }
         error
@@ -445,7 +463,9 @@ fn vault_user_of(client: &PortalClient, user_id: i64) -> String {
 /// Revoke a session on the server, best effort: failures are only logged (without details
 /// that could identify the session).
 async fn revoke(client: &PortalClient, token: &SessionToken) {
-    match tokio::time::timeout(SIGN_OUT_TIMEOUT, client.logout(token)).await {
+    // As the person themselves: an ended grant must not stop the sign-out.
+    let token = token.acting_for(None);
+    match tokio::time::timeout(SIGN_OUT_TIMEOUT, client.logout(&token)).await {
         Ok(Ok(())) => {}
         Ok(Err(error)) => tracing::info!(
             code = CommandError::from(error).code(),

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use portal_api::client::{PortalClient, SessionToken};
-use portal_api::{MessagingLimits, PolicyResponse, User};
+use portal_api::{ActingFor, MessagingLimits, PolicyResponse, User};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -23,6 +23,13 @@ pub struct SessionView {
     /// The charts the person may open as their own record (a patient's, once the practice
     /// linked it to the account; none for the care team): the UI offers "My record" for these.
     pub patient_ids: Vec<i64>,
+    /// The patients who authorized the person and whom they may act for now (issue 12), as the
+    /// server last said: the UI offers an "Acting for" switcher when there is one.
+    pub may_act_for: Vec<ActingFor>,
+    /// Whom the app acts for now (every request carries that patient's chart id), or null when
+    /// the person acts for themselves. The UI shows whose portal this is and hides what the
+    /// grant does not allow.
+    pub acting_for: Option<ActingFor>,
 }
 
 /// The answer to `keep_alive`: the server saw a request from the session just now, and ends it
@@ -50,6 +57,8 @@ pub(crate) struct ActiveSession {
     pub(crate) limits: MessagingLimits,
     /// As the server said at sign-in (`GET /me`).
     pub(crate) patient_ids: Vec<i64>,
+    /// As the server last said (`GET /me`): whom the person may act for.
+    pub(crate) may_act_for: Vec<ActingFor>,
     /// When the last request that restarts the server's idle timer was sent (a background
     /// refresh does not), so the app can end the session itself when the server has.
     pub(crate) last_request: Instant,
@@ -67,6 +76,36 @@ impl ActiveSession {
         now.saturating_duration_since(self.last_request) >= Duration::from_secs(self.idle_timeout_secs)
     }
 
+    /// The patient the session acts for now (from the list the server gave), if any.
+    pub(crate) fn acting_for(&self) -> Option<&ActingFor> {
+        let id = self.token.acts_for()?;
+        self.may_act_for.iter().find(|a| a.patient_id == id)
+    }
+
+    /// Act for `patient_id` from now on (`None`: for oneself): every request of the session
+    /// carries it (see [`SessionToken::acting_for`]).
+    pub(crate) fn act_for(&mut self, patient_id: Option<i64>) {
+        self.token = self.token.acting_for(patient_id);
+    }
+
+    /// The server answered that the grant for `patient_id` has ended: act for oneself again
+    /// (if the session still acted for that patient) and forget the patient from the list.
+    pub(crate) fn grant_ended(&mut self, patient_id: i64) {
+        if self.token.acts_for() == Some(patient_id) {
+            self.act_for(None);
+        }
+        self.may_act_for.retain(|a| a.patient_id != patient_id);
+    }
+
+    /// Takes the list the server answered (`GET /me`); a patient no longer in it is no longer
+    /// acted for.
+    pub(crate) fn set_may_act_for(&mut self, may_act_for: Vec<ActingFor>) {
+        self.may_act_for = may_act_for;
+        if self.token.acts_for().is_some() && self.acting_for().is_none() {
+            self.act_for(None);
+        }
+    }
+
     pub(crate) fn view(&self) -> SessionView {
         SessionView {
             user: self.user.clone(),
@@ -74,6 +113,8 @@ impl ActiveSession {
             idle_timeout_secs: self.idle_timeout_secs,
             limits: self.limits,
             patient_ids: self.patient_ids.clone(),
+            may_act_for: self.may_act_for.clone(),
+            acting_for: self.acting_for().cloned(),
         }
     }
 }
@@ -85,6 +126,14 @@ pub(crate) struct SessionHandle {
     pub(crate) id: u64,
     pub(crate) client: PortalClient,
     pub(crate) token: SessionToken,
+}
+
+impl SessionHandle {
+    /// The token for requests the person makes as themselves whomever they act for (the
+    /// policy, their own grants, signing out): without the acting-for header.
+    pub(crate) fn own_token(&self) -> SessionToken {
+        self.token.acting_for(None)
+    }
 }
 
 impl From<&ActiveSession> for SessionHandle {
@@ -105,6 +154,15 @@ mod tests {
 
     const CA_PEM: &[u8] = include_bytes!("../../../backend/api/tests/fixtures/test-ca.pem");
     const TOKEN: &str = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+
+    fn john() -> ActingFor {
+        ActingFor {
+            patient_id: 9,
+            patient_name: "John Doe".into(),
+            scopes: vec![portal_api::GrantScope::ReadMessages],
+            until: None,
+        }
+    }
 
     fn session() -> ActiveSession {
         ActiveSession {
@@ -130,6 +188,7 @@ mod tests {
             idle_timeout_secs: 900,
             limits: MessagingLimits::default(),
             patient_ids: vec![4],
+            may_act_for: vec![john()],
             last_request: Instant::now(),
         }
     }
@@ -165,6 +224,41 @@ mod tests {
     fn keep_alive_answers_only_the_idle_timeout() {
         let json = serde_json::to_value(KeepAlive { idle_timeout_secs: 900 }).expect("serialize");
         assert_eq!(json, serde_json::json!({ "idle_timeout_secs": 900 }));
+    }
+
+    #[test]
+    fn acting_for_a_patient_is_in_the_view_and_ends_with_the_grant() {
+        let mut session = session();
+        assert_eq!(session.view().acting_for, None);
+        session.act_for(Some(9));
+        assert_eq!(session.token.acts_for(), Some(9));
+        assert_eq!(session.view().acting_for, Some(john()));
+        let json = serde_json::to_string(&session.view()).expect("serialize");
+        assert!(json.contains("\"acting_for\":{\"patient_id\":9"), "{json}");
+        assert!(!json.contains(TOKEN), "{json}");
+
+        session.grant_ended(12);
+        assert_eq!(
+            session.token.acts_for(),
+            Some(9),
+            "another patient's grant changes nothing"
+        );
+        session.grant_ended(9);
+        assert_eq!(session.token.acts_for(), None);
+        assert_eq!(session.view().acting_for, None);
+        assert!(session.view().may_act_for.is_empty());
+        assert_eq!(session.token.expose(), TOKEN, "the same session, for oneself");
+    }
+
+    #[test]
+    fn a_patient_gone_from_the_list_is_no_longer_acted_for() {
+        let mut session = session();
+        session.act_for(Some(9));
+        session.set_may_act_for(vec![john()]);
+        assert_eq!(session.token.acts_for(), Some(9));
+        session.set_may_act_for(Vec::new());
+        assert_eq!(session.token.acts_for(), None);
+        assert_eq!(session.view().acting_for, None);
     }
 
     #[test]

@@ -44,7 +44,9 @@ export function hasMessages(role: Role): boolean {
 }
 
 /** "Dr. Maya Patel (physician)". */
-export function authorLabel(person: Person): string {
+export function authorLabel(person: Person, writtenFor: string | null = null): string {
+  // An authorized person writing for the patient (issue 12): "Jane Doe for John Doe".
+  if (writtenFor) return `${person.name} for ${writtenFor}`;
   return `${person.name} (${person.role})`;
 }
 

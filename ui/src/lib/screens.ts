@@ -44,6 +44,10 @@ export type PortalView =
   | { name: "staff" }
   /** The person's own account: pass-phrase, email address, notices, the devices signed in to it. */
   | { name: "account" }
+  /** A patient's authorized persons: who may act for them, for what, until when (issue 12). */
+  | { name: "authorized-persons" }
+  /** The grant the person acted under has ended: they are back in their own portal. */
+  | { name: "grant-ended"; patientName: string | null; message: string }
   /** A patient's own record: its summary, a section, who looked at it, or its download. */
   | { name: "record"; part: RecordPart }
   /** The care team's patient search; `from`: the patient whose chart the person comes back from. */
@@ -56,8 +60,16 @@ export type PortalView =
 /** The header's sections. */
 export type PortalSection = "home" | "record" | "patients" | "messages" | "triage" | "staff" | "account";
 
-/** The chart a patient opens as "My record", if the practice has linked one to the account. */
+/**
+ * The chart the record screens show: the patient's own ("My record"), if the practice has
+ * linked one to the account; acting for a patient, theirs when the grant lets the record or
+ * the results be seen (issue 12).
+ */
 export function ownChart(session: Session): number | null {
+  const acting = session.acting_for ?? null;
+  if (acting) {
+    return acting.scopes.includes("record") || acting.scopes.includes("results") ? acting.patient_id : null;
+  }
   return session.user.role === "patient" && session.patient_ids.length > 0 ? session.patient_ids[0] : null;
 }
 
@@ -65,7 +77,8 @@ export function sectionOf(view: PortalView): PortalSection {
   if (view.name === "home") return "home";
   if (view.name === "record") return "record";
   if (view.name === "staff") return "staff";
-  if (view.name === "account") return "account";
+  if (view.name === "account" || view.name === "authorized-persons") return "account";
+  if (view.name === "grant-ended") return "home";
   if (view.name === "patients" || view.name === "break-the-glass" || view.name === "chart") return "patients";
   if (view.name === "triage" || (view.name === "thread" && view.from === "triage")) return "triage";
   return "messages";

@@ -99,6 +99,9 @@ pub struct Drafts {
     pub(super) writes: tokio::sync::Mutex<()>,
     /// What the service signed in to accepts (attachment size and count).
     limits: Mutex<MessagingLimits>,
+    /// Whom the session acts for now (a patient's chart id; none: the person themselves):
+    /// only the drafts begun for them are listed, opened, changed and sent (issue 12).
+    acting_for: Mutex<Option<i64>>,
 }
 
 impl std::fmt::Debug for Drafts {
@@ -121,7 +124,18 @@ impl Drafts {
             access: Mutex::new(Access::Locked),
             writes: tokio::sync::Mutex::new(()),
             limits: Mutex::new(MessagingLimits::default()),
+            acting_for: Mutex::new(None),
         }
+    }
+
+    /// The session acts for `patient` from now on (`None`: for the person themselves).
+    pub fn set_acting_for(&self, patient: Option<i64>) {
+        *self.acting_for.lock().unwrap_or_else(PoisonError::into_inner) = patient;
+    }
+
+    /// Whom the drafts are for now (see [`set_acting_for`](Self::set_acting_for)).
+    pub fn acting_for(&self) -> Option<i64> {
+        *self.acting_for.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Files are checked against `limits` from now on: the service's own, said at sign-in.

@@ -12,10 +12,12 @@ use crate::error::CommandError;
 use crate::vault::{AttachmentChange, DraftStatus as RecordStatus, VaultError};
 
 impl Drafts {
-    /// `list_drafts`: every draft, most recently saved first. A draft that fails to open is
-    /// listed as damaged this once and set aside.
+    /// `list_drafts`: every draft of whom the session acts for now (see
+    /// [`Drafts::set_acting_for`]), most recently saved first. A draft that fails to open is
+    /// listed as damaged this once (among the person's own) and set aside.
     pub async fn list(&self) -> Result<Vec<DraftSummary>, CommandError> {
         let vault = self.vault()?;
+        let acting_for = self.acting_for();
         let opened = vault.list_drafts_with_content().await.map_err(vault_error)?;
         let mut summaries = Vec::with_capacity(opened.len());
         for draft in opened {
@@ -30,6 +32,9 @@ impl Drafts {
                 },
                 _ => None,
             };
+            if content.as_ref().is_some_and(|c| c.written_for != acting_for) {
+                continue;
+            }
             summaries.push(DraftSummary {
                 thread_id: content.as_ref().and_then(|c| c.thread_id),
                 subject: content.as_ref().map(|c| c.subject.clone()).unwrap_or_default(),

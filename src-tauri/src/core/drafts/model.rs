@@ -61,6 +61,11 @@ pub struct DraftContent {
     /// Attachment id → the server's id for it once uploaded, so a retry does not upload twice.
     #[serde(default)]
     pub uploaded: BTreeMap<String, String>,
+    /// The patient (their chart id) the person acted for when the draft was begun (issue 12);
+    /// none for the person's own. A draft is listed, opened, changed and sent only while the
+    /// app acts for the same person, so it never goes out on someone else's behalf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_for: Option<i64>,
 }
 
 /// `list_drafts`: one draft, without its body.

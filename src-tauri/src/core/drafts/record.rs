@@ -57,6 +57,7 @@ mod tests {
             }],
             idempotency_key: Some("draft-1".into()),
             uploaded: [("a1".to_owned(), "srv-9".to_owned())].into_iter().collect(),
+            written_for: Some(50),
         }
     }
 
@@ -68,6 +69,12 @@ mod tests {
         let record = encode(&vault, &content).unwrap();
         assert!(record.plaintext().len() <= capacity(&content), "the record grew");
         assert_eq!(decode(record.plaintext()), Some(content));
+    }
+
+    #[test]
+    fn a_draft_saved_before_authorized_persons_is_the_persons_own() {
+        let old = br#"{"thread_id":null,"category":null,"subject":"s","body":"b","attachments":[]}"#;
+        assert_eq!(decode(old).map(|c| c.written_for), Some(None));
     }
 
     #[test]

@@ -50,7 +50,11 @@ impl Drafts {
         let _writing = self.writes.lock().await;
         let (draft_id, mut content) = match draft_id {
             Some(draft_id) => (draft_id.to_owned(), self.content(vault, draft_id).await?),
-            None => (new_id()?, DraftContent::default()),
+            None => {
+                let mut content = DraftContent::default();
+                content.written_for = self.acting_for();
+                (new_id()?, content)
+            }
         };
         let saved = match change(&mut content)? {
             Some(files) => Some(
@@ -69,10 +73,12 @@ impl Drafts {
     }
 
     /// The stored content of `draft_id`. A record that does not open, or whose content
-    /// cannot be read, is set aside and answered as [`CommandError::DraftDamaged`].
+    /// cannot be read, is set aside and answered as [`CommandError::DraftDamaged`]. A draft
+    /// begun for someone other than whom the session acts for now is answered as not found.
     pub(super) async fn content(&self, vault: &UnlockedVault, draft_id: &str) -> Result<DraftContent, CommandError> {
         let plaintext = vault.load_draft(draft_id).await.map_err(vault_error)?;
         match decode(&plaintext) {
+            Some(content) if content.written_for != self.acting_for() => Err(CommandError::DraftNotFound),
             Some(content) => Ok(content),
             None => {
                 self.set_aside(vault, draft_id).await;
@@ -112,6 +118,35 @@ mod tests {
         let saved = updated.saved_draft().unwrap();
         assert_eq!((saved.version, saved.draft_id.as_str()), (1, updated.draft_id.as_str()));
         assert_eq!(drafts.content(&vault, &updated.draft_id).await.unwrap().subject, "New");
+    }
+
+    #[tokio::test]
+    async fn a_draft_begun_for_a_patient_is_theirs_only() {
+        let (_dir, drafts) = unlocked().await;
+        let vault = drafts.vault().unwrap();
+        let new = |subject: &'static str| {
+            move |content: &mut DraftContent| {
+                content.subject = subject.into();
+                Ok(Some(AttachmentChange::None))
+            }
+        };
+        let own = drafts.update(&vault, None, new("Mine")).await.unwrap().draft_id;
+        drafts.set_acting_for(Some(50));
+        let johns = drafts.update(&vault, None, new("John's")).await.unwrap().draft_id;
+        assert_eq!(drafts.content(&vault, &johns).await.unwrap().written_for, Some(50));
+        assert_eq!(code(drafts.content(&vault, &own).await), "draft_not_found");
+        assert_eq!(
+            code(drafts.update(&vault, Some(&own), new("x")).await),
+            "draft_not_found"
+        );
+        let listed: Vec<String> = drafts.list().await.unwrap().into_iter().map(|d| d.subject).collect();
+        assert_eq!(listed, ["John's"]);
+
+        drafts.set_acting_for(None);
+        assert_eq!(code(drafts.content(&vault, &johns).await), "draft_not_found");
+        assert_eq!(drafts.content(&vault, &own).await.unwrap().written_for, None);
+        let listed: Vec<String> = drafts.list().await.unwrap().into_iter().map(|d| d.subject).collect();
+        assert_eq!(listed, ["Mine"]);
     }
 
     #[tokio::test]

@@ -40,6 +40,7 @@ export function endsSession(error: IpcError): boolean {
 type ErrorListener = (error: IpcError) => void;
 const sessionEndedListeners = new Set<ErrorListener>();
 const policyRequiredListeners = new Set<ErrorListener>();
+const grantEndedListeners = new Set<ErrorListener>();
 
 function listen(set: Set<ErrorListener>, listener: ErrorListener): () => void {
   set.add(listener);
@@ -64,6 +65,15 @@ export function onPolicyRequired(listener: ErrorListener): () => void {
   return listen(policyRequiredListeners, listener);
 }
 
+/**
+ * Calls `listener` whenever any command reports `grant_ended`: the person acted for a patient
+ * whose grant has ended or run out, and the Rust side now acts for the person themselves.
+ * Returns a function that removes the listener.
+ */
+export function onGrantEnded(listener: ErrorListener): () => void {
+  return listen(grantEndedListeners, listener);
+}
+
 export interface CallOptions {
   /** Tell the `onSessionEnded` listeners when the command says the session has ended (default). */
   reportSessionEnd?: boolean;
@@ -82,6 +92,8 @@ export async function call<T>(command: CommandName, args?: InvokeArgs, options: 
       for (const listener of sessionEndedListeners) listener(error);
     } else if (error.code === ErrorCode.PolicyNotAccepted) {
       for (const listener of policyRequiredListeners) listener(error);
+    } else if (error.code === ErrorCode.GrantEnded) {
+      for (const listener of grantEndedListeners) listener(error);
     }
     throw error;
   }

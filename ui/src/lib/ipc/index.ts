@@ -4,7 +4,7 @@ import { call } from "./call";
 import type { KeepAlive, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
 
 export * from "./types";
-export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired } from "./call";
+export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired, onGrantEnded } from "./call";
 export * from "./messages";
 export * from "./drafts";
 export * from "./opener";
@@ -12,6 +12,7 @@ export * from "./staff";
 export * from "./records";
 export * from "./patients";
 export * from "./account";
+export * from "./grants";
 
 export function getSettings(): Promise<Settings> {
   return call<Settings>("get_settings");

@@ -58,6 +58,19 @@ export type AccountStatus = { id: number,
 disabled_at: string | null, };
 
 /**
+ * A patient the caller may act for now (`GET /me`), with what they may do.
+ */
+export type ActingFor = { 
+/**
+ * The patient's chart id: send it in [`ACTING_FOR_HEADER`].
+ */
+patient_id: number, 
+/**
+ * The patient's name, as on their chart.
+ */
+patient_name: string, scopes: Array<GrantScope>, until: string | null, };
+
+/**
  * `add_draft_attachment`: the draft the file went to (new if it had no id yet) and the file.
  */
 export type AddedAttachment = { draft_id: string, attachment: DraftAttachment, };
@@ -304,6 +317,59 @@ export type EmergencyCheck = { matched: string | null, };
  * Where a result's flag comes from.
  */
 export type FlagSource = "interpretation" | "reference_range";
+
+/**
+ * A grant as its patient sees it.
+ */
+export type Grant = { id: number, patient_id: number, grantee_name: string, grantee_email: string, scopes: Array<GrantScope>, until: string | null, status: GrantStatus, created_at: string, 
+/**
+ * Set up by the practice for a patient who could not do it themselves (a parent of a
+ * child under 12, a legal guardian); the patient's own account may still end it.
+ */
+by_practice: boolean, };
+
+/**
+ * `GET /api/v1/patients/{patient_id}/grants`: the patient's grants, the newest first.
+ */
+export type GrantList = { grants: Array<Grant>, };
+
+/**
+ * A grant as the person it is given to sees it: whose, for what, until when.
+ */
+export type GrantReceived = { id: number, patient_id: number, 
+/**
+ * The patient's name, as on their chart.
+ */
+patient_name: string, scopes: Array<GrantScope>, until: string | null, status: GrantStatus, };
+
+/**
+ * `POST /api/v1/patients/{patient_id}/grants`: whom to authorize, for what, until when.
+ */
+export type GrantRequest = { 
+/**
+ * The person's name, as the patient knows them.
+ */
+name: string, email: string, scopes: Array<GrantScope>, 
+/**
+ * The last day the access works; none: until the patient ends it.
+ */
+until?: string, };
+
+/**
+ * What a grant lets its holder do for the patient.
+ */
+export type GrantScope = "read_messages" | "write_messages" | "record" | "results";
+
+/**
+ * Where a grant stands.
+ */
+export type GrantStatus = "invited" | "active" | "declined" | "ended" | "expired";
+
+/**
+ * `GET /api/v1/me/grants`: the grants given to the caller (invitations to accept, and the
+ * patients they may act for).
+ */
+export type GrantsReceived = { grants: Array<GrantReceived>, };
 
 /**
  * A vaccine given (or recorded as not given).
@@ -861,7 +927,18 @@ limits: MessagingLimits,
  * The charts the person may open as their own record (a patient's, once the practice
  * linked it to the account; none for the care team): the UI offers "My record" for these.
  */
-patient_ids: Array<number>, };
+patient_ids: Array<number>, 
+/**
+ * The patients who authorized the person and whom they may act for now (issue 12), as the
+ * server last said: the UI offers an "Acting for" switcher when there is one.
+ */
+may_act_for: Array<ActingFor>, 
+/**
+ * Whom the app acts for now (every request carries that patient's chart id), or null when
+ * the person acts for themselves. The UI shows whose portal this is and hides what the
+ * grant does not allow.
+ */
+acting_for: ActingFor | null, };
 
 /**
  * One open session of the caller's: a device signed in to their account.

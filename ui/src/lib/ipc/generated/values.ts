@@ -247,6 +247,13 @@ export const COMMANDS = [
   "set_result_release_rule",
   "find_patients",
   "break_the_glass",
+  "list_grants",
+  "give_grant",
+  "end_grant",
+  "grants_received",
+  "accept_grant",
+  "decline_grant",
+  "act_for",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];

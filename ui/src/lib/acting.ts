@@ -1,0 +1,116 @@
+// Acting for a patient as an authorized person (issue 12): what the grant allows, in words,
+// and which of the portal's screens it opens. The Rust side holds whom the session acts for
+// (`Session.acting_for`) and the server enforces the grant; these only decide what to show.
+import type { ActingFor, GrantScope, GrantStatus, Session } from "./ipc";
+import { RECORD_SECTIONS, type RecordPart } from "./record-words";
+
+/** The scopes in the order the form and the lists show them. */
+export const SCOPES: readonly GrantScope[] = ["read_messages", "write_messages", "record", "results"];
+
+const SCOPE_WORDS: Record<GrantScope, string> = {
+  read_messages: "Read messages",
+  write_messages: "Write messages",
+  record: "See the record",
+  results: "See test results",
+};
+
+/** "Read messages", "See test results"… */
+export function scopeInWords(scope: GrantScope): string {
+  return SCOPE_WORDS[scope];
+}
+
+/**
+ * The scopes as a sentence part, writing implying reading: ["write_messages"] reads
+ * "read and write messages".
+ */
+export function scopesInWords(scopes: readonly GrantScope[]): string {
+  const parts: string[] = [];
+  if (scopes.includes("write_messages")) parts.push("read and write messages");
+  else if (scopes.includes("read_messages")) parts.push("read messages");
+  if (scopes.includes("record")) parts.push("see the record");
+  if (scopes.includes("results")) parts.push("see test results");
+  if (parts.length === 0) return "nothing";
+  if (parts.length === 1) return parts[0];
+  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+
+/** A calendar day (`YYYY-MM-DD`) in the person's locale, e.g. "June 30, 2027" (no time zone shift). */
+export function formatDay(day: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  return dayFormat.format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+}
+
+/** "until June 30, 2027" or "until ended". */
+export function untilInWords(until: string | null): string {
+  return until ? `until ${formatDay(until)}` : "until ended";
+}
+
+const STATUS_WORDS: Record<GrantStatus, string> = {
+  invited: "Invited",
+  active: "Active",
+  declined: "Declined",
+  ended: "Ended",
+  expired: "Expired",
+};
+
+export function statusInWords(status: GrantStatus): string {
+  return STATUS_WORDS[status];
+}
+
+/** Whom the session acts for, or null when the person acts for themselves. */
+export function actingFor(session: Session): ActingFor | null {
+  return session.acting_for ?? null;
+}
+
+function allows(session: Session, scope: GrantScope): boolean {
+  const acting = actingFor(session);
+  return acting === null || acting.scopes.includes(scope);
+}
+
+/** The conversations may be read (writing implies reading). */
+export function mayReadMessages(session: Session): boolean {
+  const acting = actingFor(session);
+  return acting === null || acting.scopes.includes("read_messages") || acting.scopes.includes("write_messages");
+}
+
+/** A new message or a reply may be written. */
+export function mayWriteMessages(session: Session): boolean {
+  return allows(session, "write_messages");
+}
+
+/**
+ * The parts of the record the session may open: all of them for the person's own; acting,
+ * the record's sections with `record`, the results with `results`, and never who looked at it
+ * or its download (those are the patient's own).
+ */
+export function recordPartsAllowed(session: Session): RecordPart[] | null {
+  const acting = actingFor(session);
+  if (acting === null) return null;
+  const parts: RecordPart[] = [];
+  const record = acting.scopes.includes("record");
+  const results = acting.scopes.includes("results");
+  if (record) parts.push("summary");
+  for (const section of RECORD_SECTIONS) {
+    if (section === "results" ? results : record) parts.push(section);
+  }
+  return parts;
+}
+
+/** The record may be opened at all. */
+export function mayOpenRecord(session: Session): boolean {
+  const parts = recordPartsAllowed(session);
+  return parts === null || parts.length > 0;
+}
+
+/** Acting for a patient, the person sees the portal as that patient does (within the grant). */
+export function actsAsPatient(session: Session): boolean {
+  return actingFor(session) !== null || session.user.role === "patient";
+}
+
+/** The person may manage their own authorized persons (a patient with a chart, acting for themselves). */
+export function mayManageGrants(session: Session): boolean {
+  return actingFor(session) === null && session.user.role === "patient" && session.patient_ids.length > 0;
+}
