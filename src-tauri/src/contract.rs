@@ -146,6 +146,7 @@ fn ipc_types(types: &mut Declarations) {
     // authorized persons (issue 12): a patient's grants, those given to the person, and whom
     // the session acts for (in `SessionView`)
     types.add::<portal_api::GrantRequest>();
+    types.add::<portal_api::PracticeGrantRequest>();
     types.add::<portal_api::GrantList>();
     types.add::<portal_api::GrantsReceived>();
     types.add::<portal_api::ActingFor>();

@@ -1,10 +1,21 @@
 // Authorized persons (issue 12) in the IPC mock (tests/ipc-mock.ts): a patient's grants (listed,
-// given, ended), the grants given to the signed-in person (accepted, declined), and acting for
+// given, ended), the grants the front desk sets up for a patient who cannot (kept apart, in
+// `byPractice`), the grants given to the signed-in person (accepted, declined), and acting for
 // a patient: `act_for` sets `Session.acting_for`, the messaging and record commands then answer
 // for that patient within the grant, and a grant the test ends (`endedFor`, read live) answers
 // `grant_ended` at the next such command, after which the session acts for the person again, as
 // the Rust side does.
-import type { ActingFor, Grant, GrantReceived, GrantRequest, GrantScope, IpcError, Session, User } from "../src/lib/ipc/types";
+import type {
+  ActingFor,
+  Grant,
+  GrantReceived,
+  GrantRequest,
+  GrantScope,
+  IpcError,
+  PracticeGrantRequest,
+  Session,
+  User,
+} from "../src/lib/ipc/types";
 import type { CommandName } from "../src/lib/ipc/types";
 
 export interface MockGrants {
@@ -18,6 +29,8 @@ export interface MockGrants {
 
 export interface GrantsState {
   given: Grant[];
+  /** The grants the front desk set up (for any chart), the newest first. */
+  byPractice: Grant[];
   received: GrantReceived[];
   nextId: number;
 }
@@ -25,6 +38,7 @@ export interface GrantsState {
 export const GRANT_COMMANDS: ReadonlySet<string> = new Set<CommandName>([
   "list_grants",
   "give_grant",
+  "give_grant_by_practice",
   "end_grant",
   "grants_received",
   "accept_grant",
@@ -35,6 +49,7 @@ export const GRANT_COMMANDS: ReadonlySet<string> = new Set<CommandName>([
 export function newGrantsState(grants: MockGrants | undefined): GrantsState {
   return {
     given: structuredClone(grants?.given ?? []),
+    byPractice: [],
     received: structuredClone(grants?.received ?? []),
     nextId: 900,
   };
@@ -118,6 +133,48 @@ export function requireScopeFor(session: Session | null, cmd: string, args: Reco
   if (!ok) throw err("forbidden", FORBIDDEN);
 }
 
+/** Today in the page, as the service compares a last day (a calendar day). */
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * `give_grant_by_practice`, answered as the service does: staff of the front desk only (other
+ * members of the practice 403, patients and anyone acting for one 404); the name, scopes, last
+ * day, reason and document checked (422); the staff member's own address refused (409).
+ */
+function giveByPractice(st: GrantsState, session: Session, patientId: number, request: PracticeGrantRequest): Grant {
+  if (session.acting_for || session.user.role === "patient") throw err("not_found", "This was not found.");
+  if (session.user.role !== "staff" || !session.user.pools.includes("front_desk")) {
+    throw err("forbidden", "Your account may not do this.");
+  }
+  if (!request || request.name.trim() === "") throw err("validation", "Write the person's name.");
+  if (request.scopes.length === 0) throw err("validation", "Choose at least one thing this person may do for you.");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.until ?? "") || request.until < today()) {
+    throw err("validation", "The last day of the access has already passed: choose a later day, or none.");
+  }
+  if (request.reason.trim() === "") throw err("validation", "Write the reason the patient cannot do it.");
+  if (request.document.trim() === "") throw err("validation", "Write the document seen.");
+  if (request.email.trim().toLowerCase() === session.user.email.toLowerCase()) {
+    throw err("conflict", "That is your own address: give access to someone else's.");
+  }
+  const grant: Grant = {
+    id: st.nextId++,
+    patient_id: patientId,
+    grantee_name: request.name.trim(),
+    grantee_email: request.email.trim(),
+    scopes: [...request.scopes],
+    until: request.until,
+    status: "invited",
+    created_at: new Date().toISOString(),
+    by_practice: true,
+  };
+  st.byPractice.unshift(grant);
+  return structuredClone(grant);
+}
+
 export function handleGrants(
   st: GrantsState,
   session: Session | null,
@@ -158,6 +215,9 @@ export function handleGrants(
       st.given.unshift(grant);
       return structuredClone(grant);
     }
+
+    case "give_grant_by_practice":
+      return giveByPractice(st, session, args.patientId as number, args.request as PracticeGrantRequest);
 
     case "end_grant": {
       ownChart();

@@ -10,3 +10,4 @@ export * from "../src/lib/record-words";
 export * from "../src/lib/record-entries";
 export * from "../src/lib/trend";
 export * from "../src/lib/result-release";
+export * from "../src/lib/grant-form";

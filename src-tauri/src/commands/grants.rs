@@ -1,7 +1,7 @@
 //! Authorized persons (issue 12): a patient's grants, the grants given to the person, and
 //! whom the app acts for. Each only delegates to [`crate::core::DesktopCore`].
 
-use portal_api::{Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived};
+use portal_api::{Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived, PracticeGrantRequest};
 use tauri::State;
 
 use crate::core::{DesktopCore, SessionView};
@@ -19,6 +19,16 @@ pub async fn give_grant(
     request: GrantRequest,
 ) -> Result<Grant, CommandError> {
     core.give_grant(patient_id, request).await
+}
+
+/// The front desk sets up a grant for a patient who cannot (a child under 12, a ward).
+#[tauri::command]
+pub async fn give_grant_by_practice(
+    core: State<'_, DesktopCore>,
+    patient_id: i64,
+    request: PracticeGrantRequest,
+) -> Result<Grant, CommandError> {
+    core.give_grant_by_practice(patient_id, request).await
 }
 
 #[tauri::command]

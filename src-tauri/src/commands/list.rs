@@ -70,6 +70,7 @@ macro_rules! with_commands {
             patients::break_the_glass,
             grants::list_grants,
             grants::give_grant,
+            grants::give_grant_by_practice,
             grants::end_grant,
             grants::grants_received,
             grants::accept_grant,

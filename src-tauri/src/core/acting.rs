@@ -11,7 +11,7 @@ use std::future::Future;
 use std::time::Instant;
 
 use portal_api::client::{ClientError, PortalClient, SessionToken};
-use portal_api::{ErrorCode, Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived};
+use portal_api::{ErrorCode, Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived, PracticeGrantRequest};
 
 use super::{DesktopCore, SessionView};
 use crate::error::CommandError;
@@ -26,6 +26,18 @@ fn grant_ended(patient_name: &str) -> CommandError {
         message: format!(
             "Your access to {patient_name}'s portal has ended. If you still need it, ask {patient_name} to authorize you again."
         ),
+    }
+}
+
+/// A practice's grant as sent: the name, address, reason and document without the blanks
+/// around them (a reason of only blanks then reads as missing, and the server says so).
+fn practice_request(request: PracticeGrantRequest) -> PracticeGrantRequest {
+    PracticeGrantRequest {
+        name: request.name.trim().to_owned(),
+        email: request.email.trim().to_owned(),
+        reason: request.reason.trim().to_owned(),
+        document: request.document.trim().to_owned(),
+        ..request
     }
 }
 
@@ -63,6 +75,20 @@ impl DesktopCore {
             ..request
         };
         self.as_oneself(|c, t| async move { c.give_grant(&t, patient_id, &request).await })
+            .await
+    }
+
+    /// `give_grant_by_practice`: the front desk sets up a grant for a patient who cannot do it
+    /// themselves (a parent of a child under 12, a legal guardian), with the reason and the
+    /// document seen; it ends by itself after `request.until`. Sent as the staff member
+    /// themselves; the server decides who may (front desk only) and checks the rest.
+    pub async fn give_grant_by_practice(
+        &self,
+        patient_id: i64,
+        request: PracticeGrantRequest,
+    ) -> Result<Grant, CommandError> {
+        let request = practice_request(request);
+        self.as_oneself(|c, t| async move { c.give_grant_by_practice(&t, patient_id, &request).await })
             .await
     }
 
@@ -175,11 +201,42 @@ mod tests {
         };
         assert_eq!(code(core.list_grants(4).await), "unauthenticated");
         assert_eq!(code(core.give_grant(4, request).await), "unauthenticated");
+        let practice = PracticeGrantRequest {
+            name: "Jane Doe".into(),
+            email: "jane@example.com".into(),
+            scopes: vec![GrantScope::ReadMessages],
+            until: chrono::NaiveDate::from_ymd_opt(2031, 3, 13).expect("a day"),
+            reason: "Mother of a child under 12".into(),
+            document: "Birth certificate".into(),
+        };
+        assert_eq!(code(core.give_grant_by_practice(4, practice).await), "unauthenticated");
         assert_eq!(code(core.end_grant(4, 1).await), "unauthenticated");
         assert_eq!(code(core.grants_received().await), "unauthenticated");
         assert_eq!(code(core.answer_grant(1, true).await), "unauthenticated");
         assert_eq!(code(core.act_for(Some(9)).await), "unauthenticated");
         assert_eq!(code(core.act_for(None).await), "unauthenticated");
+    }
+
+    #[test]
+    fn a_practice_grant_is_sent_without_surrounding_blanks() {
+        let until = chrono::NaiveDate::from_ymd_opt(2031, 3, 13).expect("a day");
+        let sent = practice_request(PracticeGrantRequest {
+            name: "  Jane Doe ".into(),
+            email: " jane@example.com\n".into(),
+            scopes: vec![GrantScope::WriteMessages, GrantScope::Record],
+            until,
+            reason: "\n Mother of a child under 12.\nShe showed the birth certificate.  ".into(),
+            document: "  Birth certificate ".into(),
+        });
+        assert_eq!(sent.name, "Jane Doe");
+        assert_eq!(sent.email, "jane@example.com");
+        assert_eq!(
+            sent.reason,
+            "Mother of a child under 12.\nShe showed the birth certificate."
+        );
+        assert_eq!(sent.document, "Birth certificate");
+        assert_eq!(sent.scopes, vec![GrantScope::WriteMessages, GrantScope::Record]);
+        assert_eq!(sent.until, until);
     }
 
     #[test]

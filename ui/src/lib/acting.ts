@@ -114,3 +114,12 @@ export function actsAsPatient(session: Session): boolean {
 export function mayManageGrants(session: Session): boolean {
   return actingFor(session) === null && session.user.role === "patient" && session.patient_ids.length > 0;
 }
+
+/**
+ * The person may set up an authorized person for a patient found (a child, a ward): staff
+ * working the front desk, who see the documents, acting for themselves. The service decides
+ * again (403 for anyone else).
+ */
+export function mayGiveGrantsByPractice(session: Session): boolean {
+  return actingFor(session) === null && session.user.role === "staff" && session.user.pools.includes("front_desk");
+}

@@ -2,7 +2,7 @@
 // the app acts for. The session token never reaches the webview: acting for someone is a
 // state of the Rust side's session, which the answered `Session` describes.
 import { call } from "./call";
-import type { Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived, Session } from "./types";
+import type { Grant, GrantList, GrantReceived, GrantRequest, GrantsReceived, PracticeGrantRequest, Session } from "./types";
 
 /** The patient's grants (`patientId`: their own chart), the newest first. */
 export function listGrants(patientId: number): Promise<GrantList> {
@@ -12,6 +12,15 @@ export function listGrants(patientId: number): Promise<GrantList> {
 /** Invites someone to act for the patient, within `request.scopes`, until `request.until`. */
 export function giveGrant(patientId: number, request: GrantRequest): Promise<Grant> {
   return call<Grant>("give_grant", { patientId, request });
+}
+
+/**
+ * The front desk sets up a grant for a patient who cannot (a parent of a child under 12, a
+ * legal guardian), recording the reason and the document seen; it ends by itself after
+ * `request.until`. The person gets an invitation by email.
+ */
+export function giveGrantByPractice(patientId: number, request: PracticeGrantRequest): Promise<Grant> {
+  return call<Grant>("give_grant_by_practice", { patientId, request });
 }
 
 /** Ends one of the patient's grants at once (an invitation not accepted yet too). */

@@ -584,6 +584,25 @@ accepted_at: string | null, };
 export type Pool = "clinical" | "front_desk" | "billing";
 
 /**
+ * `POST /api/v1/patients/{patient_id}/grants/by-practice`: the practice (front desk) sets up
+ * a grant for a patient who cannot do it themselves, recording why and the document seen. It
+ * always has a last day (a child's 12th birthday, for instance).
+ */
+export type PracticeGrantRequest = { name: string, email: string, scopes: Array<GrantScope>, 
+/**
+ * The last day the access works.
+ */
+until: string, 
+/**
+ * Why the patient cannot give it themselves (a parent of a child under 12, a guardian).
+ */
+reason: string, 
+/**
+ * The document the practice saw (a birth certificate, a guardianship order).
+ */
+document: string, };
+
+/**
  * `GET /api/v1/practice`: who runs this portal and how to reach them by phone.
  */
 export type PracticeInfo = { name: string, 

@@ -249,6 +249,7 @@ export const COMMANDS = [
   "break_the_glass",
   "list_grants",
   "give_grant",
+  "give_grant_by_practice",
   "end_grant",
   "grants_received",
   "accept_grant",
