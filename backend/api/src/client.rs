@@ -36,7 +36,7 @@ impl SessionToken {
         &self.secret
     }
     /// The same session, its requests acting for patient `patient_id` (sent in
-    /// [`crate::ACTING_FOR_HEADER`]), or for oneself (`None`).
+    /// [`crate::grants::ACTING_FOR_HEADER`]), or for oneself (`None`).
     pub fn acting_for(&self, patient_id: Option<i64>) -> Self {
         Self {
             secret: self.secret.clone(),
@@ -282,7 +282,7 @@ impl PortalClient {
     pub fn authed(&self, method: Method, path: &str, token: &SessionToken) -> RequestBuilder {
         let request = self.request(method, path).bearer_auth(token.expose());
         match token.acting_for {
-            Some(patient_id) => request.header(crate::ACTING_FOR_HEADER, patient_id.to_string()),
+            Some(patient_id) => request.header(crate::grants::ACTING_FOR_HEADER, patient_id.to_string()),
             None => request,
         }
     }

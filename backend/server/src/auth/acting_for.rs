@@ -10,7 +10,6 @@ use portal_api::ACTING_FOR_HEADER;
 use crate::domain::access::Proxy;
 use crate::domain::grants::{acting_under, Acting};
 use crate::error::{ApiError, ApiResult};
-use crate::grants;
 use crate::state::AppState;
 use crate::store::users::UserRecord;
 use crate::store::{self, charts};
@@ -49,7 +48,7 @@ pub async fn resolve(parts: &Parts, state: &AppState, user: &UserRecord) -> ApiR
         return Ok(None);
     }
     let held = store::grants::held_by(&state.db, user.id, chart_id).await?;
-    let patient_name = grants::patient_name(state, &chart).await?;
+    let patient_name = charts::patient_name(&state.db, &chart).await?;
     match acting_under(held.iter().map(|g| &g.grant), state.clock.now()) {
         Acting::Allowed(scopes) => Ok(Some(ActingFor {
             proxy: Proxy {

@@ -379,6 +379,29 @@ impl Viewer {
     }
 }
 
+/// What the practice's `POST /patients/{id}/grants/by-practice` answers whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeGiving {
+    /// Staff working the front desk (who check the document) set one up.
+    Allowed,
+    /// Other members of the practice: 403.
+    Forbidden,
+    /// Patients, and anyone acting for one: 404, as for any chart route they do not reach.
+    Hidden,
+}
+
+impl Viewer {
+    /// Whether this viewer may set up a grant for a patient who cannot (issue 12): the front
+    /// desk, who see the document.
+    pub fn practice_giving(self) -> PracticeGiving {
+        match self {
+            Viewer::Staff(_, pools) if pools.contains(Pool::FrontDesk) => PracticeGiving::Allowed,
+            Viewer::Staff(..) | Viewer::Physician(_) | Viewer::NoHealthData(_) => PracticeGiving::Forbidden,
+            Viewer::Patient(_) | Viewer::ForPatient(_) => PracticeGiving::Hidden,
+        }
+    }
+}
+
 /// A triage action asked by someone who is not on a care team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("only the care team may do this")]
@@ -559,5 +582,25 @@ mod tests {
             assert!(!viewer.may_set_result_preferences(), "the patient's own choice");
             assert!(!viewer.may_take_thread_of(Pool::Clinical));
         }
+    }
+
+    #[test]
+    fn only_the_front_desk_sets_up_a_grant_for_a_patient() {
+        let front = StaffPools::of([Pool::FrontDesk]);
+        let clinical = StaffPools::of([Pool::Clinical, Pool::Billing]);
+        let desk_nurse = StaffPools::of([Pool::Clinical, Pool::FrontDesk]);
+        assert_eq!(Viewer::Staff(1, desk_nurse).practice_giving(), PracticeGiving::Allowed);
+        assert_eq!(Viewer::Staff(1, front).practice_giving(), PracticeGiving::Allowed);
+        assert_eq!(Viewer::Staff(1, clinical).practice_giving(), PracticeGiving::Forbidden);
+        assert_eq!(Viewer::Physician(2).practice_giving(), PracticeGiving::Forbidden);
+        assert_eq!(Viewer::NoHealthData(3).practice_giving(), PracticeGiving::Forbidden);
+        assert_eq!(Viewer::Patient(4).practice_giving(), PracticeGiving::Hidden);
+        let proxy = Proxy {
+            user_id: 5,
+            chart_id: 6,
+            patient_id: Some(4),
+            scopes: Scopes::of(Scope::ALL),
+        };
+        assert_eq!(Viewer::ForPatient(proxy).practice_giving(), PracticeGiving::Hidden);
     }
 }

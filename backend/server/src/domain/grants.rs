@@ -11,13 +11,11 @@
 //! - It is never inherited: acting for a patient, nobody may give a grant of theirs.
 //! - Its person is told by email: invited (with a code to open an account when their address
 //!   has none, [`invitation_mail`]), and when it ends ([`tells_of_end`]).
-//! - The practice sets one up only at the front desk ([`practice_may_give`]), with a last day,
+//! - The practice sets one up only at the front desk (`access::Viewer::practice_giving`), with a last day,
 //!   the reason and the document seen ([`check_practice_record`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portal_api::{GrantStatus, Pool};
-
-use super::access::Viewer;
+use portal_api::GrantStatus;
 
 pub use portal_api::GrantScope as Scope;
 
@@ -200,25 +198,6 @@ pub fn tells_of_end(state: GrantState) -> bool {
     matches!(state, GrantState::Invited | GrantState::Active)
 }
 
-/// What the practice's `POST /patients/{id}/grants/by-practice` answers whom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PracticeGiving {
-    /// Staff working the front desk (who check the document) set one up.
-    Allowed,
-    /// Other members of the practice: 403.
-    Forbidden,
-    /// Patients, and anyone acting for one: 404, as for any chart route they do not reach.
-    Hidden,
-}
-
-pub fn practice_may_give(viewer: Viewer) -> PracticeGiving {
-    match viewer {
-        Viewer::Staff(_, pools) if pools.contains(Pool::FrontDesk) => PracticeGiving::Allowed,
-        Viewer::Staff(..) | Viewer::Physician(_) | Viewer::NoHealthData(_) => PracticeGiving::Forbidden,
-        Viewer::Patient(_) | Viewer::ForPatient(_) => PracticeGiving::Hidden,
-    }
-}
-
 /// The most characters of the reason the practice records for a grant it sets up.
 pub const MAX_PRACTICE_REASON: usize = 500;
 /// The most characters of the document it names.
@@ -250,7 +229,6 @@ pub fn check_practice_record(reason: &str, document: &str) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::access::StaffPools;
     use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -387,28 +365,6 @@ mod tests {
         for state in [GrantState::Declined, GrantState::Ended, GrantState::Expired] {
             assert!(!tells_of_end(state), "{state:?}");
         }
-    }
-
-    #[test]
-    fn only_the_front_desk_sets_up_a_grant_for_a_patient() {
-        let front = StaffPools::of([Pool::FrontDesk]);
-        let clinical = StaffPools::of([Pool::Clinical, Pool::Billing]);
-        assert_eq!(
-            practice_may_give(Viewer::Staff(1, StaffPools::of([Pool::Clinical, Pool::FrontDesk]))),
-            PracticeGiving::Allowed
-        );
-        assert_eq!(practice_may_give(Viewer::Staff(1, front)), PracticeGiving::Allowed);
-        assert_eq!(practice_may_give(Viewer::Staff(1, clinical)), PracticeGiving::Forbidden);
-        assert_eq!(practice_may_give(Viewer::Physician(2)), PracticeGiving::Forbidden);
-        assert_eq!(practice_may_give(Viewer::NoHealthData(3)), PracticeGiving::Forbidden);
-        assert_eq!(practice_may_give(Viewer::Patient(4)), PracticeGiving::Hidden);
-        let proxy = crate::domain::access::Proxy {
-            user_id: 5,
-            chart_id: 6,
-            patient_id: Some(4),
-            scopes: Scopes::of(Scope::ALL),
-        };
-        assert_eq!(practice_may_give(Viewer::ForPatient(proxy)), PracticeGiving::Hidden);
     }
 
     #[test]

@@ -22,9 +22,8 @@ use portal_api::{
 
 use crate::accounts::codes;
 use crate::auth::{ClientAddr, CurrentSession};
-use crate::domain::grants::{
-    check_new, check_practice_record, may_give, practice_may_give, tells_of_end, GrantState, PracticeGiving, Scopes,
-};
+use crate::domain::access::PracticeGiving;
+use crate::domain::grants::{check_new, check_practice_record, may_give, tells_of_end, GrantState, Scopes};
 use crate::domain::notices::{Language, Notice};
 use crate::domain::one_time_code::Purpose;
 use crate::domain::{EmailAddress, PersonName};
@@ -65,17 +64,10 @@ async fn own_chart(state: &AppState, session: &CurrentSession, patient_id: i64) 
     Ok(chart)
 }
 
-/// The patient of `chart` by the name the portal knows them by everywhere (on their messages,
-/// in the switcher, in "access has ended"): their account's, or the chart's if it has none.
-pub async fn patient_name(state: &AppState, chart: &charts::ChartRow) -> ApiResult<String> {
-    let account = match chart.user_id {
-        Some(id) => users::find_by_id(&state.db, id).await?,
-        None => None,
-    };
-    Ok(account
-        .map(|user| user.name)
-        .or_else(|| chart.name.clone())
-        .unwrap_or_default())
+/// The patient of `chart` by the name the portal knows them by everywhere
+/// (`charts::patient_name`).
+async fn patient_name(state: &AppState, chart: &charts::ChartRow) -> ApiResult<String> {
+    Ok(charts::patient_name(&state.db, chart).await?)
 }
 
 fn to_api(row: &GrantRow, patient: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> ApiGrant {
@@ -210,7 +202,7 @@ pub async fn give_by_practice(
     patient_id: i64,
     request: &PracticeGrantRequest,
 ) -> ApiResult<ApiGrant> {
-    match practice_may_give(session.viewer()) {
+    match session.viewer().practice_giving() {
         PracticeGiving::Allowed => {}
         PracticeGiving::Forbidden => return Err(ApiError::Forbidden),
         PracticeGiving::Hidden => return Err(ApiError::NotFound),

@@ -429,3 +429,17 @@ fn opened(sealer: &TextSealer, row: &sqlx::any::AnyRow) -> StoreResult<StoredRes
         status: row.try_get("status")?,
     })
 }
+
+/// The patient of `chart` by the name the portal knows them by everywhere (on their messages,
+/// in the switcher, in "access has ended", in a grant's mail): their account's, or the chart's
+/// if it has none.
+pub async fn patient_name(db: &Db, chart: &ChartRow) -> StoreResult<String> {
+    let account = match chart.user_id {
+        Some(id) => super::users::find_by_id(db, id).await?,
+        None => None,
+    };
+    Ok(account
+        .map(|user| user.name)
+        .or_else(|| chart.name.clone())
+        .unwrap_or_default())
+}

@@ -37,7 +37,7 @@ pub(crate) async fn chart_name(app: &TestApp, chart: i64) -> String {
         .await
         .expect("chart")
         .expect("the chart");
-    portal_server::grants::patient_name(&app.state, &chart)
+    portal_server::store::charts::patient_name(&app.state.db, &chart)
         .await
         .expect("a name")
 }
