@@ -220,3 +220,58 @@ async fn invitation_code(catcher: &MailCatcher) -> String {
         .code()
         .expect("the invitation to someone without an account carries a code")
 }
+
+/// The front desk sets up an authorized person for Blair (as for a parent of a child who
+/// cannot do it): found in Patients, the form with the reason and the document seen, a last
+/// day; the grant is Blair's, marked as set up by the practice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_front_desk_sets_up_an_authorized_person_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start_with_charts().await;
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let blair = SessionToken::new(login(&client, PATIENT).await.expect("Blair signs in").token);
+    let policy = client.policy(&blair).await.expect("policy");
+    client.accept_policy(&blair, policy.version).await.expect("accepted");
+    let chart = client.me(&blair).await.expect("me").patient_ids[0];
+    let last_day = (Utc::now() + chrono::Duration::days(365)).date_naive();
+
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    let until = last_day.format("%Y-%m-%d").to_string();
+    in_app(&app, port, &shots, "practice-grant", move |c, shots| async move {
+        sign_in(&c, demo::ACCOUNTS[1]).await;
+        find(&c, "#nav-patients").await.click().await.expect("Patients");
+        set_value(&c, "#patients-query", "Conroy").await;
+        find(&c, "#patients-find").await.click().await.expect("Search");
+        find(&c, &format!("#patient-grant-{chart}"))
+            .await
+            .click()
+            .await
+            .expect("Set up an authorized person");
+        find(&c, "#practice-grant-form").await;
+        set_value(&c, "#practice-grant-name", "Pat Conroy").await;
+        set_value(&c, "#practice-grant-email", "pat.conroy@example.org").await;
+        find(&c, "#practice-grant-scope-record")
+            .await
+            .click()
+            .await
+            .expect("the record");
+        set_value(&c, "#practice-grant-until", &until).await;
+        set_value(&c, "#practice-grant-reason", "Legal guardian while Blair recovers").await;
+        set_value(&c, "#practice-grant-document", "Guardianship order 2026-117").await;
+        save_screenshot(&c, &shots, "practice-grant-form.png").await;
+        find(&c, "#practice-grant-send").await.click().await.expect("send");
+        wait_for_text(&c, "#patients-grant-done", |t| t.contains("Pat Conroy may act for")).await;
+        save_screenshot(&c, &shots, "practice-grant-done.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+
+    let grants = client.grants(&blair, chart).await.expect("Blair's grants").grants;
+    assert_eq!(grants.len(), 1);
+    assert!(grants[0].by_practice, "set up by the practice");
+    assert_eq!(grants[0].until, Some(last_day));
+    drop(driver);
+    drop(server);
+}
