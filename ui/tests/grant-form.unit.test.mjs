@@ -1,7 +1,14 @@
 // Unit tests of the grant forms' shared rules (grant-form.ts), in Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chosenScopes, dayBeforeTwelfthBirthday, localToday, looksLikeEmail, noScopes } from "./.harness/units/units.js";
+import {
+  chosenScopes,
+  dayBeforeTwelfthBirthday,
+  askedProblem,
+  localToday,
+  looksLikeEmail,
+  noScopes,
+} from "./.harness/units/units.js";
 
 test("writing messages includes reading them, and scopes go in the service's order", () => {
   assert.deepEqual(chosenScopes(noScopes()), []);
@@ -24,4 +31,19 @@ test("today is written as a date input writes it, and an address needs an @", ()
   assert.equal(looksLikeEmail(" jane.doe@example.com "), true);
   assert.equal(looksLikeEmail("jane.doe"), false);
   assert.equal(looksLikeEmail("jane doe@example.com"), false);
+});
+
+test("both forms find the first thing wrong in the same order; the front desk's needs a last day", () => {
+  const good = { name: "Pat", email: "pat@example.com", chosen: { ...noScopes(), record: true }, until: "" };
+  const today = "2026-12-01";
+  assert.equal(askedProblem(good, null, today), null);
+  assert.equal(askedProblem({ ...good, name: " ", email: "x" }, null, today).field, "name");
+  assert.equal(askedProblem({ ...good, email: "pat" }, null, today).field, "email");
+  assert.equal(askedProblem({ ...good, chosen: noScopes() }, null, today).field, "scopes");
+  assert.equal(askedProblem({ ...good, until: "2026-11-30" }, null, today).message, "The last day cannot be in the past.");
+  assert.equal(askedProblem({ ...good, until: "2026-12-01" }, null, today), null, "today is still allowed");
+  assert.deepEqual(askedProblem(good, "Please enter the last day.", today), {
+    field: "until",
+    message: "Please enter the last day.",
+  });
 });

@@ -36,6 +36,44 @@ export function looksLikeEmail(text: string): boolean {
   return /^[^\s@]+@[^\s@]+$/.test(text.trim());
 }
 
+/** A field of what both forms ask. */
+export type AskedField = "name" | "email" | "scopes" | "until";
+
+/** What both forms ask: who, what they may do, the last day (`""`: none given). */
+export interface Asked {
+  name: string;
+  email: string;
+  chosen: ScopeChoice;
+  until: string;
+}
+
+/**
+ * The first thing wrong with `asked`, in the forms' order (name, address, scopes, last day),
+ * as the field to mark and what to say; null when nothing is. `untilRequired` says what to
+ * ask for when the last day is required and not given (the front desk's form).
+ */
+export function askedProblem(
+  asked: Asked,
+  untilRequired: string | null = null,
+  today: string = localToday(),
+): { field: AskedField; message: string } | null {
+  if (asked.name.trim() === "") return { field: "name", message: "Please enter the person's name." };
+  if (!looksLikeEmail(asked.email)) {
+    return {
+      field: "email",
+      message: "Please enter the person's email address, for example jane.doe@example.com.",
+    };
+  }
+  if (chosenScopes(asked.chosen).length === 0) {
+    return { field: "scopes", message: "Please choose at least one thing this person may do." };
+  }
+  if (asked.until === "" && untilRequired !== null) return { field: "until", message: untilRequired };
+  if (asked.until !== "" && asked.until < today) {
+    return { field: "until", message: "The last day cannot be in the past." };
+  }
+  return null;
+}
+
 /**
  * The day before the 12th birthday of someone born on `birthDate` (`YYYY-MM-DD`): the last
  * day a parent's access to a child's portal usually lasts. One born on February 29 turns 12 on
