@@ -14,14 +14,6 @@ use crate::state::AppState;
 use crate::store::users::UserRecord;
 use crate::store::{self, charts};
 
-/// An authorized person acting for a patient on this request.
-#[derive(Debug, Clone)]
-pub struct ActingFor {
-    pub proxy: Proxy,
-    /// The patient's name, as on their chart.
-    pub patient_name: String,
-}
-
 /// The chart id in the header, if there is one (anything but a positive id: 404, as no
 /// patient has it).
 fn named_chart(parts: &Parts) -> ApiResult<Option<i64>> {
@@ -39,7 +31,7 @@ fn named_chart(parts: &Parts) -> ApiResult<Option<i64>> {
 
 /// Whom `user` acts for on this request: nobody else (`None`), or a patient within the
 /// grants they hold now.
-pub async fn resolve(parts: &Parts, state: &AppState, user: &UserRecord) -> ApiResult<Option<ActingFor>> {
+pub async fn resolve(parts: &Parts, state: &AppState, user: &UserRecord) -> ApiResult<Option<Proxy>> {
     let Some(chart_id) = named_chart(parts)? else {
         return Ok(None);
     };
@@ -48,18 +40,15 @@ pub async fn resolve(parts: &Parts, state: &AppState, user: &UserRecord) -> ApiR
         return Ok(None);
     }
     let held = store::grants::held_by(&state.db, user.id, chart_id).await?;
-    let patient_name = charts::patient_name(&state.db, &chart).await?;
     match acting_under(held.iter().map(|g| &g.grant), state.clock.now()) {
-        Acting::Allowed(scopes) => Ok(Some(ActingFor {
-            proxy: Proxy {
-                user_id: user.id,
-                chart_id,
-                patient_id: chart.user_id,
-                scopes,
-            },
-            patient_name,
+        Acting::Allowed(scopes) => Ok(Some(Proxy {
+            user_id: user.id,
+            chart_id,
+            patient_id: chart.user_id,
+            scopes,
         })),
-        Acting::Ended => Err(ApiError::GrantEnded(patient_name)),
+        // Only the refusal names the patient: no lookup on the requests that pass.
+        Acting::Ended => Err(ApiError::GrantEnded(charts::patient_name(&state.db, &chart).await?)),
         Acting::Never => Err(ApiError::NotFound),
     }
 }

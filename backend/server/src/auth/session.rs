@@ -18,9 +18,8 @@ use crate::state::AppState;
 use crate::store::users::UserRecord;
 use crate::store::{sessions, to_millis};
 
-use super::acting_for::ActingFor;
 use super::token;
-use crate::domain::access::Viewer;
+use crate::domain::access::{Proxy, Viewer};
 
 /// How stale `last_seen_at` may get before a request writes it again. Keeps reads read-only
 /// under load; the idle limit is then exact to within this much.
@@ -37,14 +36,14 @@ pub struct CurrentSession {
     /// The patient the user acts for on this request, as someone they authorized: set by
     /// [`super::PolicyAccepted`] on the routes that serve health data; elsewhere (their own
     /// account, sessions, sign-out) a person always acts for themselves.
-    pub acting_for: Option<ActingFor>,
+    pub acting_for: Option<Proxy>,
 }
 
 impl CurrentSession {
     /// Who reaches health data on this request: the user, or the user acting for a patient.
     pub fn viewer(&self) -> Viewer {
         match &self.acting_for {
-            Some(acting) => Viewer::ForPatient(acting.proxy),
+            Some(proxy) => Viewer::ForPatient(*proxy),
             None => self.user.own_viewer(),
         }
     }
