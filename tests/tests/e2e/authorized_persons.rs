@@ -2,15 +2,18 @@
 //! write her messages: Casey's code comes by real mail, Casey activates an account, accepts the
 //! invitation, switches to "Acting for: Blair Conroy", reads Blair's conversation and replies
 //! in it ("Casey Morgan for Blair Conroy"). Blair ends the grant (through the API) while
-//! Casey's screen is open, and that screen says that Casey's access has ended.
+//! Casey's screen is open, and that screen says that Casey's access has ended. And the front
+//! desk sets up a parent for a child who has no account, who then writes for the child.
 
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use fantoccini::Locator;
 use portal_api::client::{PortalClient, SessionToken};
-use portal_api::{Category, NewMessage, NewThread};
+use portal_api::{Activation, Category, NewMessage, NewThread, Role, ThreadQuery};
 use portal_server::demo;
+use portal_server::records::import::import_bundle;
+use portal_server::store::charts;
 use portal_tests::{demo_charts_folder, TestServer, PATIENT};
 
 use super::mail_catcher::{MailCatcher, Security};
@@ -187,7 +190,7 @@ async fn a_patient_authorizes_a_person_who_writes_for_her_until_she_ends_it_in_t
         (last.author.name.as_str(), last.written_for.as_deref()),
         (CASEY_NAME, Some("Blair Conroy"))
     );
-    wait_for_mail(&catcher, "has ended").await;
+    wait_for_mail(&catcher, CASEY, "has ended").await;
     drop(driver);
     drop(server);
 }
@@ -197,42 +200,49 @@ fn key() -> String {
     format!("e2e-{:032x}", rand::random::<u128>())
 }
 
-/// The mail to Casey whose subject contains `subject`, once it is delivered.
-async fn wait_for_mail(catcher: &MailCatcher, subject: &str) -> super::mail_catcher::DeliveredMail {
+/// The mail to `address` whose subject contains `subject`, once it is delivered.
+async fn wait_for_mail(catcher: &MailCatcher, address: &str, subject: &str) -> super::mail_catcher::DeliveredMail {
     let deadline = Instant::now() + WAIT;
     loop {
         let mail = catcher
             .delivered()
             .into_iter()
-            .find(|m| m.is_to(CASEY) && m.subject.contains(subject));
+            .find(|m| m.is_to(address) && m.subject.contains(subject));
         if let Some(mail) = mail {
             return mail;
         }
-        assert!(Instant::now() < deadline, "no mail to {CASEY} about {subject:?}");
+        assert!(Instant::now() < deadline, "no mail to {address} about {subject:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 /// The activation code in Casey's invitation mail.
 async fn invitation_code(catcher: &MailCatcher) -> String {
-    wait_for_mail(catcher, "invited to act for a patient")
+    wait_for_mail(catcher, CASEY, "invited to act for a patient")
         .await
         .code()
         .expect("the invitation to someone without an account carries a code")
 }
 
-/// The front desk sets up an authorized person for Blair (as for a parent of a child who
-/// cannot do it): found in Patients, the form with the reason and the document seen, a last
-/// day; the grant is Blair's, marked as set up by the practice.
+/// The front desk sets up an authorized person for a patient who has no account (as for a
+/// parent of a child under 12; Claudie Walsh's chart stands for the child's here): found in
+/// Patients, the form with the reason and the document seen, a last day. The parent, invited
+/// by mail, acts for the child and writes a new message for her in the app; the care team
+/// sees it as the parent's, for the child.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_front_desk_sets_up_an_authorized_person_in_the_real_app() {
+async fn the_front_desk_sets_up_a_parent_who_writes_for_a_child_in_the_real_app() {
     let Some((app, shots)) = prepare() else { return };
-    let server = TestServer::start_with_charts().await;
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let server = TestServer::start_with_mail(catcher.settings()).await;
+    let bytes = std::fs::read(demo_charts_folder().join("claudie-walsh.json")).expect("the chart");
+    let imported = import_bundle(&server.state.db, &server.state.text_sealer, &bytes, Utc::now())
+        .await
+        .expect("imported, linked to no account");
+    let chart = charts::find(&server.state.db, &imported.patient_fhir_id)
+        .await
+        .expect("find")[0]
+        .id;
     let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
-    let blair = SessionToken::new(login(&client, PATIENT).await.expect("Blair signs in").token);
-    let policy = client.policy(&blair).await.expect("policy");
-    client.accept_policy(&blair, policy.version).await.expect("accepted");
-    let chart = client.me(&blair).await.expect("me").patient_ids[0];
     let last_day = (Utc::now() + chrono::Duration::days(365)).date_naive();
 
     let home = tempfile::tempdir().expect("temp home");
@@ -242,7 +252,7 @@ async fn the_front_desk_sets_up_an_authorized_person_in_the_real_app() {
     in_app(&app, port, &shots, "practice-grant", move |c, shots| async move {
         sign_in(&c, demo::ACCOUNTS[1]).await;
         find(&c, "#nav-patients").await.click().await.expect("Patients");
-        set_value(&c, "#patients-query", "Conroy").await;
+        set_value(&c, "#patients-query", "Walsh").await;
         find(&c, "#patients-find").await.click().await.expect("Search");
         find(&c, &format!("#patient-grant-{chart}"))
             .await
@@ -250,28 +260,100 @@ async fn the_front_desk_sets_up_an_authorized_person_in_the_real_app() {
             .await
             .expect("Set up an authorized person");
         find(&c, "#practice-grant-form").await;
-        set_value(&c, "#practice-grant-name", "Pat Conroy").await;
-        set_value(&c, "#practice-grant-email", "pat.conroy@example.org").await;
-        find(&c, "#practice-grant-scope-record")
-            .await
-            .click()
-            .await
-            .expect("the record");
+        set_value(&c, "#practice-grant-name", PARENT.name).await;
+        set_value(&c, "#practice-grant-email", PARENT.email).await;
+        for scope in ["write-messages", "record"] {
+            find(&c, &format!("#practice-grant-scope-{scope}"))
+                .await
+                .click()
+                .await
+                .expect("a scope");
+        }
         set_value(&c, "#practice-grant-until", &until).await;
-        set_value(&c, "#practice-grant-reason", "Legal guardian while Blair recovers").await;
-        set_value(&c, "#practice-grant-document", "Guardianship order 2026-117").await;
+        set_value(&c, "#practice-grant-reason", "Parent of a patient under 12").await;
+        set_value(&c, "#practice-grant-document", "Birth certificate 2019-4471").await;
         save_screenshot(&c, &shots, "practice-grant-form.png").await;
         find(&c, "#practice-grant-send").await.click().await.expect("send");
-        wait_for_text(&c, "#patients-grant-done", |t| t.contains("Pat Conroy may act for")).await;
+        wait_for_text(&c, "#patients-grant-done", |t| t.contains("Rowan Conroy may act for")).await;
         save_screenshot(&c, &shots, "practice-grant-done.png").await;
         sign_out(&c).await;
     })
     .await;
 
-    let grants = client.grants(&blair, chart).await.expect("Blair's grants").grants;
-    assert_eq!(grants.len(), 1);
-    assert!(grants[0].by_practice, "set up by the practice");
-    assert_eq!(grants[0].until, Some(last_day));
+    // The parent opens an account with the mailed code and accepts (through the API: the
+    // first test does it in the app).
+    let code = wait_for_mail(&catcher, PARENT.email, "invited to act for a patient")
+        .await
+        .code()
+        .expect("a code for a new account");
+    let activated = client
+        .activate(Activation {
+            email: PARENT.email,
+            code: &code,
+            date_of_birth: None,
+            password: PARENT.passphrase,
+            device: None,
+        })
+        .await
+        .expect("activated");
+    let parent = SessionToken::new(activated.token);
+    let grant = client.grants_received(&parent).await.expect("received").grants[0].id;
+    client.answer_grant(&parent, grant, true).await.expect("accepted");
+
+    in_app(&app, port, &shots, "practice-grant-act", move |c, shots| async move {
+        sign_in(&c, PARENT).await;
+        wait_for_text(&c, "#acting-for", |t| t.contains("Claudie Walsh")).await;
+        set_value(&c, "#acting-for", &chart.to_string()).await;
+        find(&c, "#acting-for-switch").await.click().await.expect("switch");
+        wait_for_text(&c, "#acting-banner", |t| t.contains("You are acting for Claudie Walsh")).await;
+        find(&c, "#nav-messages").await.click().await.expect("messages");
+        find(&c, "#new-message").await.click().await.expect("new message");
+        set_value(&c, "#compose-category", "medical_question").await;
+        set_value(&c, "#compose-subject", CHILD_SUBJECT).await;
+        set_value(&c, "#compose-body", "The rash spread to her arms overnight.").await;
+        save_screenshot(&c, &shots, "child-compose.png").await;
+        find(&c, "#compose-send").await.click().await.expect("send");
+        wait_for_text(&c, "#thread-subject", |t| t == CHILD_SUBJECT).await;
+        wait_for_text(&c, "#message-list > li:last-child .author", |t| {
+            t.starts_with("Rowan Conroy for Claudie Walsh")
+        })
+        .await;
+        save_screenshot(&c, &shots, "child-sent.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+
+    let nurse = SessionToken::new(login(&client, demo::ACCOUNTS[4]).await.expect("the nurse").token);
+    let policy = client.policy(&nurse).await.expect("policy");
+    client.accept_policy(&nurse, policy.version).await.expect("accepted");
+    let threads = client
+        .threads(&nurse, &ThreadQuery::default())
+        .await
+        .expect("triage")
+        .threads;
+    let thread = threads
+        .iter()
+        .find(|t| t.subject == CHILD_SUBJECT)
+        .expect("the care team has it");
+    let detail = client.thread(&nurse, thread.id).await.expect("the thread");
+    assert_eq!(
+        (
+            detail.messages[0].author.name.as_str(),
+            detail.messages[0].written_for.as_deref()
+        ),
+        (PARENT.name, Some("Claudie Walsh"))
+    );
     drop(driver);
     drop(server);
 }
+
+/// The parent of the front desk's test, once their account is open.
+const PARENT: demo::DemoAccount = demo::DemoAccount {
+    email: "rowan.conroy@example.org",
+    name: "Rowan Conroy",
+    role: Role::Patient,
+    passphrase: "heron lantern under the quay",
+    staff_pools: &[],
+    totp_secret: None,
+};
+const CHILD_SUBJECT: &str = "A rash on my daughter's arms";

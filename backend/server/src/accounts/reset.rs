@@ -40,7 +40,7 @@ async fn send_code(state: &AppState, email: &EmailAddress, addr: ClientAddr) -> 
     let Some(user) = users::find_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
     };
-    if user.email_verified_at.is_none() || user.disabled_at.is_some() {
+    if user.email_verified_at.is_none() || user.disabled_at.is_some() || user.managed {
         return Ok(());
     }
     let code = codes::new_code(&state.text_sealer, Purpose::Reset, &user.email);

@@ -67,7 +67,11 @@ pub async fn sign_in(state: &AppState, credentials: Credentials<'_>, addr: Clien
         )));
     }
 
-    let user = users::find_by_email(&state.db, email.as_str()).await?;
+    // Nobody signs in to an account the practice keeps for a patient: it answers exactly like
+    // an address with no account (`domain::managed_accounts`).
+    let user = users::find_by_email(&state.db, email.as_str())
+        .await?
+        .filter(|user| !user.managed);
     let network = network.to_string();
     let bucket = bucket_of(state, email.as_str(), user.as_ref(), &network).await?;
     // One guess at a time per account here; charged before the pass-phrase is checked, so a

@@ -154,6 +154,7 @@ mod tests {
                 totp_enabled_at: None,
                 language: crate::domain::notices::Language::English,
                 staff_pools: crate::domain::access::StaffPools::NONE,
+                managed: false,
             },
             created_at: last_seen_at,
             last_seen_at,

@@ -112,7 +112,8 @@ pub struct Proxy {
     pub user_id: i64,
     /// The patient's chart.
     pub chart_id: i64,
-    /// The patient's account, if the chart has one (conversations need it).
+    /// The patient's account, if the chart has one (conversations need it; a grant the
+    /// practice sets up gives the chart one it keeps: `domain::managed_accounts`).
     pub patient_id: Option<i64>,
     /// What the grant allows.
     pub scopes: Scopes,

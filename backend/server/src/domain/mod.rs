@@ -5,12 +5,14 @@
 //! read from a FHIR bundle ([`records`]) and what a patient sees of it ([`records::view`]),
 //! which sessions are open and what a device is called ([`sessions`]), the second factor: its
 //! codes, recovery codes and who must enrol ([`second_factor`]), the one-time codes sent by
-//! email ([`one_time_code`]), and what a grant to an authorized person allows ([`grants`]).
+//! email ([`one_time_code`]), what a grant to an authorized person allows ([`grants`]), and
+//! the accounts the practice keeps for patients who do not sign in ([`managed_accounts`]).
 
 pub mod access;
 pub mod email;
 pub mod grants;
 pub mod mail_retry;
+pub mod managed_accounts;
 pub mod notices;
 pub mod one_time_code;
 pub mod passphrase;

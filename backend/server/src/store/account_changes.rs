@@ -11,9 +11,11 @@ use super::account_codes::{self, NewCode};
 use super::audit::{begin_write, commit_with, AuditRow};
 use super::db::{to_millis, Db, Engine};
 use super::error::{is_unique_violation, StoreError, StoreResult};
+use super::managed_accounts::chart_account;
 use super::outbox::{self, NewMail};
 use super::users::{self, UserRecord};
 use crate::domain::access::StaffPools;
+use crate::domain::managed_accounts::{self, ChartAccount};
 use crate::domain::notices::{Language, Notice};
 use crate::domain::one_time_code::Purpose;
 use crate::sealed_text::TextSealer;
@@ -98,6 +100,7 @@ pub(crate) async fn queue(
     let practice = outbox::practice_name(&mut *conn).await?;
     let mails: Vec<NewMail> = mails
         .iter()
+        .filter(|(recipient, ..)| managed_accounts::reaches_a_person(recipient))
         .map(|(recipient, language, notice)| NewMail {
             recipient: (*recipient).to_owned(),
             language: *language,
@@ -128,14 +131,9 @@ pub async fn invite(
         return Err(ChangeError::EmailTaken);
     }
     if let Some(chart_id) = invitation.chart_id {
-        let linked: Option<Option<i64>> = sqlx::query_scalar("SELECT user_id FROM charts WHERE id = $1")
-            .bind(chart_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        match linked {
-            None => return Err(ChangeError::NoChart),
-            Some(Some(_)) => return Err(ChangeError::ChartTaken),
-            Some(None) => {}
+        let account = chart_account(&mut tx, chart_id).await?.ok_or(ChangeError::NoChart)?;
+        if !account.open_to_the_patient() {
+            return Err(ChangeError::ChartTaken);
         }
         // One open invitation per chart: the earlier one's code stops working.
         sqlx::query(
@@ -244,22 +242,39 @@ pub async fn activate(
     .ok_or(ChangeError::CodeUsed)?;
     let chart_id: Option<i64> = row.try_get("chart_id")?;
     let at = to_millis(now);
-    let inserted = sqlx::query(
-        "INSERT INTO users (email, name, role, password_hash, created_at, staff_pools, email_verified_at, language) \
-         VALUES ($1, $2, $3, $4, $5, $6, $5, $7) RETURNING id",
-    )
-    .bind(row.try_get::<String, _>("email")?)
-    .bind(row.try_get::<String, _>("name")?)
-    .bind(row.try_get::<String, _>("role")?)
-    .bind(password_hash)
-    .bind(at)
-    .bind(row.try_get::<Option<String>, _>("staff_pools")?)
-    .bind(row.try_get::<String, _>("language")?)
-    .fetch_one(&mut *tx)
-    .await;
-    let user_id: i64 = match inserted {
+    let kept = match chart_id {
+        Some(chart_id) => chart_account(&mut tx, chart_id)
+            .await?
+            .and_then(ChartAccount::taken_over_by_the_patient),
+        None => None,
+    };
+    // The patient takes over the account the practice kept for them (their conversations
+    // with it), or a new one is made.
+    let sql = match kept {
+        Some(_) => {
+            "UPDATE users SET email = $1, name = $2, role = $3, password_hash = $4, email_verified_at = $5, \
+             staff_pools = $6, language = $7, managed_at = NULL WHERE id = $8 AND managed_at IS NOT NULL RETURNING id"
+        }
+        None => {
+            "INSERT INTO users (email, name, role, password_hash, created_at, staff_pools, email_verified_at, language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $5, $7) RETURNING id"
+        }
+    };
+    let mut query = sqlx::query(sql)
+        .bind(row.try_get::<String, _>("email")?)
+        .bind(row.try_get::<String, _>("name")?)
+        .bind(row.try_get::<String, _>("role")?)
+        .bind(password_hash)
+        .bind(at)
+        .bind(row.try_get::<Option<String>, _>("staff_pools")?)
+        .bind(row.try_get::<String, _>("language")?);
+    if let Some(id) = kept {
+        query = query.bind(id);
+    }
+    let user_id: i64 = match query.fetch_one(&mut *tx).await {
         Ok(row) => row.try_get("id")?,
         Err(e) if is_unique_violation(&e) => return Err(ChangeError::EmailTaken),
+        Err(sqlx::Error::RowNotFound) => return Err(ChangeError::ChartTaken),
         Err(e) => return Err(e.into()),
     };
     sqlx::query("UPDATE invitations SET user_id = $1 WHERE id = $2")
@@ -268,12 +283,14 @@ pub async fn activate(
         .execute(&mut *tx)
         .await?;
     if let Some(chart_id) = chart_id {
-        let linked = sqlx::query("UPDATE charts SET user_id = $1, updated_at = $2 WHERE id = $3 AND user_id IS NULL")
-            .bind(user_id)
-            .bind(at)
-            .bind(chart_id)
-            .execute(&mut *tx)
-            .await?;
+        let linked = sqlx::query(
+            "UPDATE charts SET user_id = $1, updated_at = $2 WHERE id = $3 AND (user_id IS NULL OR user_id = $1)",
+        )
+        .bind(user_id)
+        .bind(at)
+        .bind(chart_id)
+        .execute(&mut *tx)
+        .await?;
         if linked.rows_affected() != 1 {
             return Err(ChangeError::ChartTaken);
         }

@@ -11,6 +11,7 @@ use super::account_changes::{self, Actor, CodeToSend, NewInvitation};
 use super::audit::{begin_write, commit_with, AuditRow};
 use super::db::{from_millis, to_millis, Db};
 use super::error::{StoreError, StoreResult};
+use super::managed_accounts;
 use crate::domain::access::StaffPools;
 use crate::domain::grants::{invitation_mail, withdraws_account_invitation, Grant, InvitationMail, Scopes};
 use crate::domain::notices::{Language, Notice};
@@ -119,6 +120,9 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     if let Some(record) = practice {
+        // The patient's conversations need an account: one the practice keeps, if the chart
+        // has none (`domain::managed_accounts`).
+        managed_accounts::keep_for_chart(&mut tx, grant.chart_id, invite.patient_name, invite.by.at).await?;
         let seal = |field, text: &str| {
             sealer
                 .seal(field, id, text)

@@ -19,6 +19,7 @@ pub mod grants;
 pub mod list_cache;
 pub mod list_changes;
 pub mod looks;
+pub mod managed_accounts;
 pub mod message_notices;
 pub mod outbox;
 pub mod policy;

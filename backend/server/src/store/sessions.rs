@@ -133,7 +133,7 @@ pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> StoreResult<Option
     let row = sqlx::query(
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, \
                 u.id, u.email, u.name, u.role, u.password_hash, u.disabled_at, u.staff_pools, \
-                u.email_verified_at, u.totp_enabled_at, u.language, \
+                u.email_verified_at, u.totp_enabled_at, u.language, u.managed_at, \
                 (SELECT MAX(version) FROM policy_versions) AS current_policy, \
                 (SELECT COUNT(*) FROM policy_acceptances pa WHERE pa.user_id = u.id \
                    AND pa.version = (SELECT MAX(version) FROM policy_versions)) AS accepted_current \

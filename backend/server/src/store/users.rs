@@ -28,6 +28,9 @@ pub struct UserRecord {
     pub language: Language,
     /// A staff member's triage pools (none for other roles).
     pub staff_pools: StaffPools,
+    /// Kept by the practice for a patient who does not sign in (`domain::managed_accounts`):
+    /// nobody signs in to it.
+    pub managed: bool,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -69,7 +72,7 @@ pub enum CreateUserError {
 
 /// The columns [`from_row`] reads (`users.` names, also in a join: see `sessions`).
 pub(crate) const COLUMNS: &str =
-    "id, email, name, role, password_hash, disabled_at, staff_pools, email_verified_at, totp_enabled_at, language";
+    "id, email, name, role, password_hash, disabled_at, staff_pools, email_verified_at, totp_enabled_at, language, managed_at";
 
 pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
     let role: String = row.try_get("role")?;
@@ -85,6 +88,7 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<UserRecord> {
         language: Language::parse(&row.try_get::<String, _>("language")?).unwrap_or(Language::English),
         staff_pools: StaffPools::parse(&row.try_get::<Option<String>, _>("staff_pools")?.unwrap_or_default())
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
+        managed: row.try_get::<Option<i64>, _>("managed_at")?.is_some(),
     })
 }
 
