@@ -381,7 +381,12 @@ test("files: a wrong type, a file too large, and more than five are explained ne
   // The wrong file made no draft; the picture then created it.
   assert.deepEqual(added.map((c) => c.args.headers["x-draft-id"]), ["", ""]);
 
-  await page.setInputFiles("#compose-files", { name: "huge.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25) });
+  // 10 MB through the browser's protocol: slow on a loaded machine.
+  await page.setInputFiles(
+    "#compose-files",
+    { name: "huge.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25) },
+    { timeout: 30_000 },
+  );
   await page.waitForSelector('[data-file="huge.pdf"] .error');
   assert.equal(await text(page, '[data-file="huge.pdf"] .error'), "This file is larger than 10 MB. Please choose a smaller file.");
   assert.equal((await mockCalls(page, "add_draft_attachment")).length, 2, "a file over 10 MB is not even read");
