@@ -235,3 +235,41 @@ test("the header and the emergency prompt in Spanish; the header's switch change
   await axeClean(page, "compose after Call 911, header in English");
   await closeApp(app, assert);
 });
+
+test("a change of server is confirmed in Spanish, named from its fields; the idle sign-out is told in Spanish", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    { practice: PRACTICE, settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem" } },
+    SPANISH,
+  );
+  const { page } = app;
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.dskc.example");
+  await page.fill("#server-url", "https://otro.example");
+  await page.click("#save-server");
+  await page.waitForSelector("#server-confirm");
+  assert.equal(await text(page, "#server-confirm-title"), "¿Cambiar el servidor del portal?");
+  assert.equal(
+    await text(page, "#server-confirm-message"),
+    "Está a punto de conectarse a otro servidor del portal: https://otro.example. Continúe solo si el consultorio se lo indicó.",
+  );
+  // In English, the app's own words (they come from the Rust side).
+  await page.click("#language-en");
+  await page.waitForSelector("#server-confirm-title:has-text('Change the portal server?')");
+  assert.equal(
+    await text(page, "#server-confirm-message"),
+    "You are about to connect to a different portal server: https://otro.example. Only continue if the practice told you to.",
+  );
+  await page.click("#language-es");
+  await page.click("#cancel-server");
+  assert.equal(await text(page, "#server-status"), "La configuración del servidor no cambió.");
+  await closeApp(app, assert);
+
+  const idle = await openApp(env.browser, env.base, { idleTimeoutSecs: 4, policy: policy() }, SPANISH);
+  await signIn(idle.page);
+  await idle.page.waitForSelector("#policy-text");
+  await idle.page.waitForSelector("#sign-in-form", { timeout: 9000 });
+  assert.equal(await text(idle.page, "#sign-in-status"), "Se cerró su sesión después de 4 segundos sin actividad.");
+  await closeApp(idle, assert);
+});

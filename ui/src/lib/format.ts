@@ -57,15 +57,6 @@ export function secondsInWords(seconds: number): string {
   return n === 1 ? "1 second" : `${n} seconds`;
 }
 
-/**
- * A length of time as people say it, in whole minutes from one minute up ("1 minute",
- * "15 minutes"), in seconds below.
- */
-export function durationInWords(seconds: number): string {
-  if (seconds < 60) return secondsInWords(seconds);
-  const minutes = Math.round(seconds / 60);
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-}
 
 const timeFormat = { format: (date: Date) => formatter(dateLocale, { timeStyle: "short" }).format(date) };
 const dateTimeFormat = {

@@ -5,6 +5,7 @@ import {
   dateLocaleFor,
   errorTextIn,
   languageFromSystem,
+  SERVICE_LANGUAGE,
   translate,
   translateAround,
   type Language,
@@ -60,4 +61,25 @@ export function tAround(key: MessageKey, slot: string, params?: MessageParams): 
 /** An error `{code, message}` in the language chosen (see `errorTextIn`). */
 export function errorText(error: { code: string; message: string }): string {
   return errorTextIn(state.language, error);
+}
+
+/**
+ * A length of time as people say it, in the language chosen: whole minutes from one minute
+ * up ("15 minutes", "15 minutos"), seconds below.
+ */
+export function durationText(seconds: number): string {
+  if (seconds < 60) {
+    const n = Math.max(0, Math.round(seconds));
+    return n === 1 ? t("time.oneSecond") : t("time.seconds", { count: n });
+  }
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? t("time.oneMinute") : t("time.minutes", { count: minutes });
+}
+
+/**
+ * A text the app's Rust side wrote (in English) for something it also describes in fields:
+ * as written in English, else the catalog's text filled in from those fields.
+ */
+export function serviceWords(written: string, key: MessageKey, params?: MessageParams): string {
+  return state.language === SERVICE_LANGUAGE ? written : t(key, params);
 }
