@@ -161,7 +161,7 @@ test("the policy's frame in Spanish, its date in Spanish, its text as the server
   await page.click("#language-es");
   await page.click("#decline-policy");
   await page.waitForSelector("#sign-in-status");
-  assert.equal(await text(page, "#sign-in-status"), "Cerró sesión.");
+  assert.equal(await text(page, "#sign-in-status"), "Ha cerrado sesión.");
   await closeApp(app, assert);
 });
 
@@ -215,7 +215,7 @@ test("the header and the emergency prompt in Spanish; the header's switch change
   assert.equal(await text(page, "#emergency-dialog-title"), "¿Es una emergencia?");
   assert.match(await text(page, "#emergency-dialog-text"), /^Si tiene dolor de pecho, dificultad para respirar/);
   assert.equal(await text(page, "#emergency-dialog .matched"), "Su mensaje menciona “dolor de pecho”.");
-  assert.equal(await text(page, "#emergency-call-911"), "Llamar al 911 — No enviaré esto");
+  assert.equal(await text(page, "#emergency-call-911"), "Llamar al 911 — no enviaré este mensaje");
   assert.equal(await text(page, "#emergency-send-anyway"), "Enviar de todos modos");
   await axeClean(page, "emergency prompt in Spanish");
   await screenshot(page, "i18n-emergency-es");
@@ -236,7 +236,7 @@ test("the header and the emergency prompt in Spanish; the header's switch change
   await closeApp(app, assert);
 });
 
-test("a change of server is confirmed in Spanish, named from its fields; the idle sign-out is told in Spanish", async () => {
+test("a change of server is confirmed in Spanish, named from its fields; the idle warning and sign-out in Spanish", async () => {
   const app = await openApp(
     env.browser,
     env.base,
@@ -269,6 +269,12 @@ test("a change of server is confirmed in Spanish, named from its fields; the idl
   const idle = await openApp(env.browser, env.base, { idleTimeoutSecs: 4, policy: policy() }, SPANISH);
   await signIn(idle.page);
   await idle.page.waitForSelector("#policy-text");
+  await idle.page.waitForSelector("#idle-warning", { timeout: 6000 });
+  assert.equal(await text(idle.page, "#idle-warning-title"), "¿Sigue ahí?");
+  assert.match(await text(idle.page, "#idle-warning-text"), /^Para proteger su privacidad, su sesión se cerrará en \d segundos?\.$/);
+  assert.equal(await text(idle.page, "#stay-signed-in"), "Seguir con la sesión abierta");
+  assert.equal(await text(idle.page, "#idle-sign-out"), "Cerrar sesión ahora");
+  await axeClean(idle.page, "idle warning in Spanish");
   await idle.page.waitForSelector("#sign-in-form", { timeout: 9000 });
   assert.equal(await text(idle.page, "#sign-in-status"), "Se cerró su sesión después de 4 segundos sin actividad.");
   await closeApp(idle, assert);

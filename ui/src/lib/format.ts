@@ -51,11 +51,6 @@ export function sizeInWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** A number of seconds as people say it: "1 second", "30 seconds". */
-export function secondsInWords(seconds: number): string {
-  const n = Math.max(0, Math.round(seconds));
-  return n === 1 ? "1 second" : `${n} seconds`;
-}
 
 
 const timeFormat = { format: (date: Date) => formatter(dateLocale, { timeStyle: "short" }).format(date) };

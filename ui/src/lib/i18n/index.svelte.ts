@@ -63,15 +63,18 @@ export function errorText(error: { code: string; message: string }): string {
   return errorTextIn(state.language, error);
 }
 
+/** A number of seconds as people say it: "1 second", "30 segundos". */
+export function secondsText(seconds: number): string {
+  const n = Math.max(0, Math.round(seconds));
+  return n === 1 ? t("time.oneSecond") : t("time.seconds", { count: n });
+}
+
 /**
  * A length of time as people say it, in the language chosen: whole minutes from one minute
  * up ("15 minutes", "15 minutos"), seconds below.
  */
 export function durationText(seconds: number): string {
-  if (seconds < 60) {
-    const n = Math.max(0, Math.round(seconds));
-    return n === 1 ? t("time.oneSecond") : t("time.seconds", { count: n });
-  }
+  if (seconds < 60) return secondsText(seconds);
   const minutes = Math.round(seconds / 60);
   return minutes === 1 ? t("time.oneMinute") : t("time.minutes", { count: minutes });
 }
