@@ -83,6 +83,8 @@ export function launchBrowser() {
  * Returns the page plus what went wrong in it: uncaught errors, CSP violations
  * and JavaScript dialogs (none should ever happen).
  *
+ * `locale` is the browser's language (navigator.language), "en-US" unless a test says.
+ *
  * With `clock: true` the page runs on Playwright's fake clock (Date, timers and
  * performance.now), installed before the app loads; time flows until the test
  * pauses it (page.clock.pauseAt) and then moves only when the test says.
@@ -104,10 +106,15 @@ export function useBrowser() {
   return env;
 }
 
-export async function openApp(browser, base, scenario = {}, { width = 1024, height = 768, clock = false } = {}) {
+export async function openApp(
+  browser,
+  base,
+  scenario = {},
+  { width = 1024, height = 768, clock = false, locale = "en-US" } = {},
+) {
   const context = await browser.newContext({
     viewport: { width, height },
-    locale: "en-US",
+    locale,
     timezoneId: "America/Chicago",
   });
   if (clock) await context.clock.install();

@@ -11,3 +11,4 @@ export * from "../src/lib/record-entries";
 export * from "../src/lib/trend";
 export * from "../src/lib/result-release";
 export * from "../src/lib/grant-form";
+export * from "../src/lib/i18n/core";

@@ -1,11 +1,25 @@
 import type { Role } from "./ipc";
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+// Dates and times are written in the system's locale unless a screen passes the locale of
+// the language chosen (i18n.dateLocale, e.g. "es-US"; screens not yet translated do not).
+const dateLocale: string | undefined = undefined;
 
-/** An RFC 3339 timestamp as a date in the user's locale, e.g. "March 3, 2026". */
-export function formatDate(rfc3339: string): string {
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ""}|${options.dateStyle ?? ""}|${options.timeStyle ?? ""}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** An RFC 3339 timestamp as a date in the user's locale, e.g. "March 3, 2026" ("3 de marzo de 2026"). */
+export function formatDate(rfc3339: string, locale: string | undefined = dateLocale): string {
   const date = new Date(rfc3339);
-  return Number.isNaN(date.getTime()) ? rfc3339 : dateFormat.format(date);
+  return Number.isNaN(date.getTime()) ? rfc3339 : formatter(locale, { dateStyle: "long" }).format(date);
 }
 
 const ROLE_WORDS: Record<Role, string> = {
@@ -37,24 +51,12 @@ export function sizeInWords(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** A number of seconds as people say it: "1 second", "30 seconds". */
-export function secondsInWords(seconds: number): string {
-  const n = Math.max(0, Math.round(seconds));
-  return n === 1 ? "1 second" : `${n} seconds`;
-}
 
-/**
- * A length of time as people say it, in whole minutes from one minute up ("1 minute",
- * "15 minutes"), in seconds below.
- */
-export function durationInWords(seconds: number): string {
-  if (seconds < 60) return secondsInWords(seconds);
-  const minutes = Math.round(seconds / 60);
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-}
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+const timeFormat = { format: (date: Date) => formatter(dateLocale, { timeStyle: "short" }).format(date) };
+const dateTimeFormat = {
+  format: (date: Date) => formatter(dateLocale, { dateStyle: "long", timeStyle: "short" }).format(date),
+};
 
 function parse(rfc3339: string): Date | null {
   const date = new Date(rfc3339);
@@ -62,9 +64,9 @@ function parse(rfc3339: string): Date | null {
 }
 
 /** An RFC 3339 timestamp as a date and time in the user's locale: "March 3, 2026 at 3:05 PM". */
-export function formatDateTime(rfc3339: string): string {
+export function formatDateTime(rfc3339: string, locale: string | undefined = dateLocale): string {
   const date = parse(rfc3339);
-  return date ? dateTimeFormat.format(date) : rfc3339;
+  return date ? formatter(locale, { dateStyle: "long", timeStyle: "short" }).format(date) : rfc3339;
 }
 
 function startOfDay(date: Date): number {

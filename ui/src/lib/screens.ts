@@ -7,7 +7,8 @@ import type { RecordPart } from "./record-words";
  * sign-out, a session that ended), `error` for a failure.
  */
 export interface SignInNotice {
-  text: string;
+  /** The words, in the language chosen when shown (a change of language re-renders them). */
+  text: () => string;
   kind: "status" | "info" | "error";
 }
 

@@ -1,0 +1,88 @@
+// The language the app speaks, chosen from the operating system's (navigator.languages) or
+// by the person with the switch (remembered between runs), and `t(key, params)`: reading it in
+// a template or a `$derived` re-renders when the language changes. `<html lang>` follows it.
+import {
+  dateLocaleFor,
+  errorTextIn,
+  languageFromSystem,
+  SERVICE_LANGUAGE,
+  translate,
+  translateAround,
+  type Language,
+  type MessageKey,
+  type MessageParams,
+} from "./core";
+import { rememberedLanguage, rememberLanguage } from "./memory";
+
+export { LANGUAGES, type Language, type MessageKey, type MessageParams } from "./core";
+
+function systemLanguages(): readonly string[] {
+  if (typeof navigator === "undefined") return [];
+  return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
+}
+
+const state = $state<{ language: Language }>({
+  language: rememberedLanguage() ?? languageFromSystem(systemLanguages()),
+});
+
+function showLanguage(language: Language) {
+  if (typeof document !== "undefined") document.documentElement.lang = language;
+}
+showLanguage(state.language);
+
+export const i18n = {
+  /** "en" or "es". */
+  get language(): Language {
+    return state.language;
+  },
+  /** The BCP 47 locale dates and times are written in (Intl.DateTimeFormat). */
+  get dateLocale(): string {
+    return dateLocaleFor(state.language, systemLanguages());
+  },
+};
+
+/** The person chose a language with the switch: shown at once and remembered. */
+export function setLanguage(language: Language): void {
+  state.language = language;
+  rememberLanguage(language);
+  showLanguage(language);
+}
+
+/** The catalog's text for `key` in the language chosen, its `{placeholders}` filled in. */
+export function t(key: MessageKey, params?: MessageParams): string {
+  return translate(state.language, key, params);
+}
+
+/** `t`, cut at the placeholder `slot` (where the template puts an element): [before, after]. */
+export function tAround(key: MessageKey, slot: string, params?: MessageParams): [string, string] {
+  return translateAround(state.language, key, slot, params);
+}
+
+/** An error `{code, message}` in the language chosen (see `errorTextIn`). */
+export function errorText(error: { code: string; message: string }): string {
+  return errorTextIn(state.language, error);
+}
+
+/** A number of seconds as people say it: "1 second", "30 segundos". */
+export function secondsText(seconds: number): string {
+  const n = Math.max(0, Math.round(seconds));
+  return n === 1 ? t("time.oneSecond") : t("time.seconds", { count: n });
+}
+
+/**
+ * A length of time as people say it, in the language chosen: whole minutes from one minute
+ * up ("15 minutes", "15 minutos"), seconds below.
+ */
+export function durationText(seconds: number): string {
+  if (seconds < 60) return secondsText(seconds);
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? t("time.oneMinute") : t("time.minutes", { count: minutes });
+}
+
+/**
+ * A text the app's Rust side wrote (in English) for something it also describes in fields:
+ * as written in English, else the catalog's text filled in from those fields.
+ */
+export function serviceWords(written: string, key: MessageKey, params?: MessageParams): string {
+  return state.language === SERVICE_LANGUAGE ? written : t(key, params);
+}

@@ -1,0 +1,128 @@
+// The translation catalogs (src/lib/i18n/en.json, es.json), in Node: both languages have the
+// same keys and each text the same {placeholders}; every key the UI asks for (t("…"),
+// tAround("…")) is in them, and every key in them is used; every error code generated from
+// Rust has its text in both; and the language, texts and errors are chosen as the app does.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  CATALOGS,
+  ERROR_CODES,
+  LANGUAGES,
+  dateLocaleFor,
+  errorTextIn,
+  languageFromSystem,
+  placeholdersOf,
+  translate,
+  translateAround,
+} from "./.harness/units/units.js";
+
+const root = path.resolve(import.meta.dirname, "..");
+const read = (file) => JSON.parse(fs.readFileSync(path.join(root, "src/lib/i18n", file), "utf8"));
+const files = { en: read("en.json"), es: read("es.json") };
+
+/** Every .ts and .svelte file under src/, with its text. */
+function sources(dir = path.join(root, "src")) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sources(file);
+    return /\.(ts|svelte)$/.test(entry.name) ? [{ file: path.relative(root, file), text: fs.readFileSync(file, "utf8") }] : [];
+  });
+}
+
+test("the catalogs are the files a translator edits, flat, with a non-empty text for every key", () => {
+  assert.deepEqual(LANGUAGES, ["en", "es"]);
+  for (const language of LANGUAGES) {
+    assert.deepEqual(CATALOGS[language], files[language], `${language}.json as built`);
+    for (const [key, value] of Object.entries(files[language])) {
+      assert.equal(typeof value, "string", `${language}: ${key} is not a text`);
+      assert.notEqual(value.trim(), "", `${language}: ${key} is empty`);
+      assert.match(key, /^[a-z][A-Za-z]*(\.[a-z][A-Za-z0-9_]*)+$/, `${language}: key ${key} is not section.name`);
+    }
+  }
+});
+
+test("English and Spanish have the same keys", () => {
+  const en = Object.keys(files.en);
+  const es = Object.keys(files.es);
+  assert.deepEqual(en.filter((k) => !es.includes(k)), [], "keys missing from es.json");
+  assert.deepEqual(es.filter((k) => !en.includes(k)), [], "keys missing from en.json");
+});
+
+test("each text uses the same {placeholders} in both languages", () => {
+  const differ = Object.keys(files.en)
+    .filter((key) => key in files.es)
+    .filter((key) => placeholdersOf(files.en[key]).join() !== placeholdersOf(files.es[key]).join())
+    .map((key) => `${key}: en {${placeholdersOf(files.en[key])}} es {${placeholdersOf(files.es[key])}}`);
+  assert.deepEqual(differ, []);
+});
+
+test("every key the UI asks for is in the catalogs, and every key in them is used", () => {
+  const all = sources();
+  const used = new Map();
+  const dynamic = [];
+  for (const { file, text } of all) {
+    for (const m of text.matchAll(/\b(?:t|tAround)\(\s*(["'`])([^"'`]*)\1/g)) {
+      if (m[1] === "`" || m[2].includes("${")) dynamic.push(`${file}: ${m[0]}`);
+      else used.set(m[2], file);
+    }
+  }
+  assert.ok(used.size > 50, `only ${used.size} keys found: is the pattern still right?`);
+  assert.deepEqual(dynamic, [], "keys built at run time cannot be checked: write them out");
+  const missing = [...used].filter(([key]) => !(key in files.en)).map(([key, file]) => `${key} (${file})`);
+  assert.deepEqual(missing, [], "keys used but missing from the catalogs");
+
+  // Keys handed around as values (a map of titles, a status) are written as string literals.
+  const everything = all.map((s) => s.text).join("\n");
+  const unused = Object.keys(files.en).filter((key) => !key.startsWith("error.") && !everything.includes(`"${key}"`));
+  assert.deepEqual(unused, [], "keys in the catalogs that nothing uses");
+});
+
+test("every error code generated from Rust has its text in both languages, and so has 'unknown'", () => {
+  const codes = [...Object.values(ERROR_CODES), "unknown"];
+  assert.ok(codes.length > 40);
+  for (const language of LANGUAGES) {
+    const missing = codes.filter((code) => !(`error.${code}` in files[language]));
+    assert.deepEqual(missing, [], `error texts missing from ${language}.json`);
+  }
+  const stale = Object.keys(files.en).filter((key) => key.startsWith("error.") && !codes.includes(key.slice(6)));
+  assert.deepEqual(stale, [], "error texts for codes Rust no longer has");
+});
+
+test("the language follows the operating system's: anything Spanish is Spanish, else English", () => {
+  assert.equal(languageFromSystem(["es-MX", "en-US"]), "es");
+  assert.equal(languageFromSystem(["es"]), "es");
+  assert.equal(languageFromSystem(["ES_us"]), "es");
+  assert.equal(languageFromSystem(["en-US", "es-US"]), "en");
+  assert.equal(languageFromSystem(["fr-FR"]), "en");
+  assert.equal(languageFromSystem(["fr-FR", "es-ES"]), "es", "the first language the app has");
+  assert.equal(languageFromSystem([]), "en");
+  assert.equal(languageFromSystem(["estonian-is-et"]), "en", "only the language subtag counts");
+});
+
+test("dates are written in the system's locale when it is in the language chosen, else the US one", () => {
+  assert.equal(dateLocaleFor("es", ["es-MX"]), "es-MX");
+  assert.equal(dateLocaleFor("es", ["en-US"]), "es-US");
+  assert.equal(dateLocaleFor("en", ["es-MX", "en-GB"]), "en-GB");
+  assert.equal(dateLocaleFor("en", []), "en-US");
+});
+
+test("texts are filled in, and cut around an element's place", () => {
+  assert.equal(translate("es", "policy.version", { version: 4, date: "2 de abril de 2026" }), "Versión 4, publicada el 2 de abril de 2026");
+  assert.equal(translate("en", "nav.unread", { count: 3 }), "3 unread");
+  assert.equal(translate("en", "nav.unread"), "{count} unread", "a placeholder not given stays visible");
+  assert.deepEqual(translateAround("en", "signIn.help", "phone", { practice: "DSKC" }), ["Trouble signing in? Call DSKC at ", "."]);
+  assert.deepEqual(translateAround("es", "signIn.help", "phone", { practice: "DSKC" }), [
+    "¿Tiene problemas para iniciar sesión? Llame a DSKC al ",
+    ".",
+  ]);
+});
+
+test("an error is shown by its code in Spanish; in English the service's own words (they say more)", () => {
+  const locked = { code: "account_locked", message: "Your account is locked after too many tries. You can try again after 3:45 PM." };
+  assert.equal(errorTextIn("en", locked), locked.message);
+  assert.equal(errorTextIn("es", locked), files.es["error.account_locked"]);
+  assert.equal(errorTextIn("es", { code: "a_code_from_a_newer_server", message: "New." }), files.es["error.unknown"]);
+  assert.equal(errorTextIn("en", { code: "internal", message: " " }), files.en["error.internal"]);
+});

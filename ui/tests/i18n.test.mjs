@@ -1,0 +1,281 @@
+// Spanish and English (issue 13): the language follows the operating system's (navigator
+// language), the switch changes it at once and is remembered; the sign-in screen (both steps),
+// the policy's frame, the header and the emergency prompt in Spanish, errors shown by their
+// code in Spanish, dates in the language chosen; axe-clean in both languages.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  useBrowser, openApp, closeApp, signIn, text, policy, axeClean, screenshot, DEFAULT_EMAIL, DEFAULT_PASSWORD,
+} from "./harness.mjs";
+
+const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
+const SPANISH = { locale: "es-MX" };
+
+const env = useBrowser();
+
+const lang = (page) => page.evaluate(() => document.documentElement.lang);
+const stored = (page) => page.evaluate(() => ({ ...localStorage }));
+
+test("with a Spanish system the sign-in screen is in Spanish; the switch goes to English and back, axe-clean in both", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE }, SPANISH);
+  const { page } = app;
+  await page.waitForSelector(`h1:has-text('${PRACTICE.name}')`);
+  assert.equal(await lang(page), "es");
+  assert.equal(await page.title(), "Iniciar sesión – Portal del paciente");
+  assert.equal(await text(page, ".subtitle"), "Portal del paciente");
+  assert.equal(await text(page, ".emergency"), "El portal nunca es para emergencias. En una emergencia, llame al 911.");
+  assert.equal(await text(page, "label[for=email]"), "Correo electrónico");
+  assert.equal(await text(page, "label[for=password]"), "Frase de contraseña");
+  assert.equal(await text(page, "#sign-in"), "Iniciar sesión");
+  assert.equal(await text(page, "#forgot-passphrase"), "¿Olvidó su frase de contraseña?");
+  assert.equal(await text(page, "#have-activation-code"), "Tengo un código de activación");
+  assert.equal(
+    await text(page, ".help"),
+    `¿Tiene problemas para iniciar sesión? Llame a ${PRACTICE.name} al ${PRACTICE.phone}.`,
+  );
+  assert.equal(await page.getAttribute(".help a.phone-link", "href"), "tel:8165550142");
+  assert.equal(await text(page, "summary"), "Configuración del servidor");
+  // The switch: each language named in its own, the one in use pressed.
+  assert.equal(await page.getAttribute("#language", "aria-label"), "Idioma");
+  assert.equal(await page.getAttribute("#language-es", "aria-pressed"), "true");
+  assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "false");
+  assert.equal(await page.getAttribute("#language-en", "lang"), "en");
+  assert.deepEqual(await stored(page), {}, "nothing is stored while the system's language is followed");
+
+  // Errors in Spanish: the app's own, and one from the service chosen by its code.
+  await page.click("#sign-in");
+  assert.equal(await text(page, "#sign-in-error"), "Escriba su correo electrónico.");
+  await signIn(page, DEFAULT_EMAIL, "not my pass-phrase");
+  await page.waitForSelector("#sign-in-error:has-text('frase de contraseña no son correctos')");
+  assert.equal(
+    await text(page, "#sign-in-error"),
+    "El correo electrónico o la frase de contraseña no son correctos. Revíselos e inténtelo de nuevo.",
+  );
+  await page.click("summary");
+  await page.waitForSelector("#server-url");
+  assert.equal(await text(page, "#server-url-hint"), "Empieza con https://");
+  await axeClean(page, "sign-in in Spanish");
+  await screenshot(page, "i18n-sign-in-es");
+
+  // To English: everything on the screen, the error included (the service's own words), at once.
+  await page.click("#language-en");
+  await page.waitForSelector("label[for=email]:has-text('Email address')");
+  assert.equal(await lang(page), "en");
+  assert.equal(await page.title(), "Sign in – Patient Portal");
+  assert.equal(await text(page, "#sign-in"), "Sign in");
+  assert.equal(await text(page, "#sign-in-error"), "The email address or pass-phrase is not right. Please check them and try again.");
+  assert.equal(await text(page, "#server-url-hint"), "It starts with https://");
+  assert.equal(await text(page, ".help"), `Trouble signing in? Call ${PRACTICE.name} at ${PRACTICE.phone}.`);
+  assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "language-en", "focus stays on the switch");
+  assert.equal(await page.getAttribute("#language", "aria-label"), "Language");
+  assert.deepEqual(await stored(page), { "portal.language": "en" }, "only the language chosen is kept");
+  await axeClean(page, "sign-in in English");
+  await screenshot(page, "i18n-sign-in-en");
+
+  // Remembered: English again after a restart, though the system is Spanish.
+  await page.reload();
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await lang(page), "en");
+  assert.equal(await text(page, "#sign-in"), "Sign in");
+
+  // And back to Spanish with the keyboard.
+  await page.focus("#language-es");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#sign-in:has-text('Iniciar sesión')");
+  assert.equal(await lang(page), "es");
+  assert.deepEqual(await stored(page), { "portal.language": "es" });
+  await closeApp(app, assert);
+});
+
+test("an English system shows English; the switch turns the screen to Spanish", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE });
+  const { page } = app;
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await lang(page), "en");
+  assert.equal(await text(page, "label[for=email]"), "Email address");
+  await page.click("#language-es");
+  await page.waitForSelector("label[for=email]:has-text('Correo electrónico')");
+  assert.equal(await lang(page), "es");
+  await closeApp(app, assert);
+});
+
+test("the second-factor step in Spanish: the question, the hint, a wrong code by its code", async () => {
+  const okafor = {
+    id: 1, email: "dr.okafor@dskc.example", name: "Dr. Adaeze Okafor", role: "physician",
+    pools: [], email_verified: true, second_factor: true,
+  };
+  const scenario = {
+    practice: PRACTICE,
+    policy: policy(),
+    accounts: [{ email: okafor.email, password: DEFAULT_PASSWORD, user: okafor, acceptedAt: "2026-03-05T17:30:00Z" }],
+    totpCode: "314159",
+  };
+  const app = await openApp(env.browser, env.base, scenario, SPANISH);
+  const { page } = app;
+  await signIn(page, okafor.email, DEFAULT_PASSWORD);
+  await page.waitForSelector("#sign-in-code");
+  assert.equal(
+    await text(page, "#sign-in-code-intro"),
+    `Su frase de contraseña es correcta. Su cuenta también pide un código de la aplicación de autenticación de su teléfono (${okafor.email}).`,
+  );
+  assert.equal(await text(page, "#sign-in-code-intro strong"), okafor.email);
+  assert.equal(await text(page, "label[for=sign-in-code]"), "Código de su aplicación de autenticación");
+  assert.match(await text(page, "#sign-in-code-hint"), /códigos de recuperación\.$/);
+  assert.equal(await text(page, "#sign-in-back"), "Volver");
+  await page.click("#sign-in-code-submit");
+  assert.equal(await text(page, "#sign-in-error"), "Escriba el código de su aplicación de autenticación o un código de recuperación.");
+  await page.fill("#sign-in-code", "000000");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#sign-in-error:has-text('Ese código no es correcto')");
+  await axeClean(page, "second-factor step in Spanish");
+  await screenshot(page, "i18n-sign-in-code-es");
+  await page.fill("#sign-in-code", "314159");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#home");
+  await closeApp(app, assert);
+});
+
+test("the policy's frame in Spanish, its date in Spanish, its text as the server sent it", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy() }, SPANISH);
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#policy-text");
+  assert.equal(await lang(page), "es");
+  assert.equal(await page.title(), "Política del portal – Portal del paciente");
+  assert.equal(await text(page, "#policy-version"), "Versión 3, publicada el 1 de marzo de 2026");
+  assert.equal(await text(page, "h1"), "Patient Portal Policy", "the title is the server's");
+  assert.match(await text(page, "#policy-text"), /^Welcome to the Patient Portal/, "the text is the server's");
+  assert.equal(await page.getAttribute("#policy-text", "aria-label"), "Texto de la política del portal");
+  assert.equal(await text(page, "#accept-policy"), "He leído y acepto esta política");
+  assert.equal(await text(page, "#decline-policy"), "Cerrar sesión");
+  assert.equal(await text(page, ".app-header .product"), "Portal del paciente");
+  await axeClean(page, "policy in Spanish");
+  await screenshot(page, "i18n-policy-es");
+
+  // The header's switch turns the frame (and the date) to English.
+  await page.click("#language-en");
+  await page.waitForSelector("#accept-policy:has-text('I have read and accept this policy')");
+  assert.equal(await text(page, "#policy-version"), "Version 3, published March 1, 2026");
+  await axeClean(page, "policy in English");
+  await page.click("#language-es");
+  await page.click("#decline-policy");
+  await page.waitForSelector("#sign-in-status");
+  assert.equal(await text(page, "#sign-in-status"), "Ha cerrado sesión.");
+  await closeApp(app, assert);
+});
+
+test("a newer policy's message is shown by its code in Spanish", async () => {
+  const newer = policy({ version: 4, published_at: "2026-04-02T14:00:00Z", text: "Version four." });
+  const app = await openApp(
+    env.browser,
+    env.base,
+    { session: { user: { id: 7, email: DEFAULT_EMAIL, name: "Ana García", role: "patient" }, policy: policy() }, policy: policy(), newerPolicy: newer },
+    SPANISH,
+  );
+  const { page } = app;
+  await page.waitForSelector("#policy-text");
+  await page.click("#accept-policy");
+  await page.waitForSelector("#policy-error");
+  assert.equal(await text(page, "#policy-error"), "La política se actualizó mientras usted la leía. Lea la nueva versión a continuación.");
+  assert.equal(await text(page, "#policy-version"), "Versión 4, publicada el 2 de abril de 2026");
+  await closeApp(app, assert);
+});
+
+test("the header and the emergency prompt in Spanish; the header's switch changes them", async () => {
+  const ana = { id: 7, email: DEFAULT_EMAIL, name: "Ana García", role: "patient" };
+  const scenario = { practice: PRACTICE, session: { user: ana, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }) } };
+  const app = await openApp(env.browser, env.base, scenario, SPANISH);
+  const { page } = app;
+  await page.waitForSelector("#home");
+  assert.equal(await page.title(), "Inicio – Portal del paciente");
+  assert.equal(await page.getAttribute("nav.sections", "aria-label"), "Secciones del portal");
+  assert.equal(await text(page, "#nav-home"), "Inicio");
+  assert.equal(await text(page, "#sign-out"), "Cerrar sesión");
+  await page.waitForSelector("#unread-badge");
+  assert.equal(await text(page, "#unread-badge .visually-hidden"), "3 sin leer");
+  assert.match(await text(page, "#nav-messages"), /^Mensajes/);
+  assert.equal(
+    await text(page, "#emergency-notice"),
+    `Este portal nunca es para emergencias ni para solicitudes urgentes. En una emergencia, llame al 911. Si tiene preguntas urgentes, llame a ${PRACTICE.name} al ${PRACTICE.phone}.`,
+  );
+  await axeClean(page, "home header in Spanish");
+  await screenshot(page, "i18n-home-es");
+
+  await page.click("#nav-messages");
+  await page.waitForSelector("#inbox");
+  assert.equal(await page.title(), "Mensajes – Portal del paciente");
+  await page.click("#new-message");
+  await page.waitForSelector("#compose-form");
+  await page.selectOption("#compose-category", "medical_question");
+  await page.fill("#compose-subject", "Me siento mal");
+  await page.fill("#compose-body", "Desde ayer tengo dolor de pecho.");
+  await page.click("#compose-send");
+  await page.waitForSelector("#emergency-dialog");
+  assert.equal(await text(page, "#emergency-dialog-title"), "¿Es una emergencia?");
+  assert.match(await text(page, "#emergency-dialog-text"), /^Si tiene dolor de pecho, dificultad para respirar/);
+  assert.equal(await text(page, "#emergency-dialog .matched"), "Su mensaje menciona “dolor de pecho”.");
+  assert.equal(await text(page, "#emergency-call-911"), "Llamar al 911 — no enviaré este mensaje");
+  assert.equal(await text(page, "#emergency-send-anyway"), "Enviar de todos modos");
+  await axeClean(page, "emergency prompt in Spanish");
+  await screenshot(page, "i18n-emergency-es");
+  await page.click("#emergency-call-911");
+  await page.waitForSelector("#emergency-call");
+  assert.match(
+    await text(page, "#emergency-call"),
+    new RegExp(`^Si es una emergencia, llame al 911 ahora\\. 911 Si tiene preguntas urgentes, llame a ${PRACTICE.name} al \\(816\\) 555-0142\\. Su mensaje no se envió\\.`),
+  );
+
+  // The header's switch: the header and the call-out turn English at once.
+  await page.click("#language-en");
+  await page.waitForSelector("#sign-out:has-text('Sign out')");
+  assert.equal(await text(page, "#nav-home"), "Home");
+  assert.equal(await text(page, "#emergency-call-title"), "If this is an emergency, call 911 now.");
+  assert.equal(await page.title(), "New message – Patient Portal");
+  await axeClean(page, "compose after Call 911, header in English");
+  await closeApp(app, assert);
+});
+
+test("a change of server is confirmed in Spanish, named from its fields; the idle warning and sign-out in Spanish", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    { practice: PRACTICE, settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem" } },
+    SPANISH,
+  );
+  const { page } = app;
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.dskc.example");
+  await page.fill("#server-url", "https://otro.example");
+  await page.click("#save-server");
+  await page.waitForSelector("#server-confirm");
+  assert.equal(await text(page, "#server-confirm-title"), "¿Cambiar el servidor del portal?");
+  assert.equal(
+    await text(page, "#server-confirm-message"),
+    "Está a punto de conectarse a otro servidor del portal: https://otro.example. Continúe solo si el consultorio se lo indicó.",
+  );
+  // In English, the app's own words (they come from the Rust side).
+  await page.click("#language-en");
+  await page.waitForSelector("#server-confirm-title:has-text('Change the portal server?')");
+  assert.equal(
+    await text(page, "#server-confirm-message"),
+    "You are about to connect to a different portal server: https://otro.example. Only continue if the practice told you to.",
+  );
+  await page.click("#language-es");
+  await page.click("#cancel-server");
+  assert.equal(await text(page, "#server-status"), "La configuración del servidor no cambió.");
+  await closeApp(app, assert);
+
+  const idle = await openApp(env.browser, env.base, { idleTimeoutSecs: 4, policy: policy() }, SPANISH);
+  await signIn(idle.page);
+  await idle.page.waitForSelector("#policy-text");
+  await idle.page.waitForSelector("#idle-warning", { timeout: 6000 });
+  assert.equal(await text(idle.page, "#idle-warning-title"), "¿Sigue ahí?");
+  assert.match(await text(idle.page, "#idle-warning-text"), /^Para proteger su privacidad, su sesión se cerrará en \d segundos?\.$/);
+  assert.equal(await text(idle.page, "#stay-signed-in"), "Seguir con la sesión abierta");
+  assert.equal(await text(idle.page, "#idle-sign-out"), "Cerrar sesión ahora");
+  await axeClean(idle.page, "idle warning in Spanish");
+  await idle.page.waitForSelector("#sign-in-form", { timeout: 9000 });
+  assert.equal(await text(idle.page, "#sign-in-status"), "Se cerró su sesión después de 4 segundos sin actividad.");
+  await closeApp(idle, assert);
+});
