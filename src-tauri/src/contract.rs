@@ -78,7 +78,7 @@ fn ipc_types(types: &mut Declarations) {
     use crate::core::send::{SendProgress, Sent};
     use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
     use portal_api::{
-        AccessLog, AccountStatus, AssignedFilter, BreakTheGlassGrant, ErrorCode, PatientMatches, Person,
+        AccessLog, AccountStatus, AssignedFilter, BreakTheGlassGrant, ErrorCode, Language, PatientMatches, Person,
         PolicyResponse, PracticeInfo, RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences,
         ResultReleaseSetting, ResultReview, ResultSeries, ReviewRequest, SessionList, SessionsEnded, StaffMember,
         ThreadDetail, ThreadList, ThreadStatus, ThreadSummary,
@@ -96,6 +96,7 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<SessionView>();
     types.add::<KeepAlive>();
     types.add::<PolicyResponse>();
+    types.add::<Language>();
     // drafts
     types.add::<Draft>();
     types.add::<DraftSummary>();

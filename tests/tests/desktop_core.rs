@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use portal_api::client::{ClientError, PortalClient, SessionToken};
-use portal_api::ErrorCode;
+use portal_api::{ErrorCode, Language};
 use portal_desktop::core::drafts::DRAFTS_FILE;
 use portal_desktop::core::{DesktopCore, MemoryPreferences, Preferences, StartupOverrides};
 use portal_tests::{unused_port, TestServer, OTHER_CA_PEM, PATIENT, TEST_KDF};
@@ -133,6 +133,29 @@ async fn a_patient_signs_in_accepts_the_policy_and_signs_out() {
         .await
         .expect("sign in again");
     assert!(again.policy.accepted_at.is_some());
+    core.sign_out().await.expect("sign out");
+}
+
+/// Read in Spanish (the UI says so with `set_language`), the policy comes in Spanish at sign-in
+/// and after, and is accepted as the Spanish text; switching back shows the English one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_reader_gets_and_accepts_the_spanish_policy() {
+    let server = TestServer::start().await;
+    let (core, _) = core_for(&server.url, &server.ca_file_text(), server.data_dir.path());
+    core.set_language(Language::Spanish);
+    let session = core
+        .sign_in(PATIENT.email, PATIENT.passphrase, None)
+        .await
+        .expect("sign in");
+    assert_eq!(session.policy.language, Language::Spanish);
+    assert!(session.policy.text.contains("llame al 911"), "{}", session.policy.text);
+    let accepted = core.accept_policy(session.policy.version).await.expect("accept");
+    assert_eq!(accepted.language, Language::Spanish);
+    assert!(accepted.accepted_at.is_some());
+    core.set_language(Language::English);
+    let english = core.get_policy().await.expect("policy");
+    assert_eq!(english.language, Language::English);
+    assert!(english.text.contains("call 911"));
     core.sign_out().await.expect("sign out");
 }
 

@@ -203,6 +203,7 @@ export async function screenshot(page, name) {
 export function policy(overrides = {}) {
   return {
     version: 3,
+    language: "en",
     title: "Patient Portal Policy",
     published_at: "2026-03-01T15:00:00Z",
     accepted_at: null,

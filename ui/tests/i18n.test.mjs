@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useBrowser, openApp, closeApp, signIn, text, policy, axeClean, screenshot, DEFAULT_EMAIL, DEFAULT_PASSWORD,
+  useBrowser, openApp, closeApp, signIn, text, policy, axeClean, screenshot, mockCalls, DEFAULT_EMAIL, DEFAULT_PASSWORD,
 } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
@@ -162,6 +162,27 @@ test("the policy's frame in Spanish, its date in Spanish, its text as the server
   await page.click("#decline-policy");
   await page.waitForSelector("#sign-in-status");
   assert.equal(await text(page, "#sign-in-status"), "Ha cerrado sesión.");
+  await closeApp(app, assert);
+});
+
+test("the policy's own text follows the language: the Spanish one when published, marked with its language", async () => {
+  const policyEs = policy({ language: "es", title: "Política del Portal del Paciente", text: "Nunca para emergencias: llame al 911." });
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy(), policyEs }, SPANISH);
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#policy-text");
+  assert.equal(await text(page, "h1"), "Política del Portal del Paciente");
+  assert.equal(await text(page, "#policy-text"), "Nunca para emergencias: llame al 911.");
+  assert.equal(await page.getAttribute("#policy-text", "lang"), "es");
+  await page.click("#language-en");
+  await page.waitForSelector("#policy-text[lang=en]");
+  assert.match(await text(page, "#policy-text"), /^Welcome to the Patient Portal/);
+  assert.equal(await text(page, "h1"), "Patient Portal Policy");
+  const calls = await mockCalls(page, "set_language");
+  assert.deepEqual(calls.map((c) => c.args.language), ["es", "en"], "the Rust side is told at start and at the switch");
+  await axeClean(page, "an English policy in an English frame");
+  await page.click("#accept-policy");
+  await page.waitForSelector("#home");
   await closeApp(app, assert);
 });
 

@@ -72,6 +72,8 @@ export interface MockScenario {
   policy?: Policy;
   /** A newer policy: the first accept_policy answers policy_outdated and the server serves this from then on. */
   newerPolicy?: Policy;
+  /** The policy's Spanish text: served once `set_language` says "es" (get_policy, sign_in). */
+  policyEs?: Policy;
   /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits`, `patient_ids`, `may_act_for` and `acting_for` may be left out). */
   session?:
     | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids" | "may_act_for" | "acting_for"> & {
@@ -181,6 +183,7 @@ const DEFAULT_USER: User = {
 
 const DEFAULT_POLICY: Policy = {
   version: 3,
+  language: "en",
   title: "Patient Portal Policy",
   published_at: "2026-03-01T15:00:00Z",
   accepted_at: null,
@@ -200,6 +203,8 @@ interface MockState {
   settings: Settings;
   policy: Policy;
   newerPolicyPending: boolean;
+  /** The language `set_language` last set (the policy is the same in every language here). */
+  language: string;
   session: Session | null;
   threads: MockThread[];
   careTeam: Person[];
@@ -243,6 +248,12 @@ interface MockState {
 
 let state: MockState | null = null;
 
+/** The policy in the language `set_language` last said, when the scenario has that text. */
+function servedPolicy(st: MockState): Policy {
+  const spanish = scenario().policyEs;
+  return st.language === "es" && spanish && spanish.version === st.policy.version ? spanish : st.policy;
+}
+
 function scenario(): MockScenario {
   return window.__PORTAL_MOCK__ ?? {};
 }
@@ -259,6 +270,7 @@ function currentState(): MockState {
       },
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
+      language: "en",
       session: s.session
         ? {
             idle_timeout_secs: idleTimeoutSecs(),
@@ -477,7 +489,7 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       }
       st.session = {
         user: { ...withSecondFactor(account.user), ...(st.secondFactor.has(key) ? { second_factor: asksCode } : {}) },
-        policy: { ...st.policy, accepted_at: account.acceptedAt ?? null },
+        policy: { ...servedPolicy(st), accepted_at: account.acceptedAt ?? null },
         idle_timeout_secs: idleTimeoutSecs(),
         limits: serviceLimits(),
         patient_ids: [...(account.patientIds ?? [])],
@@ -490,8 +502,11 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
     case "current_session":
       return st.session ? structuredClone(st.session) : null;
 
-    case "get_policy":
-      return { ...requireSession(st).policy };
+    case "get_policy": {
+      const held = requireSession(st).policy;
+      const served = servedPolicy(st);
+      return served.version === held.version ? { ...served, accepted_at: held.accepted_at } : { ...held };
+    }
 
     case "accept_policy": {
       const session = requireSession(st);
@@ -715,6 +730,10 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       st.recoveryCodes = NEW_RECOVERY_CODES.map((c) => c.replace("rc", "nw"));
       return { codes: [...st.recoveryCodes] };
     }
+
+    case "set_language":
+      st.language = args.language as string;
+      return null;
 
     case "keep_alive":
       requireSession(st);

@@ -267,11 +267,35 @@ impl PortalClient {
     }
 
     pub async fn policy(&self, token: &SessionToken) -> Result<PolicyResponse, ClientError> {
-        send(self.authed(Method::GET, "/policy", token)).await
+        self.policy_in(token, Language::English).await
+    }
+
+    /// The current policy in `language` (English if the version has no text in it).
+    pub async fn policy_in(&self, token: &SessionToken, language: Language) -> Result<PolicyResponse, ClientError> {
+        send(
+            self.authed(Method::GET, "/policy", token)
+                .header(header::ACCEPT_LANGUAGE, language.as_str()),
+        )
+        .await
     }
 
     pub async fn accept_policy(&self, token: &SessionToken, version: i64) -> Result<PolicyAcceptance, ClientError> {
-        send(self.authed(Method::POST, &format!("/policy/{version}/accept"), token)).await
+        self.accept_policy_in(token, version, Language::English).await
+    }
+
+    /// Accepts `version` as read in `language` (the text `policy_in` answered).
+    pub async fn accept_policy_in(
+        &self,
+        token: &SessionToken,
+        version: i64,
+        language: Language,
+    ) -> Result<PolicyAcceptance, ClientError> {
+        let path = format!("/policy/{version}/accept");
+        send(
+            self.authed(Method::POST, &path, token)
+                .header(header::ACCEPT_LANGUAGE, language.as_str()),
+        )
+        .await
     }
 
     pub async fn openapi(&self) -> Result<serde_json::Value, ClientError> {

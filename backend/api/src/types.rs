@@ -143,11 +143,61 @@ pub struct PracticeInfo {
 #[ts(rename = "Policy")]
 pub struct PolicyResponse {
     pub version: i64,
+    /// The language of `title` and `text`: the one asked for (`Accept-Language`) when the
+    /// version has a text in it, else English.
+    #[serde(default)]
+    pub language: Language,
     pub title: String,
     pub text: String,
     pub published_at: DateTime<Utc>,
     /// When the caller accepted this version, or null if not yet.
     pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// A language the portal's texts are written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub enum Language {
+    #[default]
+    #[serde(rename = "en")]
+    English,
+    #[serde(rename = "es")]
+    Spanish,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::English, Language::Spanish];
+
+    /// The tag: "en" or "es".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Spanish => "es",
+        }
+    }
+
+    /// The language an `Accept-Language` header asks for: of the ranges it lists, the one
+    /// with the highest weight whose primary tag is a language the portal has (the first of
+    /// equal weights); English when it names none (or cannot be read).
+    pub fn from_accept_language(header: &str) -> Language {
+        let mut best: Option<(f32, Language)> = None;
+        for range in header.split(',').take(32) {
+            let mut parts = range.split(';');
+            let tag = parts.next().unwrap_or_default().trim();
+            let primary = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+            let Some(language) = Language::ALL.into_iter().find(|l| l.as_str() == primary) else {
+                continue;
+            };
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
+                best = Some((weight, language));
+            }
+        }
+        best.map_or(Language::English, |(_, language)| language)
+    }
 }
 
 /// `POST /api/v1/policy/{version}/accept`
@@ -156,6 +206,28 @@ pub struct PolicyResponse {
 pub struct PolicyAcceptance {
     pub version: i64,
     pub accepted_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Language;
+
+    #[test]
+    fn accept_language_picks_the_weightiest_language_the_portal_has() {
+        for (header, expected) in [
+            ("es-MX", Language::Spanish),
+            ("es-US,es;q=0.9,en;q=0.8", Language::Spanish),
+            ("en-US,es;q=0.5", Language::English),
+            ("fr-CA,es;q=0.4,en;q=0.3", Language::Spanish),
+            ("fr, de", Language::English),
+            ("", Language::English),
+            ("es;q=0", Language::English),
+            ("en;q=0.2, ES;q=0.9", Language::Spanish),
+            (";;;,,=q", Language::English),
+        ] {
+            assert_eq!(Language::from_accept_language(header), expected, "{header:?}");
+        }
+    }
 }
 
 /// `GET /api/v1/health`

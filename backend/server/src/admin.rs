@@ -2,7 +2,7 @@
 //! account, turn one off or on, publish a policy version, set the practice's details. Each checks its input like the API would.
 
 use chrono::{DateTime, Utc};
-use portal_api::{PracticeInfo, Role};
+use portal_api::{Language, PracticeInfo, Role};
 
 use crate::auth::password::PasswordHasher;
 use crate::domain::access::StaffPools;
@@ -61,6 +61,8 @@ pub async fn add_user(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Published {
     New(i64),
+    /// A language's text of this version was added (or replaced).
+    Translated(i64, Language),
     /// The text is the same as the current version's: nothing was added.
     Unchanged(i64),
 }
@@ -90,14 +92,44 @@ pub fn parse_policy_file(contents: &str) -> Result<(String, String), AdminError>
     Ok((title, body))
 }
 
-pub async fn publish_policy(db: &Db, contents: &str, now: DateTime<Utc>) -> Result<Published, AdminError> {
+/// Publishes a policy file: in English, the next version (unless it is the current one's
+/// text); in another language, that language's text of the current version (replacing an
+/// earlier one; people who accepted a version need not accept it again).
+pub async fn publish_policy(
+    db: &Db,
+    contents: &str,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<Published, AdminError> {
     let (title, body) = parse_policy_file(contents)?;
-    if let Some(current) = store::policy::current(db).await? {
+    let current = store::policy::current(db).await?;
+    if language != Language::English {
+        let current = current.ok_or_else(|| {
+            AdminError::Invalid(format!(
+                "no policy is published yet: publish its English text first, then its {} text",
+                language_name(language)
+            ))
+        })?;
+        let changed = store::policy::publish_translation(db, current.version, language, &title, &body, now).await?;
+        return Ok(match changed {
+            true => Published::Translated(current.version, language),
+            false => Published::Unchanged(current.version),
+        });
+    }
+    if let Some(current) = current {
         if current.title == title && current.body == body {
             return Ok(Published::Unchanged(current.version));
         }
     }
     Ok(Published::New(store::policy::publish(db, &title, &body, now).await?))
+}
+
+/// A language's name in English (for the operator's messages).
+pub fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::English => "English",
+        Language::Spanish => "Spanish",
+    }
 }
 
 /// Clear every sign-in count kept for `email` (its lock, and a hold after too many failures

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use portal_api::{Pool, Role};
+use portal_api::{Language, Pool, Role};
 
 use crate::admin::{self, AdminError, NewUser, Published};
 use crate::auth::password::PasswordHasher;
@@ -18,6 +18,8 @@ use crate::store::{self, Db};
 pub const PRACTICE_NAME: &str = "Dermatology Specialists of Kansas City";
 pub const PRACTICE_PHONE: &str = "(816) 555-0142";
 pub const POLICY_TEXT: &str = include_str!("../policy/portal-policy.md");
+/// The same policy in Spanish, published as the current version's Spanish text.
+pub const POLICY_TEXT_ES: &str = include_str!("../policy/portal-policy.es.md");
 
 /// A demo account (the pass-phrases and second-factor secrets are public: demo data only).
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +117,8 @@ pub async fn seed(
     if store::practice::get(db).await?.is_none() {
         admin::set_practice(db, PRACTICE_NAME, PRACTICE_PHONE).await?;
     }
-    report.policy = Some(admin::publish_policy(db, POLICY_TEXT, now).await?);
+    report.policy = Some(admin::publish_policy(db, POLICY_TEXT, Language::English, now).await?);
+    admin::publish_policy(db, POLICY_TEXT_ES, Language::Spanish, now).await?;
     for account in ACCOUNTS {
         if add_account(db, hasher, sealer, &account, now).await? {
             report.accounts_created += 1;

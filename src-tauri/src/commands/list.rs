@@ -36,6 +36,7 @@ macro_rules! with_commands {
             account::new_recovery_codes,
             policy::get_policy,
             policy::accept_policy,
+            policy::set_language,
             drafts::list_drafts,
             drafts::load_draft,
             drafts::save_draft,

@@ -35,7 +35,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use portal_api::client::{ClientError, PortalClient, SessionToken};
-use portal_api::{LoginResponse, PolicyResponse, PracticeInfo};
+use portal_api::{Language, LoginResponse, PolicyResponse, PracticeInfo};
 
 use crate::error::CommandError;
 use crate::vault::KdfParams;
@@ -74,6 +74,9 @@ pub struct DesktopCore {
     session: tokio::sync::Mutex<Option<ActiveSession>>,
     next_session_id: AtomicU64,
     drafts: Drafts,
+    /// The language the person reads the app in (the UI tells it): the policy is asked for in
+    /// it. Nothing about the person: not stored here.
+    language: Mutex<Language>,
 }
 
 impl std::fmt::Debug for DesktopCore {
@@ -127,7 +130,17 @@ impl DesktopCore {
             session: tokio::sync::Mutex::new(None),
             next_session_id: AtomicU64::new(1),
             drafts: Drafts::new(vault_path, KdfParams::PRODUCTION),
+            language: Mutex::new(Language::English),
         }
+    }
+
+    /// `set_language`: the language the app is read in from now on (the policy's text).
+    pub fn set_language(&self, language: Language) {
+        *self.language.lock().unwrap_or_else(PoisonError::into_inner) = language;
+    }
+
+    fn language(&self) -> Language {
+        *self.language.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Cheaper Argon2 parameters for vaults created by this core, for the cross-crate tests
@@ -235,7 +248,7 @@ impl DesktopCore {
         let vault_user = vault_user_of(&client, login.user.id);
         let (me, policy, limits, vault) = tokio::join!(
             client.me(&token),
-            client.policy(&token),
+            client.policy_in(&token, self.language()),
             client.limits(&token),
             self.drafts.open_user(&vault_user, password.as_bytes())
         );
@@ -281,7 +294,7 @@ impl DesktopCore {
             return Ok(None);
         };
         let sent = Instant::now();
-        match handle.client.policy(&handle.own_token()).await {
+        match handle.client.policy_in(&handle.own_token(), self.language()).await {
             Ok(policy) => Ok(self.update_policy(handle.id, policy, sent).await),
             Err(error) => {
                 let error = self.failed(&handle, error).await;
@@ -304,7 +317,11 @@ impl DesktopCore {
     pub async fn accept_policy(&self, version: i64) -> Result<PolicyResponse, CommandError> {
         let handle = self.signed_in().await?;
         let sent = Instant::now();
-        if let Err(error) = handle.client.accept_policy(&handle.own_token(), version).await {
+        if let Err(error) = handle
+            .client
+            .accept_policy_in(&handle.own_token(), version, self.language())
+            .await
+        {
             return Err(self.failed(&handle, error).await);
         }
         self.answered(handle.id, sent).await;
@@ -314,7 +331,7 @@ impl DesktopCore {
     /// The policy as the server has it now, kept for the session it was asked for.
     async fn fetch_policy(&self, handle: &SessionHandle) -> Result<PolicyResponse, CommandError> {
         let sent = Instant::now();
-        match handle.client.policy(&handle.own_token()).await {
+        match handle.client.policy_in(&handle.own_token(), self.language()).await {
             Ok(policy) => {
                 self.update_policy(handle.id, policy.clone(), sent).await;
                 Ok(policy)

@@ -180,6 +180,7 @@ mod tests {
             },
             policy: PolicyResponse {
                 version: 1,
+                language: portal_api::Language::English,
                 title: "Portal policy".into(),
                 text: "Never for emergencies.".into(),
                 published_at: Utc::now(),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use portal_api::{ReleaseRule, Role};
+use portal_api::{Language, ReleaseRule, Role};
 
 use crate::accounts::invitation::Invitee;
 use crate::admin::{self, NewUser, Published};
@@ -255,8 +255,16 @@ pub enum RecordsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Publish FILE as the next policy version (a first line "# Title" gives its title).
-    Publish { file: PathBuf },
+    /// Publish FILE as the next policy version (a first line "# Title" gives its title); with
+    /// `--lang es`, as the current version's Spanish text (people read it in the language
+    /// their app asks for, and each acceptance records which text was accepted).
+    Publish {
+        file: PathBuf,
+        /// The language FILE is written in: en (a new version) or es (the current version's
+        /// Spanish text).
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,6 +351,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 match report.policy {
                     Some(Published::New(v)) => format!("version {v} published"),
                     Some(Published::Unchanged(v)) => format!("version {v} unchanged"),
+                    Some(Published::Translated(v, _)) => format!("version {v} translated"),
                     None => "not published".into(),
                 }
             );
@@ -468,13 +477,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Policy(PolicyCommand::Publish { file }) => {
+        Command::Policy(PolicyCommand::Publish { file, lang }) => {
+            let language = match lang.trim() {
+                "en" => Language::English,
+                "es" => Language::Spanish,
+                other => return Err(format!("unknown language {other:?}: en or es")),
+            };
             let db = open_db(&cli).await?;
             let contents = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            match admin::publish_policy(&db, &contents, now)
+            match admin::publish_policy(&db, &contents, language, now)
                 .await
                 .map_err(|e| e.to_string())?
             {
+                Published::Translated(v, language) => println!(
+                    "Published the {} text of policy version {v}. People whose app asks for it read it from now on.",
+                    admin::language_name(language)
+                ),
                 Published::New(v) => {
                     println!("Published policy version {v}. Everyone will be asked to accept it at their next sign-in.")
                 }

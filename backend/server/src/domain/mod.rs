@@ -6,7 +6,8 @@
 //! which sessions are open and what a device is called ([`sessions`]), the second factor: its
 //! codes, recovery codes and who must enrol ([`second_factor`]), the one-time codes sent by
 //! email ([`one_time_code`]), what a grant to an authorized person allows ([`grants`]), and
-//! the accounts the practice keeps for patients who do not sign in ([`managed_accounts`]).
+//! the accounts the practice keeps for patients who do not sign in ([`managed_accounts`]), and
+//! which text of the policy a person reads and accepts ([`policy`]).
 
 pub mod access;
 pub mod email;
@@ -17,6 +18,7 @@ pub mod notices;
 pub mod one_time_code;
 pub mod passphrase;
 pub mod person_name;
+pub mod policy;
 pub mod records;
 pub mod second_factor;
 pub mod sending;

@@ -1,19 +1,24 @@
 //! Versioned portal policy and each person's acceptance of it.
 
 use chrono::{DateTime, Utc};
+use portal_api::Language;
 use sqlx::Row;
 
 use super::db::{from_millis, to_millis, Db};
 use super::error::StoreResult;
+use crate::domain::policy::{text_digest, text_language};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyVersion {
     pub version: i64,
+    /// The language of `title` and `body`.
+    pub language: Language,
     pub title: String,
     pub body: String,
     pub published_at: DateTime<Utc>,
 }
 
+/// The current version, in English.
 pub async fn current(db: &Db) -> StoreResult<Option<PolicyVersion>> {
     let row =
         sqlx::query("SELECT version, title, body, published_at FROM policy_versions ORDER BY version DESC LIMIT 1")
@@ -22,10 +27,82 @@ pub async fn current(db: &Db) -> StoreResult<Option<PolicyVersion>> {
     let Some(row) = row else { return Ok(None) };
     Ok(Some(PolicyVersion {
         version: row.try_get("version")?,
+        language: Language::English,
         title: row.try_get("title")?,
         body: row.try_get("body")?,
         published_at: from_millis(row.try_get("published_at")?),
     }))
+}
+
+/// The current version in the text a person asking for `asked` reads
+/// (`domain::policy::text_language`).
+pub async fn current_in(db: &Db, asked: Language) -> StoreResult<Option<PolicyVersion>> {
+    let Some(english) = current(db).await? else {
+        return Ok(None);
+    };
+    if asked == Language::English {
+        return Ok(Some(english));
+    }
+    let row = sqlx::query("SELECT title, body FROM policy_translations WHERE version = $1 AND language = $2")
+        .bind(english.version)
+        .bind(asked.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    let translation = row
+        .map(|row| -> StoreResult<(String, String)> { Ok((row.try_get("title")?, row.try_get("body")?)) })
+        .transpose()?;
+    let available: Vec<Language> = translation.iter().map(|_| asked).collect();
+    Ok(Some(match (text_language(asked, &available), translation) {
+        (language, Some((title, body))) if language == asked => PolicyVersion {
+            language,
+            title,
+            body,
+            ..english
+        },
+        _ => english,
+    }))
+}
+
+/// Stores `language`'s text of `version` (replacing an earlier one). Returns whether it
+/// changed anything.
+pub async fn publish_translation(
+    db: &Db,
+    version: i64,
+    language: Language,
+    title: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    let same: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM policy_translations WHERE version = $1 AND language = $2 AND title = $3 AND body = $4",
+    )
+    .bind(version)
+    .bind(language.as_str())
+    .bind(title)
+    .bind(body)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if same.is_some() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM policy_translations WHERE version = $1 AND language = $2")
+        .bind(version)
+        .bind(language.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO policy_translations (version, language, title, body, published_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(version)
+    .bind(language.as_str())
+    .bind(title)
+    .bind(body)
+    .bind(to_millis(now))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Add a new version after the current one and return its number.
@@ -57,26 +134,28 @@ pub async fn accepted_at(db: &Db, user_id: i64, version: i64) -> StoreResult<Opt
         .transpose()?)
 }
 
-/// Record an acceptance; accepting twice keeps the first time. Returns the recorded time and
-/// whether this call recorded it.
+/// Record an acceptance of `text` (its version, in its language, with its digest); accepting
+/// twice keeps the first time. Returns the recorded time and whether this call recorded it.
 pub async fn accept(
     db: &Db,
     user_id: i64,
-    version: i64,
+    text: &PolicyVersion,
     now: DateTime<Utc>,
     client_addr: &str,
 ) -> StoreResult<(DateTime<Utc>, bool)> {
     let inserted = sqlx::query(
-        "INSERT INTO policy_acceptances (user_id, version, accepted_at, client_addr) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (user_id, version) DO NOTHING",
+        "INSERT INTO policy_acceptances (user_id, version, accepted_at, client_addr, language, text_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, version) DO NOTHING",
     )
     .bind(user_id)
-    .bind(version)
+    .bind(text.version)
     .bind(to_millis(now))
     .bind(client_addr)
+    .bind(text.language.as_str())
+    .bind(text_digest(&text.title, &text.body))
     .execute(&db.pool)
     .await?
     .rows_affected()
         > 0;
-    Ok((accepted_at(db, user_id, version).await?.unwrap_or(now), inserted))
+    Ok((accepted_at(db, user_id, text.version).await?.unwrap_or(now), inserted))
 }

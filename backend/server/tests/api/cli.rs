@@ -138,8 +138,34 @@ fn policy_publish_adds_a_version_only_when_the_text_changes() {
     let file = dir.path().join("policy.md");
     std::fs::write(&file, "# Our Policy\n\nNever for emergencies: call 911.\n").expect("write");
     let path = file.to_str().expect("utf-8 path");
+    let spanish = dir.path().join("politica.md");
+    std::fs::write(
+        &spanish,
+        "# Nuestra política\n\nNunca para emergencias: llame al 911.\n",
+    )
+    .expect("write");
+    let spanish = spanish.to_str().expect("utf-8 path");
+    let early = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "es"], None);
+    assert!(!early.status.success());
+    assert!(
+        text(&early).contains("publish its English text first"),
+        "{}",
+        text(&early)
+    );
     let out = portal_server(dir.path(), &["policy", "publish", path], None);
     assert!(text(&out).contains("Published policy version 1"), "{}", text(&out));
+    let out = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "es"], None);
+    assert!(
+        text(&out).contains("Published the Spanish text of policy version 1"),
+        "{}",
+        text(&out)
+    );
+    let out = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "fr"], None);
+    assert!(
+        text(&out).contains("unknown language \"fr\": en or es"),
+        "{}",
+        text(&out)
+    );
     let out = portal_server(dir.path(), &["policy", "publish", path], None);
     assert!(text(&out).contains("nothing was published"), "{}", text(&out));
     std::fs::write(&file, "# Our Policy\n\nRevised.\n").expect("write");

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use portal_api::ErrorCode;
+use portal_api::{ErrorCode, Language};
 use portal_server::admin::{self, Published};
 use portal_server::auth::PolicyAccepted;
 use portal_server::Clock;
@@ -54,11 +54,81 @@ async fn a_patient_reads_and_accepts_the_policy(app: TestApp) {
 }
 on_both_databases!(a_patient_reads_and_accepts_the_policy);
 
+/// The demo publishes the policy in English and Spanish: a person whose app asks for Spanish
+/// reads and accepts the Spanish text, and the acceptance records which text it was (its
+/// language and digest), also after that text is replaced; a version without a Spanish text is
+/// read in English, and so recorded.
+async fn a_spanish_reader_accepts_the_spanish_text_and_the_record_says_so(app: TestApp) {
+    let token = app.login_as(PATIENT).await;
+    let spanish = app.client.policy_in(&token, Language::Spanish).await.expect("policy");
+    assert_eq!((spanish.version, spanish.language), (1, Language::Spanish));
+    assert_eq!(spanish.title, "Política del Portal del Paciente");
+    assert!(spanish.text.contains("llame al 911"));
+    let english = app.client.policy(&token).await.expect("policy");
+    assert_eq!((english.version, english.language), (1, Language::English));
+
+    app.client
+        .accept_policy_in(&token, 1, Language::Spanish)
+        .await
+        .expect("accepted");
+    // The Spanish text is corrected afterwards: the record still names the text accepted.
+    let corrected = format!("{}\n\nCorregido.", portal_server::demo::POLICY_TEXT_ES);
+    let published = admin::publish_policy(&app.state.db, &corrected, Language::Spanish, app.clock.now())
+        .await
+        .expect("published");
+    assert_eq!(published, Published::Translated(1, Language::Spanish));
+    let (language, digest): (String, String) =
+        sqlx::query_as("SELECT language, text_sha256 FROM policy_acceptances WHERE version = 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .expect("recorded");
+    assert_eq!(language, "es");
+    assert_eq!(
+        digest,
+        portal_server::domain::policy::text_digest(&spanish.title, &spanish.text)
+    );
+
+    // A new version without a Spanish text yet: read, and accepted, in English.
+    admin::publish_policy(
+        &app.state.db,
+        "# Patient Portal Policy\n\nNew terms.",
+        Language::English,
+        app.clock.now(),
+    )
+    .await
+    .expect("v2");
+    let v2 = app.client.policy_in(&token, Language::Spanish).await.expect("policy");
+    assert_eq!((v2.version, v2.language), (2, Language::English));
+    app.client
+        .accept_policy_in(&token, 2, Language::Spanish)
+        .await
+        .expect("accepted");
+    let language: String = sqlx::query_scalar("SELECT language FROM policy_acceptances WHERE version = 2")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("recorded");
+    assert_eq!(language, "en", "the text read was the English one");
+
+    // A language the portal does not have reads English.
+    let other = app
+        .raw_client(|b| b)
+        .get(app.url("/api/v1/policy"))
+        .bearer_auth(token.expose())
+        .header("accept-language", "fr-CA, de;q=0.8")
+        .send()
+        .await
+        .expect("sent");
+    let other: portal_api::PolicyResponse = other.json().await.expect("json");
+    assert_eq!(other.language, Language::English);
+}
+on_both_databases!(a_spanish_reader_accepts_the_spanish_text_and_the_record_says_so);
+
 async fn a_new_version_must_be_accepted_again(app: TestApp) {
     let token = app.login_and_accept(PATIENT).await;
     let v2 = admin::publish_policy(
         &app.state.db,
         "# Patient Portal Policy\n\nChanged terms.",
+        Language::English,
         app.clock.now(),
     )
     .await
@@ -143,9 +213,14 @@ async fn health_data_waits_for_the_current_policy(app: TestApp) {
     let (status, body) = call(Some(token.expose().to_string())).await;
     assert_eq!((status, &body[..]), (StatusCode::OK, &b"health data"[..]));
 
-    admin::publish_policy(&app.state.db, "# Patient Portal Policy\n\nNew terms.", app.clock.now())
-        .await
-        .expect("publish v2");
+    admin::publish_policy(
+        &app.state.db,
+        "# Patient Portal Policy\n\nNew terms.",
+        Language::English,
+        app.clock.now(),
+    )
+    .await
+    .expect("publish v2");
     // Published beside the service (as the CLI does): it takes effect within the session
     // cache's lifetime.
     app.advance(chrono::Duration::from_std(test_limits().session_cache_ttl).expect("ttl"));

@@ -4,9 +4,14 @@
 // chosen (reactive) on top of this; the unit tests use this module in Node.
 import en from "./en.json";
 import es from "./es.json";
+import type { Language as PortalLanguage } from "../ipc/generated/types";
 
-export const LANGUAGES = ["en", "es"] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** The portal's languages (generated from Rust's `portal_api::Language`): every one, in order. */
+export const LANGUAGES = ["en", "es"] as const satisfies readonly PortalLanguage[];
+export type Language = PortalLanguage;
+// Fails to compile if Rust gains a language this list (and a catalog) lacks.
+const everyLanguage: Record<PortalLanguage, true> = { en: true, es: true };
+void everyLanguage;
 /** Every key of the catalogs (English is the reference; the unit test keeps Spanish equal). */
 export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;

@@ -1,7 +1,7 @@
 // The only modules that talk to the Rust side. Views call these typed
 // functions; they never import `invoke` themselves.
 import { call } from "./call";
-import type { KeepAlive, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
+import type { KeepAlive, Language, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
 
 export * from "./types";
 export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired, onGrantEnded } from "./call";
@@ -40,6 +40,11 @@ export function getPolicy(): Promise<Policy> {
 
 export function acceptPolicy(version: number): Promise<Policy> {
   return call<Policy>("accept_policy", { version });
+}
+
+/** The language the person reads the app in: the policy is asked for in it from now on. */
+export function setLanguage(language: Language): Promise<void> {
+  return call<void>("set_language", { language });
 }
 
 export function currentSession(): Promise<Session | null> {

@@ -418,6 +418,11 @@ message: string, };
 export type KeepAlive = { idle_timeout_secs: number, };
 
 /**
+ * A language the portal's texts are written in.
+ */
+export type Language = "en" | "es";
+
+/**
  * Which settings the organization set in the managed configuration (`managed`), so the UI
  * shows them read-only.
  */
@@ -572,7 +577,12 @@ export type Person = { id: number, name: string, role: Role, };
 /**
  * `GET /api/v1/policy`: the current portal policy and the caller's acceptance of it.
  */
-export type Policy = { version: number, title: string, text: string, published_at: string, 
+export type Policy = { version: number, 
+/**
+ * The language of `title` and `text`: the one asked for (`Accept-Language`) when the
+ * version has a text in it, else English.
+ */
+language: Language, title: string, text: string, published_at: string, 
 /**
  * When the caller accepted this version, or null if not yet.
  */

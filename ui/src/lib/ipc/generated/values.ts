@@ -215,6 +215,7 @@ export const COMMANDS = [
   "new_recovery_codes",
   "get_policy",
   "accept_policy",
+  "set_language",
   "list_drafts",
   "load_draft",
   "save_draft",
