@@ -27,6 +27,8 @@ use serde_json::json;
 // The tests of one part of the app each, beside those below (which share this file's helpers).
 mod account;
 mod authorized_persons;
+// The app installed from the .deb (run by scripts/test-all after installing it).
+mod installed;
 // The tests' SMTP server (the API tests' own), for the mail the service sends.
 #[path = "../../../backend/server/tests/api/mail_catcher.rs"]
 #[allow(dead_code)]
