@@ -28,6 +28,7 @@ pub mod server_change;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod workstation;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,7 +41,7 @@ use portal_api::{LoginResponse, PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
-pub use managed::ManagedConfig;
+pub use managed::{ManagedConfig, Workstation};
 pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
@@ -257,6 +258,7 @@ impl DesktopCore {
             patient_ids: me.patient_ids,
             may_act_for: me.acting_for,
             last_request: sent,
+            locked: false,
         };
         let view = session.view();
         let previous = {
@@ -277,8 +279,15 @@ impl DesktopCore {
     /// `None`. If the server cannot be reached the last known state is shown; if the server
     /// says the session has ended, it is dropped and the error returned.
     pub async fn current_session(&self) -> Result<Option<SessionView>, CommandError> {
-        let Some(handle) = self.handle().await else {
-            return Ok(None);
+        let handle = {
+            let held = self.session.lock().await;
+            match held.as_ref() {
+                None => return Ok(None),
+                // Locked: the UI shows the lock screen at the first command it sends; the
+                // server is not asked (that would keep its session from ending idle).
+                Some(session) if session.locked => return Ok(Some(session.view())),
+                Some(session) => SessionHandle::from(session),
+            }
         };
         let sent = Instant::now();
         match handle.client.policy(&handle.own_token()).await {
@@ -399,12 +408,14 @@ impl DesktopCore {
         self.session.lock().await.as_ref().map(|s| s.token.expose().to_owned())
     }
 
-    async fn handle(&self) -> Option<SessionHandle> {
-        self.session.lock().await.as_ref().map(SessionHandle::from)
-    }
-
+    /// The session for a command, refused while the screen is locked (workstation mode).
     async fn signed_in(&self) -> Result<SessionHandle, CommandError> {
-        self.handle().await.ok_or(CommandError::NotSignedIn)
+        let held = self.session.lock().await;
+        match held.as_ref() {
+            None => Err(CommandError::NotSignedIn),
+            Some(session) if session.locked => Err(CommandError::ScreenLocked),
+            Some(session) => Ok(SessionHandle::from(session)),
+        }
     }
 
     /// Keep `policy` for the session `id` (if still held) and answer the session's view.
@@ -500,7 +511,8 @@ mod tests {
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/srv/ca.pem");
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json["workstation"], serde_json::Value::Null);
         assert_eq!(json["managed"]["server_url"], false);
     }
 

@@ -41,6 +41,9 @@ pub struct Settings {
     pub ca_file: String,
     /// Which of these the organization's managed configuration sets (read-only in the UI).
     pub managed: ManagedFields,
+    /// Workstation mode (a shared clinic computer), set only by the managed configuration:
+    /// null outside it.
+    pub workstation: Option<super::managed::Workstation>,
 }
 
 /// What the preferences store holds. Every field is optional: a fresh install has none.
@@ -139,6 +142,7 @@ impl Settings {
             server_url: server_url.trim().to_owned(),
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
             managed: ManagedFields::default(),
+            workstation: None,
         }
     }
 }
