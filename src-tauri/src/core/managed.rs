@@ -16,10 +16,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use serde::Deserialize;
 
-use super::settings::{absolute, ManagedFields, Settings};
+use super::settings::{absolute, ManagedFields, Settings, Workstation};
 
 pub const ENV_MANAGED_CONFIG: &str = "PORTAL_MANAGED_CONFIG";
 
@@ -46,13 +45,6 @@ pub struct ManagedConfig {
     /// In workstation mode, the idle minutes before the screen locks (within
     /// [`IDLE_LOCK_MINUTES`]; [`DEFAULT_IDLE_LOCK_MINUTES`] when not set).
     pub idle_lock_minutes: Option<u64>,
-}
-
-/// Workstation mode as the managed file sets it (the UI is told in [`Settings`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-pub struct Workstation {
-    /// The screen locks after this many seconds without activity.
-    pub idle_lock_secs: u64,
 }
 
 /// Why the managed file cannot be used, in words for the administrator who wrote it (logged).

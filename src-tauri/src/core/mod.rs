@@ -41,13 +41,13 @@ use portal_api::{LoginResponse, PolicyResponse, PracticeInfo};
 use crate::error::CommandError;
 use crate::vault::KdfParams;
 use drafts::Drafts;
-pub use managed::{ManagedConfig, Workstation};
+pub use managed::ManagedConfig;
 pub use server_change::{SaveOutcome, ServerChange};
 use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
     ManagedFields, MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings,
-    StartupOverrides,
+    StartupOverrides, Workstation,
 };
 
 /// How long signing out waits for the server before it gives up (the local session is gone

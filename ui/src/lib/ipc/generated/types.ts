@@ -1154,7 +1154,8 @@ medications: Array<Coded>,
 results: Array<ResultValue>, };
 
 /**
- * Workstation mode as the managed file sets it (the UI is told in [`Settings`]).
+ * Workstation mode (a shared clinic computer), as the managed configuration sets it (see
+ * `core::managed` and `core::workstation`).
  */
 export type Workstation = { 
 /**
