@@ -76,7 +76,7 @@ fn ipc_types(types: &mut Declarations) {
     use crate::core::messages::{EmergencyCheck, SavedFile, UnreadTotal};
     use crate::core::records::RecordExport;
     use crate::core::send::{SendProgress, Sent};
-    use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings};
+    use crate::core::{KeepAlive, SaveOutcome, SessionView, Settings, Workstation};
     use portal_api::{
         AccessLog, AccountStatus, AssignedFilter, BreakTheGlassGrant, ErrorCode, Language, PatientMatches, Person,
         PolicyResponse, PracticeInfo, RecordPage, RecordSection, RecordSummary, ReleaseRule, ResultPreferences,
@@ -90,6 +90,7 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<AppErrorCode>();
     // settings
     types.add::<Settings>();
+    types.add::<Workstation>();
     types.add::<SaveOutcome>();
     types.add::<PracticeInfo>();
     // session, policy

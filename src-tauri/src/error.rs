@@ -46,6 +46,9 @@ pub enum AppErrorCode {
     DraftNotFound,
     SaveFailed,
     EarlierVersionSent,
+    /// Workstation mode: the screen is locked after inactivity; only the pass-phrase (and the
+    /// second factor's code) unlocks it, or "Switch user" ends the session.
+    ScreenLocked,
 }
 
 impl AppErrorCode {
@@ -67,6 +70,7 @@ impl AppErrorCode {
             Self::DraftNotFound => "draft_not_found",
             Self::SaveFailed => "save_failed",
             Self::EarlierVersionSent => "earlier_version_sent",
+            Self::ScreenLocked => "screen_locked",
         }
     }
 }
@@ -99,6 +103,10 @@ pub enum CommandError {
 
     #[error("The app could not confirm the server's identity, so it did not connect. Please check the server address and the certificate file, or call the practice.")]
     UntrustedCertificate,
+
+    /// Workstation mode: the screen is locked (see `core::workstation`).
+    #[error("The screen is locked for your privacy. Please unlock it with your pass-phrase, or switch user.")]
+    ScreenLocked,
 
     /// The app holds no session (never signed in, signed out, or the session ended).
     #[error("Please sign in to continue.")]
@@ -253,6 +261,7 @@ impl CommandError {
             Self::Invalid(_) | Self::TooManyAttachments { .. } => ErrorCode::Validation.as_str(),
             Self::SaveFailed | Self::RecordNotSaved => AppErrorCode::SaveFailed.as_str(),
             Self::EarlierVersionSent => AppErrorCode::EarlierVersionSent.as_str(),
+            Self::ScreenLocked => AppErrorCode::ScreenLocked.as_str(),
         }
     }
 

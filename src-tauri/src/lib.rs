@@ -86,15 +86,19 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
 }
 
 /// Ends the session (and locks the drafts) once it has been idle for the server's timeout,
-/// checked here on a timer of the app's own, whatever the window does.
+/// and in workstation mode locks the screen after its idle minutes (with some slack for the
+/// window's keep-alive interval), checked here on a timer of the app's own, whatever the window does.
 fn watch_idle_session<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut every = tokio::time::interval(crate::core::IDLE_CHECK_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if app.state::<DesktopCore>().end_idle_session().await {
+            let core = app.state::<DesktopCore>();
+            if core.end_idle_session().await {
                 tracing::info!("the session was idle too long; signed out and drafts locked");
+            } else if core.lock_idle_screen_at(std::time::Instant::now()).await {
+                tracing::info!("workstation mode: the screen was idle too long; locked");
             }
         }
     });

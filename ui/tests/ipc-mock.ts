@@ -244,7 +244,21 @@ interface MockState {
   enrolling: boolean;
   recoveryCodes: string[];
   grants: GrantsState;
+  /** Workstation mode: the screen is locked (every command but these few answers screen_locked). */
+  locked: boolean;
 }
+
+/** What a locked screen still answers (as the Rust side does). */
+const WHILE_LOCKED: ReadonlySet<string> = new Set([
+  "get_settings",
+  "practice_info",
+  "current_session",
+  "lock_screen",
+  "unlock_screen",
+  "switch_user",
+  "sign_in",
+  "sign_out",
+]);
 
 let state: MockState | null = null;
 
@@ -266,6 +280,7 @@ function currentState(): MockState {
         server_url: "https://portal.dskc.example",
         ca_file: "",
         managed: { server_url: false, ca_file: false },
+        workstation: null,
         ...s.settings,
       },
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
@@ -304,6 +319,7 @@ function currentState(): MockState {
       enrolling: false,
       recoveryCodes: [...(s.recoveryCodes ?? [])],
       grants: newGrantsState(s.grants),
+      locked: false,
     };
     if (state.session) state.session.user = withSecondFactor(state.session.user);
   }
@@ -408,6 +424,12 @@ function requireSession(st: MockState): Session {
 
 function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | null): unknown {
   const st = currentState();
+  if (st.locked && st.session && !WHILE_LOCKED.has(cmd)) {
+    throw err(
+      "screen_locked",
+      "The screen is locked for your privacy. Please unlock it with your pass-phrase, or switch user.",
+    );
+  }
   if (st.draftsLockedUnder !== null && DRAFT_COMMANDS.has(cmd)) {
     throw err(
       "vault_previous_passphrase",
@@ -741,6 +763,29 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
 
     case "sign_out":
       st.session = null;
+      st.locked = false;
+      return null;
+
+    // Workstation mode (the managed configuration's `workstation_mode`).
+    case "lock_screen":
+      if (!st.settings.workstation) {
+        throw err("validation", "The screen locks only on a clinic workstation set up by your organization.");
+      }
+      if (st.session) st.locked = true;
+      return null;
+
+    case "unlock_screen": {
+      const session = requireSession(st);
+      if (!st.locked) return structuredClone(session);
+      // As the Rust side does: a fresh sign-in with the locked session's own address.
+      const unlocked = handle("sign_in", { email: session.user.email, password: args.password, code: args.code ?? null }, null);
+      st.locked = false;
+      return unlocked;
+    }
+
+    case "switch_user":
+      st.session = null;
+      st.locked = false;
       return null;
 
     // The opener plugin, as the capability file scopes it: phone and email links only.

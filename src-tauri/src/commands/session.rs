@@ -33,3 +33,26 @@ pub async fn keep_alive(core: State<'_, DesktopCore>) -> Result<KeepAlive, Comma
 pub async fn sign_out(core: State<'_, DesktopCore>) -> Result<(), CommandError> {
     core.sign_out().await
 }
+
+/// Workstation mode: the window saw no activity for the idle minutes; the screen locks.
+#[tauri::command]
+pub async fn lock_screen(core: State<'_, DesktopCore>) -> Result<(), CommandError> {
+    core.lock_screen().await
+}
+
+/// Workstation mode: the locked session's person unlocks with their pass-phrase (and code).
+#[tauri::command]
+pub async fn unlock_screen(
+    core: State<'_, DesktopCore>,
+    password: String,
+    code: Option<String>,
+) -> Result<SessionView, CommandError> {
+    let (password, code) = (Zeroizing::new(password), code.map(Zeroizing::new));
+    core.unlock_screen(&password, code.as_deref().map(String::as_str)).await
+}
+
+/// "Switch user": sign out and drop everything of the person held by the app.
+#[tauri::command]
+pub async fn switch_user(core: State<'_, DesktopCore>) -> Result<(), CommandError> {
+    core.switch_user().await
+}

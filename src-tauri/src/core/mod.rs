@@ -28,6 +28,7 @@ pub mod server_change;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod workstation;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,7 +47,7 @@ use session::{ActiveSession, SessionHandle};
 pub use session::{KeepAlive, SessionView};
 pub use settings::{
     ManagedFields, MemoryPreferences, Preferences, PreferencesError, PreferencesStore, ServerConnection, Settings,
-    StartupOverrides,
+    StartupOverrides, Workstation,
 };
 
 /// How long signing out waits for the server before it gives up (the local session is gone
@@ -270,6 +271,7 @@ impl DesktopCore {
             patient_ids: me.patient_ids,
             may_act_for: me.acting_for,
             last_request: sent,
+            locked: false,
         };
         let view = session.view();
         let previous = {
@@ -290,8 +292,15 @@ impl DesktopCore {
     /// `None`. If the server cannot be reached the last known state is shown; if the server
     /// says the session has ended, it is dropped and the error returned.
     pub async fn current_session(&self) -> Result<Option<SessionView>, CommandError> {
-        let Some(handle) = self.handle().await else {
-            return Ok(None);
+        let handle = {
+            let held = self.session.lock().await;
+            match held.as_ref() {
+                None => return Ok(None),
+                // Locked: the UI shows the lock screen at the first command it sends; the
+                // server is not asked (that would keep its session from ending idle).
+                Some(session) if session.locked => return Ok(Some(session.view())),
+                Some(session) => SessionHandle::from(session),
+            }
         };
         let sent = Instant::now();
         match handle.client.policy_in(&handle.own_token(), self.language()).await {
@@ -416,12 +425,14 @@ impl DesktopCore {
         self.session.lock().await.as_ref().map(|s| s.token.expose().to_owned())
     }
 
-    async fn handle(&self) -> Option<SessionHandle> {
-        self.session.lock().await.as_ref().map(SessionHandle::from)
-    }
-
+    /// The session for a command, refused while the screen is locked (workstation mode).
     async fn signed_in(&self) -> Result<SessionHandle, CommandError> {
-        self.handle().await.ok_or(CommandError::NotSignedIn)
+        let held = self.session.lock().await;
+        match held.as_ref() {
+            None => Err(CommandError::NotSignedIn),
+            Some(session) if session.locked => Err(CommandError::ScreenLocked),
+            Some(session) => Ok(SessionHandle::from(session)),
+        }
     }
 
     /// Keep `policy` for the session `id` (if still held) and answer the session's view.
@@ -517,7 +528,8 @@ mod tests {
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/srv/ca.pem");
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(3), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json["workstation"], serde_json::Value::Null);
         assert_eq!(json["managed"]["server_url"], false);
     }
 

@@ -91,6 +91,7 @@ mod tests {
             server_url: "https://portal.example:8443".into(),
             ca_file: "/srv/ca.pem".into(),
             managed: Default::default(),
+            workstation: None,
         }
     }
 

@@ -62,6 +62,9 @@ pub(crate) struct ActiveSession {
     /// When the last request that restarts the server's idle timer was sent (a background
     /// refresh does not), so the app can end the session itself when the server has.
     pub(crate) last_request: Instant,
+    /// Workstation mode: the screen is locked (see `core::workstation`). Every command but
+    /// unlocking and switching user is refused, and the drafts are locked.
+    pub(crate) locked: bool,
 }
 
 impl ActiveSession {
@@ -191,6 +194,7 @@ mod tests {
             patient_ids: vec![4],
             may_act_for: vec![john()],
             last_request: Instant::now(),
+            locked: false,
         }
     }
 

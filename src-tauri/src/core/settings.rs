@@ -34,6 +34,14 @@ pub struct ManagedFields {
     pub ca_file: bool,
 }
 
+/// Workstation mode (a shared clinic computer), as the managed configuration sets it (see
+/// `core::managed` and `core::workstation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct Workstation {
+    /// The screen locks after this many seconds without activity.
+    pub idle_lock_secs: u64,
+}
+
 /// The settings in force, as `get_settings` and `save_settings` answer them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Settings {
@@ -41,6 +49,9 @@ pub struct Settings {
     pub ca_file: String,
     /// Which of these the organization's managed configuration sets (read-only in the UI).
     pub managed: ManagedFields,
+    /// Workstation mode (a shared clinic computer), set only by the managed configuration:
+    /// null outside it.
+    pub workstation: Option<Workstation>,
 }
 
 /// What the preferences store holds. Every field is optional: a fresh install has none.
@@ -139,6 +150,7 @@ impl Settings {
             server_url: server_url.trim().to_owned(),
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
             managed: ManagedFields::default(),
+            workstation: None,
         }
     }
 }

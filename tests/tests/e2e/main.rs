@@ -35,6 +35,7 @@ mod installed;
 mod mail_catcher;
 mod results_release;
 mod second_factor;
+mod workstation;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.
 const APP_IDENTIFIER: &str = "org.patientportal.desktop";
@@ -476,6 +477,11 @@ struct Driver {
 
 impl Driver {
     fn start(port: u16, server: &TestServer, home: &Path) -> Self {
+        Self::start_with(port, server, home, &[])
+    }
+
+    /// [`start`](Self::start) with more environment for the app (e.g. a managed configuration).
+    fn start_with(port: u16, server: &TestServer, home: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Self {
         let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
         // What the system does with a link the app hands to it (xdg-open, with no desktop
         // set up in the fresh home, falls back to $BROWSER): write it down, open nothing.
@@ -501,6 +507,7 @@ impl Driver {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("BROWSER", &recorder)
+            .envs(env.iter().copied())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {bin} (cargo install tauri-driver --locked): {e}"));
         let driver = Driver { child, opened_links };

@@ -96,4 +96,6 @@ export type Screen =
   | { name: "policy"; session: Session }
   /** A care-team account without a second factor: set it up first (the service asks it). */
   | { name: "second-factor"; session: Session }
-  | { name: "portal"; session: Session; view: PortalView };
+  | { name: "portal"; session: Session; view: PortalView }
+  /** Workstation mode: the screen locked after the idle minutes (nothing of the portal shown). */
+  | { name: "locked"; session: Session };

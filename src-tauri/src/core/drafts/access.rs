@@ -153,7 +153,7 @@ impl Drafts {
         self.kdf
     }
 
-    #[cfg(feature = "test-support")]
+    #[cfg(any(test, feature = "test-support"))]
     pub(crate) fn set_kdf_params(&mut self, kdf: KdfParams) {
         self.kdf = kdf;
     }
@@ -239,6 +239,11 @@ impl Drafts {
     /// True while a user's vault is unlocked.
     pub fn is_unlocked(&self) -> bool {
         matches!(*self.access(), Access::Unlocked(_))
+    }
+
+    /// True while the vault file is open (between a first use and [`close`](Self::close)).
+    pub async fn is_file_open(&self) -> bool {
+        self.file.lock().await.is_some()
     }
 
     /// Locks and closes the vault file (it is opened again on next use).

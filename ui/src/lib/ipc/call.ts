@@ -41,6 +41,7 @@ type ErrorListener = (error: IpcError) => void;
 const sessionEndedListeners = new Set<ErrorListener>();
 const policyRequiredListeners = new Set<ErrorListener>();
 const grantEndedListeners = new Set<ErrorListener>();
+const screenLockedListeners = new Set<ErrorListener>();
 
 function listen(set: Set<ErrorListener>, listener: ErrorListener): () => void {
   set.add(listener);
@@ -74,6 +75,14 @@ export function onGrantEnded(listener: ErrorListener): () => void {
   return listen(grantEndedListeners, listener);
 }
 
+/**
+ * Calls `listener` whenever any command reports `screen_locked` (workstation mode: the Rust
+ * side locked the screen, on its own idle timer). Returns a function that removes the listener.
+ */
+export function onScreenLocked(listener: ErrorListener): () => void {
+  return listen(screenLockedListeners, listener);
+}
+
 export interface CallOptions {
   /** Tell the `onSessionEnded` listeners when the command says the session has ended (default). */
   reportSessionEnd?: boolean;
@@ -94,6 +103,8 @@ export async function call<T>(command: CommandName, args?: InvokeArgs, options: 
       for (const listener of policyRequiredListeners) listener(error);
     } else if (error.code === ErrorCode.GrantEnded) {
       for (const listener of grantEndedListeners) listener(error);
+    } else if (error.code === ErrorCode.ScreenLocked) {
+      for (const listener of screenLockedListeners) listener(error);
     }
     throw error;
   }

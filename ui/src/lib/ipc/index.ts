@@ -4,7 +4,7 @@ import { call } from "./call";
 import type { KeepAlive, Language, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
 
 export * from "./types";
-export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired, onGrantEnded } from "./call";
+export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired, onGrantEnded, onScreenLocked } from "./call";
 export * from "./messages";
 export * from "./drafts";
 export * from "./opener";
@@ -65,4 +65,24 @@ export function keepAlive(): Promise<KeepAlive> {
  */
 export async function signOut({ quietly = false }: { quietly?: boolean } = {}): Promise<void> {
   await call<null>("sign_out", undefined, { reportSessionEnd: !quietly });
+}
+
+// Workstation mode (a shared clinic computer; the managed configuration turns it on).
+
+/** The person was inactive for the idle minutes: the Rust side locks (drops the drafts' key). */
+export function lockScreen(): Promise<void> {
+  return call<null>("lock_screen").then(() => undefined);
+}
+
+/**
+ * Unlocks with the locked session's pass-phrase (and, for an account with a second factor, the
+ * code): a fresh sign-in for the same account that replaces the session.
+ */
+export function unlockScreen(password: string, code: string | null = null): Promise<Session> {
+  return call<Session>("unlock_screen", { password, code });
+}
+
+/** "Switch user": signs out and drops everything of the person held by the app. */
+export function switchUser(): Promise<void> {
+  return call<null>("switch_user", undefined, { reportSessionEnd: false }).then(() => undefined);
 }

@@ -117,7 +117,7 @@ substance: Coded | null, };
 /**
  * The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
  */
-export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent";
+export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent" | "screen_locked";
 
 /**
  * Whose threads a triage list shows.
@@ -1008,7 +1008,12 @@ export type Settings = { server_url: string, ca_file: string,
 /**
  * Which of these the organization's managed configuration sets (read-only in the UI).
  */
-managed: ManagedFields, };
+managed: ManagedFields, 
+/**
+ * Workstation mode (a shared clinic computer), set only by the managed configuration:
+ * null outside it.
+ */
+workstation: Workstation | null, };
 
 /**
  * A staff member as an admin sees them.
@@ -1157,3 +1162,13 @@ medications: Array<Coded>,
  * Results recorded (measurements and tests), in the chart's order.
  */
 results: Array<ResultValue>, };
+
+/**
+ * Workstation mode (a shared clinic computer), as the managed configuration sets it (see
+ * `core::managed` and `core::workstation`).
+ */
+export type Workstation = { 
+/**
+ * The screen locks after this many seconds without activity.
+ */
+idle_lock_secs: number, };

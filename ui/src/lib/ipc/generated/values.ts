@@ -106,6 +106,7 @@ export const ERROR_CODES = {
   DraftNotFound: "draft_not_found",
   SaveFailed: "save_failed",
   EarlierVersionSent: "earlier_version_sent",
+  ScreenLocked: "screen_locked",
 } as const;
 
 /** Phrases that suggest an emergency, folded (lower case, no accents or apostrophes), in the
@@ -195,6 +196,9 @@ export const COMMANDS = [
   "current_session",
   "sign_out",
   "keep_alive",
+  "lock_screen",
+  "unlock_screen",
+  "switch_user",
   "list_sessions",
   "end_session",
   "end_other_sessions",
