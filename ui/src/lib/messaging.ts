@@ -53,7 +53,7 @@ export function authorLabel(person: Person, writtenFor: string | null = null): s
 }
 
 /** A role as the author line says it, in lower case: "physician", "médico". */
-function roleNoun(role: Role): string {
+export function roleNoun(role: Role): string {
   switch (role) {
     case "patient":
       return t("author.role.patient");
