@@ -126,3 +126,31 @@ test("an error is shown by its code in Spanish; in English the service's own wor
   assert.equal(errorTextIn("es", { code: "a_code_from_a_newer_server", message: "New." }), files.es["error.unknown"]);
   assert.equal(errorTextIn("en", { code: "internal", message: " " }), files.en["error.internal"]);
 });
+
+test("the word helpers (record-words.ts, format.ts) follow the language chosen, dates in its locale", async () => {
+  const units = await import("./.harness/units/units.js");
+  const now = Date.parse("2026-03-09T15:00:00Z");
+  const released = { state: "released", at: "2026-03-06T15:00:00Z" };
+  assert.equal(units.statusInWords("visit", "finished"), "Completed", "English without the UI");
+  assert.equal(units.formatWhen("2026-03-09T14:55:00Z", now), "5 minutes ago");
+  try {
+    units.followLanguage(() => "es", () => "es-US");
+    assert.equal(units.statusInWords("visit", "finished"), "Completada");
+    assert.equal(units.statusInWords("visit", "constructor"), "Constructor", "an unknown code as written");
+    assert.equal(units.flagInWords("high"), "Alto");
+    assert.equal(units.partTitle("care-plans"), "Planes de cuidado");
+    assert.equal(units.sectionNoun("visits", 2), "visitas");
+    assert.equal(units.chartDateInWords({ date: "2019-05-19", precision: "day" }), "19 de mayo de 2019");
+    assert.equal(units.rangeInWords({ low: null, high: 200, unit: "mg/dL", text: null }), "hasta 200 mg/dL");
+    assert.equal(units.unitInWords("{beats}/min"), "latidos por minuto");
+    assert.equal(units.releaseInWords(released, now), "Publicado hace 3 días");
+    assert.equal(units.releaseInWords({ state: "pending", reviewer: null, until: null }, now), "En espera de la revisión de su médico");
+    assert.equal(units.formatWhen("2026-03-09T14:55:00Z", now), "hace 5 minutos");
+    assert.equal(units.formatWhen("2026-03-09T14:59:30Z", now), "hace un momento");
+    assert.match(units.formatWhen("2026-01-05T15:00:00Z", now), /^\d+ de enero de 2026/);
+    assert.equal(units.roleInWords("physician"), "Médico");
+  } finally {
+    units.followLanguage(() => "en", () => "en-US");
+  }
+  assert.equal(units.statusInWords("visit", "finished"), "Completed");
+});

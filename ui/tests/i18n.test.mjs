@@ -1,7 +1,9 @@
 // Spanish and English (issue 13): the language follows the operating system's (navigator
 // language), the switch changes it at once and is remembered; the sign-in screen (both steps),
 // the policy's frame, the header and the emergency prompt in Spanish, errors shown by their
-// code in Spanish, dates in the language chosen; axe-clean in both languages.
+// code in Spanish, dates in the language chosen; a patient's main screens (home, inbox, a
+// conversation, a new message, account, record, authorized persons) in Spanish; axe-clean in
+// both languages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -299,4 +301,124 @@ test("a change of server is confirmed in Spanish, named from its fields; the idl
   await idle.page.waitForSelector("#sign-in-form", { timeout: 9000 });
   assert.equal(await text(idle.page, "#sign-in-status"), "Se cerró su sesión después de 4 segundos sin actividad.");
   await closeApp(idle, assert);
+});
+
+test("a patient's main screens in Spanish: home, inbox, a conversation, a new message, account, record, authorized persons", async () => {
+  const ana = { id: 7, email: DEFAULT_EMAIL, name: "Ana García", role: "patient", pools: [] };
+  const scenario = {
+    practice: PRACTICE,
+    session: { user: ana, policy: policy({ accepted_at: "2026-03-05T17:30:00Z" }), patient_ids: [1] },
+  };
+  const app = await openApp(env.browser, env.base, scenario, SPANISH);
+  const { page } = app;
+
+  // Home.
+  await page.waitForSelector("#home");
+  assert.equal(await text(page, "#home h1"), "Le damos la bienvenida, Ana García");
+  assert.equal(await text(page, "#signed-in-as"), `Sesión iniciada como Ana García (${DEFAULT_EMAIL}) · Paciente`);
+  assert.equal(await text(page, "#record-heading"), "Mi expediente");
+  assert.equal(await text(page, "#home-open-record"), "Abrir mi expediente");
+  await page.waitForSelector("#home-unread:has-text('Tiene')");
+  assert.equal(await text(page, "#home-unread"), "Tiene 3 mensajes sin leer.");
+  assert.equal(await text(page, "#home-open-authorized"), "Administrar personas autorizadas");
+  assert.equal(await text(page, "#policy-accepted"), "Aceptó la política del portal (versión 3) el 5 de marzo de 2026.");
+  await axeClean(page, "home in Spanish");
+
+  // Inbox: the list, relative times in Spanish, drafts.
+  await page.click("#home-open-messages");
+  await page.waitForSelector("#thread-list");
+  assert.equal(await text(page, "#inbox h1"), "Mensajes");
+  assert.equal(await text(page, "#new-message"), "Mensaje nuevo");
+  assert.equal(await text(page, "#threads-heading"), "Conversaciones");
+  assert.match(await text(page, "#thread-101-details"), /^Pregunta médica, Último mensaje: hace \d+ minutos, Abierta$/);
+  assert.equal(await text(page, "#drafts-heading"), "Borradores");
+  await axeClean(page, "inbox in Spanish");
+  await screenshot(page, "i18n-inbox-es");
+
+  // A conversation: authors, times, attachments, the reply box.
+  await page.click("#thread-101-row button.open");
+  await page.waitForSelector("#message-list");
+  assert.equal(await text(page, "#back-to-list"), "← Volver a mensajes");
+  assert.match(await text(page, "#thread-meta"), /^Pregunta médica · Abierta$/);
+  assert.equal(await text(page, "#message-1001-author"), "Ana García (paciente) · usted");
+  assert.match(await text(page, "#message-1002-author"), /\(médico\)$/);
+  assert.match(await text(page, "#message-1003 time.when"), /^Hace \d+ minutos$/);
+  assert.equal(await page.getAttribute("#message-1003 ul.attachments", "aria-label"), "Archivos adjuntos");
+  assert.match(await text(page, "#message-1003"), /Guardar PDF/);
+  assert.equal(await text(page, "#reply-heading"), "Responder");
+  await page.waitForSelector("#reply-send");
+  assert.equal(await text(page, "#reply-send"), "Enviar respuesta");
+  assert.equal(await text(page, "label[for=reply-body]"), "Su respuesta");
+  await axeClean(page, "conversation in Spanish");
+  await screenshot(page, "i18n-thread-es");
+
+  // A new message: the form and its checks.
+  await page.click("#back-to-list");
+  await page.waitForSelector("#new-message");
+  await page.click("#new-message");
+  await page.waitForSelector("#compose-form");
+  assert.equal(await text(page, "#compose h1"), "Mensaje nuevo");
+  assert.equal(await text(page, "label[for=compose-category]"), "¿Sobre qué es su mensaje?");
+  assert.equal(await text(page, "label[for=compose-subject]"), "Asunto");
+  assert.equal(await text(page, "#compose-send"), "Enviar mensaje");
+  await page.click("#compose-send");
+  await page.waitForSelector("#compose-error:has-text('Elija el tema de su mensaje.')");
+  await page.selectOption("#compose-category", "appointment");
+  await page.fill("#compose-subject", "Cambiar mi cita");
+  await page.waitForSelector("#compose-draft-status:has-text('Guardado y cifrado en esta computadora')");
+  await page.waitForSelector("#compose-discard");
+  assert.equal(await text(page, "#compose-discard"), "Borrar borrador");
+  await page.click("#compose-send");
+  await page.waitForSelector("#compose-error:has-text('Escriba su mensaje.')");
+  await axeClean(page, "new message in Spanish");
+
+  // Account.
+  await page.click("#nav-account");
+  await page.waitForSelector("#devices");
+  assert.equal(await text(page, "#account h1"), "Su cuenta");
+  assert.equal(await text(page, "#passphrase-heading"), "Frase de contraseña");
+  assert.equal(await text(page, "label[for=passphrase-current]"), "Frase de contraseña actual");
+  assert.equal(await text(page, "#email-heading"), "Correo electrónico");
+  assert.equal(await text(page, "#devices-heading"), "Dispositivos con sesión iniciada");
+  assert.equal(await text(page, "#devices-summary"), "1 dispositivo más con sesión iniciada.");
+  assert.equal(await text(page, "#second-factor-heading"), "Segundo factor");
+  await page.waitForSelector("#notices-messages");
+  assert.equal(await text(page, "#notices-heading"), "Avisos por correo electrónico");
+  await page.click("#passphrase-submit");
+  await page.waitForSelector("#passphrase-error:has-text('Escriba su frase de contraseña actual.')");
+  await axeClean(page, "account in Spanish");
+  await screenshot(page, "i18n-account-es");
+
+  // Record: the summary and a section, chart words and dates in Spanish.
+  await page.click("#nav-record");
+  await page.waitForSelector("#record-summary");
+  assert.equal(await text(page, "#record h1"), "Mi expediente");
+  assert.equal(await page.getAttribute("#record-nav", "aria-label"), "Mi expediente");
+  assert.equal(await text(page, "#summary-problems-heading"), "Problemas de salud activos");
+  assert.equal(await text(page, "#summary-medications-heading"), "Medicamentos actuales");
+  assert.equal(await text(page, "#summary-visits-heading"), "Visitas");
+  assert.equal(await text(page, "#summary-open-visits"), "Todas las visitas");
+  await axeClean(page, "record summary in Spanish");
+  await page.click("#summary-open-visits");
+  await page.waitForSelector("#section-list");
+  assert.equal(await text(page, "#record h1"), "Visitas");
+  assert.match(await text(page, "#section-summary"), /visitas; lo más reciente primero\.$/);
+  assert.match(await text(page, "#section-list"), / de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}/);
+  await axeClean(page, "record visits in Spanish");
+  await screenshot(page, "i18n-record-es");
+
+  // Authorized persons: the list, the form and its checks.
+  await page.click("#nav-home");
+  await page.waitForSelector("#home-open-authorized");
+  await page.click("#home-open-authorized");
+  await page.waitForSelector("#grant-form-heading");
+  assert.equal(await text(page, "#grants-heading"), "Quién puede actuar en su nombre");
+  assert.equal(await text(page, "#grant-form-heading"), "Autorizar a alguien");
+  assert.equal(await text(page, "label[for=grant-until]"), "Último día (opcional)");
+  assert.equal(await text(page, "#grant-send"), "Enviar la invitación");
+  await page.click("#grant-send");
+  await page.waitForSelector("#grant-form-error:has-text('Escriba el nombre de la persona.')");
+  await axeClean(page, "authorized persons in Spanish");
+  await screenshot(page, "i18n-authorized-es");
+  await closeApp(app, assert);
 });

@@ -12,3 +12,4 @@ export * from "../src/lib/trend";
 export * from "../src/lib/result-release";
 export * from "../src/lib/grant-form";
 export * from "../src/lib/i18n/core";
+export * from "../src/lib/format";

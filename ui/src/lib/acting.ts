@@ -3,20 +3,21 @@
 // (`Session.acting_for`) and the server enforces the grant; these only decide what to show.
 import type { ActingFor, GrantScope, GrantStatus, Session } from "./ipc";
 import { RECORD_SECTIONS, type RecordPart } from "./record-words";
+import { activeLocale, t, type MessageKey } from "./i18n/core";
 
 /** The scopes in the order the form and the lists show them. */
 export const SCOPES: readonly GrantScope[] = ["read_messages", "write_messages", "record", "results"];
 
-const SCOPE_WORDS: Record<GrantScope, string> = {
-  read_messages: "Read messages",
-  write_messages: "Write messages",
-  record: "See the record",
-  results: "See test results",
+const SCOPE_WORDS: Record<GrantScope, MessageKey> = {
+  read_messages: "scope.readMessages",
+  write_messages: "scope.writeMessages",
+  record: "scope.record",
+  results: "scope.results",
 };
 
 /** "Read messages", "See test results"… */
 export function scopeInWords(scope: GrantScope): string {
-  return SCOPE_WORDS[scope];
+  return t(SCOPE_WORDS[scope]);
 }
 
 /**
@@ -25,39 +26,49 @@ export function scopeInWords(scope: GrantScope): string {
  */
 export function scopesInWords(scopes: readonly GrantScope[]): string {
   const parts: string[] = [];
-  if (scopes.includes("write_messages")) parts.push("read and write messages");
-  else if (scopes.includes("read_messages")) parts.push("read messages");
-  if (scopes.includes("record")) parts.push("see the record");
-  if (scopes.includes("results")) parts.push("see test results");
-  if (parts.length === 0) return "nothing";
+  if (scopes.includes("write_messages")) parts.push(t("scope.inSentence.readWrite"));
+  else if (scopes.includes("read_messages")) parts.push(t("scope.inSentence.read"));
+  if (scopes.includes("record")) parts.push(t("scope.inSentence.record"));
+  if (scopes.includes("results")) parts.push(t("scope.inSentence.results"));
+  if (parts.length === 0) return t("scope.inSentence.nothing");
   if (parts.length === 1) return parts[0];
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  return t("scope.inSentence.and", { list: parts.slice(0, -1).join(", "), last: parts[parts.length - 1] });
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(): Intl.DateTimeFormat {
+  const locale = activeLocale();
+  let format = dayFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: "long" });
+    dayFormats.set(locale, format);
+  }
+  return format;
+}
 
 /** A calendar day (`YYYY-MM-DD`) in the person's locale, e.g. "June 30, 2027" (no time zone shift). */
 export function formatDay(day: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return day;
-  return dayFormat.format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return dayFormat().format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
 }
 
 /** "until June 30, 2027" or "until ended". */
 export function untilInWords(until: string | null): string {
-  return until ? `until ${formatDay(until)}` : "until ended";
+  return until ? t("scope.until", { date: formatDay(until) }) : t("scope.untilEnded");
 }
 
-const STATUS_WORDS: Record<GrantStatus, string> = {
-  invited: "Invited",
-  active: "Active",
-  declined: "Declined",
-  ended: "Ended",
-  expired: "Expired",
+const STATUS_WORDS: Record<GrantStatus, MessageKey> = {
+  invited: "grantStatus.invited",
+  active: "grantStatus.active",
+  declined: "grantStatus.declined",
+  ended: "grantStatus.ended",
+  expired: "grantStatus.expired",
 };
 
 export function statusInWords(status: GrantStatus): string {
-  return STATUS_WORDS[status];
+  return t(STATUS_WORDS[status]);
 }
 
 /** Whom the session acts for, or null when the person acts for themselves. */

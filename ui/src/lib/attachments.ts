@@ -1,6 +1,7 @@
 // Files attached to a draft, as the form shows them.
 import type { AddedAttachment, DraftAttachment, IpcError, MessagingLimits } from "./ipc";
 import { sizeInWords } from "./format";
+import { t } from "./i18n/core";
 
 export interface AttachmentItem {
   /** Stable key in the list (the vault's id is only known once attached). */
@@ -37,12 +38,12 @@ export function countAttached(items: readonly AttachmentItem[]): number {
  */
 export function precheck(file: File, alreadyAttached: number, limits: MessagingLimits): string | null {
   if (alreadyAttached >= limits.max_attachments_per_message) {
-    return `You can attach up to ${limits.max_attachments_per_message} files to one message. Remove a file to add another.`;
+    return t("attach.tooMany", { count: limits.max_attachments_per_message });
   }
   if (file.size > limits.max_attachment_bytes) {
-    return `This file is larger than ${sizeInWords(limits.max_attachment_bytes)}. Please choose a smaller file.`;
+    return t("attach.tooLarge", { size: sizeInWords(limits.max_attachment_bytes) });
   }
-  if (file.size === 0) return "This file is empty.";
+  if (file.size === 0) return t("attach.empty");
   return null;
 }
 

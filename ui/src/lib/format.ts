@@ -1,8 +1,8 @@
 import type { Role } from "./ipc";
+import { activeLocale, t, type MessageKey } from "./i18n/core";
 
-// Dates and times are written in the system's locale unless a screen passes the locale of
-// the language chosen (i18n.dateLocale, e.g. "es-US"; screens not yet translated do not).
-const dateLocale: string | undefined = undefined;
+// Words and dates are written in the language chosen (i18n/core.ts: English with US dates in
+// the unit tests), dates in its locale (e.g. "es-MX" when the system is Mexican Spanish).
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -17,20 +17,20 @@ function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptio
 }
 
 /** An RFC 3339 timestamp as a date in the user's locale, e.g. "March 3, 2026" ("3 de marzo de 2026"). */
-export function formatDate(rfc3339: string, locale: string | undefined = dateLocale): string {
+export function formatDate(rfc3339: string, locale: string = activeLocale()): string {
   const date = new Date(rfc3339);
   return Number.isNaN(date.getTime()) ? rfc3339 : formatter(locale, { dateStyle: "long" }).format(date);
 }
 
-const ROLE_WORDS: Record<Role, string> = {
-  patient: "Patient",
-  physician: "Physician",
-  staff: "Practice staff",
-  admin: "Administrator",
+const ROLE_WORDS: Record<Role, MessageKey> = {
+  patient: "role.patient",
+  physician: "role.physician",
+  staff: "role.staff",
+  admin: "role.admin",
 };
 
 export function roleInWords(role: Role): string {
-  return ROLE_WORDS[role] ?? role;
+  return ROLE_WORDS[role] ? t(ROLE_WORDS[role]) : role;
 }
 
 /** A `tel:` link target for a phone number written for people, e.g. "(816) 555-0100". */
@@ -53,9 +53,9 @@ export function sizeInWords(bytes: number): string {
 
 
 
-const timeFormat = { format: (date: Date) => formatter(dateLocale, { timeStyle: "short" }).format(date) };
+const timeFormat = { format: (date: Date) => formatter(activeLocale(), { timeStyle: "short" }).format(date) };
 const dateTimeFormat = {
-  format: (date: Date) => formatter(dateLocale, { dateStyle: "long", timeStyle: "short" }).format(date),
+  format: (date: Date) => formatter(activeLocale(), { dateStyle: "long", timeStyle: "short" }).format(date),
 };
 
 function parse(rfc3339: string): Date | null {
@@ -64,7 +64,7 @@ function parse(rfc3339: string): Date | null {
 }
 
 /** An RFC 3339 timestamp as a date and time in the user's locale: "March 3, 2026 at 3:05 PM". */
-export function formatDateTime(rfc3339: string, locale: string | undefined = dateLocale): string {
+export function formatDateTime(rfc3339: string, locale: string = activeLocale()): string {
   const date = parse(rfc3339);
   return date ? formatter(locale, { dateStyle: "long", timeStyle: "short" }).format(date) : rfc3339;
 }
@@ -81,14 +81,14 @@ export function formatWhen(rfc3339: string, now: number = Date.now()): string {
   const date = parse(rfc3339);
   if (!date) return rfc3339;
   const ago = now - date.getTime();
-  if (ago >= 0 && ago < 60_000) return "just now";
+  if (ago >= 0 && ago < 60_000) return t("when.justNow");
   if (ago >= 0 && ago < 60 * 60_000) {
     const minutes = Math.floor(ago / 60_000);
-    return minutes === 1 ? "1 minute ago" : `${minutes} minutes ago`;
+    return minutes === 1 ? t("when.oneMinuteAgo") : t("when.minutesAgo", { count: minutes });
   }
   const days = Math.round((startOfDay(new Date(now)) - startOfDay(date)) / 86_400_000);
-  if (days === 0) return `today at ${timeFormat.format(date)}`;
-  if (days === 1) return `yesterday at ${timeFormat.format(date)}`;
+  if (days === 0) return t("when.todayAt", { time: timeFormat.format(date) });
+  if (days === 1) return t("when.yesterdayAt", { time: timeFormat.format(date) });
   return dateTimeFormat.format(date);
 }
 
@@ -99,10 +99,10 @@ export function formatWhen(rfc3339: string, now: number = Date.now()): string {
 export function repeatsInWords(times: number, firstRfc3339: string, lastRfc3339: string): string {
   const first = parse(firstRfc3339);
   const last = parse(lastRfc3339);
-  if (!first || !last) return `${times} times`;
+  if (!first || !last) return t("when.times", { count: times });
   const sameDay = startOfDay(first) === startOfDay(last);
   const format = sameDay ? timeFormat : dateTimeFormat;
-  return `${times} times between ${format.format(first)} and ${format.format(last)}`;
+  return t("when.timesBetween", { count: times, first: format.format(first), last: format.format(last) });
 }
 
 /** The first letter in upper case ("today at…" at the start of a line). */
@@ -112,7 +112,7 @@ export function capitalize(text: string): string {
 
 /** A file size as people read it: "820 bytes", "34 KB", "2.5 MB". */
 export function formatFileSize(bytes: number): string {
-  if (bytes < 1024) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+  if (bytes < 1024) return bytes === 1 ? t("size.oneByte") : t("size.bytes", { count: bytes });
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   const mb = bytes / (1024 * 1024);
   return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;

@@ -5,6 +5,7 @@
 // checks everything again and says what is wrong.
 import type { GrantScope } from "./ipc/generated/types";
 import { SCOPES } from "./acting";
+import { t } from "./i18n/core";
 
 /** Which of the four scopes are ticked. */
 export type ScopeChoice = Record<GrantScope, boolean>;
@@ -57,19 +58,19 @@ export function askedProblem(
   untilRequired: string | null = null,
   today: string = localToday(),
 ): { field: AskedField; message: string } | null {
-  if (asked.name.trim() === "") return { field: "name", message: "Please enter the person's name." };
+  if (asked.name.trim() === "") return { field: "name", message: t("grantForm.enterName") };
   if (!looksLikeEmail(asked.email)) {
     return {
       field: "email",
-      message: "Please enter the person's email address, for example jane.doe@example.com.",
+      message: t("grantForm.enterEmail"),
     };
   }
   if (chosenScopes(asked.chosen).length === 0) {
-    return { field: "scopes", message: "Please choose at least one thing this person may do." };
+    return { field: "scopes", message: t("grantForm.chooseScope") };
   }
   if (asked.until === "" && untilRequired !== null) return { field: "until", message: untilRequired };
   if (asked.until !== "" && asked.until < today) {
-    return { field: "until", message: "The last day cannot be in the past." };
+    return { field: "until", message: t("grantForm.untilPast") };
   }
   return null;
 }

@@ -1,18 +1,20 @@
 // Words and limits of secure messaging, shared by the messaging screens.
 import { ErrorCode, type Category, type IpcError, type Person, type Pool, type Role } from "./ipc";
+import { activeLanguage, errorTextIn, t } from "./i18n/core";
 
-export const CATEGORIES: readonly { value: Category; label: string }[] = [
-  { value: "medical_question", label: "Medical question" },
-  { value: "prescription_renewal", label: "Prescription renewal" },
-  { value: "appointment", label: "Appointment" },
-  { value: "billing", label: "Billing" },
-  { value: "other", label: "Other" },
+// The labels are read in the language chosen each time (a template re-renders on a change).
+export const CATEGORIES: readonly { value: Category; readonly label: string }[] = [
+  { value: "medical_question", get label() { return t("category.medicalQuestion"); } },
+  { value: "prescription_renewal", get label() { return t("category.prescriptionRenewal"); } },
+  { value: "appointment", get label() { return t("category.appointment"); } },
+  { value: "billing", get label() { return t("category.billing"); } },
+  { value: "other", get label() { return t("category.other"); } },
 ];
 
-export const POOLS: readonly { value: Pool; label: string }[] = [
-  { value: "clinical", label: "Clinical" },
-  { value: "front_desk", label: "Front desk" },
-  { value: "billing", label: "Billing" },
+export const POOLS: readonly { value: Pool; readonly label: string }[] = [
+  { value: "clinical", get label() { return t("pool.clinical"); } },
+  { value: "front_desk", get label() { return t("pool.frontDesk"); } },
+  { value: "billing", get label() { return t("pool.billing"); } },
 ];
 
 // The limits themselves (subject and body length, attachment size and count) are the
@@ -26,7 +28,7 @@ export const AUTOSAVE_DELAY_MS = 700;
 export const UNREAD_POLL_MS = 30_000;
 
 export function categoryLabel(category: Category | null): string {
-  return CATEGORIES.find((c) => c.value === category)?.label ?? "Other";
+  return CATEGORIES.find((c) => c.value === category)?.label ?? t("category.other");
 }
 
 export function poolLabel(pool: Pool): string {
@@ -46,16 +48,32 @@ export function hasMessages(role: Role): boolean {
 /** "Dr. Maya Patel (physician)". */
 export function authorLabel(person: Person, writtenFor: string | null = null): string {
   // An authorized person writing for the patient (issue 12): "Jane Doe for John Doe".
-  if (writtenFor) return `${person.name} for ${writtenFor}`;
-  return `${person.name} (${person.role})`;
+  if (writtenFor) return t("author.writtenFor", { name: person.name, patient: writtenFor });
+  return t("author.withRole", { name: person.name, role: roleNoun(person.role) });
+}
+
+/** A role as the author line says it, in lower case: "physician", "médico". */
+export function roleNoun(role: Role): string {
+  switch (role) {
+    case "patient":
+      return t("author.role.patient");
+    case "physician":
+      return t("author.role.physician");
+    case "staff":
+      return t("author.role.staff");
+    case "admin":
+      return t("author.role.admin");
+    default:
+      return role;
+  }
 }
 
 export const VAULT_LOCKED_MESSAGE = "Your drafts are locked. Please sign in again.";
 export const DRAFT_DAMAGED_MESSAGE = "This draft could not be opened and was set aside.";
 
-/** The message to show for an error about drafts. */
+/** The message to show for an error about drafts, in the language chosen (English: as above, or the error's own). */
 export function draftErrorMessage(error: IpcError): string {
-  if (error.code === ErrorCode.VaultLocked) return VAULT_LOCKED_MESSAGE;
-  if (error.code === ErrorCode.DraftDamaged) return DRAFT_DAMAGED_MESSAGE;
-  return error.message;
+  if (error.code === ErrorCode.VaultLocked) return t("error.vault_locked");
+  if (error.code === ErrorCode.DraftDamaged) return t("error.draft_damaged");
+  return errorTextIn(activeLanguage(), error);
 }

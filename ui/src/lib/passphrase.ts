@@ -1,5 +1,7 @@
 // What the screens that set a pass-phrase say and check before asking the service (which has
-// the last word: it answers `weak_passphrase` with why).
+// the last word: it answers `weak_passphrase` with why). In the language chosen; the constants
+// are the English words.
+import { t } from "./i18n/core";
 
 /** The rules, in words (the service's: at least 15 characters without a second factor). */
 export const PASSPHRASE_RULES =
@@ -12,7 +14,7 @@ export function newPassphraseProblem(
   passphrase: string,
   repeat: string,
 ): { field: "new" | "repeat"; message: string } | null {
-  if (passphrase === "") return { field: "new", message: "Please choose a new pass-phrase." };
-  if (repeat !== passphrase) return { field: "repeat", message: PASSPHRASES_DIFFER };
+  if (passphrase === "") return { field: "new", message: t("passphrase.chooseNew") };
+  if (repeat !== passphrase) return { field: "repeat", message: t("passphrase.differ") };
   return null;
 }

@@ -3,6 +3,7 @@
 import type { IpcError, PatientMatch, PatientMatches } from "./ipc";
 import { MIN_PATIENT_QUERY } from "./ipc";
 import { chartDateInWords } from "./record-words";
+import { t } from "./i18n/core";
 
 /** The last search: what was typed and what it found. */
 export interface PatientSearch {
@@ -17,16 +18,16 @@ export function newPatientSearch(): PatientSearch {
 /** Why a query is not sent, or null when it can be. */
 export function queryProblem(query: string): string | null {
   return [...query.trim()].length < MIN_PATIENT_QUERY
-    ? `Please type at least ${MIN_PATIENT_QUERY} characters: part of a name, a date of birth or an MRN.`
+    ? t("patients.queryShort", { count: MIN_PATIENT_QUERY })
     : null;
 }
 
 /** "Born October 26, 1975 · MRN 12345", from what the chart gives. */
 export function patientFacts(patient: PatientMatch): string {
   const born = patient.birth_date
-    ? `Born ${chartDateInWords({ date: patient.birth_date, precision: "day", at: null })}`
-    : "Date of birth not recorded";
-  return [born, patient.mrn ? `MRN ${patient.mrn}` : "No MRN"].join(" · ");
+    ? t("patients.born", { date: chartDateInWords({ date: patient.birth_date, precision: "day", at: null }) ?? "" })
+    : t("patients.noBirthDate");
+  return [born, patient.mrn ? t("patients.mrn", { mrn: patient.mrn }) : t("patients.noMrn")].join(" · ");
 }
 
 /**
@@ -35,7 +36,7 @@ export function patientFacts(patient: PatientMatch): string {
  */
 export function refusalMessage(error: IpcError): string | null {
   if (error.code === "forbidden" || error.code === "not_found") {
-    return "Your account cannot open charts outside your care. Please ask a physician or a clinical colleague who cares for this patient.";
+    return t("patients.refused");
   }
   return null;
 }

@@ -11,6 +11,7 @@ import type {
   ProcedureEntry,
   VisitEntry,
 } from "./ipc";
+import { t } from "./i18n/core";
 import {
   allergyCategoryInWords,
   allergyKindInWords,
@@ -46,28 +47,28 @@ function details(pairs: [string, string | null | undefined][]): EntryDetail[] {
 }
 
 function span(start: string | null, end: string | null): string | null {
-  if (start && end && start !== end) return `${start} to ${end}`;
-  return start ?? (end ? `until ${end}` : null);
+  if (start && end && start !== end) return t("entry.span", { start, end });
+  return start ?? (end ? t("entry.until", { end }) : null);
 }
 
 export function describeVisit(visit: VisitEntry): EntryDescription {
   const kind = codedList(visit.kinds);
   return {
     id: visit.id,
-    title: kind || visitClassInWords(visit.class) || "Visit",
+    title: kind || visitClassInWords(visit.class) || t("record.visit"),
     when: chartDateTimeInWords(visit.start),
     status: statusInWords("visit", visit.status),
     details: details([
-      ["Type", kind ? visitClassInWords(visit.class) : null],
-      ["With", visit.clinicians.join(", ")],
-      ["Where", visit.provider],
-      ["Why", codedList(visit.reasons)],
-      ["Diagnosed", codedList(visit.diagnoses)],
-      ["Procedures", codedList(visit.procedures)],
-      ["Vaccines", codedList(visit.immunizations)],
-      ["Medications", codedList(visit.medications)],
+      [t("entry.type"), kind ? visitClassInWords(visit.class) : null],
+      [t("entry.with"), visit.clinicians.join(", ")],
+      [t("entry.where"), visit.provider],
+      [t("entry.why"), codedList(visit.reasons)],
+      [t("entry.diagnosed"), codedList(visit.diagnoses)],
+      [t("entry.procedures"), codedList(visit.procedures)],
+      [t("entry.vaccines"), codedList(visit.immunizations)],
+      [t("entry.medications"), codedList(visit.medications)],
       [
-        "Results",
+        t("entry.results"),
         visit.results
           .map((r) => (r.value ? `${r.name.text}: ${valueInWords(r.value)}` : r.name.text))
           .join("; "),
@@ -84,10 +85,10 @@ export function describeMedication(medication: MedicationEntry): EntryDescriptio
     when: span(start, chartDateInWords(medication.end)),
     status: statusInWords("medication", medication.status),
     details: details([
-      ["How to take it", [...medication.dosage, medication.as_needed ? "Only when needed" : ""].filter(Boolean).join(". ")],
-      ["For", codedList(medication.reasons)],
-      ["Prescribed by", medication.prescriber],
-      ["Recorded as", medication.source === "prescription" ? "A prescription" : "A medicine you reported taking"],
+      [t("entry.howToTakeIt"), [...medication.dosage, medication.as_needed ? t("entry.asNeeded") : ""].filter(Boolean).join(". ")],
+      [t("entry.for"), codedList(medication.reasons)],
+      [t("entry.prescribedBy"), medication.prescriber],
+      [t("entry.recordedAs"), medication.source === "prescription" ? t("entry.prescription") : t("entry.reported")],
     ]),
   };
 }
@@ -104,13 +105,13 @@ export function describeAllergy(allergy: AllergyEntry): EntryDescription {
     id: allergy.id,
     title: allergy.substance.text,
     when: chartDateInWords(allergy.onset ?? allergy.recorded),
-    status: statusInWords("allergy", allergy.clinical_status) ?? (allergy.active ? "Active" : null),
+    status: statusInWords("allergy", allergy.clinical_status) ?? (allergy.active ? t("record.status.allergy.active") : null),
     details: details([
-      ["Reactions", reactions],
-      ["Severity", allergy.severity ? severityInWords(allergy.severity) : null],
-      ["Risk", allergy.criticality ? criticalityInWords(allergy.criticality) : null],
-      ["Kind", allergyKindInWords(allergy.kind)],
-      ["To", allergy.categories.map(allergyCategoryInWords).join(", ")],
+      [t("entry.reactions"), reactions],
+      [t("entry.severity"), allergy.severity ? severityInWords(allergy.severity) : null],
+      [t("entry.risk"), allergy.criticality ? criticalityInWords(allergy.criticality) : null],
+      [t("entry.kind"), allergyKindInWords(allergy.kind)],
+      [t("entry.to"), allergy.categories.map(allergyCategoryInWords).join(", ")],
     ]),
   };
 }
@@ -120,10 +121,10 @@ export function describeProblem(problem: ProblemEntry): EntryDescription {
     id: problem.id,
     title: problem.name.text,
     when: span(chartDateInWords(problem.onset), chartDateInWords(problem.resolved)),
-    status: statusInWords("problem", problem.clinical_status) ?? (problem.active ? "Active" : null),
+    status: statusInWords("problem", problem.clinical_status) ?? (problem.active ? t("record.status.problem.active") : null),
     details: details([
-      ["Severity", problem.severity?.text],
-      ["Recorded", chartDateInWords(problem.recorded)],
+      [t("entry.severity"), problem.severity?.text],
+      [t("entry.recorded"), chartDateInWords(problem.recorded)],
     ]),
   };
 }
@@ -135,11 +136,11 @@ export function describeImmunization(immunization: ImmunizationEntry): EntryDesc
     when: chartDateInWords(immunization.date),
     status: statusInWords("immunization", immunization.status),
     details: details([
-      ["Dose", immunization.dose],
-      ["Where on the body", immunization.site?.text],
-      ["Given by", immunization.performers.join(", ")],
-      ["Where", immunization.location],
-      ["Lot number", immunization.lot_number],
+      [t("entry.dose"), immunization.dose],
+      [t("entry.whereOnTheBody"), immunization.site?.text],
+      [t("entry.givenBy"), immunization.performers.join(", ")],
+      [t("entry.where"), immunization.location],
+      [t("entry.lotNumber"), immunization.lot_number],
     ]),
   };
 }
@@ -151,10 +152,10 @@ export function describeProcedure(procedure: ProcedureEntry): EntryDescription {
     when: span(chartDateInWords(procedure.start), chartDateInWords(procedure.end)),
     status: statusInWords("procedure", procedure.status),
     details: details([
-      ["Why", codedList(procedure.reasons)],
-      ["Where on the body", codedList(procedure.body_sites)],
-      ["Done by", procedure.performers.join(", ")],
-      ["Outcome", procedure.outcome?.text],
+      [t("entry.why"), codedList(procedure.reasons)],
+      [t("entry.whereOnTheBody"), codedList(procedure.body_sites)],
+      [t("entry.doneBy"), procedure.performers.join(", ")],
+      [t("entry.outcome"), procedure.outcome?.text],
     ]),
   };
 }
@@ -162,15 +163,15 @@ export function describeProcedure(procedure: ProcedureEntry): EntryDescription {
 export function describeCarePlan(plan: CarePlanEntry): EntryDescription {
   return {
     id: plan.id,
-    title: plan.title ?? (codedList(plan.categories) || "Care plan"),
+    title: plan.title ?? (codedList(plan.categories) || t("entry.carePlan")),
     when: span(chartDateInWords(plan.start), chartDateInWords(plan.end)),
     status: statusInWords("care-plan", plan.status),
     details: details([
-      ["About", plan.description],
-      ["Plan", plan.title ? codedList(plan.categories) : null],
-      ["For", codedList(plan.addresses)],
+      [t("entry.about"), plan.description],
+      [t("entry.plan"), plan.title ? codedList(plan.categories) : null],
+      [t("entry.for"), codedList(plan.addresses)],
       [
-        "Activities",
+        t("entry.activities"),
         plan.activities
           .map((a) => {
             const status = statusInWords("activity", a.status);
@@ -187,16 +188,16 @@ export function describeDocument(document: DocumentEntry): EntryDescription {
   const elsewhere = document.contents.length - contents.length;
   return {
     id: document.id,
-    title: document.kind?.text ?? document.description ?? "Document",
+    title: document.kind?.text ?? document.description ?? t("entry.document"),
     when: chartDateTimeInWords(document.date),
     status: statusInWords("document", document.status),
     details: details([
-      ["About", document.kind ? document.description : null],
-      ["Written by", document.authors.join(", ")],
-      ["Kind", codedList(document.categories)],
+      [t("entry.about"), document.kind ? document.description : null],
+      [t("entry.writtenBy"), document.authors.join(", ")],
+      [t("entry.kind"), codedList(document.categories)],
       [
-        "Not shown here",
-        elsewhere > 0 ? `${elsewhere === 1 ? "One part" : `${elsewhere} parts`} (a file the practice can give you)` : null,
+        t("entry.notShownHere"),
+        elsewhere > 0 ? (elsewhere === 1 ? t("entry.onePartElsewhere") : t("entry.partsElsewhere", { count: elsewhere })) : null,
       ],
     ]),
     texts: contents.map((c) => ({ title: c.title, text: c.text ?? "" })),

@@ -14,6 +14,7 @@ import type {
   ResultFlag,
   ResultRelease,
 } from "./ipc";
+import { activeLocale, t, type MessageKey } from "./i18n/core";
 
 /** The parts of "My record": the summary, each section, who looked at it, the download. */
 export type RecordPart = "summary" | RecordSection | "access-log" | "download";
@@ -31,41 +32,46 @@ export const RECORD_SECTIONS: readonly RecordSection[] = [
   "documents",
 ];
 
-const PART_TITLES: Record<RecordPart, string> = {
-  summary: "Summary",
-  visits: "Visits",
-  results: "Results",
-  medications: "Medications",
-  allergies: "Allergies",
-  problems: "Problems",
-  immunizations: "Immunizations",
-  procedures: "Procedures",
-  "care-plans": "Care plans",
-  documents: "Documents",
-  "access-log": "Who looked at my record",
-  download: "Download my record",
+const PART_TITLES: Record<RecordPart, MessageKey> = {
+  summary: "record.part.summary",
+  visits: "record.part.visits",
+  results: "record.part.results",
+  medications: "record.part.medications",
+  allergies: "record.part.allergies",
+  problems: "record.part.problems",
+  immunizations: "record.part.immunizations",
+  procedures: "record.part.procedures",
+  "care-plans": "record.part.carePlans",
+  documents: "record.part.documents",
+  "access-log": "record.part.accessLog",
+  download: "record.part.download",
 };
 
 export function partTitle(part: RecordPart): string {
-  return PART_TITLES[part];
+  return t(PART_TITLES[part]);
 }
 
 /** What a section holds, for "12 visits" and "No visits yet". */
-const SECTION_NOUNS: Record<RecordSection, [string, string]> = {
-  visits: ["visit", "visits"],
-  results: ["result", "results"],
-  medications: ["medication", "medications"],
-  allergies: ["allergy", "allergies"],
-  problems: ["problem", "problems"],
-  immunizations: ["vaccine", "vaccines"],
-  procedures: ["procedure", "procedures"],
-  "care-plans": ["care plan", "care plans"],
-  documents: ["document", "documents"],
+const SECTION_NOUNS: Record<RecordSection, [MessageKey, MessageKey]> = {
+  visits: ["record.noun.visitsOne", "record.noun.visitsMany"],
+  results: ["record.noun.resultsOne", "record.noun.resultsMany"],
+  medications: ["record.noun.medicationsOne", "record.noun.medicationsMany"],
+  allergies: ["record.noun.allergiesOne", "record.noun.allergiesMany"],
+  problems: ["record.noun.problemsOne", "record.noun.problemsMany"],
+  immunizations: ["record.noun.immunizationsOne", "record.noun.immunizationsMany"],
+  procedures: ["record.noun.proceduresOne", "record.noun.proceduresMany"],
+  "care-plans": ["record.noun.carePlansOne", "record.noun.carePlansMany"],
+  documents: ["record.noun.documentsOne", "record.noun.documentsMany"],
 };
 
 export function sectionNoun(section: RecordSection, n: number): string {
   const [one, many] = SECTION_NOUNS[section];
-  return n === 1 ? one : many;
+  return t(n === 1 ? one : many);
+}
+
+/** Whether a table has the code as its own (not a property every object has, such as "constructor"). */
+function has<T>(table: Record<string, T>, code: string): boolean {
+  return Object.prototype.hasOwnProperty.call(table, code);
 }
 
 /** A code the tables below do not know: as written, hyphens as spaces, first letter capital. */
@@ -74,9 +80,9 @@ function readable(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function lookup(table: Record<string, string>, code: string | null | undefined): string | null {
+function lookup(table: Record<string, MessageKey>, code: string | null | undefined): string | null {
   if (code === null || code === undefined || code === "") return null;
-  return table[code] ?? readable(code);
+  return has(table, code) ? t(table[code]) : readable(code);
 }
 
 /** The kinds of statuses the chart gives, each with its own words. */
@@ -92,107 +98,97 @@ export type StatusKind =
   | "result"
   | "document";
 
-const STATUS_WORDS: Record<StatusKind, Record<string, string>> = {
-  // FHIR Encounter.status
+const STATUS_WORDS: Record<StatusKind, Record<string, MessageKey>> = {
   visit: {
-    planned: "Planned",
-    arrived: "Arrived",
-    triaged: "Seen by a nurse",
-    "in-progress": "In progress",
-    onleave: "On leave",
-    finished: "Completed",
-    cancelled: "Cancelled",
-    "entered-in-error": "Entered in error",
-    unknown: "Status unknown",
+    planned: "record.status.visit.planned",
+    arrived: "record.status.visit.arrived",
+    triaged: "record.status.visit.triaged",
+    "in-progress": "record.status.visit.inProgress",
+    onleave: "record.status.visit.onleave",
+    finished: "record.status.visit.finished",
+    cancelled: "record.status.visit.cancelled",
+    "entered-in-error": "record.status.visit.enteredInError",
+    unknown: "record.status.visit.unknown",
   },
-  // MedicationRequest.status and MedicationStatement.status
   medication: {
-    active: "Taking now",
-    "on-hold": "On hold",
-    cancelled: "Cancelled",
-    completed: "Finished",
-    stopped: "Stopped",
-    draft: "Not yet prescribed",
-    intended: "Planned",
-    "not-taken": "Not taken",
-    "entered-in-error": "Entered in error",
-    unknown: "Status unknown",
+    active: "record.status.medication.active",
+    "on-hold": "record.status.medication.onHold",
+    cancelled: "record.status.medication.cancelled",
+    completed: "record.status.medication.completed",
+    stopped: "record.status.medication.stopped",
+    draft: "record.status.medication.draft",
+    intended: "record.status.medication.intended",
+    "not-taken": "record.status.medication.notTaken",
+    "entered-in-error": "record.status.medication.enteredInError",
+    unknown: "record.status.medication.unknown",
   },
-  // Condition.clinicalStatus
   problem: {
-    active: "Active",
-    recurrence: "Came back",
-    relapse: "Came back",
-    inactive: "Inactive",
-    remission: "In remission",
-    resolved: "Resolved",
+    active: "record.status.problem.active",
+    recurrence: "record.status.problem.recurrence",
+    relapse: "record.status.problem.relapse",
+    inactive: "record.status.problem.inactive",
+    remission: "record.status.problem.remission",
+    resolved: "record.status.problem.resolved",
   },
-  // AllergyIntolerance.clinicalStatus
   allergy: {
-    active: "Active",
-    inactive: "Inactive",
-    resolved: "Resolved",
+    active: "record.status.allergy.active",
+    inactive: "record.status.allergy.inactive",
+    resolved: "record.status.allergy.resolved",
   },
-  // Immunization.status
   immunization: {
-    completed: "Given",
-    "not-done": "Not given",
-    "entered-in-error": "Entered in error",
+    completed: "record.status.immunization.completed",
+    "not-done": "record.status.immunization.notDone",
+    "entered-in-error": "record.status.immunization.enteredInError",
   },
-  // Procedure.status
   procedure: {
-    preparation: "Being prepared",
-    "in-progress": "In progress",
-    "not-done": "Not done",
-    "on-hold": "On hold",
-    stopped: "Stopped",
-    completed: "Done",
-    "entered-in-error": "Entered in error",
-    unknown: "Status unknown",
+    preparation: "record.status.procedure.preparation",
+    "in-progress": "record.status.procedure.inProgress",
+    "not-done": "record.status.procedure.notDone",
+    "on-hold": "record.status.procedure.onHold",
+    stopped: "record.status.procedure.stopped",
+    completed: "record.status.procedure.completed",
+    "entered-in-error": "record.status.procedure.enteredInError",
+    unknown: "record.status.procedure.unknown",
   },
-  // CarePlan.status
   "care-plan": {
-    draft: "Draft",
-    active: "Active",
-    "on-hold": "On hold",
-    revoked: "Stopped",
-    completed: "Completed",
-    "entered-in-error": "Entered in error",
-    unknown: "Status unknown",
+    draft: "record.status.carePlan.draft",
+    active: "record.status.carePlan.active",
+    "on-hold": "record.status.carePlan.onHold",
+    revoked: "record.status.carePlan.revoked",
+    completed: "record.status.carePlan.completed",
+    "entered-in-error": "record.status.carePlan.enteredInError",
+    unknown: "record.status.carePlan.unknown",
   },
-  // CarePlan.activity.detail.status
   activity: {
-    "not-started": "Not started",
-    scheduled: "Scheduled",
-    "in-progress": "In progress",
-    "on-hold": "On hold",
-    completed: "Done",
-    cancelled: "Cancelled",
-    stopped: "Stopped",
-    unknown: "Status unknown",
-    "entered-in-error": "Entered in error",
+    "not-started": "record.status.activity.notStarted",
+    scheduled: "record.status.activity.scheduled",
+    "in-progress": "record.status.activity.inProgress",
+    "on-hold": "record.status.activity.onHold",
+    completed: "record.status.activity.completed",
+    cancelled: "record.status.activity.cancelled",
+    stopped: "record.status.activity.stopped",
+    unknown: "record.status.activity.unknown",
+    "entered-in-error": "record.status.activity.enteredInError",
   },
-  // DiagnosticReport.status and Observation.status
   result: {
-    registered: "Ordered",
-    partial: "Partial",
-    preliminary: "Preliminary",
-    final: "Final",
-    amended: "Amended",
-    corrected: "Corrected",
-    appended: "Added to",
-    cancelled: "Cancelled",
-    "entered-in-error": "Entered in error",
-    unknown: "Status unknown",
+    registered: "record.status.result.registered",
+    partial: "record.status.result.partial",
+    preliminary: "record.status.result.preliminary",
+    final: "record.status.result.final",
+    amended: "record.status.result.amended",
+    corrected: "record.status.result.corrected",
+    appended: "record.status.result.appended",
+    cancelled: "record.status.result.cancelled",
+    "entered-in-error": "record.status.result.enteredInError",
+    unknown: "record.status.result.unknown",
   },
-  // DocumentReference.status (a report's are results' statuses)
   document: {
-    current: "Current",
-    superseded: "Replaced by a newer version",
-    final: "Final",
-    preliminary: "Preliminary",
-    amended: "Amended",
-    "entered-in-error": "Entered in error",
+    current: "record.status.document.current",
+    superseded: "record.status.document.superseded",
+    final: "record.status.document.final",
+    preliminary: "record.status.document.preliminary",
+    amended: "record.status.document.amended",
+    "entered-in-error": "record.status.document.enteredInError",
   },
 };
 
@@ -201,38 +197,39 @@ export function statusInWords(kind: StatusKind, code: string | null | undefined)
   return lookup(STATUS_WORDS[kind], code);
 }
 
-const VISIT_CLASSES: Record<string, string> = {
-  AMB: "Office visit",
-  EMER: "Emergency visit",
-  IMP: "Hospital stay",
-  ACUTE: "Hospital stay",
-  NONAC: "Hospital stay",
-  OBSENC: "Observation stay",
-  SS: "Same-day stay",
-  HH: "Home visit",
-  VR: "Virtual visit",
-  FLD: "Visit outside the office",
-  PRENC: "Pre-admission visit",
+const VISIT_CLASSES: Record<string, MessageKey> = {
+  AMB: "record.visitClass.amb",
+  EMER: "record.visitClass.emer",
+  IMP: "record.visitClass.imp",
+  ACUTE: "record.visitClass.acute",
+  NONAC: "record.visitClass.nonac",
+  OBSENC: "record.visitClass.obsenc",
+  SS: "record.visitClass.ss",
+  HH: "record.visitClass.hh",
+  VR: "record.visitClass.vr",
+  FLD: "record.visitClass.fld",
+  PRENC: "record.visitClass.prenc",
 };
 
 /** An encounter class code in words ("AMB" → "Office visit"). */
 export function visitClassInWords(code: string | null | undefined): string | null {
   if (!code) return null;
-  return VISIT_CLASSES[code.toUpperCase()] ?? code;
+  const key = VISIT_CLASSES[code.toUpperCase()];
+  return key ? t(key) : code;
 }
 
-const FLAG_WORDS: Record<ResultFlag, string> = {
-  normal: "Normal",
-  high: "High",
-  low: "Low",
-  abnormal: "Abnormal",
-  critically_high: "Critically high",
-  critically_low: "Critically low",
-  critically_abnormal: "Critically abnormal",
+const FLAG_WORDS: Record<ResultFlag, MessageKey> = {
+  normal: "record.flag.normal",
+  high: "record.flag.high",
+  low: "record.flag.low",
+  abnormal: "record.flag.abnormal",
+  critically_high: "record.flag.criticallyHigh",
+  critically_low: "record.flag.criticallyLow",
+  critically_abnormal: "record.flag.criticallyAbnormal",
 };
 
 export function flagInWords(flag: ResultFlag): string {
-  return FLAG_WORDS[flag];
+  return t(FLAG_WORDS[flag]);
 }
 
 /** Whether a flag says the value is outside what is expected. */
@@ -240,28 +237,35 @@ export function isFlagged(flag: ResultFlag | null | undefined): flag is ResultFl
   return flag !== null && flag !== undefined && flag !== "normal";
 }
 
-const SEVERITY_WORDS: Record<ReactionSeverity, string> = { mild: "Mild", moderate: "Moderate", severe: "Severe" };
+const SEVERITY_WORDS: Record<ReactionSeverity, MessageKey> = {
+  mild: "record.severity.mild",
+  moderate: "record.severity.moderate",
+  severe: "record.severity.severe",
+};
 
 export function severityInWords(severity: ReactionSeverity): string {
-  return SEVERITY_WORDS[severity];
+  return t(SEVERITY_WORDS[severity]);
 }
 
-const CRITICALITY_WORDS: Record<AllergyCriticality, string> = {
-  low: "Low risk of a serious reaction",
-  high: "High risk of a serious reaction",
-  unable_to_assess: "Risk not assessed",
+const CRITICALITY_WORDS: Record<AllergyCriticality, MessageKey> = {
+  low: "record.criticality.low",
+  high: "record.criticality.high",
+  unable_to_assess: "record.criticality.unableToAssess",
 };
 
 export function criticalityInWords(criticality: AllergyCriticality): string {
-  return CRITICALITY_WORDS[criticality];
+  return t(CRITICALITY_WORDS[criticality]);
 }
 
-const ALLERGY_KINDS: Record<string, string> = { allergy: "Allergy", intolerance: "Intolerance" };
-const ALLERGY_CATEGORIES: Record<string, string> = {
-  food: "Food",
-  medication: "Medicine",
-  environment: "Environment",
-  biologic: "Biologic",
+const ALLERGY_KINDS: Record<string, MessageKey> = {
+  allergy: "record.allergyKind.allergy",
+  intolerance: "record.allergyKind.intolerance",
+};
+const ALLERGY_CATEGORIES: Record<string, MessageKey> = {
+  food: "record.allergyCategory.food",
+  medication: "record.allergyCategory.medication",
+  environment: "record.allergyCategory.environment",
+  biologic: "record.allergyCategory.biologic",
 };
 
 export function allergyKindInWords(kind: string | null | undefined): string | null {
@@ -272,13 +276,27 @@ export function allergyCategoryInWords(category: string): string {
   return lookup(ALLERGY_CATEGORIES, category) ?? category;
 }
 
-const GENDER_WORDS: Record<string, string> = { female: "Female", male: "Male", other: "Other", unknown: "Not given" };
+const GENDER_WORDS: Record<string, MessageKey> = {
+  female: "record.gender.female",
+  male: "record.gender.male",
+  other: "record.gender.other",
+  unknown: "record.gender.unknown",
+};
 
 export function genderInWords(gender: string | null | undefined): string | null {
   return lookup(GENDER_WORDS, gender);
 }
 
 /** UCUM units as people write them; anything else is shown as the chart writes it. */
+/** Units said in words (the others are symbols, the same in every language). */
+const UNIT_KEYS: Record<string, MessageKey> = {
+  "/min": "record.unit.perMinute",
+  "{beats}/min": "record.unit.beatsPerMinute",
+  "{breaths}/min": "record.unit.breathsPerMinute",
+  "10*3/uL": "record.unit.thousandPerUl",
+  "10*6/uL": "record.unit.millionPerUl",
+};
+
 const UNIT_WORDS: Record<string, string> = {
   "mm[Hg]": "mmHg",
   "kg/m2": "kg/m²",
@@ -286,12 +304,7 @@ const UNIT_WORDS: Record<string, string> = {
   "[degF]": "°F",
   "[lb_av]": "lb",
   "[in_i]": "in",
-  "/min": "per minute",
   "{score}": "",
-  "{beats}/min": "beats per minute",
-  "{breaths}/min": "breaths per minute",
-  "10*3/uL": "thousand per µL",
-  "10*6/uL": "million per µL",
   "10*9/L": "× 10⁹/L",
   "10*12/L": "× 10¹²/L",
   uL: "µL",
@@ -302,14 +315,21 @@ const UNIT_WORDS: Record<string, string> = {
 
 export function unitInWords(unit: string | null | undefined): string {
   if (!unit) return "";
-  return unit in UNIT_WORDS ? UNIT_WORDS[unit] : unit;
+  if (has(UNIT_KEYS, unit)) return t(UNIT_KEYS[unit]);
+  return has(UNIT_WORDS, unit) ? UNIT_WORDS[unit] : unit;
 }
 
-const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** A measured number as people read it: at most two decimals ("85.79"). */
 export function numberInWords(value: number): string {
-  return numberFormat.format(value);
+  const locale = activeLocale();
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    numberFormats.set(locale, format);
+  }
+  return format.format(value);
 }
 
 /** "85.79 kg", "< 5 mg/dL". */
@@ -320,7 +340,7 @@ export function quantityInWords(value: number, unit: string | null | undefined, 
 
 /** What a result says, in words. */
 export function valueInWords(value: ObservedValue | null | undefined): string {
-  if (!value) return "No value";
+  if (!value) return t("record.value.none");
   switch (value.kind) {
     case "number":
       return quantityInWords(value.value, value.unit, value.comparator);
@@ -329,7 +349,7 @@ export function valueInWords(value: ObservedValue | null | undefined): string {
     case "text":
       return value.value;
     case "boolean":
-      return value.value ? "Yes" : "No";
+      return value.value ? t("record.value.yes") : t("record.value.no");
   }
 }
 
@@ -341,27 +361,27 @@ export function rangeInWords(range: ReferenceRange | null | undefined): string |
   if (range.low !== null && range.high !== null) {
     return withUnit(`${numberInWords(range.low)}–${numberInWords(range.high)}`);
   }
-  if (range.high !== null) return withUnit(`up to ${numberInWords(range.high)}`);
-  if (range.low !== null) return withUnit(`at least ${numberInWords(range.low)}`);
+  if (range.high !== null) return withUnit(t("record.range.upTo", { value: numberInWords(range.high) }));
+  if (range.low !== null) return withUnit(t("record.range.atLeast", { value: numberInWords(range.low) }));
   return range.text ?? null;
 }
 
 /** FHIR's observation categories in words; any other category as the chart names it. */
-const CATEGORY_WORDS: Record<string, string> = {
-  "vital-signs": "Vital signs",
-  laboratory: "Laboratory",
-  survey: "Questionnaire",
-  "social-history": "Social history",
-  imaging: "Imaging",
-  procedure: "Procedure",
-  exam: "Examination",
-  therapy: "Therapy",
-  activity: "Activity",
+const CATEGORY_WORDS: Record<string, MessageKey> = {
+  "vital-signs": "record.category.vitalSigns",
+  laboratory: "record.category.laboratory",
+  survey: "record.category.survey",
+  "social-history": "record.category.socialHistory",
+  imaging: "record.category.imaging",
+  procedure: "record.category.procedure",
+  exam: "record.category.exam",
+  therapy: "record.category.therapy",
+  activity: "record.category.activity",
 };
 
 /** A report's categories as one line: "Vital signs", "Laboratory". */
 export function categoriesInWords(list: readonly Coded[]): string {
-  return list.map((c) => (c.code && CATEGORY_WORDS[c.code]) || c.text).join(", ");
+  return list.map((c) => (c.code && has(CATEGORY_WORDS, c.code) ? t(CATEGORY_WORDS[c.code]) : c.text)).join(", ");
 }
 
 export function codedText(coded: Coded | null | undefined): string | null {
@@ -375,11 +395,25 @@ export function codedList(list: readonly Coded[]): string {
 
 // Chart dates are calendar dates as the chart wrote them: formatted in UTC so that no
 // time zone moves them to another day.
-const yearFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", timeZone: "UTC" });
-const monthFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "long", timeZone: "UTC" });
-const dayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
-const shortDayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
-const timeOfDay = new Intl.DateTimeFormat("en-US", { timeStyle: "short" });
+// In the language chosen's locale (English: en-US, as without the UI).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(name: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const locale = activeLocale();
+  const key = `${locale}|${name}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+const yearFormat = { format: (d: Date) => dateFormat("year", { year: "numeric", timeZone: "UTC" }).format(d) };
+const monthFormat = { format: (d: Date) => dateFormat("month", { year: "numeric", month: "long", timeZone: "UTC" }).format(d) };
+const dayFormat = { format: (d: Date) => dateFormat("day", { dateStyle: "long", timeZone: "UTC" }).format(d) };
+const shortDayFormat = { format: (d: Date) => dateFormat("shortDay", { dateStyle: "medium", timeZone: "UTC" }).format(d) };
+const timeOfDay = { format: (d: Date) => dateFormat("time", { timeStyle: "short" }).format(d) };
 
 function calendarDate(date: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -411,7 +445,7 @@ export function chartDateTimeInWords(date: ChartDate | null | undefined): string
   const day = chartDateInWords(date);
   if (!date || !day || date.precision !== "day" || !date.at) return day;
   const at = new Date(date.at);
-  return Number.isNaN(at.getTime()) ? day : `${day} at ${timeOfDay.format(at)}`;
+  return Number.isNaN(at.getTime()) ? day : t("record.dateAt", { date: day, time: timeOfDay.format(at) });
 }
 
 /** A chart date as a point in time (its first instant), for ordering and charts. */
@@ -423,7 +457,7 @@ export function chartDateTime(date: ChartDate): number {
   return calendarDate(date.date)?.getTime() ?? 0;
 }
 
-const longDate = new Intl.DateTimeFormat("en-US", { dateStyle: "long" });
+const longDate = { format: (d: Date) => dateFormat("long", { dateStyle: "long" }).format(d) };
 
 function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
@@ -434,10 +468,10 @@ export function daysAgoInWords(rfc3339: string, now: number = Date.now()): strin
   const at = new Date(rfc3339);
   if (Number.isNaN(at.getTime())) return rfc3339;
   const days = Math.round((startOfDay(new Date(now)) - startOfDay(at)) / 86_400_000);
-  if (days <= 0) return "today";
-  if (days === 1) return "yesterday";
-  if (days < 30) return `${days} days ago`;
-  return `on ${longDate.format(at)}`;
+  if (days <= 0) return t("record.day.today");
+  if (days === 1) return t("record.day.yesterday");
+  if (days < 30) return t("record.day.daysAgo", { count: days });
+  return t("record.day.on", { date: longDate.format(at) });
 }
 
 /**
@@ -450,33 +484,33 @@ export function releaseInWords(
   now: number = Date.now(),
   reader: "own" | "care-team" = "own",
 ): string {
-  if (release.state === "released") return `Released ${daysAgoInWords(release.at, now)}`;
-  if (release.reviewer) return `Waiting for ${release.reviewer}'s review`;
+  if (release.state === "released") return t("record.release.released", { when: daysAgoInWords(release.at, now) });
+  if (release.reviewer) return t("record.release.waitingFor", { reviewer: release.reviewer });
   if (release.until) {
     const until = new Date(release.until);
-    if (!Number.isNaN(until.getTime())) return `Will be released on ${longDate.format(until)}`;
+    if (!Number.isNaN(until.getTime())) return t("record.release.until", { date: longDate.format(until) });
   }
-  return reader === "own" ? "Waiting for your physician's review" : "Waiting for a physician's review";
+  return reader === "own" ? t("record.release.waitingOwn") : t("record.release.waitingCareTeam");
 }
 
 /** What someone looked at, in words, for "Who looked at my record". */
 export function accessedPartInWords(part: AccessedPart): string {
   switch (part.kind) {
     case "summary":
-      return "The summary of your record";
+      return t("record.accessed.summary");
     case "section":
-      return `Your ${partTitle(part.section).toLowerCase()}`;
+      return t("record.accessed.section", { part: partTitle(part.section).toLowerCase() });
     case "result_series":
-      return "The trend of one of your results";
+      return t("record.accessed.resultSeries");
     case "export":
-      return "Your whole record, downloaded";
+      return t("record.accessed.export");
     case "conversations":
-      return "Your list of conversations";
+      return t("record.accessed.conversations");
     case "conversation":
-      return "One of your conversations";
+      return t("record.accessed.conversation");
     case "attachment":
-      return "A file in one of your conversations";
+      return t("record.accessed.attachment");
     case "break_the_glass":
-      return "Asked to open your record outside their care";
+      return t("record.accessed.breakTheGlass");
   }
 }

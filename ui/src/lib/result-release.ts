@@ -3,6 +3,7 @@
 // the final check of a rule or a note, is the service's: the screens show its answer.
 import type { ReleaseRule, ResultRelease, ResultReview, Role } from "./ipc";
 import { MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MIN_RELEASE_DELAY_DAYS } from "./ipc";
+import { activeLocale, t } from "./i18n/core";
 
 export type ReleaseKind = ReleaseRule["kind"];
 
@@ -70,7 +71,7 @@ export function noteToSend(note: string): string | null {
 /** The note's problem before it is sent, or null. */
 export function noteProblem(note: string): string | null {
   return [...note].length > MAX_REVIEW_NOTE
-    ? `The note is too long: at most ${MAX_REVIEW_NOTE.toLocaleString("en-US")} characters.`
+    ? t("review.tooLong", { max: MAX_REVIEW_NOTE.toLocaleString(activeLocale()) })
     : null;
 }
 

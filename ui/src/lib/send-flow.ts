@@ -14,6 +14,7 @@
 import type { Category, IpcError, SendProgress, Sent } from "./ipc";
 import { emergencyCheckText, type EmergencyPhrase } from "./emergency-check";
 import { draftErrorMessage } from "./messaging";
+import { t } from "./i18n/core";
 
 /** Where sending stands: checking (saving, the emergency check), asking (the prompt), sending. */
 export type SendPhase = "idle" | "checking" | "asking" | "sending";
@@ -68,23 +69,24 @@ export interface SendFlowOptions {
 /** What `send` came to. */
 export type SendOutcome = "busy" | "invalid" | "wait" | "not-saved" | "asking" | "sent" | "failed";
 
+// In English (the unit tests compare them); the flow says them in the language chosen.
 export const FILES_BUSY_MESSAGE = "Please wait until your files are attached, then send again.";
 export const NOT_SAVED_MESSAGE = "Your message could not be saved, so it was not sent.";
 export const STILL_SAVED = "Your message is still saved on this computer. You can try sending it again.";
 
 /** The first thing the person must fix before sending, or null. */
 export function firstProblem(message: OutgoingMessage): { field: FormField; message: string } | null {
-  if (!message.reply && message.category === "") return { field: "category", message: "Please choose what your message is about." };
-  if (!message.reply && message.subject.trim() === "") return { field: "subject", message: "Please write a subject." };
+  if (!message.reply && message.category === "") return { field: "category", message: t("send.chooseCategory") };
+  if (!message.reply && message.subject.trim() === "") return { field: "subject", message: t("send.writeSubject") };
   if (message.body.trim() === "") {
-    return { field: "body", message: message.reply ? "Please write your reply." : "Please write your message." };
+    return { field: "body", message: message.reply ? t("send.writeReply") : t("send.writeMessage") };
   }
   return null;
 }
 
 /** Why sending failed, and that the draft is kept. */
 export function sendFailedMessage(error: IpcError): string {
-  return `${draftErrorMessage(error)} ${STILL_SAVED}`;
+  return `${draftErrorMessage(error)} ${t("send.stillSaved")}`;
 }
 
 export class SendFlow {
@@ -124,7 +126,7 @@ export class SendFlow {
       return "invalid";
     }
     if (message.filesBusy) {
-      this.#set({ error: FILES_BUSY_MESSAGE });
+      this.#set({ error: t("send.filesBusy") });
       return "wait";
     }
     const { draft, emergencyPhrase } = this.#options;
@@ -133,7 +135,7 @@ export class SendFlow {
       // The vault gets the latest text first: the Rust side sends what is saved.
       if (!draft.draftId) draft.changed();
       if (!(await draft.save()) || !draft.draftId) {
-        this.#set({ error: draft.lastError ? draftErrorMessage(draft.lastError) : NOT_SAVED_MESSAGE });
+        this.#set({ error: draft.lastError ? draftErrorMessage(draft.lastError) : t("send.notSaved") });
         return "not-saved";
       }
       if (emergencyPhrase) {

@@ -3,6 +3,7 @@
 // shows its answer.
 import type { Pool, StaffMember } from "./ipc";
 import { POOLS, poolLabel } from "./messaging";
+import { t } from "./i18n/core";
 
 /** The pools ticked, in the order the screen lists them (the service's order). */
 export function inPoolOrder(pools: Iterable<Pool>): Pool[] {
@@ -20,12 +21,12 @@ export function poolsChanged(saved: readonly Pool[], ticked: readonly Pool[]): b
 /** "Clinical", "Clinical and Front desk", "Clinical, Front desk and Billing", "no team". */
 export function poolsInWords(pools: readonly Pool[]): string {
   const labels = inPoolOrder(pools).map(poolLabel);
-  if (labels.length === 0) return "no team";
+  if (labels.length === 0) return t("staff.noTeam");
   if (labels.length === 1) return labels[0];
-  return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
+  return t("scope.inSentence.and", { list: labels.slice(0, -1).join(", "), last: labels[labels.length - 1] });
 }
 
 /** What the screen says once the service has stored a member's pools. */
 export function savedMessage(member: StaffMember): string {
-  return `Saved. ${member.name} now works in ${poolsInWords(member.pools)}.`;
+  return t("staff.saved", { name: member.name, teams: poolsInWords(member.pools) });
 }

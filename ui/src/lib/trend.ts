@@ -2,6 +2,7 @@
 // point goes, the expected range as a band, and the axes' ticks.
 import type { ResultFlag, ResultSeries } from "./ipc";
 import { chartDateTime } from "./record-words";
+import { activeLocale } from "./i18n/core";
 
 export interface ChartBox {
   width: number;
@@ -56,9 +57,14 @@ export function niceStep(span: number, count = 4): number {
   return nice * power;
 }
 
-const tickNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-const monthYear = new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
-const dayMonthYear = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+// In the language chosen's locale (en-US without the UI).
+const tickNumber = { format: (n: number) => new Intl.NumberFormat(activeLocale(), { maximumFractionDigits: 2 }).format(n) };
+const monthYear = {
+  format: (d: Date) => new Intl.DateTimeFormat(activeLocale(), { month: "short", year: "numeric", timeZone: "UTC" }).format(d),
+};
+const dayMonthYear = {
+  format: (d: Date) => new Intl.DateTimeFormat(activeLocale(), { dateStyle: "medium", timeZone: "UTC" }).format(d),
+};
 
 /** Where every point, line, band and tick goes in `box`. */
 export function layout(series: ResultSeries, box: ChartBox = CHART_BOX): TrendLayout {

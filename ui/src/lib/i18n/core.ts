@@ -89,3 +89,35 @@ export function errorTextIn(language: Language, error: { code: string; message: 
   if (language === SERVICE_LANGUAGE && error.message.trim() !== "") return error.message;
   return translate(language, errorKey(error.code) ?? "error.unknown");
 }
+
+/**
+ * The language chosen, for plain-TypeScript modules that write words (format.ts,
+ * record-words.ts): `index.svelte.ts` points it at its reactive state, so a template calling
+ * those helpers re-renders when the language changes. Without the UI (the unit tests in
+ * Node) it is English with US dates.
+ */
+const active = {
+  language: (): Language => "en",
+  locale: (): string => "en-US",
+};
+
+/** Where the language chosen and its date locale are read from (index.svelte.ts). */
+export function followLanguage(language: () => Language, locale: () => string): void {
+  active.language = language;
+  active.locale = locale;
+}
+
+/** The language chosen (English without the UI). */
+export function activeLanguage(): Language {
+  return active.language();
+}
+
+/** The BCP 47 locale of the language chosen, for Intl ("en-US", "es-MX"). */
+export function activeLocale(): string {
+  return active.locale();
+}
+
+/** `translate` in the language chosen, for plain-TypeScript modules. */
+export function t(key: MessageKey, params?: MessageParams): string {
+  return translate(active.language(), key, params);
+}

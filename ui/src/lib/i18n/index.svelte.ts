@@ -4,6 +4,7 @@
 import {
   dateLocaleFor,
   errorTextIn,
+  followLanguage,
   languageFromSystem,
   SERVICE_LANGUAGE,
   translate,
@@ -40,6 +41,12 @@ export const i18n = {
     return dateLocaleFor(state.language, systemLanguages());
   },
 };
+
+// format.ts and record-words.ts write their words in the language chosen.
+followLanguage(
+  () => state.language,
+  () => i18n.dateLocale,
+);
 
 /** The person chose a language with the switch: shown at once and remembered. */
 export function setLanguage(language: Language): void {
