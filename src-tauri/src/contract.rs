@@ -93,6 +93,8 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<Workstation>();
     types.add::<SaveOutcome>();
     types.add::<PracticeInfo>();
+    // updates
+    types.add::<crate::updates::UpdateStatus>();
     // session, policy
     types.add::<SessionView>();
     types.add::<KeepAlive>();

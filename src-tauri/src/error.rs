@@ -49,6 +49,10 @@ pub enum AppErrorCode {
     /// Workstation mode: the screen is locked after inactivity; only the pass-phrase (and the
     /// second factor's code) unlocks it, or "Switch user" ends the session.
     ScreenLocked,
+    /// "Restart to update" with no verified update waiting.
+    NoUpdateReady,
+    /// The waiting update could not be installed; the app goes on as it is.
+    UpdateNotInstalled,
 }
 
 impl AppErrorCode {
@@ -71,6 +75,8 @@ impl AppErrorCode {
             Self::SaveFailed => "save_failed",
             Self::EarlierVersionSent => "earlier_version_sent",
             Self::ScreenLocked => "screen_locked",
+            Self::NoUpdateReady => "no_update_ready",
+            Self::UpdateNotInstalled => "update_not_installed",
         }
     }
 }
@@ -111,6 +117,12 @@ pub enum CommandError {
     /// The app holds no session (never signed in, signed out, or the session ended).
     #[error("Please sign in to continue.")]
     NotSignedIn,
+
+    #[error("There is no update ready to install.")]
+    NoUpdateReady,
+
+    #[error("The update could not be installed. The app keeps working as it is; it will try again later.")]
+    UpdateNotInstalled,
 
     /// An error answer from the server, passed on with its code. Its message is written for
     /// people by the server (lockout and rate-limit messages are rewritten in local time).
@@ -262,6 +274,8 @@ impl CommandError {
             Self::SaveFailed | Self::RecordNotSaved => AppErrorCode::SaveFailed.as_str(),
             Self::EarlierVersionSent => AppErrorCode::EarlierVersionSent.as_str(),
             Self::ScreenLocked => AppErrorCode::ScreenLocked.as_str(),
+            Self::NoUpdateReady => AppErrorCode::NoUpdateReady.as_str(),
+            Self::UpdateNotInstalled => AppErrorCode::UpdateNotInstalled.as_str(),
         }
     }
 

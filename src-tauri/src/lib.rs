@@ -9,6 +9,7 @@
 //! - [`vault`]: the local encrypted draft vault (`drafts.db` in the app's data folder),
 //!   used through [`core::drafts`].
 //! - [`navigation`]: the window never leaves the app's own pages.
+//! - [`updates`]: signed updates from the address the practice sets.
 //! - [`run`]: builds and runs the app (plugins, state, commands).
 
 #[macro_use]
@@ -18,6 +19,7 @@ pub mod core;
 pub mod error;
 pub mod navigation;
 mod preferences_file;
+pub mod updates;
 pub mod vault;
 
 use tauri::{Manager, Runtime};
@@ -54,6 +56,9 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
                 .open_js_links_on_click(false)
                 .build(),
         )
+        // Signed updates, looked for from Rust only (the window is granted none of the
+        // plugin's commands); the public key is `plugins.updater.pubkey` in tauri.conf.json.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             let preferences: Box<dyn PreferencesStore> = match app.store(PREFERENCES_FILE) {
                 Ok(store) => Box::new(PluginStorePreferences::new(store)),
@@ -79,7 +84,9 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
                 base_dir,
                 vault_path,
             ));
+            app.manage(updates::Updates::default());
             watch_idle_session(app.handle().clone());
+            updates::watch(app.handle().clone());
             Ok(())
         })
         .invoke_handler(with_commands!(invoke_handler))

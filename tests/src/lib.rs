@@ -15,6 +15,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 pub mod draft_crash;
+pub mod updates;
 
 /// Argon2 parameters for draft vaults made by tests (milliseconds instead of a fraction of a
 /// second; the app always uses [`KdfParams::PRODUCTION`]).

@@ -74,6 +74,8 @@ export interface MockScenario {
   newerPolicy?: Policy;
   /** The policy's Spanish text: served once `set_language` says "es" (get_policy, sign_in). */
   policyEs?: Policy;
+  /** A signed update waiting for a restart (its version), as `update_status` answers. */
+  updateReady?: string;
   /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits`, `patient_ids`, `may_act_for` and `acting_for` may be left out). */
   session?:
     | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids" | "may_act_for" | "acting_for"> & {
@@ -246,11 +248,15 @@ interface MockState {
   grants: GrantsState;
   /** Workstation mode: the screen is locked (every command but these few answers screen_locked). */
   locked: boolean;
+  /** The version of a verified update waiting for a restart; null once restarted into it. */
+  updateReady: string | null;
 }
 
 /** What a locked screen still answers (as the Rust side does). */
 const WHILE_LOCKED: ReadonlySet<string> = new Set([
   "get_settings",
+  "update_status",
+  "restart_to_update",
   "practice_info",
   "current_session",
   "lock_screen",
@@ -320,6 +326,7 @@ function currentState(): MockState {
       recoveryCodes: [...(s.recoveryCodes ?? [])],
       grants: newGrantsState(s.grants),
       locked: false,
+      updateReady: s.updateReady ?? null,
     };
     if (state.session) state.session.user = withSecondFactor(state.session.user);
   }
@@ -482,6 +489,17 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
 
     case "practice_info":
       return { ...(scenario().practice ?? DEFAULT_PRACTICE) };
+
+    case "update_status":
+      return { ready_version: st.updateReady };
+
+    case "restart_to_update":
+      // The Rust side installs the update, signs out and restarts the app (the page stays
+      // here: the tests read the calls).
+      if (st.updateReady === null) throw err(ErrorCode.NoUpdateReady, "There is no update ready to install.");
+      st.updateReady = null;
+      st.session = null;
+      return null;
 
     case "sign_in": {
       const email = String(args.email ?? "");

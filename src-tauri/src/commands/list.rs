@@ -12,6 +12,8 @@ macro_rules! with_commands {
             settings::get_settings,
             settings::save_settings,
             settings::practice_info,
+            updates::update_status,
+            updates::restart_to_update,
             session::sign_in,
             session::current_session,
             session::sign_out,

@@ -17,6 +17,7 @@ pub mod result_release;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod updates;
 
 macro_rules! command_names {
     ($($module:ident :: $command:ident),* $(,)?) => {

@@ -12,13 +12,16 @@
 //! change it. It may also turn on workstation mode for shared clinic computers
 //! (`workstation_mode`, with `idle_lock_minutes`, [`DEFAULT_IDLE_LOCK_MINUTES`] by default):
 //! no email address is remembered, and the screen locks after that many idle minutes (see
-//! `core::workstation`). Nothing at the sign-in screen can change these.
+//! `core::workstation`). Nothing at the sign-in screen can change these. And it may set
+//! `update_url`, the `https://` address where the app looks for signed updates (see
+//! `crate::updates`).
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::settings::{absolute, ManagedFields, Settings, Workstation};
+use crate::updates::source::{parse_address, UpdateSourceError};
 
 pub const ENV_MANAGED_CONFIG: &str = "PORTAL_MANAGED_CONFIG";
 
@@ -45,13 +48,17 @@ pub struct ManagedConfig {
     /// In workstation mode, the idle minutes before the screen locks (within
     /// [`IDLE_LOCK_MINUTES`]; [`DEFAULT_IDLE_LOCK_MINUTES`] when not set).
     pub idle_lock_minutes: Option<u64>,
+    /// Where the app looks for signed updates (`https://` only); none: the app never looks.
+    pub update_url: Option<String>,
 }
 
 /// Why the managed file cannot be used, in words for the administrator who wrote it (logged).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManagedConfigError {
-    #[error("the file is not valid JSON with only the keys server_url, ca_file, workstation_mode and idle_lock_minutes: {0}")]
+    #[error("the file is not valid JSON with only the keys server_url, ca_file, workstation_mode, idle_lock_minutes and update_url: {0}")]
     NotUnderstood(String),
+    #[error("update_url: {0}")]
+    UpdateUrl(UpdateSourceError),
     #[error("idle_lock_minutes must be a whole number of minutes from {min} to {max}, not {given}", min = IDLE_LOCK_MINUTES.start(), max = IDLE_LOCK_MINUTES.end())]
     IdleLockMinutes { given: u64 },
 }
@@ -111,7 +118,11 @@ impl ManagedConfig {
                 return Err(ManagedConfigError::IdleLockMinutes { given });
             }
         }
-        Ok(config.cleaned())
+        let config = config.cleaned();
+        if let Some(url) = &config.update_url {
+            parse_address(url).map_err(ManagedConfigError::UpdateUrl)?;
+        }
+        Ok(config)
     }
 
     /// Workstation mode, when the file turns it on: the screen locks after
@@ -140,6 +151,7 @@ impl ManagedConfig {
         Self {
             server_url: clean(self.server_url),
             ca_file: clean(self.ca_file),
+            update_url: clean(self.update_url),
             ..self
         }
     }
@@ -297,6 +309,19 @@ mod tests {
             let error = ManagedConfig::parse(json.as_bytes()).expect_err(json);
             assert!(matches!(error, ManagedConfigError::NotUnderstood(_)), "{json}: {error}");
         }
+        assert_eq!(
+            ManagedConfig::parse(br#"{"update_url": "http://updates.clinic.example/latest.json"}"#)
+                .expect_err("http")
+                .to_string(),
+            "update_url: the update address must start with https://"
+        );
+        assert_eq!(
+            ManagedConfig::parse(br#"{"update_url": " https://portal.clinic.example/updates/latest.json "}"#)
+                .expect("https")
+                .update_url
+                .as_deref(),
+            Some("https://portal.clinic.example/updates/latest.json")
+        );
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("managed.json");
         std::fs::write(&path, r#"{"server_url": "https://x.example", "idle_lock_minutes": 0}"#).expect("write");

@@ -140,6 +140,11 @@ impl DesktopCore {
         *self.language.lock().unwrap_or_else(PoisonError::into_inner) = language;
     }
 
+    /// The update address the managed file sets, if any (see `crate::updates`).
+    pub fn managed_update_url(&self) -> Option<&str> {
+        self.managed.update_url.as_deref()
+    }
+
     fn language(&self) -> Language {
         *self.language.lock().unwrap_or_else(PoisonError::into_inner)
     }

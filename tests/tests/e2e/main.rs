@@ -35,6 +35,7 @@ mod installed;
 mod mail_catcher;
 mod results_release;
 mod second_factor;
+mod updates;
 mod workstation;
 
 /// The app's identifier (tauri.conf.json): its data folder is `$XDG_DATA_HOME/<identifier>`.

@@ -1,7 +1,16 @@
 // The only modules that talk to the Rust side. Views call these typed
 // functions; they never import `invoke` themselves.
 import { call } from "./call";
-import type { KeepAlive, Language, PracticeInfo, Policy, SaveSettingsOutcome, Session, Settings } from "./types";
+import type {
+  KeepAlive,
+  Language,
+  PracticeInfo,
+  Policy,
+  SaveSettingsOutcome,
+  Session,
+  Settings,
+  UpdateStatus,
+} from "./types";
 
 export * from "./types";
 export { toIpcError, isIpcError, endsSession, onSessionEnded, onPolicyRequired, onGrantEnded, onScreenLocked } from "./call";
@@ -26,6 +35,16 @@ export function saveSettings(serverUrl: string, caFile: string, confirm = false)
 
 export function practiceInfo(): Promise<PracticeInfo> {
   return call<PracticeInfo>("practice_info");
+}
+
+/** Whether a signed update was downloaded and verified, waiting for a restart. */
+export function updateStatus(): Promise<UpdateStatus> {
+  return call<UpdateStatus>("update_status");
+}
+
+/** Installs the waiting update, signs out and restarts the app into the new version. */
+export function restartToUpdate(): Promise<void> {
+  return call<null>("restart_to_update").then(() => undefined);
 }
 
 /** `code`: for an account with a second factor, the code from the authenticator app or an

@@ -117,7 +117,7 @@ substance: Coded | null, };
 /**
  * The codes the app answers itself; the server's codes ([`ErrorCode`]) pass through.
  */
-export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent" | "screen_locked";
+export type AppErrorCode = "invalid_server_url" | "ca_file" | "managed_setting" | "server_unreachable" | "untrusted_certificate" | "unexpected_answer" | "preferences" | "vault_locked" | "vault_previous_passphrase" | "wrong_previous_passphrase" | "vault_unavailable" | "draft_damaged" | "attachment_damaged" | "draft_not_found" | "save_failed" | "earlier_version_sent" | "screen_locked" | "no_update_ready" | "update_not_installed";
 
 /**
  * Whose threads a triage list shows.
@@ -1083,6 +1083,12 @@ qr_svg: string, };
  * `mark_thread_read`
  */
 export type UnreadTotal = { unread_total: number, };
+
+/**
+ * What `update_status` answers: the version of a verified update waiting for a restart, or
+ * null.
+ */
+export type UpdateStatus = { ready_version: string | null, };
 
 /**
  * A signed-in person, as the portal shows them.

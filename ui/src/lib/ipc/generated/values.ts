@@ -107,6 +107,8 @@ export const ERROR_CODES = {
   SaveFailed: "save_failed",
   EarlierVersionSent: "earlier_version_sent",
   ScreenLocked: "screen_locked",
+  NoUpdateReady: "no_update_ready",
+  UpdateNotInstalled: "update_not_installed",
 } as const;
 
 /** Phrases that suggest an emergency, folded (lower case, no accents or apostrophes), in the
@@ -192,6 +194,8 @@ export const COMMANDS = [
   "get_settings",
   "save_settings",
   "practice_info",
+  "update_status",
+  "restart_to_update",
   "sign_in",
   "current_session",
   "sign_out",
