@@ -81,7 +81,8 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
 
 async fn look_once<R: Runtime>(app: &AppHandle<R>) {
     let core = app.state::<DesktopCore>();
-    let source = match UpdateSource::for_app(&core.settings(), core.managed_update_url()) {
+    let settings = core.settings();
+    let source = match UpdateSource::for_app(&settings.server_url, &settings.ca_file, core.managed_update_url()) {
         Ok(Some(source)) => source,
         Ok(None) => return,
         Err(error) => {

@@ -2,8 +2,6 @@
 
 use tauri::Url;
 
-use crate::core::Settings;
-
 /// The update address when the managed file sets none (development, the real-app tests).
 pub const ENV_UPDATE_URL: &str = "PORTAL_UPDATE_URL";
 /// Debug builds only (the real-app tests): the public key updates are checked with, instead of
@@ -36,8 +34,12 @@ pub struct UpdateSource {
 
 impl UpdateSource {
     /// The place the practice set: the managed file's `update_url`, else `PORTAL_UPDATE_URL`;
-    /// `None` when neither is set.
-    pub fn for_app(settings: &Settings, managed_url: Option<&str>) -> Result<Option<Self>, UpdateSourceError> {
+    /// `None` when neither is set. `server_url` and `ca_file`: the portal's, from the settings.
+    pub fn for_app(
+        server_url: &str,
+        ca_file: &str,
+        managed_url: Option<&str>,
+    ) -> Result<Option<Self>, UpdateSourceError> {
         let from_env = std::env::var(ENV_UPDATE_URL).ok();
         let Some(address) = managed_url
             .map(str::to_owned)
@@ -47,8 +49,8 @@ impl UpdateSource {
             return Ok(None);
         };
         let endpoint = parse_address(&address)?;
-        let practice_ca = if same_host(&endpoint, &settings.server_url) {
-            Some(std::fs::read(&settings.ca_file).map_err(|_| UpdateSourceError::CaFile)?)
+        let practice_ca = if same_host(&endpoint, server_url) {
+            Some(std::fs::read(ca_file).map_err(|_| UpdateSourceError::CaFile)?)
         } else {
             None
         };
@@ -88,16 +90,8 @@ fn same_host(endpoint: &Url, server_url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{ManagedFields, Settings};
 
-    fn settings(ca_file: &str) -> Settings {
-        Settings {
-            server_url: "https://portal.clinic.example:8443".into(),
-            ca_file: ca_file.into(),
-            managed: ManagedFields::default(),
-            workstation: None,
-        }
-    }
+    const SERVER: &str = "https://portal.clinic.example:8443";
 
     #[test]
     fn only_https_addresses_are_used() {
@@ -121,10 +115,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let ca = dir.path().join("ca.pem");
         std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\n").expect("write");
-        let settings = settings(&ca.display().to_string());
+        let ca = ca.display().to_string();
 
         let on_portal = UpdateSource::for_app(
-            &settings,
+            SERVER,
+            &ca,
             Some("https://portal.clinic.example:8443/updates/latest.json"),
         )
         .expect("usable")
@@ -134,18 +129,21 @@ mod tests {
             Some(&b"-----BEGIN CERTIFICATE-----\n"[..])
         );
 
-        let elsewhere = UpdateSource::for_app(&settings, Some("https://releases.example/latest.json"))
+        let elsewhere = UpdateSource::for_app(SERVER, &ca, Some("https://releases.example/latest.json"))
             .expect("usable")
             .expect("set");
         assert_eq!(elsewhere.practice_ca, None, "another host: the system's public roots");
-        let other_port = UpdateSource::for_app(&settings, Some("https://portal.clinic.example/latest.json"))
+        let other_port = UpdateSource::for_app(SERVER, &ca, Some("https://portal.clinic.example/latest.json"))
             .expect("usable")
             .expect("set");
         assert!(other_port.practice_ca.is_some(), "the portal's host on another port");
 
-        let missing_ca = self::settings("/nonexistent/ca.pem");
         assert_eq!(
-            UpdateSource::for_app(&missing_ca, Some("https://portal.clinic.example:8443/latest.json")),
+            UpdateSource::for_app(
+                SERVER,
+                "/nonexistent/ca.pem",
+                Some("https://portal.clinic.example:8443/latest.json")
+            ),
             Err(UpdateSourceError::CaFile)
         );
     }
@@ -153,8 +151,8 @@ mod tests {
     #[test]
     fn no_address_no_updates() {
         if std::env::var_os(ENV_UPDATE_URL).is_none() {
-            assert_eq!(UpdateSource::for_app(&settings("/x.pem"), None), Ok(None));
-            assert_eq!(UpdateSource::for_app(&settings("/x.pem"), Some("  ")), Ok(None));
+            assert_eq!(UpdateSource::for_app(SERVER, "/x.pem", None), Ok(None));
+            assert_eq!(UpdateSource::for_app(SERVER, "/x.pem", Some("  ")), Ok(None));
         }
     }
 }
