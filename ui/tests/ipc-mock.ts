@@ -74,6 +74,9 @@ export interface MockScenario {
   newerPolicy?: Policy;
   /** The policy's Spanish text: served once `set_language` says "es" (get_policy, sign_in). */
   policyEs?: Policy;
+  /** Set while the page is open: the Rust side has ended the session at the server's idle
+   * timeout (`current_session` answers null from then on). */
+  sessionEndedIdle?: boolean;
   /** A signed update waiting for a restart (its version), as `update_status` answers. */
   updateReady?: string;
   /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits`, `patient_ids`, `may_act_for` and `acting_for` may be left out). */
@@ -540,6 +543,11 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
     }
 
     case "current_session":
+      if (scenario().sessionEndedIdle) {
+        // The Rust side ended the session at the server's idle timeout (also while locked).
+        st.session = null;
+        st.locked = false;
+      }
       return st.session ? structuredClone(st.session) : null;
 
     case "get_policy": {

@@ -129,6 +129,26 @@ test("Switch user signs out and leaves an empty sign-in form; the next person si
   await closeApp(app, assert);
 });
 
+test("a lock screen left until the server's idle timeout ends the session forgets the person's name", async () => {
+  const app = await openApp(env.browser, env.base, WORKSTATION);
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#home");
+  await page.waitForSelector("#lock-screen", { timeout: 6000 });
+  assert.equal(await text(page, "#lock-who"), "This portal is open for Ana García.");
+  // The Rust side ends the session at the server's idle timeout, locked or not.
+  await page.evaluate(() => (window.__PORTAL_MOCK__.sessionEndedIdle = true));
+  await page.waitForSelector("#sign-in-form", { timeout: 8000 });
+  assert.equal(await page.locator("#lock-who").count(), 0);
+  assert.doesNotMatch(await page.textContent("body"), /Ana García/, "the name is gone from the page");
+  assert.equal(
+    await text(page, "#sign-in-status"),
+    "The previous person was signed out after a long time without activity. Sign in with your own account.",
+  );
+  assert.equal(await page.inputValue("#email"), "");
+  await closeApp(app, assert);
+});
+
 test("in Spanish the lock screen is in Spanish and axe-clean", async () => {
   const app = await openApp(env.browser, env.base, WORKSTATION, { locale: "es-MX" });
   const { page } = app;
