@@ -1,5 +1,6 @@
 // Spanish and English (issue 13): the language follows the operating system's (navigator
-// language), the switch changes it at once and is remembered; the sign-in screen (both steps),
+// language), the switch changes it at once and the Rust side keeps the choice (settings.json,
+// nothing in the webview's storage); the sign-in screen (both steps),
 // the policy's frame, the header and the emergency prompt in Spanish, errors shown by their
 // code in Spanish, dates in the language chosen; a patient's main screens (home, inbox, a
 // conversation, a new message, account, record, authorized persons) in Spanish; axe-clean in
@@ -18,7 +19,16 @@ const SPANISH = { locale: "es-MX" };
 const env = useBrowser();
 
 const lang = (page) => page.evaluate(() => document.documentElement.lang);
-const stored = (page) => page.evaluate(() => ({ ...localStorage }));
+/** What the app keeps in the webview's own storage: nothing (preferences are the Rust side's). */
+const stored = (page) =>
+  page.evaluate(() => {
+    const all = { ...localStorage, ...sessionStorage };
+    delete all.__portal_mock_kept_language__; // the mock's stand-in for settings.json
+    return all;
+  });
+/** The language the Rust side keeps for the next start (`get_settings`), as the mock holds it. */
+const kept = (page) => page.evaluate(() => window.__TAURI_INTERNALS__.invoke("get_settings").then((s) => s.language));
+const languageCalls = async (page) => (await mockCalls(page, "set_language")).map((c) => `${c.args.language}${c.args.remember ? " kept" : ""}`);
 
 test("with a Spanish system the sign-in screen is in Spanish; the switch goes to English and back, axe-clean in both", async () => {
   const app = await openApp(env.browser, env.base, { practice: PRACTICE }, SPANISH);
@@ -44,7 +54,8 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   assert.equal(await page.getAttribute("#language-es", "aria-pressed"), "true");
   assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "false");
   assert.equal(await page.getAttribute("#language-en", "lang"), "en");
-  assert.deepEqual(await stored(page), {}, "nothing is stored while the system's language is followed");
+  assert.equal(await kept(page), null, "nothing is kept while the system's language is followed");
+  assert.deepEqual(await languageCalls(page), ["es"], "the Rust side is told, not asked to keep it");
 
   // Errors in Spanish: the app's own, and one from the service chosen by its code.
   await page.click("#sign-in");
@@ -73,7 +84,9 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "true");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "language-en", "focus stays on the switch");
   assert.equal(await page.getAttribute("#language", "aria-label"), "Language");
-  assert.deepEqual(await stored(page), { "portal.language": "en" }, "only the language chosen is kept");
+  assert.equal(await kept(page), "en", "the choice is kept by the Rust side");
+  assert.deepEqual(await languageCalls(page), ["es", "en kept"]);
+  assert.deepEqual(await stored(page), {}, "nothing in the webview's storage");
   await axeClean(page, "sign-in in English");
   await screenshot(page, "i18n-sign-in-en");
 
@@ -88,7 +101,21 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   await page.keyboard.press("Enter");
   await page.waitForSelector("#sign-in:has-text('Iniciar sesión')");
   assert.equal(await lang(page), "es");
-  assert.deepEqual(await stored(page), { "portal.language": "es" });
+  assert.equal(await kept(page), "es");
+  assert.deepEqual(await stored(page), {});
+  await closeApp(app, assert);
+});
+
+test("a language kept from an earlier run is the first one shown, whatever the system's", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, settings: { language: "es" } });
+  const { page } = app;
+  // From the first screen on: the app is not shown in English first.
+  assert.equal(await lang(page), "es");
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await text(page, "#sign-in"), "Iniciar sesión");
+  assert.equal(await page.getAttribute("#language-es", "aria-pressed"), "true");
+  assert.deepEqual(await languageCalls(page), ["es kept"], "the policy is asked for in it");
+  assert.deepEqual(await stored(page), {});
   await closeApp(app, assert);
 });
 
@@ -182,8 +209,7 @@ test("the policy's own text follows the language: the Spanish one when published
   await page.waitForSelector("#policy-text[lang=en]");
   assert.match(await text(page, "#policy-text"), /^Welcome to the Patient Portal/);
   assert.equal(await text(page, "h1"), "Patient Portal Policy");
-  const calls = await mockCalls(page, "set_language");
-  assert.deepEqual(calls.map((c) => c.args.language), ["es", "en"], "the Rust side is told at start and at the switch");
+  assert.deepEqual(await languageCalls(page), ["es", "en kept"], "the Rust side is told at start and at the switch (and keeps that)");
   await axeClean(page, "an English policy in an English frame");
   await page.click("#accept-policy");
   await page.waitForSelector("#home");
