@@ -4,7 +4,7 @@
 // grew with it (none fixed in px); no text is clipped by a box that hides its overflow; the page
 // does not scroll sideways; every button, link and field is shown, inside the window's width
 // (or a box that scrolls to it), and can be scrolled to and reached (not covered by anything).
-// Screenshots at 200% in tests/screenshots/zoom-*.png.
+// In English and in Spanish (longer words). Screenshots at 200% in tests/screenshots/zoom-*.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -158,164 +158,166 @@ async function loseNothing(page, label, shot) {
   const problems = await lost(page);
   if (shot) {
     await page.evaluate(() => scrollTo(0, 0));
-    await screenshot(page, `zoom-${shot}`);
+    await screenshot(page, `zoom-${shot}-${await page.evaluate(() => document.documentElement.lang)}`);
   }
-  console.log(`text 200% ${label}: ${problems.length === 0 ? "nothing lost" : `${problems.length} problems`}`);
+  console.log(`text 200% ${label} (${await page.evaluate(() => document.documentElement.lang)}): ${problems.length === 0 ? "nothing lost" : `${problems.length} problems`}`);
   for (const p of problems) console.log(`  LOST ${p}`);
   await textSize(page, 100);
   return problems.map((p) => `${label}: ${p}`);
 }
 
-test("text at 200% at 800x600: sign-in, its server settings and errors, the policy", async () => {
-  const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy() }, SIZE);
-  const { page } = app;
-  const problems = [];
-  await page.waitForSelector("#sign-in-form");
-  problems.push(...(await loseNothing(page, "sign-in", "sign-in")));
-  await page.click("summary");
-  await page.waitForSelector("#server-url");
-  await page.click("#sign-in");
-  await page.waitForSelector("#sign-in-error");
-  problems.push(...(await loseNothing(page, "sign-in with an error and the server settings")));
-  await signIn(page);
-  await page.waitForSelector("#policy-text");
-  problems.push(...(await loseNothing(page, "policy", "policy")));
-  assert.deepEqual(problems, []);
-  await closeApp(app, assert);
-});
+for (const [name, locale] of [["English", "en-US"], ["Spanish", "es-MX"]]) {
+  test(`text at 200% at 800x600 in ${name}: sign-in, its server settings and errors, the policy`, async () => {
+    const app = await openApp(env.browser, env.base, { practice: PRACTICE, policy: policy() }, { ...SIZE, locale });
+    const { page } = app;
+    const problems = [];
+    await page.waitForSelector("#sign-in-form");
+    problems.push(...(await loseNothing(page, "sign-in", "sign-in")));
+    await page.click("summary");
+    await page.waitForSelector("#server-url");
+    await page.click("#sign-in");
+    await page.waitForSelector("#sign-in-error");
+    problems.push(...(await loseNothing(page, "sign-in with an error and the server settings")));
+    await signIn(page);
+    await page.waitForSelector("#policy-text");
+    problems.push(...(await loseNothing(page, "policy", "policy")));
+    assert.deepEqual(problems, []);
+    await closeApp(app, assert);
+  });
 
-test("text at 200% at 800x600: a patient's home, record and each of its parts", async () => {
-  const app = await openApp(env.browser, env.base, signedIn(ANA), SIZE);
-  const { page } = app;
-  const problems = [];
-  await page.waitForSelector("#home");
-  await page.waitForSelector("#emergency-notice a");
-  problems.push(...(await loseNothing(page, "home", "home")));
-  await page.click("#nav-record");
-  await page.waitForSelector("#record-summary");
-  problems.push(...(await loseNothing(page, "record summary", "record")));
-  for (const part of PARTS) {
-    await page.click(`#record-nav-${part}`);
-    if (part === "download") await page.waitForSelector("#record-download");
-    else {
-      const summary = part === "access-log" ? "#access-log-summary" : "#section-summary";
-      const list = part === "access-log" ? "#access-log > li" : "#section-list > li";
-      await page.waitForFunction(([s, l]) => {
-        const said = document.querySelector(s)?.textContent.trim() ?? "";
-        return document.querySelector(l) !== null || (said !== "" && said !== "Loading…");
-      }, [summary, list]);
+  test(`text at 200% at 800x600 in ${name}: a patient's home, record and each of its parts`, async () => {
+    const app = await openApp(env.browser, env.base, signedIn(ANA), { ...SIZE, locale });
+    const { page } = app;
+    const problems = [];
+    await page.waitForSelector("#home");
+    await page.waitForSelector("#emergency-notice a");
+    problems.push(...(await loseNothing(page, "home", "home")));
+    await page.click("#nav-record");
+    await page.waitForSelector("#record-summary");
+    problems.push(...(await loseNothing(page, "record summary", "record")));
+    for (const part of PARTS) {
+      await page.click(`#record-nav-${part}`);
+      if (part === "download") await page.waitForSelector("#record-download");
+      else {
+        const summary = part === "access-log" ? "#access-log-summary" : "#section-summary";
+        const list = part === "access-log" ? "#access-log > li" : "#section-list > li";
+        await page.waitForFunction(([s, l]) => {
+          const said = document.querySelector(s)?.textContent.trim() ?? "";
+          return document.querySelector(l) !== null || (said !== "" && said !== "Loading…");
+        }, [summary, list]);
+      }
+      await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+      problems.push(...(await loseNothing(page, `record: ${part}`, part === "results" ? "record-results" : undefined)));
     }
-    await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
-    problems.push(...(await loseNothing(page, `record: ${part}`, part === "results" ? "record-results" : undefined)));
-  }
-  assert.deepEqual(problems, []);
-  await closeApp(app, assert);
-});
+    assert.deepEqual(problems, []);
+    await closeApp(app, assert);
+  });
 
-test("text at 200% at 800x600: a patient's messages, a conversation, a new message, the emergency prompt, account, authorized persons", async () => {
-  const app = await openApp(env.browser, env.base, signedIn(ANA), SIZE);
-  const { page } = app;
-  const problems = [];
-  await page.waitForSelector("#home");
-  await page.click("#nav-messages");
-  await page.waitForSelector("#thread-list");
-  problems.push(...(await loseNothing(page, "inbox", "inbox")));
-  await page.click("#thread-101-row .open");
-  await page.waitForSelector("#reply-form");
-  problems.push(...(await loseNothing(page, "conversation", "thread")));
-  await page.click("#back-to-list");
-  await page.click("#new-message");
-  await page.waitForSelector("#compose-form");
-  problems.push(...(await loseNothing(page, "new message", "compose")));
-  await page.selectOption("#compose-category", "medical_question");
-  await page.fill("#compose-subject", "Pain");
-  await page.fill("#compose-body", "I have chest pain.");
-  await page.click("#compose-send");
-  await page.waitForSelector("#emergency-dialog");
-  problems.push(...(await loseNothing(page, "the emergency prompt", "emergency")));
-  await page.click("#emergency-call-911");
-  await page.waitForSelector("#emergency-call");
-  await page.click("#nav-account");
-  await page.waitForSelector("#devices");
-  problems.push(...(await loseNothing(page, "account", "account")));
-  await page.click("#nav-home");
-  await page.click("#home-open-authorized");
-  await page.waitForSelector("#grant-form-heading");
-  problems.push(...(await loseNothing(page, "authorized persons", "authorized")));
-  assert.deepEqual(problems, []);
-  await closeApp(app, assert);
-});
+  test(`text at 200% at 800x600 in ${name}: a patient's messages, a conversation, a new message, the emergency prompt, account, authorized persons`, async () => {
+    const app = await openApp(env.browser, env.base, signedIn(ANA), { ...SIZE, locale });
+    const { page } = app;
+    const problems = [];
+    await page.waitForSelector("#home");
+    await page.click("#nav-messages");
+    await page.waitForSelector("#thread-list");
+    problems.push(...(await loseNothing(page, "inbox", "inbox")));
+    await page.click("#thread-101-row .open");
+    await page.waitForSelector("#reply-form");
+    problems.push(...(await loseNothing(page, "conversation", "thread")));
+    await page.click("#back-to-list");
+    await page.click("#new-message");
+    await page.waitForSelector("#compose-form");
+    problems.push(...(await loseNothing(page, "new message", "compose")));
+    await page.selectOption("#compose-category", "medical_question");
+    await page.fill("#compose-subject", "Pain");
+    await page.fill("#compose-body", "I have chest pain.");
+    await page.click("#compose-send");
+    await page.waitForSelector("#emergency-dialog");
+    problems.push(...(await loseNothing(page, "the emergency prompt", "emergency")));
+    await page.click("#emergency-call-911");
+    await page.waitForSelector("#emergency-call");
+    await page.click("#nav-account");
+    await page.waitForSelector("#devices");
+    problems.push(...(await loseNothing(page, "account", "account")));
+    await page.click("#nav-home");
+    await page.click("#home-open-authorized");
+    await page.waitForSelector("#grant-form-heading");
+    problems.push(...(await loseNothing(page, "authorized persons", "authorized")));
+    assert.deepEqual(problems, []);
+    await closeApp(app, assert);
+  });
 
-test("text at 200% at 800x600: the care team's triage, a conversation with its actions, patients, a chart", async () => {
-  const app = await openApp(env.browser, env.base, signedIn(OKAFOR), SIZE);
-  const { page } = app;
-  const problems = [];
-  await page.waitForSelector("#home");
-  problems.push(...(await loseNothing(page, "care team's home")));
-  await page.click("#nav-triage");
-  await page.waitForSelector("#thread-104-row");
-  problems.push(...(await loseNothing(page, "triage", "triage")));
-  await page.click("#thread-104-row .open");
-  await page.waitForSelector("#triage-controls");
-  await page.waitForSelector("#reply-form");
-  problems.push(...(await loseNothing(page, "conversation with the triage actions", "thread-triage")));
-  await page.click("#nav-patients");
-  await page.fill("#patients-query", "Conroy");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`#patient-open-${FIXTURE.patientId}`);
-  problems.push(...(await loseNothing(page, "patients found", "patients")));
-  await page.click(`#patient-open-${FIXTURE.patientId}`);
-  await page.waitForSelector("#record-summary");
-  problems.push(...(await loseNothing(page, "a chart")));
-  await page.click("#record-nav-results");
-  await page.waitForSelector("#section-list [id$='-review-form']");
-  problems.push(...(await loseNothing(page, "a chart's results with Mark reviewed", "chart-results")));
-  await page.click("#nav-patients");
-  await page.fill("#patients-query", "Walsh");
-  await page.keyboard.press("Enter");
-  await page.click("#patient-open-2");
-  await page.waitForSelector("#break-the-glass");
-  problems.push(...(await loseNothing(page, "a chart outside care")));
-  assert.deepEqual(problems, []);
-  await closeApp(app, assert);
-});
+  test(`text at 200% at 800x600 in ${name}: the care team's triage, a conversation with its actions, patients, a chart`, async () => {
+    const app = await openApp(env.browser, env.base, signedIn(OKAFOR), { ...SIZE, locale });
+    const { page } = app;
+    const problems = [];
+    await page.waitForSelector("#home");
+    problems.push(...(await loseNothing(page, "care team's home")));
+    await page.click("#nav-triage");
+    await page.waitForSelector("#thread-104-row");
+    problems.push(...(await loseNothing(page, "triage", "triage")));
+    await page.click("#thread-104-row .open");
+    await page.waitForSelector("#triage-controls");
+    await page.waitForSelector("#reply-form");
+    problems.push(...(await loseNothing(page, "conversation with the triage actions", "thread-triage")));
+    await page.click("#nav-patients");
+    await page.fill("#patients-query", "Conroy");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`#patient-open-${FIXTURE.patientId}`);
+    problems.push(...(await loseNothing(page, "patients found", "patients")));
+    await page.click(`#patient-open-${FIXTURE.patientId}`);
+    await page.waitForSelector("#record-summary");
+    problems.push(...(await loseNothing(page, "a chart")));
+    await page.click("#record-nav-results");
+    await page.waitForSelector("#section-list [id$='-review-form']");
+    problems.push(...(await loseNothing(page, "a chart's results with Mark reviewed", "chart-results")));
+    await page.click("#nav-patients");
+    await page.fill("#patients-query", "Walsh");
+    await page.keyboard.press("Enter");
+    await page.click("#patient-open-2");
+    await page.waitForSelector("#break-the-glass");
+    problems.push(...(await loseNothing(page, "a chart outside care")));
+    assert.deepEqual(problems, []);
+    await closeApp(app, assert);
+  });
 
-test("text at 200% at 800x600: the front desk's patients, the admin's staff and results release", async () => {
-  const desk = await openApp(env.browser, env.base, signedIn(CHRIS), SIZE);
-  const problems = [];
-  await desk.page.waitForSelector("#home");
-  await desk.page.click("#nav-patients");
-  await desk.page.fill("#patients-query", "Walsh");
-  await desk.page.keyboard.press("Enter");
-  await desk.page.click("#patient-grant-2");
-  await desk.page.waitForSelector("#practice-grant-form");
-  problems.push(...(await loseNothing(desk.page, "front desk: an authorized person for a patient")));
-  await closeApp(desk, assert);
+  test(`text at 200% at 800x600 in ${name}: the front desk's patients, the admin's staff and results release`, async () => {
+    const desk = await openApp(env.browser, env.base, signedIn(CHRIS), { ...SIZE, locale });
+    const problems = [];
+    await desk.page.waitForSelector("#home");
+    await desk.page.click("#nav-patients");
+    await desk.page.fill("#patients-query", "Walsh");
+    await desk.page.keyboard.press("Enter");
+    await desk.page.click("#patient-grant-2");
+    await desk.page.waitForSelector("#practice-grant-form");
+    problems.push(...(await loseNothing(desk.page, "front desk: an authorized person for a patient")));
+    await closeApp(desk, assert);
 
-  const app = await openApp(env.browser, env.base, signedIn(ADMIN), SIZE);
-  const { page } = app;
-  await page.waitForSelector("#home");
-  await page.click("#nav-staff");
-  await page.waitForSelector("#staff-list");
-  await page.waitForSelector("#release-form");
-  await page.check("#release-after_days");
-  problems.push(...(await loseNothing(page, "staff and the results release", "staff")));
-  assert.deepEqual(problems, []);
-  await closeApp(app, assert);
-});
+    const app = await openApp(env.browser, env.base, signedIn(ADMIN), { ...SIZE, locale });
+    const { page } = app;
+    await page.waitForSelector("#home");
+    await page.click("#nav-staff");
+    await page.waitForSelector("#staff-list");
+    await page.waitForSelector("#release-form");
+    await page.check("#release-after_days");
+    problems.push(...(await loseNothing(page, "staff and the results release", "staff")));
+    assert.deepEqual(problems, []);
+    await closeApp(app, assert);
+  });
 
-test("text at 200% at 800x600: the lock screen of a workstation", async () => {
-  const scenario = {
-    practice: PRACTICE,
-    settings: { workstation: { idle_lock_secs: 2 } },
-    policy: policy({ accepted_at: ACCEPTED }),
-    accounts: [{ email: ANA.email, password: "correct horse battery staple", user: ANA, acceptedAt: ACCEPTED }],
-  };
-  const app = await openApp(env.browser, env.base, scenario, SIZE);
-  const { page } = app;
-  await signIn(page);
-  await page.waitForSelector("#home");
-  await page.waitForSelector("#lock-screen", { timeout: 6000 });
-  assert.deepEqual(await loseNothing(page, "lock screen", "lock"), []);
-  await closeApp(app, assert);
-});
+  test(`text at 200% at 800x600 in ${name}: the lock screen of a workstation`, async () => {
+    const scenario = {
+      practice: PRACTICE,
+      settings: { workstation: { idle_lock_secs: 2 } },
+      policy: policy({ accepted_at: ACCEPTED }),
+      accounts: [{ email: ANA.email, password: "correct horse battery staple", user: ANA, acceptedAt: ACCEPTED }],
+    };
+    const app = await openApp(env.browser, env.base, scenario, { ...SIZE, locale });
+    const { page } = app;
+    await signIn(page);
+    await page.waitForSelector("#home");
+    await page.waitForSelector("#lock-screen", { timeout: 6000 });
+    assert.deepEqual(await loseNothing(page, "lock screen", "lock"), []);
+    await closeApp(app, assert);
+  });
+}
