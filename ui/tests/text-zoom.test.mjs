@@ -48,15 +48,19 @@ async function textSize(page, percent) {
     (px) => getComputedStyle(document.documentElement).fontSize === `${px}px`,
     (16 * percent) / 100,
   );
+  // What follows the text size on its own (the trend chart, on a resize observer) has drawn.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** The font size of every element that shows text of its own, remembered on the elements. */
 function rememberFontSizes(page) {
   return page.evaluate(() => {
+    // In a drawing (SVG) the size seen is what counts: its text is drawn to the drawing's scale.
+    const size = (el) => (el.closest("svg") ? el.getBoundingClientRect().height : parseFloat(getComputedStyle(el).fontSize));
     window.__FONT_SIZES__ = new Map();
     for (const el of document.body.querySelectorAll("*")) {
       const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== "");
-      if (own) window.__FONT_SIZES__.set(el, parseFloat(getComputedStyle(el).fontSize));
+      if (own) window.__FONT_SIZES__.set(el, size(el));
     }
   });
 }
@@ -83,10 +87,11 @@ function lost(page) {
     const hides = (v) => v === "hidden" || v === "clip";
 
     // Every text grew with the setting.
+    const size = (el) => (el.closest("svg") ? el.getBoundingClientRect().height : parseFloat(getComputedStyle(el).fontSize));
     for (const [el, before] of window.__FONT_SIZES__ ?? []) {
       if (!el.isConnected || !shown(el)) continue;
-      const now = parseFloat(getComputedStyle(el).fontSize);
-      if (now < before * 1.9) found.push(`text did not grow (${before}px → ${now}px): ${name(el)}`);
+      const now = size(el);
+      if (now < before * 1.9) found.push(`text did not grow (${Math.round(before)}px → ${Math.round(now)}px): ${name(el)}`);
     }
 
     // No text clipped by a box hiding its overflow.
@@ -208,6 +213,14 @@ for (const [name, locale] of [["English", "en-US"], ["Spanish", "es-MX"]]) {
       }
       await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
       problems.push(...(await loseNothing(page, `record: ${part}`, part === "results" ? "record-results" : undefined)));
+      if (part === "results") {
+        // A result's trend: the chart, and its values as a table.
+        await page.click("#section-list .trend-button");
+        await page.waitForSelector("[id$='-table-toggle']");
+        problems.push(...(await loseNothing(page, "a result's trend chart", "trend")));
+        await page.click("[id$='-table-toggle']");
+        problems.push(...(await loseNothing(page, "a result's trend as a table")));
+      }
     }
     assert.deepEqual(problems, []);
     await closeApp(app, assert);
