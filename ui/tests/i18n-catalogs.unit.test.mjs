@@ -154,3 +154,11 @@ test("the word helpers (record-words.ts, format.ts) follow the language chosen, 
   }
   assert.equal(units.statusInWords("visit", "finished"), "Completed");
 });
+
+test("the app keeps nothing in the webview: no localStorage, sessionStorage, IndexedDB or cookies in src/ (preferences are the Rust side's)", () => {
+  const uses = sources()
+    .flatMap(({ file, text }) =>
+      [...text.matchAll(/\b(localStorage|sessionStorage|indexedDB|document\.cookie)\b/g)].map((m) => `${file}: ${m[1]}`),
+    );
+  assert.deepEqual(uses, []);
+});

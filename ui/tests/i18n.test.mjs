@@ -1,13 +1,16 @@
 // Spanish and English (issue 13): the language follows the operating system's (navigator
-// language), the switch changes it at once and is remembered; the sign-in screen (both steps),
+// language), the switch changes it at once and the Rust side keeps the choice (settings.json,
+// nothing in the webview's storage); the sign-in screen (both steps),
 // the policy's frame, the header and the emergency prompt in Spanish, errors shown by their
 // code in Spanish, dates in the language chosen; a patient's main screens (home, inbox, a
 // conversation, a new message, account, record, authorized persons) in Spanish; axe-clean in
 // both languages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import {
-  useBrowser, openApp, closeApp, signIn, text, policy, axeClean, screenshot, mockCalls, DEFAULT_EMAIL, DEFAULT_PASSWORD,
+  useBrowser, openApp, closeApp, signIn, text, policy, axeClean, screenshot, mockCalls, root, DEFAULT_EMAIL, DEFAULT_PASSWORD,
 } from "./harness.mjs";
 
 const PRACTICE = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
@@ -16,7 +19,16 @@ const SPANISH = { locale: "es-MX" };
 const env = useBrowser();
 
 const lang = (page) => page.evaluate(() => document.documentElement.lang);
-const stored = (page) => page.evaluate(() => ({ ...localStorage }));
+/** What the app keeps in the webview's own storage: nothing (preferences are the Rust side's). */
+const stored = (page) =>
+  page.evaluate(() => {
+    const all = { ...localStorage, ...sessionStorage };
+    delete all.__portal_mock_kept_language__; // the mock's stand-in for settings.json
+    return all;
+  });
+/** The language the Rust side keeps for the next start (`get_settings`), as the mock holds it. */
+const kept = (page) => page.evaluate(() => window.__TAURI_INTERNALS__.invoke("get_settings").then((s) => s.language));
+const languageCalls = async (page) => (await mockCalls(page, "set_language")).map((c) => `${c.args.language}${c.args.remember ? " kept" : ""}`);
 
 test("with a Spanish system the sign-in screen is in Spanish; the switch goes to English and back, axe-clean in both", async () => {
   const app = await openApp(env.browser, env.base, { practice: PRACTICE }, SPANISH);
@@ -42,7 +54,8 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   assert.equal(await page.getAttribute("#language-es", "aria-pressed"), "true");
   assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "false");
   assert.equal(await page.getAttribute("#language-en", "lang"), "en");
-  assert.deepEqual(await stored(page), {}, "nothing is stored while the system's language is followed");
+  assert.equal(await kept(page), null, "nothing is kept while the system's language is followed");
+  assert.deepEqual(await languageCalls(page), ["es"], "the Rust side is told, not asked to keep it");
 
   // Errors in Spanish: the app's own, and one from the service chosen by its code.
   await page.click("#sign-in");
@@ -71,7 +84,9 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   assert.equal(await page.getAttribute("#language-en", "aria-pressed"), "true");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "language-en", "focus stays on the switch");
   assert.equal(await page.getAttribute("#language", "aria-label"), "Language");
-  assert.deepEqual(await stored(page), { "portal.language": "en" }, "only the language chosen is kept");
+  assert.equal(await kept(page), "en", "the choice is kept by the Rust side");
+  assert.deepEqual(await languageCalls(page), ["es", "en kept"]);
+  assert.deepEqual(await stored(page), {}, "nothing in the webview's storage");
   await axeClean(page, "sign-in in English");
   await screenshot(page, "i18n-sign-in-en");
 
@@ -86,7 +101,21 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
   await page.keyboard.press("Enter");
   await page.waitForSelector("#sign-in:has-text('Iniciar sesión')");
   assert.equal(await lang(page), "es");
-  assert.deepEqual(await stored(page), { "portal.language": "es" });
+  assert.equal(await kept(page), "es");
+  assert.deepEqual(await stored(page), {});
+  await closeApp(app, assert);
+});
+
+test("a language kept from an earlier run is the first one shown, whatever the system's", async () => {
+  const app = await openApp(env.browser, env.base, { practice: PRACTICE, settings: { language: "es" } });
+  const { page } = app;
+  // From the first screen on: the app is not shown in English first.
+  assert.equal(await lang(page), "es");
+  await page.waitForSelector("#sign-in-form");
+  assert.equal(await text(page, "#sign-in"), "Iniciar sesión");
+  assert.equal(await page.getAttribute("#language-es", "aria-pressed"), "true");
+  assert.deepEqual(await languageCalls(page), ["es kept"], "the policy is asked for in it");
+  assert.deepEqual(await stored(page), {});
   await closeApp(app, assert);
 });
 
@@ -180,8 +209,7 @@ test("the policy's own text follows the language: the Spanish one when published
   await page.waitForSelector("#policy-text[lang=en]");
   assert.match(await text(page, "#policy-text"), /^Welcome to the Patient Portal/);
   assert.equal(await text(page, "h1"), "Patient Portal Policy");
-  const calls = await mockCalls(page, "set_language");
-  assert.deepEqual(calls.map((c) => c.args.language), ["es", "en"], "the Rust side is told at start and at the switch");
+  assert.deepEqual(await languageCalls(page), ["es", "en kept"], "the Rust side is told at start and at the switch (and keeps that)");
   await axeClean(page, "an English policy in an English frame");
   await page.click("#accept-policy");
   await page.waitForSelector("#home");
@@ -422,3 +450,186 @@ test("a patient's main screens in Spanish: home, inbox, a conversation, a new me
   await screenshot(page, "i18n-authorized-es");
   await closeApp(app, assert);
 });
+
+// The care team's screens, in each language: triage, a conversation with the triage actions,
+// Patients (the search, its check, the front desk's invitation and authorized-person forms),
+// a chart in care with its results and "Mark reviewed", a chart outside care (the reason
+// asked first), and the admin's Staff screen with "Test results release". Each axe-clean, the
+// document's language right, and in Spanish no text of the English catalog left on screen.
+const CATALOG_FILES = Object.fromEntries(
+  ["en", "es"].map((l) => [l, JSON.parse(fs.readFileSync(path.join(root, `src/lib/i18n/${l}.json`), "utf8"))]),
+);
+
+/** The English texts (whole, or as patterns around their placeholders) that Spanish says otherwise. */
+function englishOnly() {
+  const exact = [];
+  const patterns = [];
+  for (const [key, en] of Object.entries(CATALOG_FILES.en)) {
+    if (en === CATALOG_FILES.es[key]) continue;
+    const literal = en.replace(/\{\w+\}/g, "").trim();
+    if (literal.length < 4) continue; // "{count} MB", "·": nothing to tell
+    if (!en.includes("{")) exact.push(en.replace(/\s+/g, " ").trim());
+    else {
+      const source = en
+        .split(/\{\w+\}/)
+        .map((part) => part.replace(/\s+/g, " ").replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join(".+");
+      patterns.push(`^${source.trim()}$`);
+    }
+  }
+  return { exact, patterns };
+}
+
+/** Every visible text (and accessible name in attributes) still in English, with where it is. */
+async function englishLeft(page) {
+  return page.evaluate(({ exact, patterns }) => {
+    const words = new Set(exact);
+    const res = patterns.map((p) => new RegExp(p));
+    const english = (s) => {
+      const t = s.replace(/\s+/g, " ").trim();
+      return t.length > 0 && (words.has(t) || res.some((r) => r.test(t)));
+    };
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !el.checkVisibility({ visibilityProperty: true }) && !el.closest(".visually-hidden")) continue;
+      if (el.closest("[lang]:not(html)")?.getAttribute("lang") === "en") continue; // marked as English
+      if (english(node.textContent)) found.push(`${el.tagName.toLowerCase()}#${el.id}: ${node.textContent.trim()}`);
+    }
+    for (const el of document.body.querySelectorAll("[aria-label], [placeholder], [title], [alt]")) {
+      for (const attr of ["aria-label", "placeholder", "title", "alt"]) {
+        const v = el.getAttribute(attr);
+        if (v && english(v)) found.push(`${el.tagName.toLowerCase()}#${el.id} ${attr}: ${v}`);
+      }
+    }
+    if (english(document.title.split(" – ")[0])) found.push(`title: ${document.title}`);
+    return found;
+  }, englishOnly());
+}
+
+const CARE_TEAM = {
+  okafor: { id: 1, email: "dr.okafor@dskc.example", name: "Dr. Adaeze Okafor", role: "physician", pools: [] },
+  chris: { id: 32, email: "chris.ortiz@example.com", name: "Chris Ortiz", role: "staff", pools: ["front_desk", "billing"] },
+  admin: { id: 41, email: "admin@dskc.example", name: "Alex Morgan", role: "admin", pools: [] },
+};
+const BLAIR_FIXTURE = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/record-blair.json"), "utf8"));
+const CARE_PATIENTS = [
+  { patient_id: BLAIR_FIXTURE.patientId, name: "Blair Conroy", birth_date: "1975-10-26", mrn: "DSKC-1001", in_care: true },
+  { patient_id: 2, name: "Claudie Walsh", birth_date: "1988-02-14", mrn: "DSKC-1002", in_care: false },
+];
+
+function careTeamScenario() {
+  return {
+    practice: PRACTICE,
+    policy: policy(),
+    accounts: Object.values(CARE_TEAM).map((user) => ({ email: user.email, password: DEFAULT_PASSWORD, user, acceptedAt: "2026-03-05T17:30:00Z" })),
+    record: { patients: CARE_PATIENTS, sections: BLAIR_FIXTURE.sections },
+  };
+}
+
+for (const [language, name, locale] of [["es", "Spanish", "es-MX"], ["en", "English", "en-US"]]) {
+  test(`the care team's screens in ${name}: triage, a conversation, patients, charts, staff and the results release; axe-clean`, async () => {
+    const check = async (page, label) => {
+      assert.equal(await lang(page), language, `<html lang> on ${label}`);
+      await axeClean(page, `${label} in ${name}`);
+      if (language === "es") assert.deepEqual(await englishLeft(page), [], `English left on ${label} in Spanish`);
+    };
+
+    // A physician: triage, a conversation with its actions, Patients, a chart and its results, outside care.
+    const app = await openApp(env.browser, env.base, careTeamScenario(), { locale });
+    const { page } = app;
+    await signIn(page, CARE_TEAM.okafor.email);
+    await page.waitForSelector("#home");
+    await check(page, "care team's home");
+    await page.click("#nav-triage");
+    await page.waitForSelector("#triage-list");
+    await page.waitForSelector("#thread-104-row");
+    await check(page, "triage");
+    await screenshot(page, `i18n-triage-${language}`);
+    await page.click("#thread-104-row .open");
+    await page.waitForSelector("#triage-controls");
+    await page.waitForSelector("#assign-to option[value='31']", { state: "attached" });
+    await page.waitForSelector("#reply-form");
+    await check(page, "conversation with the triage actions");
+    await page.selectOption("#assign-to", "31");
+    await page.click("#assign-thread");
+    await page.waitForSelector("#triage-action-status:not(:empty)");
+    await check(page, "conversation after assigning");
+    await screenshot(page, `i18n-thread-triage-${language}`);
+
+    await page.click("#nav-patients");
+    await page.waitForSelector("#patients");
+    await check(page, "patients");
+    await page.fill("#patients-query", "B");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#patients-query-problem");
+    await check(page, "patients with a query too short");
+    await page.fill("#patients-query", "Conroy");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`#patient-open-${BLAIR_FIXTURE.patientId}`);
+    await check(page, "patients found");
+    await page.click(`#patient-open-${BLAIR_FIXTURE.patientId}`);
+    await page.waitForSelector("#record-summary");
+    await check(page, "a chart in care");
+    await page.click("#record-nav-results");
+    await page.waitForSelector("#section-list [id$='-review-form']");
+    await check(page, "a chart's results with Mark reviewed");
+    await screenshot(page, `i18n-chart-results-${language}`);
+    await page.click("#nav-patients");
+    await page.waitForSelector("#patients");
+    await page.fill("#patients-query", "Walsh");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#patient-open-2");
+    await page.click("#patient-open-2");
+    await page.waitForSelector("#break-the-glass");
+    await check(page, "a chart outside care: the reason asked");
+    await page.fill("#btg-reason", "short");
+    await page.click("#btg-open");
+    await page.waitForSelector("#btg-reason-problem");
+    await check(page, "a chart outside care: a reason too short");
+    await page.fill("#btg-reason", "Seen in the emergency room tonight, on call for Dr. Patel.");
+    await page.click("#btg-open");
+    await page.waitForSelector("#record-outside-care");
+    await check(page, "a chart opened outside care");
+    await closeApp(app, assert);
+
+    // The front desk: Patients with the invitation and the authorized-person forms.
+    const desk = await openApp(env.browser, env.base, careTeamScenario(), { locale });
+    await signIn(desk.page, CARE_TEAM.chris.email);
+    await desk.page.waitForSelector("#home");
+    await desk.page.click("#nav-patients");
+    await desk.page.fill("#patients-query", "Walsh");
+    await desk.page.keyboard.press("Enter");
+    await desk.page.waitForSelector("#patient-invite-2");
+    await check(desk.page, "front desk: patients found");
+    await desk.page.click("#patient-invite-2");
+    await desk.page.waitForSelector("#patient-invite-form");
+    await desk.page.click("#patient-invite-send");
+    await desk.page.waitForSelector("#patient-invite-error:not(:empty)");
+    await check(desk.page, "front desk: the invitation form");
+    await desk.page.click("#patient-invite-cancel");
+    await desk.page.click("#patient-grant-2");
+    await desk.page.waitForSelector("#practice-grant-form");
+    await desk.page.click("#practice-grant-form button[type=submit]");
+    await desk.page.waitForSelector("#practice-grant-error:not(:empty)");
+    await check(desk.page, "front desk: the authorized-person form");
+    await screenshot(desk.page, `i18n-patients-desk-${language}`);
+    await closeApp(desk, assert);
+
+    // The admin: Staff, and the results release with a problem.
+    const admin = await openApp(env.browser, env.base, careTeamScenario(), { locale });
+    await signIn(admin.page, CARE_TEAM.admin.email);
+    await admin.page.waitForSelector("#home");
+    await admin.page.click("#nav-staff");
+    await admin.page.waitForSelector("#staff-list");
+    await admin.page.waitForSelector("#release-form");
+    await check(admin.page, "staff with the results release");
+    await admin.page.check("#release-after_days");
+    await admin.page.fill("#release-days", "45");
+    await admin.page.click("#release-save");
+    await admin.page.waitForSelector("#release-days-problem");
+    await check(admin.page, "the results release with a problem");
+    await closeApp(admin, assert);
+  });
+}

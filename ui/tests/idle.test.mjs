@@ -34,16 +34,64 @@ function dialogSnapshot(page) {
 }
 
 /**
+ * Pauses the page's fake clock a little ahead of its time now. The clock flows in real time
+ * until then, so on a loaded machine the time read may be past before `pauseAt` arrives
+ * (Playwright: "Cannot fast-forward to the past"): the target is read right before each try,
+ * a second ahead, and read again if it was overtaken. `beforePause` (tests of this helper)
+ * runs between the reading and the pause.
+ */
+async function pauseSoon(page, { aheadMs = 1000, tries = 5, beforePause = async () => {} } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const target = (await page.evaluate(() => Date.now())) + aheadMs;
+    await beforePause(attempt);
+    try {
+      await page.clock.pauseAt(target);
+      return target;
+    } catch (e) {
+      if (attempt >= tries || !/to the past/i.test(String(e?.message ?? e))) throw e;
+    }
+  }
+}
+
+/**
  * Opens the home screen on the fake clock, pauses it, and presses a key so the
  * last activity is exactly now. Returns the app.
  */
 async function homeOnFakeClock(scenario = {}) {
   const app = await openApp(env.browser, env.base, { ...SIGNED_IN, ...scenario }, { clock: true });
   await app.page.waitForSelector("#home");
-  await app.page.clock.pauseAt((await app.page.evaluate(() => Date.now())) + 100);
+  await pauseSoon(app.page);
   await app.page.keyboard.press("Shift");
   return app;
 }
+
+test("the fake clock is paused even when the machine is slower than the margin (the helper the tests below use)", async () => {
+  // The defect it replaces: a target read from the page, overtaken before the pause.
+  const before = await openApp(env.browser, env.base, SIGNED_IN, { clock: true });
+  await before.page.waitForSelector("#home");
+  const overtaken = (await before.page.evaluate(() => Date.now())) + 100;
+  await sleep(400);
+  await assert.rejects(before.page.clock.pauseAt(overtaken), /to the past/i);
+  await closeApp(before, assert);
+
+  const app = await openApp(env.browser, env.base, SIGNED_IN, { clock: true });
+  const { page } = app;
+  await page.waitForSelector("#home");
+  // A first try overtaken (slower than the margin) is read again and paused.
+  const tried = [];
+  const target = await pauseSoon(page, {
+    aheadMs: 200,
+    beforePause: async (attempt) => {
+      tried.push(attempt);
+      if (attempt === 1) await sleep(600);
+    },
+  });
+  assert.deepEqual(tried, [1, 2]);
+  assert.equal(await page.evaluate(() => Date.now()), target, "paused at the target");
+  await sleep(300);
+  assert.equal(await page.evaluate(() => Date.now()), target, "and time stands still");
+  await closeApp(app, assert);
+});
 
 test("after inactivity the warning appears, then the app signs out (mouse moves alone do not count)", async () => {
   const app = await openApp(env.browser, env.base, { idleTimeoutSecs: 4, policy: policy() });

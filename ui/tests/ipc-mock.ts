@@ -281,20 +281,35 @@ function scenario(): MockScenario {
   return window.__PORTAL_MOCK__ ?? {};
 }
 
+/**
+ * Where the mock keeps the language chosen between runs, as the Rust side keeps it in
+ * settings.json: a reload of the page is a new start of the app. (The mock's own storage: the
+ * app itself stores nothing in the webview.)
+ */
+const KEPT_LANGUAGE = "__portal_mock_kept_language__";
+
+function keptLanguage(): "en" | "es" | null {
+  const kept = sessionStorage.getItem(KEPT_LANGUAGE);
+  return kept === "en" || kept === "es" ? kept : null;
+}
+
 function currentState(): MockState {
   if (!state) {
     const s = scenario();
+    const settings: Settings = {
+      server_url: "https://portal.dskc.example",
+      ca_file: "",
+      managed: { server_url: false, ca_file: false },
+      workstation: null,
+      language: null,
+      ...s.settings,
+    };
+    settings.language = keptLanguage() ?? settings.language;
     state = {
-      settings: {
-        server_url: "https://portal.dskc.example",
-        ca_file: "",
-        managed: { server_url: false, ca_file: false },
-        workstation: null,
-        ...s.settings,
-      },
+      settings,
       policy: { ...(s.policy ?? DEFAULT_POLICY) },
       newerPolicyPending: Boolean(s.newerPolicy),
-      language: "en",
+      language: settings.language ?? "en",
       session: s.session
         ? {
             idle_timeout_secs: idleTimeoutSecs(),
@@ -779,9 +794,18 @@ function handle(cmd: string, args: Record<string, unknown>, raw: RawRequest | nu
       return { codes: [...st.recoveryCodes] };
     }
 
-    case "set_language":
-      st.language = args.language as string;
+    case "set_language": {
+      const language = args.language;
+      if (language !== "en" && language !== "es") {
+        throw err("validation", 'The language must be "en" (English) or "es" (Spanish).');
+      }
+      st.language = language;
+      if (args.remember !== false) {
+        st.settings = { ...st.settings, language };
+        sessionStorage.setItem(KEPT_LANGUAGE, language);
+      }
       return null;
+    }
 
     case "keep_alive":
       requireSession(st);

@@ -17,6 +17,7 @@ import {
   statusInWords,
   valueInWords,
   CHART_BOX,
+  chartBoxFor,
 } from "./.harness/units/units.js";
 
 const day = (date, at = null) => ({ date, precision: "day", at });
@@ -153,4 +154,29 @@ test("the trend chart places points in time and the range as a band", () => {
   const single = layout({ code: "x", name: null, lines: [line([["2020-04-26", 85.79]])] });
   assert.equal(single.points[0].x, CHART_BOX.left + (CHART_BOX.width - CHART_BOX.left - CHART_BOX.right) / 2, "one value is centred");
   assert.ok(Number.isFinite(single.points[0].y));
+});
+
+test("a trend chart's labels are as large as the text around it: one unit is the text's scale in pixels", () => {
+  assert.equal(chartBoxFor(600, 1).width, 600, "usual text: one unit, one pixel");
+  assert.equal(chartBoxFor(556, 2).width, 278, "text at 200%: half as many units, so everything drawn twice as large");
+  assert.equal(chartBoxFor(600, 2).height, CHART_BOX.height, "and the chart twice as tall");
+  assert.deepEqual(chartBoxFor(0, 2), CHART_BOX, "not measured yet: the usual box");
+  assert.deepEqual(chartBoxFor(600, Number.NaN), CHART_BOX);
+  assert.equal(chartBoxFor(100, 4).width, 200, "never narrower than a chart can be");
+  // A narrow chart has fewer date labels, so they do not overlap.
+  const day = (d) => ({ date: d, precision: "day" });
+  const series = {
+    code: "x",
+    name: null,
+    lines: [
+      {
+        name: { text: "Weight", code: "x" },
+        unit: "kg",
+        reference_range: null,
+        points: ["2012-05-01", "2015-01-01", "2017-08-01", "2020-04-01"].map((d, i) => ({ observation_id: `o${i}`, date: day(d), value: 70 + i, flag: null })),
+      },
+    ],
+  };
+  assert.equal(layout(series, CHART_BOX).xTicks.length, 4);
+  assert.equal(layout(series, chartBoxFor(556, 2)).xTicks.length, 2);
 });

@@ -8,7 +8,9 @@ import {
   noteProblem,
   noteToSend,
   releaseAfterReview,
-  RELEASE_CHOICES,
+  delayHint,
+  followLanguage,
+  releaseChoices,
   ruleInWords,
   sameRule,
   MAX_RELEASE_DELAY_DAYS,
@@ -35,8 +37,8 @@ test("the days are a whole number in the allowed range", () => {
 });
 
 test("each rule is said in one plain sentence", () => {
-  assert.deepEqual(RELEASE_CHOICES.map((c) => c.kind), ["at_once", "after_days", "after_review"]);
-  for (const choice of RELEASE_CHOICES) assert.equal(choice.explanation.split(". ").length, 1, choice.kind);
+  assert.deepEqual(releaseChoices().map((c) => c.kind), ["at_once", "after_days", "after_review"]);
+  for (const choice of releaseChoices()) assert.equal(choice.explanation.split(". ").length, 1, choice.kind);
   assert.equal(ruleInWords({ kind: "at_once" }), "Patients see new results at once.");
   assert.equal(
     ruleInWords({ kind: "after_days", days: 1 }),
@@ -59,4 +61,27 @@ test("physicians review; a blank note is none; a review releases a result held b
   const released = { state: "released", at: "2026-11-01T10:00:00Z" };
   assert.equal(releaseAfterReview(released, review), released);
   assert.equal(releaseAfterReview(null, review), null);
+});
+
+test("the release words follow the language chosen", () => {
+  try {
+    followLanguage(() => "es", () => "es-MX");
+    assert.deepEqual(releaseChoices().map((c) => c.label), [
+      "De inmediato",
+      "Después de un número de días",
+      "Solo después de la revisión de un médico",
+    ]);
+    for (const choice of releaseChoices()) assert.equal(choice.explanation.split(". ").length, 1, choice.kind);
+    assert.equal(delayHint(), "De 1 a 30 días.");
+    assert.equal(delayProblem("31"), "Escriba un número entero de días de 1 a 30.");
+    assert.equal(ruleInWords({ kind: "at_once" }), "Los pacientes ven los nuevos resultados de inmediato.");
+    assert.equal(
+      ruleInWords({ kind: "after_days", days: 12 }),
+      "Los pacientes ven los nuevos resultados 12 días después de su emisión, o en cuanto un médico los revise, si es antes.",
+    );
+    assert.match(ruleInWords({ kind: "after_days", days: 1 }), /^Los pacientes ven los nuevos resultados 1 día después/);
+  } finally {
+    followLanguage(() => "en", () => "en-US");
+  }
+  assert.equal(delayHint(), "From 1 to 30 days.");
 });

@@ -361,3 +361,87 @@ test("only an admin may set the rule: the command answers anyone else forbidden"
   assert.equal(answer, "forbidden");
   await closeApp(app, assert);
 });
+
+test("the release rule in Spanish: every word, the days' check, the confirmation and an error by its code; the switch turns them", async () => {
+  const unreachable = { code: "server_unreachable", message: "The portal server could not be reached." };
+  const app = await openApp(env.browser, env.base, scenario({ fail: { result_release_rule: unreachable } }), { locale: "es-MX" });
+  const { page } = app;
+  await signIn(page, ADMIN.email, PASSWORD);
+  await page.waitForSelector("#home");
+  await page.click("#nav-staff");
+  await page.waitForSelector("#release-load-error");
+  assert.equal(
+    await text(page, "#release-load-error"),
+    "No se pudo cargar la regla de publicación. No se pudo conectar con el servidor del portal. Revise su conexión a internet y la dirección del servidor, e inténtelo de nuevo.",
+  );
+  assert.equal(await text(page, "#release-retry"), "Intentar de nuevo");
+  await axeClean(page, "admin: rule not loaded, in Spanish");
+  await page.evaluate(() => {
+    delete window.__PORTAL_MOCK__.fail.result_release_rule;
+  });
+  await page.click("#release-retry");
+  await page.waitForSelector("#release-form");
+
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "es");
+  assert.equal(await text(page, "#release-heading"), "Publicación de resultados de análisis");
+  assert.equal(await text(page, "#release-current"), "Ahora: Los pacientes ven los nuevos resultados de inmediato.");
+  assert.equal(await text(page, "#release-form legend"), "Cuándo ven los pacientes los nuevos resultados de análisis");
+  assert.equal(
+    await text(page, "#release-hint"),
+    "La regla se aplica a todos los resultados desde ahora, incluidos los que ya están en los expedientes.",
+  );
+  assert.equal(await text(page, "label[for=release-at_once]"), "De inmediato");
+  assert.equal(await text(page, "label[for=release-after_days]"), "Después de un número de días");
+  assert.equal(await text(page, "label[for=release-after_review]"), "Solo después de la revisión de un médico");
+  assert.match(await text(page, "#release-at_once-explained"), /^Los pacientes ven cada resultado en cuanto está en su expediente/);
+  assert.match(await text(page, "#release-after_days-explained"), /o antes si un médico lo revisa primero\.$/);
+  assert.equal(await text(page, "#release-after_review-explained"), "Los pacientes ven cada resultado solo cuando un médico lo ha marcado como revisado.");
+  assert.equal(await text(page, "#release-save"), "Guardar cuándo se publican los resultados");
+
+  await page.check("#release-after_days");
+  await page.waitForSelector("#release-days");
+  assert.equal(await text(page, "label[for=release-days]"), "Días de espera");
+  assert.equal(await text(page, "#release-days-hint"), "De 1 a 30 días.");
+  assert.equal(await text(page, "#release-unsaved"), "Cambios todavía sin guardar.");
+  await page.fill("#release-days", "31");
+  await page.click("#release-save");
+  await page.waitForSelector("#release-days-problem");
+  assert.equal(await text(page, "#release-days-problem"), "Escriba un número entero de días de 1 a 30.");
+  await axeClean(page, "admin: days out of range, in Spanish");
+  await screenshot(page, "release-rule-days-problem-es");
+  // The switch turns the problem shown too.
+  await page.click("#language-en");
+  await page.waitForSelector("#release-days-problem:has-text('Please enter a whole number of days from 1 to 30.')");
+  await page.click("#language-es");
+  await page.waitForSelector("#release-days-problem:has-text('Escriba un número entero')");
+
+  await page.fill("#release-days", "12");
+  await page.click("#release-save");
+  await page.waitForSelector("#release-saved:has-text('Se guardó.')");
+  assert.equal(
+    await text(page, "#release-saved"),
+    "Se guardó. Los pacientes ven los nuevos resultados 12 días después de su emisión, o en cuanto un médico los revise, si es antes.",
+  );
+  assert.match(await text(page, "#release-current"), /^Ahora: Los pacientes ven los nuevos resultados 12 días después/);
+  await axeClean(page, "admin: rule saved, in Spanish");
+  await page.locator("#release").scrollIntoViewIfNeeded();
+  await screenshot(page, "release-rule-saved-es");
+  await page.click("#language-en");
+  await page.waitForSelector("#release-saved:has-text('Saved. Patients see new results 12 days after')");
+  assert.match(await text(page, "#release-current"), /^Now: Patients see new results 12 days after/);
+
+  // Refused: the service's code in Spanish, "nothing was saved".
+  await page.click("#language-es");
+  await page.evaluate(() => {
+    window.__PORTAL_MOCK__.fail = { set_result_release_rule: { code: "server_unreachable", message: "The portal server could not be reached." } };
+  });
+  await page.check("#release-after_review");
+  await page.click("#release-save");
+  await page.waitForSelector("#release-error");
+  assert.equal(
+    await text(page, "#release-error"),
+    "No se pudo conectar con el servidor del portal. Revise su conexión a internet y la dirección del servidor, e inténtelo de nuevo. No se guardó nada.",
+  );
+  await axeClean(page, "admin: rule refused, in Spanish");
+  await closeApp(app, assert);
+});

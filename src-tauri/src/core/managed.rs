@@ -193,6 +193,7 @@ mod tests {
             ca_file: "/home/ana/ca.pem".into(),
             managed: ManagedFields::default(),
             workstation: None,
+            language: None,
         }
     }
 

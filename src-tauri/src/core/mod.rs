@@ -75,8 +75,8 @@ pub struct DesktopCore {
     session: tokio::sync::Mutex<Option<ActiveSession>>,
     next_session_id: AtomicU64,
     drafts: Drafts,
-    /// The language the person reads the app in (the UI tells it): the policy is asked for in
-    /// it. Nothing about the person: not stored here.
+    /// The language the person reads the app in (the UI tells it; at start the one they chose
+    /// last, if they did): the policy is asked for in it.
     language: Mutex<Language>,
 }
 
@@ -123,6 +123,7 @@ impl DesktopCore {
         });
         let mut current = Settings::at_startup(&stored, overrides, &base_dir);
         managed.apply(&mut current, &base_dir);
+        let language = Mutex::new(stored.language.unwrap_or_default());
         Self {
             preferences,
             base_dir,
@@ -131,11 +132,12 @@ impl DesktopCore {
             session: tokio::sync::Mutex::new(None),
             next_session_id: AtomicU64::new(1),
             drafts: Drafts::new(vault_path, KdfParams::PRODUCTION),
-            language: Mutex::new(Language::English),
+            language,
         }
     }
 
-    /// `set_language`: the language the app is read in from now on (the policy's text).
+    /// The language the app is read in from now on (the policy's text), not kept: the
+    /// operating system's, which the UI follows while the person has not chosen one.
     pub fn set_language(&self, language: Language) {
         *self.language.lock().unwrap_or_else(PoisonError::into_inner) = language;
     }
@@ -143,6 +145,27 @@ impl DesktopCore {
     /// The update address the managed file sets, if any (see `crate::updates`).
     pub fn managed_update_url(&self) -> Option<&str> {
         self.managed.update_url.as_deref()
+    }
+
+    /// `set_language`: the language the person chose with the app's switch ("en" or "es";
+    /// anything else is refused and changes nothing): read in from now on, and kept in the
+    /// preferences so the next start opens in it (`Settings::language`).
+    pub fn choose_language(&self, tag: &str) -> Result<Language, CommandError> {
+        let language = settings::parse_language(tag)?;
+        let mut state = self.settings_state();
+        if state.stored.language != Some(language) {
+            let mut stored = state.stored.clone();
+            stored.language = Some(language);
+            self.preferences.save(&stored).map_err(|error| {
+                tracing::warn!(%error, "the language chosen could not be saved");
+                CommandError::Preferences
+            })?;
+            state.stored = stored;
+        }
+        state.current.language = Some(language);
+        drop(state);
+        self.set_language(language);
+        Ok(language)
     }
 
     fn language(&self) -> Language {
@@ -527,15 +550,91 @@ mod tests {
         let prefs = Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/srv/ca.pem".into()),
+            language: Some(Language::Spanish),
         };
         let core = core_with(prefs, StartupOverrides::default(), Path::new("/"));
         let settings = core.settings();
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/srv/ca.pem");
+        assert_eq!(settings.language, Some(Language::Spanish));
+        assert_eq!(
+            core.language(),
+            Language::Spanish,
+            "the policy is asked for in the language kept"
+        );
         let json = serde_json::to_value(&settings).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(4), "{json}");
+        assert_eq!(json.as_object().map(|o| o.len()), Some(5), "{json}");
+        assert_eq!(json["language"], "es");
         assert_eq!(json["workstation"], serde_json::Value::Null);
         assert_eq!(json["managed"]["server_url"], false);
+    }
+
+    #[test]
+    fn a_language_chosen_is_kept_and_the_next_start_opens_in_it() {
+        let store = std::sync::Arc::new(MemoryPreferences::new(Preferences {
+            server_url: Some("https://stored.example".into()),
+            ..Preferences::default()
+        }));
+        let start = || DesktopCore::new(Box::new(store.clone()), &StartupOverrides::default(), "/".into(), None);
+        let core = start();
+        assert_eq!(
+            core.settings().language,
+            None,
+            "never chosen: the UI follows the system"
+        );
+        assert_eq!(core.language(), Language::English);
+
+        // The system's language, followed at start: in force, nothing kept.
+        core.set_language(Language::Spanish);
+        assert_eq!(core.language(), Language::Spanish);
+        assert_eq!(store.saved().language, None);
+        assert_eq!(core.settings().language, None);
+
+        // Chosen with the switch: in force and kept, the other preferences untouched.
+        assert_eq!(core.choose_language("en").expect("en"), Language::English);
+        assert_eq!(core.language(), Language::English);
+        assert_eq!(core.settings().language, Some(Language::English));
+        assert_eq!(
+            store.saved(),
+            Preferences {
+                server_url: Some("https://stored.example".into()),
+                ca_file: None,
+                language: Some(Language::English),
+            }
+        );
+        let next = start();
+        assert_eq!(next.settings().language, Some(Language::English));
+        assert_eq!(next.language(), Language::English);
+
+        // Anything but "en" or "es": refused in words, nothing changed.
+        for bad in ["fr", "", "es-MX", "ES"] {
+            let err = core.choose_language(bad).expect_err(bad);
+            assert_eq!(err.code(), "validation");
+            assert_eq!(
+                err.to_string(),
+                "The language must be \"en\" (English) or \"es\" (Spanish)."
+            );
+        }
+        assert_eq!(core.language(), Language::English);
+        assert_eq!(store.saved().language, Some(Language::English));
+    }
+
+    #[test]
+    fn a_language_that_cannot_be_saved_is_said_and_not_taken_as_kept() {
+        struct Refusing;
+        impl PreferencesStore for Refusing {
+            fn load(&self) -> Result<Preferences, PreferencesError> {
+                Ok(Preferences::default())
+            }
+            fn save(&self, _: &Preferences) -> Result<(), PreferencesError> {
+                Err(PreferencesError("read-only".into()))
+            }
+        }
+        let core = DesktopCore::new(Box::new(Refusing), &StartupOverrides::default(), "/".into(), None);
+        let err = core.choose_language("es").expect_err("not saved");
+        assert_eq!(err.code(), "preferences");
+        assert_eq!(core.settings().language, None);
+        assert_eq!(core.language(), Language::English);
     }
 
     #[test]
@@ -625,6 +724,7 @@ mod tests {
         let store = std::sync::Arc::new(MemoryPreferences::new(Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/srv/stored.pem".into()),
+            language: None,
         }));
         let overrides = StartupOverrides {
             server_url: Some("https://env.example".into()),

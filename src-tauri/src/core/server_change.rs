@@ -92,6 +92,7 @@ mod tests {
             ca_file: "/srv/ca.pem".into(),
             managed: Default::default(),
             workstation: None,
+            language: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Where the app finds the portal: the server address and the certificate authority (CA) file
-//! it trusts. These are preferences, kept by a [`PreferencesStore`]; nothing else is stored,
-//! and never health data, secrets or who signed in (not even the last email address: on a
-//! shared computer it would tell the next person who uses the portal here).
+//! it trusts, and the language the person chose with the app's switch. These are preferences,
+//! kept by a [`PreferencesStore`]; nothing else is stored, and never health data, secrets or
+//! who signed in (not even the last email address: on a shared computer it would tell the next
+//! person who uses the portal here).
 //!
 //! Start-up values: `PORTAL_SERVER_URL` / `PORTAL_CA_FILE` when set, else the stored
 //! preferences, else [`DEFAULT_SERVER_URL`] and [`DEFAULT_CA_FILE`] (made absolute).
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use portal_api::client::{parse_server_url, PortalClient};
+use portal_api::Language;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -52,6 +54,9 @@ pub struct Settings {
     /// Workstation mode (a shared clinic computer), set only by the managed configuration:
     /// null outside it.
     pub workstation: Option<Workstation>,
+    /// The language the person chose with the app's switch, kept between runs; null when
+    /// they never chose (the app follows the operating system's language).
+    pub language: Option<Language>,
 }
 
 /// What the preferences store holds. Every field is optional: a fresh install has none.
@@ -59,6 +64,8 @@ pub struct Settings {
 pub struct Preferences {
     pub server_url: Option<String>,
     pub ca_file: Option<String>,
+    /// Chosen with the app's switch (see [`Settings::language`]).
+    pub language: Option<Language>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,8 +158,19 @@ impl Settings {
             ca_file: absolute(ca_file.trim(), base_dir).display().to_string(),
             managed: ManagedFields::default(),
             workstation: None,
+            language: stored.language,
         }
     }
+}
+
+/// A language tag the UI sends ("en" or "es"), or the error that says which are accepted.
+pub fn parse_language(tag: &str) -> Result<Language, CommandError> {
+    Language::ALL
+        .into_iter()
+        .find(|language| language.as_str() == tag)
+        .ok_or(CommandError::Invalid(
+            "The language must be \"en\" (English) or \"es\" (Spanish).",
+        ))
 }
 
 /// A server address and CA file that were checked: the address is `https://`, and the file
@@ -229,6 +247,7 @@ mod tests {
         let stored = Preferences {
             server_url: Some("https://stored.example".into()),
             ca_file: Some("/etc/stored-ca.pem".into()),
+            language: Some(Language::Spanish),
         };
         let env = StartupOverrides {
             server_url: Some("https://env.example:9443".into()),
@@ -238,6 +257,12 @@ mod tests {
         assert_eq!(settings.server_url, "https://env.example:9443");
         assert_eq!(settings.ca_file, "/opt/portal/env/ca.pem");
 
+        assert_eq!(
+            settings.language,
+            Some(Language::Spanish),
+            "no override for the language"
+        );
+
         let settings = Settings::at_startup(&stored, &StartupOverrides::default(), base);
         assert_eq!(settings.server_url, "https://stored.example");
         assert_eq!(settings.ca_file, "/etc/stored-ca.pem");
@@ -245,6 +270,21 @@ mod tests {
         let settings = Settings::at_startup(&Preferences::default(), &StartupOverrides::default(), base);
         assert_eq!(settings.server_url, DEFAULT_SERVER_URL);
         assert_eq!(settings.ca_file, "/opt/portal/portal-data/tls/ca.pem");
+        assert_eq!(settings.language, None, "never chosen: the system's is followed");
+    }
+
+    #[test]
+    fn only_english_and_spanish_are_languages() {
+        assert_eq!(parse_language("en").expect("en"), Language::English);
+        assert_eq!(parse_language("es").expect("es"), Language::Spanish);
+        for bad in ["", "fr", "EN", "es-MX", " es", "english", "\u{0}"] {
+            let err = parse_language(bad).expect_err(bad);
+            assert_eq!(err.code(), "validation", "{bad:?}");
+            assert_eq!(
+                err.to_string(),
+                "The language must be \"en\" (English) or \"es\" (Spanish)."
+            );
+        }
     }
 
     #[test]
@@ -312,6 +352,7 @@ mod tests {
         assert_eq!(store.load().expect("load"), Preferences::default());
         let prefs = Preferences {
             server_url: Some("https://portal.example".into()),
+            language: Some(Language::Spanish),
             ..Preferences::default()
         };
         store.save(&prefs).expect("save");

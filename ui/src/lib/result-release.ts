@@ -3,30 +3,37 @@
 // the final check of a rule or a note, is the service's: the screens show its answer.
 import type { ReleaseRule, ResultRelease, ResultReview, Role } from "./ipc";
 import { MAX_RELEASE_DELAY_DAYS, MAX_REVIEW_NOTE, MIN_RELEASE_DELAY_DAYS } from "./ipc";
-import { activeLocale, t } from "./i18n/core";
+import { activeLocale, t, type MessageKey } from "./i18n/core";
 
 export type ReleaseKind = ReleaseRule["kind"];
 
 /** The three rules, in the order the admin's screen offers them, each in one plain sentence. */
-export const RELEASE_CHOICES: readonly { kind: ReleaseKind; label: string; explanation: string }[] = [
-  {
-    kind: "at_once",
-    label: "At once",
-    explanation:
-      "Patients see each result as soon as it is in their chart, as the 21st Century Cures Act expects (the default).",
-  },
-  {
-    kind: "after_days",
-    label: "After a number of days",
-    explanation:
-      "Patients see each result that many days after it was issued, or sooner if a physician reviews it first.",
-  },
-  {
-    kind: "after_review",
-    label: "Only after a physician's review",
-    explanation: "Patients see each result only once a physician has marked it reviewed.",
-  },
-];
+export const RELEASE_KINDS: readonly ReleaseKind[] = ["at_once", "after_days", "after_review"];
+
+const CHOICE_WORDS = {
+  at_once: { label: "release.choice.atOnce", explanation: "release.choice.atOnceExplained" },
+  after_days: { label: "release.choice.afterDays", explanation: "release.choice.afterDaysExplained" },
+  after_review: { label: "release.choice.afterReview", explanation: "release.choice.afterReviewExplained" },
+} as const satisfies Record<ReleaseKind, { label: MessageKey; explanation: MessageKey }>;
+
+/** The three rules with their words in the language chosen (read in a template: re-rendered when it changes). */
+export function releaseChoices(): { kind: ReleaseKind; label: string; explanation: string }[] {
+  return RELEASE_KINDS.map((kind) => ({
+    kind,
+    label: t(CHOICE_WORDS[kind].label),
+    explanation: t(CHOICE_WORDS[kind].explanation),
+  }));
+}
+
+/** A number as the language chosen writes it. */
+function count(n: number): string {
+  return n.toLocaleString(activeLocale());
+}
+
+/** "From 1 to 30 days.", under the days field. */
+export function delayHint(): string {
+  return t("release.daysHint", { min: count(MIN_RELEASE_DELAY_DAYS), max: count(MAX_RELEASE_DELAY_DAYS) });
+}
 
 /** The days field's problem, or null when it holds a whole number of days in the allowed range. */
 export function delayProblem(days: string): string | null {
@@ -34,7 +41,7 @@ export function delayProblem(days: string): string | null {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   return Number.isInteger(n) && n >= MIN_RELEASE_DELAY_DAYS && n <= MAX_RELEASE_DELAY_DAYS
     ? null
-    : `Please enter a whole number of days from ${MIN_RELEASE_DELAY_DAYS} to ${MAX_RELEASE_DELAY_DAYS}.`;
+    : t("release.daysProblem", { min: count(MIN_RELEASE_DELAY_DAYS), max: count(MAX_RELEASE_DELAY_DAYS) });
 }
 
 /** The rule chosen on the screen (`days` checked with `delayProblem` first). */
@@ -50,11 +57,11 @@ export function sameRule(a: ReleaseRule, b: ReleaseRule): boolean {
 export function ruleInWords(rule: ReleaseRule): string {
   switch (rule.kind) {
     case "at_once":
-      return "Patients see new results at once.";
+      return t("release.rule.atOnce");
     case "after_days":
-      return `Patients see new results ${rule.days === 1 ? "1 day" : `${rule.days} days`} after they are issued, or once a physician has reviewed them if sooner.`;
+      return rule.days === 1 ? t("release.rule.afterOneDay") : t("release.rule.afterDays", { days: count(rule.days) });
     case "after_review":
-      return "Patients see new results only after a physician has reviewed them.";
+      return t("release.rule.afterReview");
   }
 }
 

@@ -15,6 +15,21 @@ export interface ChartBox {
 
 export const CHART_BOX: ChartBox = { width: 640, height: 270, left: 56, right: 20, top: 28, bottom: 36 };
 
+/**
+ * The chart's box when it is drawn `widthPx` CSS pixels wide with text `scale` times the
+ * usual size (1 at 16px, 2 when the person doubled the text): one unit of the chart is `scale`
+ * pixels, so its labels are as large as the text around them, and a chart with larger text is
+ * taller (WCAG 1.4.4). Unknown sizes give the usual box.
+ */
+export function chartBoxFor(widthPx: number, scale: number): ChartBox {
+  if (!(widthPx > 0) || !(scale > 0)) return CHART_BOX;
+  const width = Math.round(widthPx / Math.min(Math.max(scale, 0.5), 4));
+  return { ...CHART_BOX, width: Math.min(Math.max(width, 200), 1600) };
+}
+
+/** A date label takes about this much of the chart's width: fewer labels on a narrow chart. */
+const X_LABEL_ROOM = 110;
+
 export interface PlacedPoint {
   /** Which line (its index in the series). */
   line: number;
@@ -122,7 +137,8 @@ export function layout(series: ResultSeries, box: ChartBox = CHART_BOX): TrendLa
   if (times.length > 0) {
     const spanDays = (last - first) / 86_400_000;
     const format = spanDays > 400 ? monthYear : dayMonthYear;
-    const count = last === first ? 1 : Math.min(4, new Set(times).size);
+    const room = Math.max(2, Math.floor(plotWidth / X_LABEL_ROOM));
+    const count = last === first ? 1 : Math.min(4, room, new Set(times).size);
     for (let i = 0; i < count; i += 1) {
       const time = count === 1 ? first : first + ((last - first) * i) / (count - 1);
       xTicks.push({ at: x(time), label: format.format(new Date(time)) });

@@ -1,6 +1,9 @@
 // The language the app speaks, chosen from the operating system's (navigator.languages) or
-// by the person with the switch (remembered between runs), and `t(key, params)`: reading it in
-// a template or a `$derived` re-renders when the language changes. `<html lang>` follows it.
+// by the person with the switch, and `t(key, params)`: reading it in a template or a
+// `$derived` re-renders when the language changes. `<html lang>` follows it. The choice is
+// kept between runs by the Rust side, with the other preferences (settings.json): main.ts
+// starts in the one kept (`startIn`), and App tells the Rust side each change (`set_language`,
+// kept only when `i18n.chosen`). Nothing is stored in the webview.
 import {
   dateLocaleFor,
   errorTextIn,
@@ -13,7 +16,6 @@ import {
   type MessageKey,
   type MessageParams,
 } from "./core";
-import { rememberedLanguage, rememberLanguage } from "./memory";
 
 export { LANGUAGES, type Language, type MessageKey, type MessageParams } from "./core";
 
@@ -22,8 +24,9 @@ function systemLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
 }
 
-const state = $state<{ language: Language }>({
-  language: rememberedLanguage() ?? languageFromSystem(systemLanguages()),
+const state = $state<{ language: Language; chosen: boolean }>({
+  language: languageFromSystem(systemLanguages()),
+  chosen: false,
 });
 
 function showLanguage(language: Language) {
@@ -35,6 +38,10 @@ export const i18n = {
   /** "en" or "es". */
   get language(): Language {
     return state.language;
+  },
+  /** Whether the person chose it with the switch (now or in an earlier run): then it is kept. */
+  get chosen(): boolean {
+    return state.chosen;
   },
   /** The BCP 47 locale dates and times are written in (Intl.DateTimeFormat). */
   get dateLocale(): string {
@@ -48,10 +55,18 @@ followLanguage(
   () => i18n.dateLocale,
 );
 
-/** The person chose a language with the switch: shown at once and remembered. */
+/** At start: the language the person chose in an earlier run (kept by the Rust side), if any. */
+export function startIn(saved: Language | null): void {
+  if (saved === null) return; // never chosen: the system's is followed
+  state.language = saved;
+  state.chosen = true;
+  showLanguage(saved);
+}
+
+/** The person chose a language with the switch: shown at once (and kept: see App). */
 export function setLanguage(language: Language): void {
   state.language = language;
-  rememberLanguage(language);
+  state.chosen = true;
   showLanguage(language);
 }
 

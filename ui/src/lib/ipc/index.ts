@@ -61,9 +61,13 @@ export function acceptPolicy(version: number): Promise<Policy> {
   return call<Policy>("accept_policy", { version });
 }
 
-/** The language the person reads the app in: the policy is asked for in it from now on. */
-export function setLanguage(language: Language): Promise<void> {
-  return call<void>("set_language", { language });
+/**
+ * The language the person reads the app in: the policy is asked for in it from now on. Their
+ * choice with the switch is kept for the next start (`Settings.language`); with
+ * `remember: false` (the system's language, followed until they choose) nothing is kept.
+ */
+export function setLanguage(language: Language, remember: boolean): Promise<void> {
+  return call<void>("set_language", { language, remember });
 }
 
 export function currentSession(): Promise<Session | null> {

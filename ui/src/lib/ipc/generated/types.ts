@@ -1013,7 +1013,12 @@ managed: ManagedFields,
  * Workstation mode (a shared clinic computer), set only by the managed configuration:
  * null outside it.
  */
-workstation: Workstation | null, };
+workstation: Workstation | null, 
+/**
+ * The language the person chose with the app's switch, kept between runs; null when
+ * they never chose (the app follows the operating system's language).
+ */
+language: Language | null, };
 
 /**
  * A staff member as an admin sees them.
