@@ -260,8 +260,18 @@ test("a numeric result opens its trend: the band, the points, values on hover an
   await page.locator("#trend-2085-9").scrollIntoViewIfNeeded();
   await screenshot(page, "record-trend");
 
+  // Closed with the keyboard from its own Close: the focus goes back to the value's button (the
+  // Close button goes with the panel).
+  await page.focus("#trend-2085-9-close");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#trend-2085-9", { state: "detached" });
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute("data-trend-code")),
+    "2085-9",
+    "the focus is back on Show trend",
+  );
+
   // Body weight (five values, no range), and a blood pressure's two lines.
-  await page.click("#trend-2085-9-close");
   await page.locator("[data-trend-code='29463-7']").first().click();
   await page.waitForSelector("#trend-29463-7 .plot");
   assert.equal((await page.$$("#trend-29463-7 [data-point]")).length, FIXTURE.series["29463-7"].lines[0].points.length);
