@@ -723,3 +723,33 @@ test("a newer policy while signed in (policy_not_accepted) goes to the policy sc
   assert.equal(await page.title(), "Portal policy – Patient Portal");
   await closeApp(app, assert);
 });
+
+test("triage actions keep the focus while they are saved: aria-disabled, not disabled (WebKit moves the focus off a disabled control), and a second press waits", async () => {
+  const scenario = signedIn(PATEL);
+  const app = await openApp(env.browser, env.base, { ...scenario, delayMs: { ...scenario.delayMs, assign_thread: 800, close_thread: 800 } });
+  const { page } = app;
+  await page.waitForSelector("#home");
+  await page.click("#nav-triage");
+  await page.click("#thread-104-row .open");
+  await page.waitForSelector("#assign-to option:has-text('Dr. Maya Patel')", { state: "attached" });
+  await page.selectOption("#assign-to", "21");
+  await page.focus("#assign-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#assign-thread[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#assign-thread", "disabled"), null, "still focusable while saving");
+  assert.equal(await page.getAttribute("#close-thread", "aria-disabled"), "true", "one action at a time");
+  assert.equal(await focusedId(page), "assign-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#triage-action-status:has-text('Assigned to Dr. Maya Patel.')");
+  assert.equal(await focusedId(page), "assign-thread");
+  assert.equal((await mockCalls(page, "assign_thread")).length, 1, "the press while saving waited");
+
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "close-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#close-thread[aria-disabled='true']");
+  assert.equal(await focusedId(page), "close-thread");
+  await page.waitForSelector("#reopen-thread:not([aria-disabled])");
+  assert.equal(await focusedId(page), "reopen-thread", "the focus stays on the button");
+  await closeApp(app, assert);
+});
