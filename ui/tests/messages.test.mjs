@@ -532,6 +532,19 @@ test("drafts: intact ones open to continue (new and reply), a damaged one shows 
   await page.waitForFunction(() => document.querySelector("#reply-body")?.value === "Here is the photo.");
   assert.deepEqual((await mockCalls(page, "load_draft"))[0].args, { draftId: "d-reply" });
 
+  // The reply deleted with the keyboard: the Delete button goes with the old form, and the focus
+  // goes to the new, empty reply (not to the top of the page).
+  await page.focus("#reply-discard");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "reply-discard-no");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(page), "reply-discard-yes");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#reply-sent:has-text('The draft was deleted.')");
+  await page.waitForFunction(() => document.activeElement?.id === "reply-body");
+  assert.equal(await page.inputValue("#reply-body"), "");
+  assert.deepEqual((await mockCalls(page, "discard_draft"))[0].args, { draftId: "d-reply" });
+
   await page.click("#back-to-list");
   await page.click('[data-draft-id="d-new"] .open');
   await page.waitForSelector("#compose-form");
@@ -543,7 +556,7 @@ test("drafts: intact ones open to continue (new and reply), a damaged one shows 
   assert.equal(await focusedId(page), "compose-discard-no");
   await page.click("#compose-discard-yes");
   await page.waitForSelector("#inbox");
-  assert.deepEqual((await mockCalls(page, "discard_draft"))[0].args, { draftId: "d-new" });
+  assert.deepEqual((await mockCalls(page, "discard_draft"))[1].args, { draftId: "d-new" });
   await page.waitForSelector("#draft-list");
   assert.equal(await page.$('[data-draft-id="d-new"]'), null);
   await closeApp(app, assert);
