@@ -8,14 +8,14 @@
 //! (the results switch turned with Space and back; a trend read with the arrow keys, Escape,
 //! and closed), writes a message (the topic chosen with an arrow key; the emergency question
 //! answered from the keyboard: its focus trap, Escape), opens the conversation from the list,
-//! replies, goes to Account (a notice box turned off and on) and back, reads the app in Español
+//! begins a reply and deletes the draft, replies, goes to Account (a notice box turned off and on) and back, reads the app in Español
 //! and back, signs out. (b) Dr. Okafor: signs in with her second factor, opens the conversation
 //! from Triage, assigns it, answers it, closes and reopens it, signs out. (c) The front desk:
 //! finds Blair's chart in Patients, opens it and comes back to her entry, signs out.
 //!
 //! What it found: a control that saves in place and is disabled meanwhile loses the focus in
-//! WebKit (now aria-disabled while busy), and a trend closed from its own button left the focus
-//! nowhere (now back on its Show trend).
+//! WebKit (now aria-disabled while busy); a trend closed from its own button, and a reply draft
+//! deleted, left the focus nowhere (now back on Show trend, and on the new empty reply).
 
 use std::fmt;
 use std::path::Path;
@@ -165,8 +165,22 @@ async fn patient(c: &Client, shots: &Path) {
     .await;
     wait_for_count(c, "#message-list > li[data-message-id]", 1).await;
 
-    // A reply: the focus goes to it once sent.
+    // A reply begun, kept as a draft, then deleted (asked first: "No" has the focus); the
+    // focus goes to the new, empty reply.
     tab_to(c, "reply-body", 10).await;
+    type_text(c, "Never mind, I will call the office.").await;
+    wait_for_text(c, "#reply-draft-status", |t| t.contains("Saved on this computer")).await;
+    tab_to(c, "reply-discard", 4).await;
+    press(c, Key::Enter).await;
+    wait_focus(c, "keep the draft", |f| f.id == "reply-discard-no").await;
+    press_shifted(c, Key::Tab).await;
+    expect_focus(c, "reply-discard-yes").await;
+    press(c, Key::Enter).await;
+    wait_for_text(c, "#reply-sent", |t| !t.is_empty()).await;
+    wait_focus(c, "the new reply", |f| f.id == "reply-body").await;
+    assert_eq!(value_of(c, "#reply-body").await, "", "the reply starts empty");
+
+    // A reply: the focus goes to it once sent.
     type_text(c, PATIENT_REPLY).await;
     tab_to(c, "reply-send", 4).await;
     press(c, Key::Enter).await;
