@@ -532,6 +532,19 @@ test("drafts: intact ones open to continue (new and reply), a damaged one shows 
   await page.waitForFunction(() => document.querySelector("#reply-body")?.value === "Here is the photo.");
   assert.deepEqual((await mockCalls(page, "load_draft"))[0].args, { draftId: "d-reply" });
 
+  // The reply deleted with the keyboard: the Delete button goes with the old form, and the focus
+  // goes to the new, empty reply (not to the top of the page).
+  await page.focus("#reply-discard");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "reply-discard-no");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(page), "reply-discard-yes");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#reply-sent:has-text('The draft was deleted.')");
+  await page.waitForFunction(() => document.activeElement?.id === "reply-body");
+  assert.equal(await page.inputValue("#reply-body"), "");
+  assert.deepEqual((await mockCalls(page, "discard_draft"))[0].args, { draftId: "d-reply" });
+
   await page.click("#back-to-list");
   await page.click('[data-draft-id="d-new"] .open');
   await page.waitForSelector("#compose-form");
@@ -543,7 +556,7 @@ test("drafts: intact ones open to continue (new and reply), a damaged one shows 
   assert.equal(await focusedId(page), "compose-discard-no");
   await page.click("#compose-discard-yes");
   await page.waitForSelector("#inbox");
-  assert.deepEqual((await mockCalls(page, "discard_draft"))[0].args, { draftId: "d-new" });
+  assert.deepEqual((await mockCalls(page, "discard_draft"))[1].args, { draftId: "d-new" });
   await page.waitForSelector("#draft-list");
   assert.equal(await page.$('[data-draft-id="d-new"]'), null);
   await closeApp(app, assert);
@@ -721,5 +734,35 @@ test("a newer policy while signed in (policy_not_accepted) goes to the policy sc
   const { page } = app;
   await page.waitForSelector("#policy-text");
   assert.equal(await page.title(), "Portal policy – Patient Portal");
+  await closeApp(app, assert);
+});
+
+test("triage actions keep the focus while they are saved: aria-disabled, not disabled (WebKit moves the focus off a disabled control), and a second press waits", async () => {
+  const scenario = signedIn(PATEL);
+  const app = await openApp(env.browser, env.base, { ...scenario, delayMs: { ...scenario.delayMs, assign_thread: 800, close_thread: 800 } });
+  const { page } = app;
+  await page.waitForSelector("#home");
+  await page.click("#nav-triage");
+  await page.click("#thread-104-row .open");
+  await page.waitForSelector("#assign-to option:has-text('Dr. Maya Patel')", { state: "attached" });
+  await page.selectOption("#assign-to", "21");
+  await page.focus("#assign-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#assign-thread[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#assign-thread", "disabled"), null, "still focusable while saving");
+  assert.equal(await page.getAttribute("#close-thread", "aria-disabled"), "true", "one action at a time");
+  assert.equal(await focusedId(page), "assign-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#triage-action-status:has-text('Assigned to Dr. Maya Patel.')");
+  assert.equal(await focusedId(page), "assign-thread");
+  assert.equal((await mockCalls(page, "assign_thread")).length, 1, "the press while saving waited");
+
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "close-thread");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#close-thread[aria-disabled='true']");
+  assert.equal(await focusedId(page), "close-thread");
+  await page.waitForSelector("#reopen-thread:not([aria-disabled])");
+  assert.equal(await focusedId(page), "reopen-thread", "the focus stays on the button");
   await closeApp(app, assert);
 });

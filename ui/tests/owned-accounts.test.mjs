@@ -328,3 +328,29 @@ test("staff invite a patient found to the portal; a refusal is shown as the serv
   assert.equal(await physician.page.$("#patient-invite-2"), null);
   await closeApp(physician, assert);
 });
+
+test("a notice box keeps the focus while it is saved: aria-disabled, not disabled (WebKit moves the focus off a disabled control), and does not change meanwhile", async () => {
+  const app = await openApp(env.browser, env.base, {
+    ...scenario({ notices: { messages: true, results: false } }),
+    delayMs: { set_notice_preferences: 800 },
+  });
+  const { page } = app;
+  await openAccount(page);
+  await page.waitForSelector("#notices-results");
+  await page.focus("#notices-results");
+  await page.keyboard.press("Space");
+  await page.waitForSelector("#notices-results[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#notices-results", "disabled"), null, "still focusable while saving");
+  assert.equal(await focusedId(page), "notices-results");
+  await page.keyboard.press("Space");
+  assert.equal(await page.isChecked("#notices-results"), true, "unchanged while saving");
+  await page.waitForSelector("#notices-done:has-text('saved')");
+  assert.equal(await focusedId(page), "notices-results");
+  assert.equal(await page.isChecked("#notices-results"), true);
+  assert.deepEqual(
+    (await mockCalls(page, "set_notice_preferences")).map((c) => c.args),
+    [{ preferences: { messages: true, results: true } }],
+    "the press while saving waited",
+  );
+  await closeApp(app, assert);
+});

@@ -260,8 +260,18 @@ test("a numeric result opens its trend: the band, the points, values on hover an
   await page.locator("#trend-2085-9").scrollIntoViewIfNeeded();
   await screenshot(page, "record-trend");
 
+  // Closed with the keyboard from its own Close: the focus goes back to the value's button (the
+  // Close button goes with the panel).
+  await page.focus("#trend-2085-9-close");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#trend-2085-9", { state: "detached" });
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute("data-trend-code")),
+    "2085-9",
+    "the focus is back on Show trend",
+  );
+
   // Body weight (five values, no range), and a blood pressure's two lines.
-  await page.click("#trend-2085-9-close");
   await page.locator("[data-trend-code='29463-7']").first().click();
   await page.waitForSelector("#trend-29463-7 .plot");
   assert.equal((await page.$$("#trend-29463-7 [data-point]")).length, FIXTURE.series["29463-7"].lines[0].points.length);
@@ -295,6 +305,7 @@ test("the results preference is a switch kept by the service", async () => {
   await page.waitForSelector("#results-preference[aria-checked='true']");
   assert.match(await text(page, "#results-preference-status"), /^Saved\. New results will be shown after your physician has reviewed them\.$/);
   assert.deepEqual((await mockCalls(page, "set_result_preferences")).map((c) => c.args), [{ onlyAfterReview: true }]);
+  assert.equal(await focusedId(page), "results-preference", "the focus stays on the switch");
   await axeClean(page, "results preference");
   const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
   assert.deepEqual(stored, [0, 0, ""], "nothing kept in the window");
@@ -405,5 +416,23 @@ test("keyboard only: open My record, a section, a result's trend and read its va
   await page.keyboard.press("Enter");
   assert.equal(await page.getAttribute(`#trend-${code}-table-toggle`, "aria-pressed"), "true");
   await screenshot(page, "record-keyboard");
+  await closeApp(app, assert);
+});
+
+test("the results switch keeps the focus while it is saved: aria-disabled, not disabled (WebKit moves the focus off a disabled control), and a second press waits", async () => {
+  const app = await openApp(env.browser, env.base, { ...scenario(), delayMs: { set_result_preferences: 800 } });
+  const { page } = app;
+  await openRecord(page);
+  await page.click("#record-nav-results");
+  await page.waitForSelector("#results-preference:not([disabled])");
+  await page.focus("#results-preference");
+  await page.keyboard.press("Space");
+  await page.waitForSelector("#results-preference[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#results-preference", "disabled"), null, "still focusable while saving");
+  assert.equal(await focusedId(page), "results-preference");
+  await page.keyboard.press("Space");
+  await page.waitForSelector("#results-preference[aria-checked='true']:not([aria-disabled])");
+  assert.equal(await focusedId(page), "results-preference");
+  assert.equal((await mockCalls(page, "set_result_preferences")).length, 1, "the press while saving waited");
   await closeApp(app, assert);
 });

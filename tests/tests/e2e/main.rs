@@ -29,6 +29,8 @@ mod account;
 mod authorized_persons;
 // The app installed from the .deb (run by scripts/test-all after installing it).
 mod installed;
+// Every main flow done with the keyboard alone (issue 13).
+mod keyboard;
 // The tests' SMTP server (the API tests' own), for the mail the service sends.
 #[path = "../../../backend/server/tests/api/mail_catcher.rs"]
 #[allow(dead_code)]

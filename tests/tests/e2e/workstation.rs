@@ -56,7 +56,7 @@ async fn a_shared_workstation_locks_when_idle_and_switches_user_in_the_real_app(
             c.find(Locator::Css("#home")).await.is_err(),
             "nothing of the portal is shown"
         );
-        save_screenshot(&c, &shots, "workstation-locked").await;
+        save_screenshot(&c, &shots, "workstation-locked.png").await;
 
         set_value(&c, "#unlock-password", "not the right pass-phrase at all").await;
         find(&c, "#unlock").await.click().await.expect("unlock");
@@ -76,7 +76,7 @@ async fn a_shared_workstation_locks_when_idle_and_switches_user_in_the_real_app(
             "",
             "the previous person's address is not filled in"
         );
-        save_screenshot(&c, &shots, "workstation-switched").await;
+        save_screenshot(&c, &shots, "workstation-switched.png").await;
         tokio::time::sleep(Duration::from_millis(200)).await;
     })
     .await;
