@@ -4,13 +4,20 @@
 use portal_api::Language;
 use ring::digest::{digest, SHA256};
 
-/// The language a person who asks for `asked` reads version texts in: theirs when the version
-/// has a text in it (`translated`), else English (every version has its English text).
-pub fn text_language(asked: Language, translated: &[Language]) -> Language {
-    if asked == Language::English || translated.contains(&asked) {
-        asked
-    } else {
-        Language::English
+/// One language's title and text of a policy version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyText {
+    pub language: Language,
+    pub title: String,
+    pub body: String,
+}
+
+/// The text a person who asks for `asked` reads: the version's text in their language when it
+/// has one (`translation`), else its English text (every version has one).
+pub fn text_for(asked: Language, english: PolicyText, translation: Option<PolicyText>) -> PolicyText {
+    match translation {
+        Some(text) if asked != Language::English && text.language == asked => text,
+        _ => english,
     }
 }
 
@@ -31,9 +38,19 @@ mod tests {
     #[test]
     fn a_person_reads_their_language_when_the_version_has_it_else_english() {
         use Language::{English, Spanish};
-        assert_eq!(text_language(Spanish, &[Spanish]), Spanish);
-        assert_eq!(text_language(Spanish, &[]), English);
-        assert_eq!(text_language(English, &[Spanish]), English);
+        let text = |language, title: &str| PolicyText {
+            language,
+            title: title.into(),
+            body: "…".into(),
+        };
+        let english = || text(English, "Portal policy");
+        let spanish = || Some(text(Spanish, "Política del portal"));
+        assert_eq!(
+            text_for(Spanish, english(), spanish()),
+            text(Spanish, "Política del portal")
+        );
+        assert_eq!(text_for(Spanish, english(), None), english());
+        assert_eq!(text_for(English, english(), spanish()), english());
     }
 
     #[test]

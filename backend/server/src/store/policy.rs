@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::db::{from_millis, to_millis, Db};
 use super::error::StoreResult;
-use crate::domain::policy::{text_digest, text_language};
+use crate::domain::policy::{text_digest, text_for, PolicyText};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyVersion {
@@ -35,32 +35,53 @@ pub async fn current(db: &Db) -> StoreResult<Option<PolicyVersion>> {
 }
 
 /// The current version in the text a person asking for `asked` reads
-/// (`domain::policy::text_language`).
+/// (`domain::policy::text_for`).
 pub async fn current_in(db: &Db, asked: Language) -> StoreResult<Option<PolicyVersion>> {
-    let Some(english) = current(db).await? else {
+    let Some(PolicyVersion {
+        version,
+        title,
+        body,
+        published_at,
+        ..
+    }) = current(db).await?
+    else {
         return Ok(None);
     };
-    if asked == Language::English {
-        return Ok(Some(english));
+    let translation = translation(db, version, asked).await?;
+    let english = PolicyText {
+        language: Language::English,
+        title,
+        body,
+    };
+    let text = text_for(asked, english, translation);
+    Ok(Some(PolicyVersion {
+        version,
+        language: text.language,
+        title: text.title,
+        body: text.body,
+        published_at,
+    }))
+}
+
+/// `language`'s text of `version`, when one was published (the English text is the version's
+/// own, in `policy_versions`).
+async fn translation(db: &Db, version: i64, language: Language) -> StoreResult<Option<PolicyText>> {
+    if language == Language::English {
+        return Ok(None);
     }
     let row = sqlx::query("SELECT title, body FROM policy_translations WHERE version = $1 AND language = $2")
-        .bind(english.version)
-        .bind(asked.as_str())
+        .bind(version)
+        .bind(language.as_str())
         .fetch_optional(&db.pool)
         .await?;
-    let translation = row
-        .map(|row| -> StoreResult<(String, String)> { Ok((row.try_get("title")?, row.try_get("body")?)) })
-        .transpose()?;
-    let available: Vec<Language> = translation.iter().map(|_| asked).collect();
-    Ok(Some(match (text_language(asked, &available), translation) {
-        (language, Some((title, body))) if language == asked => PolicyVersion {
+    row.map(|row| {
+        Ok(PolicyText {
             language,
-            title,
-            body,
-            ..english
-        },
-        _ => english,
-    }))
+            title: row.try_get("title")?,
+            body: row.try_get("body")?,
+        })
+    })
+    .transpose()
 }
 
 /// Stores `language`'s text of `version` (replacing an earlier one). Returns whether it
@@ -73,36 +94,20 @@ pub async fn publish_translation(
     body: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let mut tx = db.pool.begin().await?;
-    let same: Option<i64> = sqlx::query_scalar(
-        "SELECT version FROM policy_translations WHERE version = $1 AND language = $2 AND title = $3 AND body = $4",
-    )
-    .bind(version)
-    .bind(language.as_str())
-    .bind(title)
-    .bind(body)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if same.is_some() {
-        return Ok(false);
-    }
-    sqlx::query("DELETE FROM policy_translations WHERE version = $1 AND language = $2")
-        .bind(version)
-        .bind(language.as_str())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO policy_translations (version, language, title, body, published_at) VALUES ($1, $2, $3, $4, $5)",
+    let written = sqlx::query(
+        "INSERT INTO policy_translations (version, language, title, body, published_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (version, language) DO UPDATE
+           SET title = excluded.title, body = excluded.body, published_at = excluded.published_at
+           WHERE policy_translations.title <> excluded.title OR policy_translations.body <> excluded.body",
     )
     .bind(version)
     .bind(language.as_str())
     .bind(title)
     .bind(body)
     .bind(to_millis(now))
-    .execute(&mut *tx)
+    .execute(&db.pool)
     .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(written.rows_affected() > 0)
 }
 
 /// Add a new version after the current one and return its number.

@@ -160,6 +160,23 @@ fn policy_publish_adds_a_version_only_when_the_text_changes() {
         "{}",
         text(&out)
     );
+    let out = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "es"], None);
+    assert!(
+        text(&out).contains("nothing was published"),
+        "the same Spanish text again: {}",
+        text(&out)
+    );
+    std::fs::write(
+        dir.path().join("politica.md"),
+        "# Nuestra política\n\nNunca para emergencias: llame al 911. Revisada.\n",
+    )
+    .expect("write");
+    let out = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "es"], None);
+    assert!(
+        text(&out).contains("Published the Spanish text of policy version 1"),
+        "a changed Spanish text replaces the earlier one: {}",
+        text(&out)
+    );
     let out = portal_server(dir.path(), &["policy", "publish", spanish, "--lang", "fr"], None);
     assert!(
         text(&out).contains("unknown language \"fr\": en or es"),
