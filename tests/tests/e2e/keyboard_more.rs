@@ -1,0 +1,266 @@
+//! Issue 13, keyboard only, continued (see keyboard.rs for the rules: keys through WebDriver key
+//! actions, text typed into the element that has the focus, never a click, never a focus by
+//! script; after each step the focus is checked).
+//!
+//! The sign-in screen's other ways in: (a) its server settings opened, read, a change asked
+//! for and cancelled at the confirmation, the field put back and the settings closed; (b) an
+//! invited patient activates her account (the code from the invitation mail), accepts the
+//! policy and signs out; (c) she forgets her pass-phrase and sets a new one with the code from
+//! the reset mail, then signs in with it; (d) a physician added without a second factor sets it
+//! up at her first sign-in (the key read from the screen, a wrong code first) and goes on past
+//! her recovery codes.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use portal_api::client::{PortalClient, SessionToken};
+use portal_api::Role;
+use portal_server::admin::{self, NewUser};
+use portal_server::demo;
+use portal_server::domain::access::StaffPools;
+use portal_tests::{demo_charts_folder, TestServer};
+
+use super::keyboard::{expect_focus, move_until, press, shift_tab_to, tab_to, tab_until, type_text, wait_focus};
+use super::mail_catcher::{MailCatcher, Security};
+use super::{
+    find, free_port_pair, in_app, login, prepare, save_screenshot, value_of, wait_for_count, wait_for_text, Driver,
+    WAIT,
+};
+
+const INVITED: &str = "claudie.w@example.org";
+const INVITED_NAME: &str = "Claudie";
+const CHOSEN: &str = "lantern moss beside the quay";
+const RESET: &str = "harbour lights over slate";
+/// Added without a second factor.
+const NEW_PHYSICIAN: &str = "dr.haddad@dskc.example";
+const NEW_PHYSICIAN_NAME: &str = "Dr. Noor Haddad";
+const NEW_PHYSICIAN_PASSPHRASE: &str = "saffron kites above the river";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_screens_other_ways_in_are_done_with_the_keyboard_alone_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let server = TestServer::start_with_mail(catcher.settings()).await;
+    let (chart, born) = server
+        .import_unlinked_chart(&demo_charts_folder().join("claudie-walsh.json"))
+        .await;
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let staff = login(&client, demo::ACCOUNTS[1])
+        .await
+        .expect("the front desk signs in");
+    client
+        .invite_patient(&SessionToken::new(staff.token), chart, INVITED)
+        .await
+        .expect("invited");
+    let user = NewUser {
+        email: NEW_PHYSICIAN,
+        name: NEW_PHYSICIAN_NAME,
+        role: Role::Physician,
+        passphrase: NEW_PHYSICIAN_PASSPHRASE,
+        staff_pools: StaffPools::NONE,
+    };
+    admin::add_user(&server.state.db, &server.state.hasher, &user, Utc::now())
+        .await
+        .expect("the physician is added");
+
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    let url = server.url.clone();
+    let born = born.format("%Y-%m-%d").to_string();
+    in_app(&app, port, &shots, "keyboard-more", |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        server_settings(&c, &url).await;
+        save_screenshot(&c, &shots, "keyboard-more-settings.png").await;
+        activate(&c, &catcher, &born).await;
+        save_screenshot(&c, &shots, "keyboard-more-activated.png").await;
+        sign_out(&c).await;
+        reset(&c, &catcher).await;
+        save_screenshot(&c, &shots, "keyboard-more-reset.png").await;
+        sign_out(&c).await;
+        second_factor(&c).await;
+        save_screenshot(&c, &shots, "keyboard-more-second-factor.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// (a) The server settings: opened from their summary with Enter, the address read, a change
+/// asked for (Save) and cancelled at the confirmation (the focus goes back to Save), the address
+/// put back with the keys and the settings closed again.
+async fn server_settings(c: &Client, url: &str) {
+    tab_until(c, "the server settings", 12, |f| f.tag == "summary").await;
+    press(c, Key::Enter).await;
+    let open = || async {
+        find(c, "details.server-settings")
+            .await
+            .attr("open")
+            .await
+            .expect("attr")
+            .is_some()
+    };
+    assert!(open().await, "Enter opens the settings");
+    tab_to(c, "server-url", 3).await;
+    assert_eq!(value_of(c, "#server-url").await, url, "the address in use is shown");
+    press(c, Key::End).await;
+    type_text(c, "/elsewhere").await;
+    tab_to(c, "save-server", 3).await;
+    press(c, Key::Enter).await;
+    wait_focus(c, "Cancel in the confirmation", |f| f.id == "cancel-server").await;
+    wait_for_text(c, "#server-confirm-message", |t| !t.is_empty()).await;
+    press(c, Key::Enter).await;
+    wait_for_count(c, "#server-confirm", 0).await;
+    wait_focus(c, "Save again", |f| f.id == "save-server").await;
+    wait_for_text(c, "#server-status", |t| !t.is_empty()).await;
+
+    // The address put back, and the settings closed with Enter on their summary.
+    shift_tab_to(c, "server-url", 3).await;
+    press(c, Key::End).await;
+    for _ in 0.."/elsewhere".len() {
+        press(c, Key::Backspace).await;
+    }
+    assert_eq!(value_of(c, "#server-url").await, url);
+    move_until(c, true, "the server settings", 4, |f| f.tag == "summary").await;
+    press(c, Key::Enter).await;
+    assert!(!open().await, "Enter closes the settings");
+}
+
+/// Signs out from wherever the signed-in screen's focus is: Shift+Tab back to Sign out, Enter.
+async fn sign_out(c: &Client) {
+    shift_tab_to(c, "sign-out", 20).await;
+    press(c, Key::Enter).await;
+    find(c, "#sign-in-form").await;
+    wait_focus(c, "the sign-in heading", |f| f.tag == "h1").await;
+}
+
+/// (b) "I have an activation code", the form filled field by field, Enter; the policy accepted.
+async fn activate(c: &Client, catcher: &MailCatcher, born: &str) {
+    let code = mail_code(catcher, "Your activation code").await;
+    tab_to(c, "have-activation-code", 12).await;
+    press(c, Key::Enter).await;
+    find(c, "#activate-form").await;
+    wait_focus(c, "the activation's heading", |f| f.tag == "h1").await;
+    tab_to(c, "activate-email", 3).await;
+    type_text(c, INVITED).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "activate-code").await;
+    type_text(c, &code).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "activate-dob").await;
+    // WebKitGTK's date field (en-US): typed as a person would, month/day/year.
+    let [year, month, day] = [&born[0..4], &born[5..7], &born[8..10]];
+    let [month, day] = [month, day].map(|n| n.trim_start_matches('0'));
+    type_text(c, &format!("{month}/{day}/{year}")).await;
+    assert_eq!(value_of(c, "#activate-dob").await, born, "the date typed");
+    tab_to(c, "activate-new", 3).await;
+    type_text(c, CHOSEN).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "activate-repeat").await;
+    type_text(c, CHOSEN).await;
+    press(c, Key::Enter).await;
+    accept_policy(c).await;
+    wait_for_text(c, "#signed-in-as", |t| t.contains(INVITED_NAME)).await;
+}
+
+/// The policy after a first sign-in: its heading, its text, Accept; the home heading after it.
+async fn accept_policy(c: &Client) {
+    find(c, "#accept-policy").await;
+    wait_focus(c, "the policy's heading", |f| f.tag == "h1").await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "policy-text").await;
+    tab_to(c, "accept-policy", 1).await;
+    press(c, Key::Enter).await;
+    find(c, "#home").await;
+    wait_focus(c, "the home heading", |f| f.tag == "h1").await;
+}
+
+/// (c) "Forgot your pass-phrase?": the address, Enter; the code from the mail, the new
+/// pass-phrase twice, Enter; back on the sign-in screen, signed in with the new one.
+async fn reset(c: &Client, catcher: &MailCatcher) {
+    tab_to(c, "forgot-passphrase", 12).await;
+    press(c, Key::Enter).await;
+    find(c, "#reset-request-form").await;
+    wait_focus(c, "the reset's heading", |f| f.tag == "h1").await;
+    tab_to(c, "reset-email", 3).await;
+    type_text(c, INVITED).await;
+    press(c, Key::Enter).await;
+    wait_focus(c, "the code", |f| f.id == "reset-code").await;
+    let code = mail_code(catcher, "Your pass-phrase reset code").await;
+    type_text(c, &code).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "reset-new").await;
+    type_text(c, RESET).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "reset-repeat").await;
+    type_text(c, RESET).await;
+    press(c, Key::Enter).await;
+    find(c, "#sign-in-form").await;
+    wait_for_text(c, "#sign-in-status", |t| !t.is_empty()).await;
+    let now = wait_focus(c, "the sign-in screen", |f| f.tag == "h1" || f.id == "password").await;
+    assert_eq!(value_of(c, "#email").await, INVITED, "the address is kept");
+    if now.id != "password" {
+        tab_to(c, "password", 4).await;
+    }
+    type_text(c, RESET).await;
+    press(c, Key::Enter).await;
+    find(c, "#home").await;
+    wait_focus(c, "the home heading", |f| f.tag == "h1").await;
+    wait_for_text(c, "#signed-in-as", |t| t.contains(INVITED_NAME)).await;
+}
+
+/// (d) A physician's first sign-in: the second factor set up before anything else.
+async fn second_factor(c: &Client) {
+    tab_to(c, "email", 6).await;
+    type_text(c, NEW_PHYSICIAN).await;
+    press(c, Key::Tab).await;
+    expect_focus(c, "password").await;
+    type_text(c, NEW_PHYSICIAN_PASSPHRASE).await;
+    press(c, Key::Enter).await;
+    find(c, "#totp-qr").await;
+    wait_focus(c, "the set-up's heading", |f| f.tag == "h1").await;
+    let secret = find(c, "#totp-secret").await.text().await.expect("the key");
+
+    // A wrong code: refused, the focus back in the field.
+    tab_to(c, "totp-code", 8).await;
+    type_text(c, "000000").await;
+    press(c, Key::Enter).await;
+    wait_for_text(c, "#totp-error", |t| !t.is_empty()).await;
+    wait_focus(c, "the code again", |f| f.id == "totp-code").await;
+
+    let code = portal_tests::totp_code_at("e2e", NEW_PHYSICIAN, &secret).await;
+    type_text(c, &code).await;
+    tab_to(c, "totp-confirm", 2).await;
+    press(c, Key::Enter).await;
+    wait_for_count(c, "#recovery-codes li", 10).await;
+    wait_focus(c, "the recovery codes' heading", |f| f.id == "recovery-codes-heading").await;
+    tab_to(c, "recovery-codes-saved", 4).await;
+    press(c, Key::Enter).await;
+    find(c, "#home").await;
+    wait_focus(c, "the home heading", |f| f.tag == "h1").await;
+    wait_for_text(c, "#signed-in-as", |t| t.contains(NEW_PHYSICIAN_NAME)).await;
+    assert!(c.find(Locator::Css("#totp-qr")).await.is_err(), "set up");
+}
+
+/// The code in the newest mail to [`INVITED`] whose subject ends with `subject`.
+async fn mail_code(catcher: &MailCatcher, subject: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mail = catcher
+            .delivered()
+            .into_iter()
+            .rev()
+            .find(|m| m.is_to(INVITED) && m.subject.ends_with(subject));
+        if let Some(code) = mail.and_then(|m| m.code()) {
+            return code;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mail \"{subject}\" to the invited patient"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
