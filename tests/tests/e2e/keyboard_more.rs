@@ -20,9 +20,13 @@ use portal_api::Role;
 use portal_server::admin::{self, NewUser};
 use portal_server::demo;
 use portal_server::domain::access::StaffPools;
-use portal_tests::{demo_charts_folder, TestServer};
+use portal_server::Limits;
+use portal_tests::{demo_charts_folder, TestServer, PATIENT};
+use serde_json::json;
 
-use super::keyboard::{expect_focus, move_until, press, shift_tab_to, tab_to, tab_until, type_text, wait_focus};
+use super::keyboard::{
+    expect_focus, move_until, press, shift_tab_to, sign_in_by_keyboard, tab_to, tab_until, type_text, wait_focus,
+};
 use super::mail_catcher::{MailCatcher, Security};
 use super::{
     find, free_port_pair, in_app, login, prepare, save_screenshot, value_of, wait_for_count, wait_for_text, Driver,
@@ -82,6 +86,101 @@ async fn the_sign_in_screens_other_ways_in_are_done_with_the_keyboard_alone_in_t
         sign_out(&c).await;
         second_factor(&c).await;
         save_screenshot(&c, &shots, "keyboard-more-second-factor.png").await;
+        sign_out(&c).await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// (e) A shared workstation: locked when idle, unlocked with the keys (a wrong pass-phrase
+/// first), locked again and handed to the next person with "Switch user".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workstations_lock_screen_is_used_with_the_keyboard_alone_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start().await;
+    let home = tempfile::tempdir().expect("temp home");
+    let managed = home.path().join("managed.json");
+    let config = json!({
+        "server_url": server.url,
+        "ca_file": server.ca_file,
+        "workstation_mode": true,
+        "idle_lock_minutes": 1,
+    });
+    std::fs::write(&managed, config.to_string()).expect("managed file");
+    let port = free_port_pair();
+    let driver = Driver::start_with(
+        port,
+        &server,
+        home.path(),
+        &[
+            ("PORTAL_MANAGED_CONFIG", managed.as_os_str()),
+            ("PORTAL_TEST_IDLE_LOCK_SECS", std::ffi::OsStr::new("6")),
+        ],
+    );
+    in_app(&app, port, &shots, "keyboard-lock", |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        sign_in_by_keyboard(&c, PATIENT, 3).await;
+        wait_for_text(&c, "#lock-who", |t| t.contains(PATIENT.name)).await;
+        wait_focus(&c, "the lock screen's heading", |f| f.tag == "h1").await;
+        tab_to(&c, "unlock-password", 3).await;
+        type_text(&c, "not the right pass-phrase at all").await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, "#unlock-error", |t| !t.is_empty()).await;
+        wait_focus(&c, "the pass-phrase again", |f| f.id == "unlock-password").await;
+        save_screenshot(&c, &shots, "keyboard-lock-refused.png").await;
+        type_text(&c, PATIENT.passphrase).await;
+        press(&c, Key::Enter).await;
+        find(&c, "#home").await;
+        wait_focus(&c, "the home heading", |f| f.tag == "h1").await;
+
+        // Locked again: Switch user.
+        wait_for_text(&c, "#lock-who", |t| t.contains(PATIENT.name)).await;
+        wait_focus(&c, "the lock screen's heading", |f| f.tag == "h1").await;
+        tab_to(&c, "switch-user", 4).await;
+        press(&c, Key::Enter).await;
+        find(&c, "#sign-in-form").await;
+        wait_focus(&c, "the sign-in heading", |f| f.tag == "h1").await;
+        assert_eq!(value_of(&c, "#email").await, "", "nobody's address");
+        save_screenshot(&c, &shots, "keyboard-lock-switched.png").await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
+/// (f) The idle warning (the service's idle timeout 20 s here, so it shows after 15 s): it takes
+/// the focus, keeps it on its two buttons, and "Stay signed in" gives it back where it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_idle_warning_is_answered_with_the_keyboard_alone_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start_with(Limits {
+        idle_timeout: Duration::from_secs(20),
+        ..Limits::default()
+    })
+    .await;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    in_app(&app, port, &shots, "keyboard-idle", |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        sign_in_by_keyboard(&c, PATIENT, 3).await;
+        let before = tab_to(&c, "home-open-messages", 3).await;
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while c.find(Locator::Css("#idle-warning")).await.is_err() {
+            assert!(Instant::now() < deadline, "no idle warning");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        wait_focus(&c, "Stay signed in", |f| f.id == "stay-signed-in").await;
+        save_screenshot(&c, &shots, "keyboard-idle-warning.png").await;
+        press(&c, Key::Tab).await;
+        expect_focus(&c, "idle-sign-out").await;
+        press(&c, Key::Tab).await;
+        expect_focus(&c, "stay-signed-in").await;
+        press(&c, Key::Enter).await;
+        wait_for_count(&c, "#idle-warning", 0).await;
+        wait_focus(&c, "where it was", |f| f.id == before.id).await;
+        find(&c, "#home").await;
         sign_out(&c).await;
     })
     .await;
