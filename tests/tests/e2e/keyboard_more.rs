@@ -25,7 +25,8 @@ use portal_tests::{demo_charts_folder, TestServer, PATIENT};
 use serde_json::json;
 
 use super::keyboard::{
-    expect_focus, move_until, press, shift_tab_to, sign_in_by_keyboard, tab_to, tab_until, type_text, wait_focus,
+    expect_focus, move_until, press, press_shifted, shift_tab_to, sign_in_by_keyboard, tab_to, tab_until, type_text,
+    wait_focus,
 };
 use super::mail_catcher::{MailCatcher, Security};
 use super::{
@@ -33,6 +34,9 @@ use super::{
     WAIT,
 };
 
+/// The demo admin, and the nurse whose teams they change.
+const ADMIN: demo::DemoAccount = demo::ACCOUNTS[5];
+const NURSE: demo::DemoAccount = demo::ACCOUNTS[4];
 const INVITED: &str = "claudie.w@example.org";
 const INVITED_NAME: &str = "Claudie";
 const CHOSEN: &str = "lantern moss beside the quay";
@@ -86,6 +90,8 @@ async fn the_sign_in_screens_other_ways_in_are_done_with_the_keyboard_alone_in_t
         sign_out(&c).await;
         second_factor(&c).await;
         save_screenshot(&c, &shots, "keyboard-more-second-factor.png").await;
+        break_the_glass(&c).await;
+        save_screenshot(&c, &shots, "keyboard-more-break-the-glass.png").await;
         sign_out(&c).await;
     })
     .await;
@@ -184,6 +190,71 @@ async fn the_idle_warning_is_answered_with_the_keyboard_alone_in_the_real_app() 
         sign_out(&c).await;
     })
     .await;
+    drop(driver);
+    drop(server);
+}
+
+/// (g) The admin's Staff screen: the nurse given the front desk too (Space on its box, Enter on
+/// Save: the focus stays there while it is saved), her account turned off (asked first) and on
+/// again, the focus each time on the button that undoes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_changes_a_staff_members_teams_with_the_keyboard_alone_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let server = TestServer::start().await;
+    let client = PortalClient::with_ca_file(&server.url, &server.ca_file).expect("client");
+    let admin = login(&client, ADMIN).await.expect("the admin signs in");
+    let staff = client.staff(&SessionToken::new(admin.token)).await.expect("the staff");
+    let nurse = staff
+        .members
+        .iter()
+        .find(|m| m.email == NURSE.email)
+        .expect("the nurse")
+        .id;
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    in_app(&app, port, &shots, "keyboard-staff", move |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        sign_in_by_keyboard(&c, ADMIN, 3).await;
+        tab_to(&c, "home-open-staff", 6).await;
+        press(&c, Key::Enter).await;
+        find(&c, "#staff-list").await;
+        wait_focus(&c, "the staff heading", |f| f.tag == "h1").await;
+        let form = format!("staff-{nurse}");
+        wait_for_text(&c, &format!("#{form}-name"), |t| t == NURSE.name).await;
+        tab_to(&c, &format!("{form}-pool-front_desk"), 60).await;
+        press(&c, Key::Space).await;
+        wait_for_text(&c, &format!("#{form}-unsaved"), |t| !t.is_empty()).await;
+        tab_to(&c, &format!("{form}-save"), 4).await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, &format!("#{form}-saved"), |t| t.contains("Clinical and Front desk")).await;
+        expect_focus(&c, &format!("{form}-save")).await;
+        save_screenshot(&c, &shots, "keyboard-staff-saved.png").await;
+
+        let account = format!("account-{nurse}");
+        tab_to(&c, &format!("{account}-off"), 3).await;
+        press(&c, Key::Enter).await;
+        wait_focus(&c, "Cancel", |f| f.id == format!("{account}-off-cancel")).await;
+        press_shifted(&c, Key::Tab).await;
+        expect_focus(&c, &format!("{account}-off-confirm")).await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, &format!("#{account}-done"), |t| t.contains("is turned off")).await;
+        wait_focus(&c, "Turn on", |f| f.id == format!("{account}-on")).await;
+        save_screenshot(&c, &shots, "keyboard-staff-account-off.png").await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, &format!("#{account}-done"), |t| t.contains("on again")).await;
+        wait_focus(&c, "Turn off", |f| f.id == format!("{account}-off")).await;
+        sign_out(&c).await;
+    })
+    .await;
+    let admin = SessionToken::new(login(&client, ADMIN).await.expect("the admin signs in").token);
+    let stored = client.staff(&admin).await.expect("the staff").members;
+    let stored = stored.iter().find(|m| m.id == nurse).expect("the nurse");
+    assert_eq!(
+        stored.pools,
+        vec![portal_api::Pool::Clinical, portal_api::Pool::FrontDesk]
+    );
+    assert!(stored.disabled_at.is_none(), "on again");
     drop(driver);
     drop(server);
 }
@@ -342,6 +413,41 @@ async fn second_factor(c: &Client) {
     wait_focus(c, "the home heading", |f| f.tag == "h1").await;
     wait_for_text(c, "#signed-in-as", |t| t.contains(NEW_PHYSICIAN_NAME)).await;
     assert!(c.find(Locator::Css("#totp-qr")).await.is_err(), "set up");
+}
+
+/// (h) The new physician opens Claudie's chart, outside her care: the reason asked first (too
+/// short: refused, the focus back in it), then sent; the chart opens with its heading focused.
+async fn break_the_glass(c: &Client) {
+    shift_tab_to(c, "nav-patients", 8).await;
+    press(c, Key::Enter).await;
+    find(c, "#patients").await;
+    wait_focus(c, "the patients heading", |f| f.tag == "h1").await;
+    tab_to(c, "patients-query", 1).await;
+    type_text(c, "Walsh").await;
+    press(c, Key::Enter).await;
+    wait_for_text(c, "#patients-results", |t| t.contains("Claudie")).await;
+    tab_until(c, "Claudie in the results", 4, |f| {
+        f.id.starts_with("patient-open-") && f.text.contains("Claudie")
+    })
+    .await;
+    press(c, Key::Enter).await;
+    find(c, "#btg-form").await;
+    wait_focus(c, "the reason's screen heading", |f| f.tag == "h1").await;
+    tab_to(c, "btg-reason", 2).await;
+    type_text(c, "Rash").await;
+    tab_to(c, "btg-open", 2).await;
+    press(c, Key::Enter).await;
+    wait_for_text(c, "#btg-reason-problem", |t| !t.is_empty()).await;
+    wait_focus(c, "the reason again", |f| f.id == "btg-reason").await;
+    type_text(c, ": covering for her doctor, a reaction to a new medicine").await;
+    tab_to(c, "btg-open", 2).await;
+    press(c, Key::Enter).await;
+    find(c, "#record").await;
+    wait_focus(c, "the chart's heading", |f| f.tag == "h1").await;
+    shift_tab_to(c, "back-to-patients", 4).await;
+    press(c, Key::Enter).await;
+    find(c, "#patients").await;
+    wait_focus(c, "Claudie's entry again", |f| f.id.starts_with("patient-open-")).await;
 }
 
 /// The code in the newest mail to [`INVITED`] whose subject ends with `subject`.
