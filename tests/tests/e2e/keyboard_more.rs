@@ -7,8 +7,10 @@
 //! invited patient activates her account (the code from the invitation mail), accepts the
 //! policy and signs out; (c) she forgets her pass-phrase and sets a new one with the code from
 //! the reset mail, then signs in with it; (d) a physician added without a second factor sets it
-//! up at her first sign-in (the key read from the screen, a wrong code first) and goes on past
-//! her recovery codes.
+//! up at her first sign-in (the key read from the screen, a wrong code first), goes on past
+//! her recovery codes and opens a chart outside her care with a reason. Besides: a
+//! workstation's lock screen, the idle warning, the admin's Staff screen, and a patient
+//! authorizing someone who then acts for her.
 
 use std::time::{Duration, Instant};
 
@@ -37,6 +39,9 @@ use super::{
 /// The demo admin, and the nurse whose teams they change.
 const ADMIN: demo::DemoAccount = demo::ACCOUNTS[5];
 const NURSE: demo::DemoAccount = demo::ACCOUNTS[4];
+const CASEY: &str = "casey.morgan@example.org";
+const CASEY_NAME: &str = "Casey Morgan";
+const CASEY_PASSPHRASE: &str = "harbour lights over quiet water";
 const INVITED: &str = "claudie.w@example.org";
 const INVITED_NAME: &str = "Claudie";
 const CHOSEN: &str = "lantern moss beside the quay";
@@ -259,6 +264,93 @@ async fn an_admin_changes_a_staff_members_teams_with_the_keyboard_alone_in_the_r
     drop(server);
 }
 
+/// (i) Blair invites Casey to write her messages (Authorized persons); Casey activates with the
+/// code from the invitation mail, accepts the invitation on her home screen and switches to
+/// acting for Blair, then back to herself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_authorizes_a_person_who_acts_for_her_with_the_keyboard_alone_in_the_real_app() {
+    let Some((app, shots)) = prepare() else { return };
+    let catcher = MailCatcher::start(Security::StartTls).await;
+    let server = TestServer::start_with_mail(catcher.settings()).await;
+    let (db, sealer) = (&server.state.db, &server.state.text_sealer);
+    demo::load_charts(db, sealer, &demo_charts_folder(), Utc::now())
+        .await
+        .expect("the demo charts");
+    let home = tempfile::tempdir().expect("temp home");
+    let port = free_port_pair();
+    let driver = Driver::start(port, &server, home.path());
+    in_app(&app, port, &shots, "keyboard-grant", |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        sign_in_by_keyboard(&c, PATIENT, 3).await;
+        tab_to(&c, "home-open-authorized", 8).await;
+        press(&c, Key::Enter).await;
+        find(&c, "#grant-form").await;
+        wait_focus(&c, "the heading", |f| f.tag == "h1").await;
+        tab_to(&c, "grant-name", 10).await;
+        type_text(&c, CASEY_NAME).await;
+        press(&c, Key::Tab).await;
+        expect_focus(&c, "grant-email").await;
+        type_text(&c, CASEY).await;
+        tab_to(&c, "grant-scope-write-messages", 6).await;
+        press(&c, Key::Space).await;
+        tab_to(&c, "grant-send", 8).await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, "#grants-done", |t| t.contains(CASEY_NAME)).await;
+        wait_focus(&c, "the list", |f| f.id == "grants").await;
+        save_screenshot(&c, &shots, "keyboard-grant-invited.png").await;
+        sign_out(&c).await;
+
+        // Casey: an account from the invitation, the invitation accepted, acting for Blair.
+        let code = mail_code(&catcher, CASEY, "invited to act for a patient").await;
+        tab_to(&c, "have-activation-code", 12).await;
+        press(&c, Key::Enter).await;
+        tab_to(&c, "activate-email", 3).await;
+        type_text(&c, CASEY).await;
+        press(&c, Key::Tab).await;
+        type_text(&c, &code).await;
+        // Past the date of birth (not asked of her): Tab goes through its month, day and year.
+        tab_to(&c, "activate-new", 5).await;
+        type_text(&c, CASEY_PASSPHRASE).await;
+        press(&c, Key::Tab).await;
+        type_text(&c, CASEY_PASSPHRASE).await;
+        press(&c, Key::Enter).await;
+        accept_policy(&c).await;
+        wait_for_text(&c, "#invitations", |t| t.contains(PATIENT.name)).await;
+        tab_until(&c, "Accept", 12, |f| {
+            f.id.starts_with("invitation-") && f.id.ends_with("-accept")
+        })
+        .await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, "#acting-for", |t| t.contains(PATIENT.name)).await;
+        wait_focus(&c, "the invitations' heading", |f| f.id == "invitations-heading").await;
+        shift_tab_to(&c, "acting-for", 20).await;
+        press(&c, Key::Down).await;
+        tab_to(&c, "acting-for-switch", 1).await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, "#acting-banner", |t| t.contains(PATIENT.name)).await;
+        wait_focus(&c, "Blair's home heading", |f| {
+            f.tag == "h1" && f.text.contains(PATIENT.name)
+        })
+        .await;
+        save_screenshot(&c, &shots, "keyboard-grant-acting.png").await;
+
+        // Back to herself.
+        shift_tab_to(&c, "acting-for", 20).await;
+        press(&c, Key::Up).await;
+        tab_to(&c, "acting-for-switch", 1).await;
+        press(&c, Key::Enter).await;
+        wait_for_count(&c, "#acting-banner", 0).await;
+        wait_focus(&c, "her own home heading", |f| {
+            f.tag == "h1" && f.text.contains(CASEY_NAME)
+        })
+        .await;
+        sign_out(&c).await;
+    })
+    .await;
+    drop(driver);
+    drop(server);
+}
+
 /// (a) The server settings: opened from their summary with Enter, the address read, a change
 /// asked for (Save) and cancelled at the confirmation (the focus goes back to Save), the address
 /// put back with the keys and the settings closed again.
@@ -309,7 +401,7 @@ async fn sign_out(c: &Client) {
 
 /// (b) "I have an activation code", the form filled field by field, Enter; the policy accepted.
 async fn activate(c: &Client, catcher: &MailCatcher, born: &str) {
-    let code = mail_code(catcher, "Your activation code").await;
+    let code = mail_code(catcher, INVITED, "Your activation code").await;
     tab_to(c, "have-activation-code", 12).await;
     press(c, Key::Enter).await;
     find(c, "#activate-form").await;
@@ -359,7 +451,7 @@ async fn reset(c: &Client, catcher: &MailCatcher) {
     type_text(c, INVITED).await;
     press(c, Key::Enter).await;
     wait_focus(c, "the code", |f| f.id == "reset-code").await;
-    let code = mail_code(catcher, "Your pass-phrase reset code").await;
+    let code = mail_code(catcher, INVITED, "Your pass-phrase reset code").await;
     type_text(c, &code).await;
     press(c, Key::Tab).await;
     expect_focus(c, "reset-new").await;
@@ -450,22 +542,19 @@ async fn break_the_glass(c: &Client) {
     wait_focus(c, "Claudie's entry again", |f| f.id.starts_with("patient-open-")).await;
 }
 
-/// The code in the newest mail to [`INVITED`] whose subject ends with `subject`.
-async fn mail_code(catcher: &MailCatcher, subject: &str) -> String {
+/// The code in the newest mail to `to` whose subject has `subject` in it.
+async fn mail_code(catcher: &MailCatcher, to: &str, subject: &str) -> String {
     let deadline = Instant::now() + WAIT;
     loop {
         let mail = catcher
             .delivered()
             .into_iter()
             .rev()
-            .find(|m| m.is_to(INVITED) && m.subject.ends_with(subject));
+            .find(|m| m.is_to(to) && m.subject.contains(subject));
         if let Some(code) = mail.and_then(|m| m.code()) {
             return code;
         }
-        assert!(
-            Instant::now() < deadline,
-            "no mail \"{subject}\" to the invited patient"
-        );
+        assert!(Instant::now() < deadline, "no mail \"{subject}\" to {to}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
