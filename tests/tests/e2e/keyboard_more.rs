@@ -160,13 +160,14 @@ async fn a_workstations_lock_screen_is_used_with_the_keyboard_alone_in_the_real_
     drop(server);
 }
 
-/// (f) The idle warning (the service's idle timeout 20 s here, so it shows after 15 s): it takes
-/// the focus, keeps it on its two buttons, and "Stay signed in" gives it back where it was.
+/// (f) The idle warning (the service's idle timeout 40 s here: it shows after 30 s, 10 s left to
+/// answer on a slow machine): it takes the focus, keeps it on its two buttons, and "Stay signed
+/// in" gives it back where it was.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_idle_warning_is_answered_with_the_keyboard_alone_in_the_real_app() {
     let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start_with(Limits {
-        idle_timeout: Duration::from_secs(20),
+        idle_timeout: Duration::from_secs(40),
         ..Limits::default()
     })
     .await;
@@ -177,7 +178,7 @@ async fn the_idle_warning_is_answered_with_the_keyboard_alone_in_the_real_app() 
         find(&c, "#sign-in-form").await;
         sign_in_by_keyboard(&c, PATIENT, 3).await;
         let before = tab_to(&c, "home-open-messages", 3).await;
-        let deadline = Instant::now() + Duration::from_secs(40);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while c.find(Locator::Css("#idle-warning")).await.is_err() {
             assert!(Instant::now() < deadline, "no idle warning");
             tokio::time::sleep(Duration::from_millis(200)).await;
