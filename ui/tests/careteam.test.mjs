@@ -246,3 +246,45 @@ test("a chart no longer open (care or grant ended) asks for the reason instead o
   assert.equal(await page.$("#record-error"), null);
   await closeApp(app, assert);
 });
+
+test("break the glass from the keyboard: Open keeps the focus while it is asked (aria-disabled, not disabled: WebKit moves the focus off a disabled control) and after a failure; refused, the focus goes to Back", async () => {
+  const failing = {
+    ...scenario(),
+    delayMs: { break_the_glass: 800 },
+    fail: { break_the_glass: { code: "unavailable", message: "The service is not available." } },
+  };
+  let app = await openApp(env.browser, env.base, failing);
+  let page = app.page;
+  await openPatients(page);
+  await search(page, "Walsh");
+  await page.waitForSelector("#patient-open-2");
+  await page.click("#patient-open-2");
+  await page.waitForSelector("#btg-reason");
+  await page.fill("#btg-reason", "Seen in the emergency room tonight, on call for Dr. Patel.");
+  await page.focus("#btg-open");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#btg-open[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#btg-open", "disabled"), null, "still focusable while asked");
+  assert.equal(await focusedId(page), "btg-open");
+  await page.waitForSelector("#btg-error");
+  await page.waitForSelector("#btg-open:not([aria-disabled])");
+  assert.equal(await focusedId(page), "btg-open", "the focus stays on Open after the failure");
+  await closeApp(app, assert);
+
+  // Refused (the front desk): the form goes, and the focus with it to Back to patients.
+  app = await openApp(env.browser, env.base, scenario());
+  page = app.page;
+  await openPatients(page, CHRIS);
+  await search(page, "Walsh");
+  await page.waitForSelector("#patient-open-2");
+  await page.click("#patient-open-2");
+  await page.waitForSelector("#btg-reason");
+  await page.fill("#btg-reason", "Checking the insurance on file for a claim.");
+  await page.focus("#btg-open");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#btg-error");
+  assert.equal(await page.$("#btg-form"), null);
+  await page.waitForFunction(() => document.activeElement?.id === "back-to-patients", null, { timeout: 2000 }).catch(() => {});
+  assert.equal(await focusedId(page), "back-to-patients", "the focus is not lost with the form");
+  await closeApp(app, assert);
+});

@@ -387,3 +387,41 @@ test("server settings set by the organization are read-only and cannot be saved"
   assert.equal((await mockCalls(page, "save_settings")).length, 0);
   await closeApp(app, assert);
 });
+
+test("server settings from the keyboard: Save keeps the focus while it saves (aria-disabled, not disabled: WebKit moves the focus off a disabled control), and Continue in the confirmation gives it back to Save", async () => {
+  const app = await openApp(env.browser, env.base, {
+    practice: PRACTICE,
+    settings: { server_url: "https://portal.dskc.example", ca_file: "/home/ana/practice.pem" },
+    delayMs: { save_settings: 800 },
+  });
+  const { page } = app;
+  const focusedId = () => page.evaluate(() => document.activeElement?.id);
+  await page.click("summary");
+  await page.waitForFunction(() => document.querySelector("#server-url")?.value === "https://portal.dskc.example");
+
+  // The same settings: saved at once, the focus kept on Save meanwhile and after.
+  await page.focus("#save-server");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#save-server[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#save-server", "disabled"), null, "still focusable while saving");
+  assert.equal(await focusedId(), "save-server");
+  await page.waitForSelector("#server-status:has-text('saved')");
+  await page.waitForSelector("#save-server:not([aria-disabled])");
+  assert.equal(await focusedId(), "save-server");
+
+  // Another server, confirmed with the keyboard: the focus back on Save once saved.
+  await page.fill("#server-url", "https://portal2.dskc.example");
+  await page.focus("#save-server");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#server-confirm");
+  await page.waitForFunction(() => document.activeElement?.id === "cancel-server");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(), "confirm-server");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#confirm-server[aria-disabled='true']");
+  assert.equal(await focusedId(), "confirm-server", "kept while saving");
+  await page.waitForSelector("#save-server");
+  await page.waitForSelector("#server-status:has-text('connected')");
+  assert.equal(await focusedId(), "save-server", "the confirmation gone, the focus is on Save");
+  await closeApp(app, assert);
+});

@@ -354,3 +354,25 @@ test("a notice box keeps the focus while it is saved: aria-disabled, not disable
   );
   await closeApp(app, assert);
 });
+
+test("a reset code that cannot be asked for: the focus stays on Send (aria-disabled while asking, not disabled: WebKit moves the focus off a disabled control)", async () => {
+  const app = await openApp(env.browser, env.base, {
+    ...scenario(),
+    delayMs: { request_reset: 600 },
+    fail: { request_reset: { code: "unavailable", message: "The service is not available." } },
+  });
+  const { page } = app;
+  await page.waitForSelector("#sign-in-form");
+  await page.click("#forgot-passphrase");
+  await page.waitForSelector("#reset-request-form");
+  await page.fill("#reset-email", ANA.email);
+  await page.focus("#reset-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#reset-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#reset-send", "disabled"), null, "still focusable while asking");
+  assert.equal(await focusedId(page), "reset-send");
+  await page.waitForSelector("#reset-error");
+  await page.waitForSelector("#reset-send:not([aria-disabled])");
+  assert.equal(await focusedId(page), "reset-send", "the focus is on Send with the error");
+  await closeApp(app, assert);
+});

@@ -197,3 +197,49 @@ for (const who of [ANA, PATEL, JORDAN]) {
     await closeApp(app, assert);
   });
 }
+
+test("Save and the account switch keep the keyboard focus while they are saved (aria-disabled, not disabled: WebKit moves the focus off a disabled control), and the switch gives it to the button that undoes it", async () => {
+  const app = await openApp(env.browser, env.base, {
+    practice: PRACTICE,
+    policy: policy(),
+    accounts,
+    delayMs: { set_staff_pools: 800, set_account_disabled: 800 },
+  });
+  const { page } = app;
+  const focusedId = () => page.evaluate(() => document.activeElement?.id);
+  await openStaff(page);
+  await page.focus("#staff-31-pool-front_desk");
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(), "staff-31-save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#staff-31-save[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#staff-31-save", "disabled"), null, "still focusable while saving");
+  assert.equal(await focusedId(), "staff-31-save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#staff-31-saved:has-text('Saved.')");
+  assert.equal(await focusedId(), "staff-31-save", "the focus stays on Save");
+  assert.equal((await mockCalls(page, "set_staff_pools")).length, 1, "the press while saving waited");
+
+  // Turned off from the keyboard: the focus stays on the confirmation while it is saved, then
+  // goes to "Turn on"; turned on again, to "Turn off".
+  await page.focus("#account-32-off");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#account-32-confirm");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(), "account-32-off-confirm");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#account-32-off-confirm[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#account-32-off-confirm", "disabled"), null);
+  assert.equal(await focusedId(), "account-32-off-confirm");
+  await page.waitForSelector("#account-32-on");
+  assert.equal(await focusedId(), "account-32-on", "the focus is on the button that undoes it");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#account-32-on[aria-disabled='true']");
+  assert.equal(await focusedId(), "account-32-on");
+  await page.waitForSelector("#account-32-off");
+  assert.equal(await focusedId(), "account-32-off");
+  assert.equal((await mockCalls(page, "set_account_disabled")).length, 2);
+  await closeApp(app, assert);
+});

@@ -394,7 +394,7 @@ async fn front_desk(c: &Client, shots: &Path) {
 /// Signs in by keyboard from the sign-in screen: Tab (at most `tabs` times) to the email, the
 /// pass-phrase, Enter; the code of the second factor if asked (the focus is on its field),
 /// Enter; the policy accepted if asked. Ends on the home screen with its heading focused.
-async fn sign_in_by_keyboard(c: &Client, account: demo::DemoAccount, tabs: usize) {
+pub(super) async fn sign_in_by_keyboard(c: &Client, account: demo::DemoAccount, tabs: usize) {
     tab_to(c, "email", tabs).await;
     type_text(c, account.email).await;
     press(c, Key::Tab).await;
@@ -436,15 +436,15 @@ async fn sign_in_by_keyboard(c: &Client, account: demo::DemoAccount, tabs: usize
 }
 
 /// The element that has the keyboard focus.
-struct Focused {
-    element: Element,
-    id: String,
-    tag: String,
-    class: String,
-    role: String,
-    text: String,
+pub(super) struct Focused {
+    pub(super) element: Element,
+    pub(super) id: String,
+    pub(super) tag: String,
+    pub(super) class: String,
+    pub(super) role: String,
+    pub(super) text: String,
     /// How many Tabs it took to get here (for [`tab_until`]).
-    tabs: usize,
+    pub(super) tabs: usize,
 }
 
 impl fmt::Display for Focused {
@@ -458,7 +458,7 @@ impl fmt::Display for Focused {
     }
 }
 
-async fn focused(c: &Client) -> Focused {
+pub(super) async fn focused(c: &Client) -> Focused {
     let element = c.active_element().await.expect("the focused element");
     let attr = |name: &'static str| {
         let element = element.clone();
@@ -481,7 +481,7 @@ async fn focused(c: &Client) -> Focused {
 }
 
 /// Presses `key` (down, up).
-async fn press(c: &Client, key: Key) {
+pub(super) async fn press(c: &Client, key: Key) {
     let key: char = key.into();
     let keys = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: key })
@@ -490,7 +490,7 @@ async fn press(c: &Client, key: Key) {
 }
 
 /// Presses `key` with Shift held.
-async fn press_shifted(c: &Client, key: Key) {
+pub(super) async fn press_shifted(c: &Client, key: Key) {
     let shift: char = Key::Shift.into();
     let key: char = key.into();
     let keys = KeyActions::new("keyboard".into())
@@ -502,7 +502,7 @@ async fn press_shifted(c: &Client, key: Key) {
 }
 
 /// Types `text` into the element that has the focus.
-async fn type_text(c: &Client, text: &str) {
+pub(super) async fn type_text(c: &Client, text: &str) {
     c.active_element()
         .await
         .expect("the focused element")
@@ -512,13 +512,13 @@ async fn type_text(c: &Client, text: &str) {
 }
 
 /// The focus must be on `#id` now.
-async fn expect_focus(c: &Client, id: &str) {
+pub(super) async fn expect_focus(c: &Client, id: &str) {
     let now = focused(c).await;
     assert_eq!(now.id, id, "the focus is on {now}");
 }
 
 /// Waits until the focus is on an element that satisfies `ok` (a new screen moves it there).
-async fn wait_focus(c: &Client, what: &str, ok: impl Fn(&Focused) -> bool) -> Focused {
+pub(super) async fn wait_focus(c: &Client, what: &str, ok: impl Fn(&Focused) -> bool) -> Focused {
     let deadline = Instant::now() + WAIT;
     loop {
         let now = focused(c).await;
@@ -535,7 +535,13 @@ async fn wait_focus(c: &Client, what: &str, ok: impl Fn(&Focused) -> bool) -> Fo
 
 /// Presses Tab (Shift+Tab if `back`) until the focus is on an element that satisfies `ok`, at
 /// most `max` times; the stops on the way are in the failure message.
-async fn move_until(c: &Client, back: bool, what: &str, max: usize, ok: impl Fn(&Focused) -> bool) -> Focused {
+pub(super) async fn move_until(
+    c: &Client,
+    back: bool,
+    what: &str,
+    max: usize,
+    ok: impl Fn(&Focused) -> bool,
+) -> Focused {
     let mut stops = Vec::new();
     for tabs in 1..=max {
         if back {
@@ -557,14 +563,14 @@ async fn move_until(c: &Client, back: bool, what: &str, max: usize, ok: impl Fn(
     );
 }
 
-async fn tab_until(c: &Client, what: &str, max: usize, ok: impl Fn(&Focused) -> bool) -> Focused {
+pub(super) async fn tab_until(c: &Client, what: &str, max: usize, ok: impl Fn(&Focused) -> bool) -> Focused {
     move_until(c, false, what, max, ok).await
 }
 
-async fn tab_to(c: &Client, id: &str, max: usize) -> Focused {
+pub(super) async fn tab_to(c: &Client, id: &str, max: usize) -> Focused {
     move_until(c, false, &format!("#{id}"), max, |f| f.id == id).await
 }
 
-async fn shift_tab_to(c: &Client, id: &str, max: usize) -> Focused {
+pub(super) async fn shift_tab_to(c: &Client, id: &str, max: usize) -> Focused {
     move_until(c, true, &format!("#{id}"), max, |f| f.id == id).await
 }

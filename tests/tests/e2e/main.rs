@@ -31,6 +31,8 @@ mod authorized_persons;
 mod installed;
 // Every main flow done with the keyboard alone (issue 13).
 mod keyboard;
+// The sign-in screen's other ways in, with the keyboard alone (issue 13).
+mod keyboard_more;
 // The tests' SMTP server (the API tests' own), for the mail the service sends.
 #[path = "../../../backend/server/tests/api/mail_catcher.rs"]
 #[allow(dead_code)]
