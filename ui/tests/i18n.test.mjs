@@ -109,7 +109,8 @@ test("with a Spanish system the sign-in screen is in Spanish; the switch goes to
 test("a language kept from an earlier run is the first one shown, whatever the system's", async () => {
   const app = await openApp(env.browser, env.base, { practice: PRACTICE, settings: { language: "es" } });
   const { page } = app;
-  // From the first screen on: the app is not shown in English first.
+  // From the first screen on (nothing is shown before its catalog is read): not English first.
+  await page.waitForSelector("#app > *", { state: "attached" });
   assert.equal(await lang(page), "es");
   await page.waitForSelector("#sign-in-form");
   assert.equal(await text(page, "#sign-in"), "Iniciar sesión");

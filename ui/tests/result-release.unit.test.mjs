@@ -10,6 +10,7 @@ import {
   releaseAfterReview,
   delayHint,
   followLanguage,
+  loadCatalog,
   releaseChoices,
   ruleInWords,
   sameRule,
@@ -17,6 +18,8 @@ import {
   MAX_REVIEW_NOTE,
   MIN_RELEASE_DELAY_DAYS,
 } from "./.harness/units/units.js";
+
+await loadCatalog("es");
 
 test("the limits come from Rust", () => {
   assert.equal(MIN_RELEASE_DELAY_DAYS, 1);

@@ -2,8 +2,11 @@
 // placeholders, edited by translators), looking a text up, choosing the language from the
 // operating system's, and an error's text by its code. `index.svelte.ts` holds the language
 // chosen (reactive) on top of this; the unit tests use this module in Node.
+//
+// English is built into the first script (it is also every text's fallback); any other
+// catalog is a script of its own, read when its language is first needed (`loadCatalog`), so
+// a start in English does not parse Spanish.
 import en from "./en.json";
-import es from "./es.json";
 import type { Language as PortalLanguage } from "../ipc/generated/types";
 
 /** The portal's languages (generated from Rust's `portal_api::Language`): every one, in order. */
@@ -16,7 +19,30 @@ void everyLanguage;
 export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;
 
-export const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, es };
+export type Catalog = Record<MessageKey, string>;
+
+const LOADERS: Record<Language, () => Promise<Catalog>> = {
+  en: async () => en,
+  es: async () => (await import("./es.json")).default,
+};
+
+/** The catalogs read so far (English always). */
+const catalogs: Partial<Record<Language, Catalog>> = { en };
+
+/**
+ * Reads the catalog of `language` if it was not read yet; a language's texts are shown only
+ * after this (until then `translate` falls back to English).
+ */
+export async function loadCatalog(language: Language): Promise<Catalog> {
+  const loaded = catalogs[language] ?? (await LOADERS[language]());
+  catalogs[language] = loaded;
+  return loaded;
+}
+
+/** The catalog of `language` if it was read already (`loadCatalog`), else null. */
+export function catalogOf(language: Language): Catalog | null {
+  return catalogs[language] ?? null;
+}
 
 /** The language whose words the service and the app's Rust side write their messages in. */
 export const SERVICE_LANGUAGE: Language = "en";
@@ -53,7 +79,7 @@ export function placeholdersOf(text: string): string[] {
 
 /** A text of the catalog with its placeholders filled in; a placeholder not given stays as is. */
 export function translate(language: Language, key: MessageKey, params: MessageParams = {}): string {
-  const text = CATALOGS[language][key] ?? CATALOGS.en[key] ?? key;
+  const text = catalogs[language]?.[key] ?? en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
@@ -76,7 +102,7 @@ export function translateAround(
 /** The catalog key of an error code's text. */
 export function errorKey(code: string): MessageKey | null {
   const key = `error.${code}`;
-  return key in CATALOGS.en ? (key as MessageKey) : null;
+  return key in en ? (key as MessageKey) : null;
 }
 
 /**

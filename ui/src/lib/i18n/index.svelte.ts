@@ -3,12 +3,15 @@
 // `$derived` re-renders when the language changes. `<html lang>` follows it. The choice is
 // kept between runs by the Rust side, with the other preferences (settings.json): main.ts
 // starts in the one kept (`startIn`), and App tells the Rust side each change (`set_language`,
-// kept only when `i18n.chosen`). Nothing is stored in the webview.
+// kept only when `i18n.chosen`). Nothing is stored in the webview. A language other than
+// English is shown only once its catalog is read (`loadCatalog`): `startIn` and `setLanguage`
+// read it first, so no screen shows a mix of two languages.
 import {
   dateLocaleFor,
   errorTextIn,
   followLanguage,
   languageFromSystem,
+  loadCatalog,
   SERVICE_LANGUAGE,
   translate,
   translateAround,
@@ -55,16 +58,23 @@ followLanguage(
   () => i18n.dateLocale,
 );
 
-/** At start: the language the person chose in an earlier run (kept by the Rust side), if any. */
-export function startIn(saved: Language | null): void {
-  if (saved === null) return; // never chosen: the system's is followed
-  state.language = saved;
-  state.chosen = true;
-  showLanguage(saved);
+/**
+ * At start, before the first screen: the language the person chose in an earlier run (kept
+ * by the Rust side), else the system's; its catalog read.
+ */
+export async function startIn(saved: Language | null): Promise<void> {
+  if (saved === null) {
+    // Never chosen: the system's is followed (English if its catalog cannot be read).
+    await loadCatalog(state.language).catch(() => (state.language = "en"));
+    showLanguage(state.language);
+    return;
+  }
+  await setLanguage(saved);
 }
 
-/** The person chose a language with the switch: shown at once (and kept: see App). */
-export function setLanguage(language: Language): void {
+/** The person chose a language with the switch: shown once its catalog is read (and kept: see App). */
+export async function setLanguage(language: Language): Promise<void> {
+  await loadCatalog(language);
   state.language = language;
   state.chosen = true;
   showLanguage(language);
