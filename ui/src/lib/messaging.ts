@@ -68,10 +68,7 @@ export function roleNoun(role: Role): string {
   }
 }
 
-export const VAULT_LOCKED_MESSAGE = "Your drafts are locked. Please sign in again.";
-export const DRAFT_DAMAGED_MESSAGE = "This draft could not be opened and was set aside.";
-
-/** The message to show for an error about drafts, in the language chosen (English: as above, or the error's own). */
+/** The message to show for an error about drafts, in the language chosen (the catalog's for a locked vault or a damaged draft, else the error's own). */
 export function draftErrorMessage(error: IpcError): string {
   if (error.code === ErrorCode.VaultLocked) return t("error.vault_locked");
   if (error.code === ErrorCode.DraftDamaged) return t("error.draft_damaged");

@@ -69,11 +69,6 @@ export interface SendFlowOptions {
 /** What `send` came to. */
 export type SendOutcome = "busy" | "invalid" | "wait" | "not-saved" | "asking" | "sent" | "failed";
 
-// In English (the unit tests compare them); the flow says them in the language chosen.
-export const FILES_BUSY_MESSAGE = "Please wait until your files are attached, then send again.";
-export const NOT_SAVED_MESSAGE = "Your message could not be saved, so it was not sent.";
-export const STILL_SAVED = "Your message is still saved on this computer. You can try sending it again.";
-
 /** The first thing the person must fix before sending, or null. */
 export function firstProblem(message: OutgoingMessage): { field: FormField; message: string } | null {
   if (!message.reply && message.category === "") return { field: "category", message: t("send.chooseCategory") };
