@@ -3,7 +3,8 @@
 //! builds take it from `PORTAL_TEST_UPDATE_PUBKEY`); the app checks it and says it is ready at
 //! the sign-in screen and inside the portal. "Restart and update" installs it: this debug
 //! build is no installed package, so the plugin refuses to install the file in its place and
-//! the app says so and keeps working (the installed-package path is the plugin's own).
+//! the app says so and keeps working (an install over the installed .deb, and the restart into
+//! it, are tested in `installed.rs`).
 
 use std::ffi::OsStr;
 
