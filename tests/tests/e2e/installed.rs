@@ -20,7 +20,6 @@
 //!   xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p portal-tests --test e2e installed:: -- --nocapture --test-threads=1
 //! ```
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -31,6 +30,7 @@ use portal_tests::updates::{description_for, Key, UpdateServer};
 use portal_tests::{TestServer, PATIENT};
 use tempfile::TempDir;
 
+use super::updates::driver_with_updates;
 use super::{find, free_port_pair, in_app, prepare, save_screenshot, sign_in, sign_out, wait_for_text, Driver, WAIT};
 
 /// The package `src-tauri/tauri.conf.json`'s bundle section makes (named after `productName`).
@@ -73,61 +73,48 @@ async fn the_app_installed_from_the_deb_starts_on_the_sign_in_screen() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_update_is_installed_over_the_installed_deb_and_the_app_restarts_into_it() {
     let Some((app, shots)) = installed_app() else { return };
-    let deb = installed_deb();
-    let _put_back = PutBack::new(&deb);
-    let work = tempfile::tempdir().expect("temp dir");
-    let newer = newer_package(&deb, work.path());
     let key = Key::new();
-    let signature = key.sign(&newer, NEWER_VERSION);
-    let (offer, updates) = UpdateOffer::start(newer, &signature, &key).await;
-    // Declared after `_put_back`, so dropped before it: the restarted app ends first.
-    let _restarted = StopApp::new(&app, offer.home.path());
+    let (offer, updates) = UpdateOffer::start(&app, &key, &key).await;
 
     let (app_path, home) = (app.clone(), offer.home.path().to_path_buf());
-    in_app(
-        &app,
-        offer.port,
-        &shots,
-        "installed-update",
-        move |c, shots| async move {
-            find(&c, "#sign-in-form").await;
-            wait_for_text(&c, "#update-ready", |t| {
-                t.contains(&format!("Version {NEWER_VERSION} of the app is ready"))
-            })
-            .await;
-            save_screenshot(&c, &shots, "installed-update-ready.png").await;
-            // The update is downloaded and checked: nothing more to ask the address for (the
-            // restarted app, still numbered 0.1.0 inside, would otherwise be offered it again).
-            drop(updates);
-            let running = app_processes(&app_path, &home);
-            assert_eq!(running.len(), 1, "one app runs before the update: {running:?}");
-            // Clicked from a script, which answers at once: WebDriver's session ends with the app.
-            c.execute(
-                "document.querySelector('#update-restart').click(); return null;",
-                vec![],
-            )
-            .await
-            .expect("press Restart and update");
-            let old = running[0].0;
-            let deadline = Instant::now() + INSTALL_WAIT;
-            while installed_version().as_deref() != Some(NEWER_VERSION)
-                || app_processes(&app_path, &home).iter().any(|(pid, _)| *pid == old)
+    in_app(&app, offer.port, &shots, "installed-update", |c, shots| async move {
+        find(&c, "#sign-in-form").await;
+        wait_for_text(&c, "#update-ready", |t| {
+            t.contains(&format!("Version {NEWER_VERSION} of the app is ready"))
+        })
+        .await;
+        save_screenshot(&c, &shots, "installed-update-ready.png").await;
+        // The update is downloaded and checked: nothing more to ask the address for (the
+        // restarted app, still numbered 0.1.0 inside, would otherwise be offered it again).
+        drop(updates);
+        let running = app_processes(&app_path, &home);
+        assert_eq!(running.len(), 1, "one app runs before the update: {running:?}");
+        // Clicked from a script, which answers at once: WebDriver's session ends with the app.
+        c.execute(
+            "document.querySelector('#update-restart').click(); return null;",
+            vec![],
+        )
+        .await
+        .expect("press Restart and update");
+        let old = running[0].0;
+        let deadline = Instant::now() + INSTALL_WAIT;
+        while installed_version().as_deref() != Some(NEWER_VERSION)
+            || app_processes(&app_path, &home).iter().any(|(pid, _)| *pid == old)
+        {
+            // While the app still answers, an install that failed says so (e.g. without sudo).
+            if let Ok(Ok(alert)) =
+                tokio::time::timeout(Duration::from_secs(2), c.find(Locator::Css("#update-error"))).await
             {
-                // While the app still answers, an install that failed says so (e.g. without sudo).
-                if let Ok(Ok(alert)) =
-                    tokio::time::timeout(Duration::from_secs(2), c.find(Locator::Css("#update-error"))).await
-                {
-                    let text = alert.text().await.unwrap_or_default();
-                    panic!("the update was not installed: {text}");
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "the update was not installed, or the old app did not end, in time"
-                );
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                let text = alert.text().await.unwrap_or_default();
+                panic!("the update was not installed: {text}");
             }
-        },
-    )
+            assert!(
+                Instant::now() < deadline,
+                "the update was not installed, or the old app did not end, in time"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
     .await;
 
     // The app came back: a new process running the file dpkg put in /usr/bin (the old one ran
@@ -154,22 +141,15 @@ async fn a_signed_update_is_installed_over_the_installed_deb_and_the_app_restart
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_update_signed_by_another_key_is_not_installed_over_the_installed_deb() {
     let Some((app, shots)) = installed_app() else { return };
-    let deb = installed_deb();
-    let _put_back = PutBack::new(&deb);
     let installed = installed_version().expect("the package is installed");
-    let work = tempfile::tempdir().expect("temp dir");
-    let newer = newer_package(&deb, work.path());
-    let (trusted, other) = (Key::new(), Key::new());
-    let signature = other.sign(&newer, NEWER_VERSION);
-    let (offer, updates) = UpdateOffer::start(newer, &signature, &trusted).await;
-    let _app = StopApp::new(&app, offer.home.path());
+    let (offer, updates) = UpdateOffer::start(&app, &Key::new(), &Key::new()).await;
 
     in_app(
         &app,
         offer.port,
         &shots,
         "installed-update-refused",
-        move |c, shots| async move {
+        |c, shots| async move {
             find(&c, "#sign-in-form").await;
             wait_until("the app downloaded the update", WAIT, || updates.downloads() > 0).await;
             // Refused as soon as it is downloaded: the window, which asks every 15 seconds, never
@@ -230,9 +210,11 @@ fn installed_deb() -> PathBuf {
     deb
 }
 
-/// A newer package made from the .deb `original` in `dir`: version [`NEWER_VERSION`], with
-/// [`MARKER`] added (`dpkg-deb -R`, then `--build`); its bytes.
-fn newer_package(original: &Path, dir: &Path) -> Vec<u8> {
+/// A newer package made from the .deb `original`: version [`NEWER_VERSION`], with [`MARKER`]
+/// added (`dpkg-deb -R` into a temporary folder, then `--build`); its bytes.
+fn newer_package(original: &Path) -> Vec<u8> {
+    let work = tempfile::tempdir().expect("temp dir");
+    let dir = work.path();
     let root = dir.join("package");
     output(Command::new("dpkg-deb").arg("-R").arg(original).arg(&root));
     let control_file = root.join("DEBIAN").join("control");
@@ -260,44 +242,46 @@ fn newer_package(original: &Path, dir: &Path) -> Vec<u8> {
     std::fs::read(&deb).expect("the newer package")
 }
 
-/// A portal server, an update address on its host offering a package for installed .debs
-/// ([`DEB_TARGET`]), and tauri-driver starting the app with that address and `trusted`'s key.
+/// What the update tests run with: a guard putting the installed .deb back, a newer package
+/// made from it, signed, offered on a portal server's host for installed .debs only
+/// ([`DEB_TARGET`]), and tauri-driver starting the app with that address and a key to trust.
+/// Its fields end in this order: the restarted app, the driver (and the app it started), the
+/// server, and last the installed .deb put back.
 struct UpdateOffer {
-    /// First: the driver, with the app it started, stops before the server.
+    _restarted: StopApp,
     _driver: Driver,
     _server: TestServer,
     home: TempDir,
     port: u16,
+    _put_back: PutBack,
 }
 
 impl UpdateOffer {
-    /// The offer, and the update address's server (which the test then owns).
-    async fn start(package: Vec<u8>, signature: &str, trusted: &Key) -> (Self, UpdateServer) {
+    /// The newer package signed by `signer`, the app trusting `trusted`'s key; and the update
+    /// address's server (which the test then owns).
+    async fn start(app: &Path, signer: &Key, trusted: &Key) -> (Self, UpdateServer) {
+        let deb = installed_deb();
+        let put_back = PutBack::new(&deb);
+        let package = newer_package(&deb);
+        let signature = signer.sign(&package, NEWER_VERSION);
         let server = TestServer::start().await;
         // With the portal server's certificates: the app trusts its host through the practice's CA.
         let updates = UpdateServer::start_in(
             server.data_dir.path().to_path_buf(),
-            |base| description_for(&[DEB_TARGET], base, NEWER_VERSION, Some(signature)),
+            |base| description_for(&[DEB_TARGET], base, NEWER_VERSION, Some(&signature)),
             package,
         )
         .await;
         let home = tempfile::tempdir().expect("temp home");
         let port = free_port_pair();
-        let (latest, pubkey) = (updates.latest_url(), trusted.public());
-        let driver = Driver::start_with(
-            port,
-            &server,
-            home.path(),
-            &[
-                ("PORTAL_UPDATE_URL", OsStr::new(&latest)),
-                ("PORTAL_TEST_UPDATE_PUBKEY", OsStr::new(&pubkey)),
-            ],
-        );
+        let driver = driver_with_updates(port, &server, home.path(), &updates, trusted);
         let offer = Self {
+            _restarted: StopApp::new(app, home.path()),
             _driver: driver,
             _server: server,
             home,
             port,
+            _put_back: put_back,
         };
         (offer, updates)
     }
@@ -342,7 +326,7 @@ impl Drop for PutBack {
     }
 }
 
-/// Stops (SIGTERM) the app processes running with `home` when dropped: the app the update
+/// Stops (SIGTERM) the app processes running with `home` when dropped: the app an update
 /// restarted is no child of the driver, which stops only the one it started.
 struct StopApp {
     app: PathBuf,
