@@ -14,8 +14,10 @@ BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev 
 DISPLAY_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus-x11 x11-utils imagemagick chromium)
 # The real SMTP server the API tests deliver mail to (tests/smtp/mail_catcher.py).
 MAIL_TEST_PACKAGES=(python3-aiosmtpd)
-# What the installers are checked with (dpkg-deb is always there; rpm reads the .rpm).
-INSTALLER_TEST_PACKAGES=(rpm)
+# What the installers are checked with (dpkg-deb is always there; rpm reads the .rpm), and
+# sudo, through which the updater plugin installs an update of the installed .deb (`sudo dpkg
+# -i`, after pkexec, which a container lacks) in tests/tests/e2e/installed.rs.
+INSTALLER_TEST_PACKAGES=(rpm sudo)
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -4,6 +4,7 @@
 //! (`latest.json`) and the update file.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,22 +72,32 @@ fn b64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
 
+/// The updater's targets of every desktop platform, as an app not installed from a package
+/// looks for them.
+pub const DESKTOP_TARGETS: [&str; 5] = [
+    "linux-x86_64",
+    "linux-aarch64",
+    "darwin-x86_64",
+    "darwin-aarch64",
+    "windows-x86_64",
+];
+
 /// The update description in Tauri's static format, for every desktop platform.
 pub fn description(base: &str, version: &str, signature: Option<&str>) -> serde_json::Value {
+    description_for(&DESKTOP_TARGETS, base, version, signature)
+}
+
+/// The update description for `targets` only (e.g. `linux-x86_64-deb`, which an app installed
+/// from a .deb looks for before `linux-x86_64`).
+pub fn description_for(targets: &[&str], base: &str, version: &str, signature: Option<&str>) -> serde_json::Value {
     let mut platform = json!({ "url": format!("{base}/{FILE}") });
     if let Some(signature) = signature {
         platform["signature"] = json!(signature);
     }
-    let platforms: serde_json::Map<String, serde_json::Value> = [
-        "linux-x86_64",
-        "linux-aarch64",
-        "darwin-x86_64",
-        "darwin-aarch64",
-        "windows-x86_64",
-    ]
-    .into_iter()
-    .map(|target| (target.to_owned(), platform.clone()))
-    .collect();
+    let platforms: serde_json::Map<String, serde_json::Value> = targets
+        .iter()
+        .map(|target| ((*target).to_owned(), platform.clone()))
+        .collect();
     json!({ "version": version, "notes": "Fixes", "pub_date": "2026-12-01T00:00:00Z", "platforms": platforms })
 }
 
@@ -96,8 +107,10 @@ pub struct UpdateServer {
     pub base: String,
     /// The CA that signed its certificate.
     pub ca_pem: Vec<u8>,
+    /// How many times the update file was asked for.
+    downloads: Arc<AtomicUsize>,
     stop: Option<oneshot::Sender<()>>,
-    _dir: Box<dyn Send>,
+    _dir: Box<dyn Send + Sync>,
 }
 
 impl UpdateServer {
@@ -111,7 +124,7 @@ impl UpdateServer {
     /// [`start`](Self::start) with the certificates in `tls_dir`'s `tls/` (a portal server's
     /// data folder: then its CA, which the app trusts for the portal's host, vouches for it).
     pub async fn start_in(
-        tls_dir: impl AsRef<Path> + Send + 'static,
+        tls_dir: impl AsRef<Path> + Send + Sync + 'static,
         describe: impl FnOnce(&str) -> serde_json::Value,
         bytes: Vec<u8>,
     ) -> Self {
@@ -122,12 +135,20 @@ impl UpdateServer {
         let base = format!("https://localhost:{}", listener.local_addr().expect("address").port());
         let latest = describe(&base).to_string();
         let bytes = Arc::new(bytes);
+        let downloads = Arc::new(AtomicUsize::new(0));
+        let counter = downloads.clone();
         let app = Router::new()
             .route(
                 "/latest.json",
                 get(move || async move { ([("content-type", "application/json")], latest) }),
             )
-            .route(&format!("/{FILE}"), get(move || async move { bytes.as_ref().clone() }));
+            .route(
+                &format!("/{FILE}"),
+                get(move || async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    bytes.as_ref().clone()
+                }),
+            );
         let connections = Connections::new(ConnectionLimits {
             max_total: 16,
             max_per_client: 16,
@@ -143,6 +164,7 @@ impl UpdateServer {
         Self {
             base,
             ca_pem,
+            downloads,
             stop: Some(stop),
             _dir: Box::new(dir),
         }
@@ -151,6 +173,11 @@ impl UpdateServer {
     /// The update description's address.
     pub fn latest_url(&self) -> String {
         format!("{}/latest.json", self.base)
+    }
+
+    /// How many times the update file was asked for so far.
+    pub fn downloads(&self) -> usize {
+        self.downloads.load(Ordering::SeqCst)
     }
 }
 

@@ -3,9 +3,11 @@
 //! builds take it from `PORTAL_TEST_UPDATE_PUBKEY`); the app checks it and says it is ready at
 //! the sign-in screen and inside the portal. "Restart and update" installs it: this debug
 //! build is no installed package, so the plugin refuses to install the file in its place and
-//! the app says so and keeps working (the installed-package path is the plugin's own).
+//! the app says so and keeps working (an install over the installed .deb, and the restart into
+//! it, are tested in `installed.rs`).
 
 use std::ffi::OsStr;
+use std::path::Path;
 
 use portal_tests::updates::{description, Key, UpdateServer};
 use portal_tests::{TestServer, PATIENT};
@@ -28,16 +30,7 @@ async fn a_signed_update_is_announced_and_the_restart_is_offered_in_the_real_app
     .await;
     let home = tempfile::tempdir().expect("temp home");
     let port = free_port_pair();
-    let (latest, pubkey) = (updates.latest_url(), key.public());
-    let _driver = Driver::start_with(
-        port,
-        &server,
-        home.path(),
-        &[
-            ("PORTAL_UPDATE_URL", OsStr::new(&latest)),
-            ("PORTAL_TEST_UPDATE_PUBKEY", OsStr::new(&pubkey)),
-        ],
-    );
+    let _driver = driver_with_updates(port, &server, home.path(), &updates, &key);
     in_app(&app, port, &shots, "updates", |c, shots| async move {
         find(&c, "#sign-in-form").await;
         wait_for_text(&c, "#update-ready", |t| t.contains("Version 9.0.0 of the app is ready")).await;
@@ -54,4 +47,25 @@ async fn a_signed_update_is_announced_and_the_restart_is_offered_in_the_real_app
         save_screenshot(&c, &shots, "update-not-installed.png").await;
     })
     .await;
+}
+
+/// tauri-driver starting the app with `updates` as its update address and `trusted`'s public
+/// key as the one it checks signatures with (debug builds take it from the environment).
+pub(super) fn driver_with_updates(
+    port: u16,
+    server: &TestServer,
+    home: &Path,
+    updates: &UpdateServer,
+    trusted: &Key,
+) -> Driver {
+    let (latest, pubkey) = (updates.latest_url(), trusted.public());
+    Driver::start_with(
+        port,
+        server,
+        home,
+        &[
+            ("PORTAL_UPDATE_URL", OsStr::new(&latest)),
+            ("PORTAL_TEST_UPDATE_PUBKEY", OsStr::new(&pubkey)),
+        ],
+    )
 }
