@@ -213,3 +213,40 @@ test("clinical and billing staff and physicians are not offered it; admins have 
   assert.equal(await page.$("[data-testid='patient-grant']"), null);
   await closeApp(app, assert);
 });
+
+test("a refusal while the form is sent leaves the focus on Send (aria-disabled while sending, not disabled: WebKit moves the focus off a disabled control)", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({
+      delayMs: { give_grant_by_practice: 1500 },
+      fail: { give_grant_by_practice: { code: "unavailable", message: "The service is not available." } },
+    }),
+  );
+  const { page } = app;
+  await findWalshes(page, JORDAN);
+  await page.click("#patient-grant-3");
+  await page.fill("#practice-grant-name", MARA.name);
+  await page.fill("#practice-grant-email", MARA.email);
+  await page.check("#practice-grant-scope-read-messages");
+  await page.fill("#practice-grant-until", "2031-03-13");
+  await page.fill("#practice-grant-reason", REASON);
+  await page.fill("#practice-grant-document", DOCUMENT);
+  await page.focus("#practice-grant-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#practice-grant-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#practice-grant-send", "disabled"), null, "still focusable while sending");
+  assert.equal(await focusedId(page), "practice-grant-send");
+  // Cancel waits while the form is sent.
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "practice-grant-cancel");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.$("#practice-grant-form"), "not closed while sending");
+  await page.keyboard.press("Shift+Tab");
+  await page.waitForSelector("#practice-grant-error");
+  await page.waitForSelector("#practice-grant-send:not([aria-disabled])");
+  assert.match(await text(page, "#practice-grant-error"), /not available/);
+  assert.equal(await focusedId(page), "practice-grant-send", "the focus is on Send with the error");
+  assert.equal((await mockCalls(page, "give_grant_by_practice")).length, 1, "sent once");
+  await closeApp(app, assert);
+});
