@@ -250,3 +250,30 @@ test("a refusal while the form is sent leaves the focus on Send (aria-disabled w
   assert.equal((await mockCalls(page, "give_grant_by_practice")).length, 1, "sent once");
   await closeApp(app, assert);
 });
+
+test("an invitation that cannot be sent: the focus stays on Send while it is sent (aria-disabled), then goes to the address", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({
+      delayMs: { invite_patient: 1000 },
+      fail: { invite_patient: { code: "unavailable", message: "The service is not available." } },
+    }),
+  );
+  const { page } = app;
+  await findWalshes(page, JORDAN);
+  await page.click("#patient-invite-3");
+  await page.fill("#patient-invite-email", MARA.email);
+  await page.focus("#patient-invite-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#patient-invite-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#patient-invite-send", "disabled"), null, "still focusable while sending");
+  assert.equal(await focusedId(page), "patient-invite-send");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.$("#patient-invite-form"), "Cancel waits while it is sent");
+  await page.waitForSelector("#patient-invite-error");
+  assert.equal(await focusedId(page), "patient-invite-email", "the address, to correct it");
+  assert.equal((await mockCalls(page, "invite_patient")).length, 1, "sent once");
+  await closeApp(app, assert);
+});
