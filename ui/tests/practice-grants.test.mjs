@@ -51,6 +51,17 @@ async function findWalshes(page, who) {
   await page.waitForSelector("#patient-open-3");
 }
 
+/** Opens Leo Walsh's form and fills it in: Mara may read his messages until 2031-03-13. */
+async function fillForLeo(page) {
+  await page.click("#patient-grant-3");
+  await page.fill("#practice-grant-name", MARA.name);
+  await page.fill("#practice-grant-email", MARA.email);
+  await page.check("#practice-grant-scope-read-messages");
+  await page.fill("#practice-grant-until", "2031-03-13");
+  await page.fill("#practice-grant-reason", REASON);
+  await page.fill("#practice-grant-document", DOCUMENT);
+}
+
 /** Sends the form and waits for its error; answers the error's text. */
 async function sendExpectingError(page, pattern) {
   await page.click("#practice-grant-send");
@@ -179,13 +190,7 @@ test("a refusal of the service for the account (403) says only the front desk ma
   );
   const { page } = app;
   await findWalshes(page, JORDAN);
-  await page.click("#patient-grant-3");
-  await page.fill("#practice-grant-name", MARA.name);
-  await page.fill("#practice-grant-email", MARA.email);
-  await page.check("#practice-grant-scope-read-messages");
-  await page.fill("#practice-grant-until", "2031-03-13");
-  await page.fill("#practice-grant-reason", REASON);
-  await page.fill("#practice-grant-document", DOCUMENT);
+  await fillForLeo(page);
   assert.equal(
     await sendExpectingError(page, /front desk/),
     "Your account cannot set up authorized persons: only the front desk can.",
@@ -225,13 +230,7 @@ test("a refusal while the form is sent leaves the focus on Send (aria-disabled w
   );
   const { page } = app;
   await findWalshes(page, JORDAN);
-  await page.click("#patient-grant-3");
-  await page.fill("#practice-grant-name", MARA.name);
-  await page.fill("#practice-grant-email", MARA.email);
-  await page.check("#practice-grant-scope-read-messages");
-  await page.fill("#practice-grant-until", "2031-03-13");
-  await page.fill("#practice-grant-reason", REASON);
-  await page.fill("#practice-grant-document", DOCUMENT);
+  await fillForLeo(page);
   await page.focus("#practice-grant-send");
   await page.keyboard.press("Enter");
   await page.waitForSelector("#practice-grant-send[aria-disabled='true']");
