@@ -110,6 +110,23 @@ impl TestServer {
         self.ca_file.display().to_string()
     }
 
+    /// Adds a physician account without a second factor (the app asks her to set one up at her
+    /// first sign-in), as the operator's `portal-server add-user` does; answers its id.
+    pub async fn add_physician(&self, email: &str, name: &str, passphrase: &str) -> i64 {
+        use portal_server::admin::{self, NewUser};
+        use portal_server::domain::access::StaffPools;
+        let user = NewUser {
+            email,
+            name,
+            role: portal_api::Role::Physician,
+            passphrase,
+            staff_pools: StaffPools::NONE,
+        };
+        admin::add_user(&self.state.db, &self.state.hasher, &user, Utc::now())
+            .await
+            .expect("the physician is added")
+    }
+
     /// Imports the FHIR bundle at `path` as a chart linked to no account (as the practice's
     /// import does), answering its id and the date of birth on it.
     pub async fn import_unlinked_chart(&self, path: &std::path::Path) -> (i64, NaiveDate) {

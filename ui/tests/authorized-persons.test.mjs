@@ -201,8 +201,26 @@ test("an invitation is accepted; the switcher then lists the patient; a decline 
   await axeClean(page, "invitations received");
   await screenshot(page, "invitations");
 
+  // Declining is asked first: Cancel gives the focus back, nothing is sent.
   await page.click("#invitation-22-decline");
+  assert.equal(await focusedId(page), "invitation-22-decline-cancel");
+  assert.equal(
+    await text(page, "#invitation-22-question"),
+    "Decline Mary Doe's invitation? It stops working: only Mary Doe can invite you again.",
+  );
+  await axeClean(page, "invitation decline asked");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "invitation-22-decline");
+  assert.equal(await page.$("#invitation-22-confirm"), null);
+  assert.equal((await mockCalls(page, "decline_grant")).length, 0);
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "invitation-22-decline-cancel");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(page), "invitation-22-decline-confirm");
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#invitations-done:has-text('declined')");
+  assert.equal(await focusedId(page), "invitations-heading");
+  assert.deepEqual((await mockCalls(page, "decline_grant")).at(-1).args, { grantId: 22 });
   assert.equal(await text(page, "#invitations-done"), "You declined Mary Doe's invitation.");
   assert.equal(await page.$("#invitation-22-accept"), null);
 
@@ -354,5 +372,132 @@ test("a patient acting for someone else never sees Authorized persons for them; 
   await page.waitForSelector("#account");
   assert.equal(await page.$("#account-open-authorized"), null);
   assert.equal((await mockCalls(page, "list_grants")).length, 0);
+  await closeApp(app, assert);
+});
+
+const GIVEN_LUIS = {
+  id: 11,
+  patient_id: 1,
+  grantee_name: "Luis García",
+  grantee_email: "luis.garcia@example.com",
+  scopes: ["read_messages"],
+  until: null,
+  status: "active",
+  created_at: "2026-11-01T15:00:00Z",
+  by_practice: false,
+};
+const UNAVAILABLE = { code: "unavailable", message: "The service is not available." };
+
+/** Ana on her Authorized persons screen. */
+async function openAuthorized(page) {
+  await signInAs(page, ANA);
+  await page.click("#home-open-authorized");
+  await page.waitForSelector("#grant-form");
+}
+
+test("an invitation that cannot be sent leaves the focus on Send (aria-disabled while sending, not disabled: WebKit moves the focus off a disabled control)", async () => {
+  const app = await openApp(env.browser, env.base, scenario({ delayMs: { give_grant: 1000 }, fail: { give_grant: UNAVAILABLE } }));
+  const { page } = app;
+  await openAuthorized(page);
+  await page.fill("#grant-name", "Jane Doe");
+  await page.fill("#grant-email", JANE.email);
+  await page.check("#grant-scope-results");
+  await page.focus("#grant-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#grant-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#grant-send", "disabled"), null, "still focusable while sending");
+  assert.equal(await focusedId(page), "grant-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#grant-form-error");
+  await page.waitForSelector("#grant-send:not([aria-disabled])");
+  assert.match(await text(page, "#grant-form-error"), /^The invitation was not sent\. The service is not available\./);
+  assert.equal(await focusedId(page), "grant-send", "the focus is on Send with the error");
+  assert.equal((await mockCalls(page, "give_grant")).length, 1, "sent once");
+  await closeApp(app, assert);
+});
+
+test("an End access that fails says why (the list reloaded after it keeps the message) and keeps the question open", async () => {
+  const app = await openApp(env.browser, env.base, scenario({ grants: { given: [GIVEN_LUIS] }, fail: { end_grant: UNAVAILABLE } }));
+  const { page } = app;
+  await openAuthorized(page);
+  await page.click("#grant-11-end");
+  const loads = (await mockCalls(page, "list_grants")).length;
+  await page.click("#grant-11-end-confirm");
+  // The list is loaded again after the failure, and the message stays.
+  while ((await mockCalls(page, "list_grants")).length === loads) await page.waitForTimeout(50);
+  await page.waitForSelector("#grant-11-end-confirm:has-text('End access')");
+  assert.equal(await text(page, "#grants-error"), "Luis García's access could not be ended. The service is not available.");
+  assert.ok(await page.$("#grant-11-confirm"), "still asked");
+  assert.equal(await text(page, "#grant-11-status"), "Active");
+  await closeApp(app, assert);
+});
+
+test("End access keeps the focus while it is sent and after it fails (aria-disabled, not disabled); Cancel waits meanwhile", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({ grants: { given: [GIVEN_LUIS] }, delayMs: { end_grant: 1000 }, fail: { end_grant: UNAVAILABLE } }),
+  );
+  const { page } = app;
+  await openAuthorized(page);
+  await page.focus("#grant-11-end");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "grant-11-end-cancel");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedId(page), "grant-11-end-confirm");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#grant-11-end-confirm[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#grant-11-end-confirm", "disabled"), null, "still focusable while ending");
+  assert.equal(await focusedId(page), "grant-11-end-confirm");
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "grant-11-end-cancel");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.$("#grant-11-confirm"), "Cancel waits while it is sent");
+  await page.keyboard.press("Shift+Tab");
+  await page.waitForSelector("#grant-11-end-confirm:not([aria-disabled])");
+  assert.equal(await focusedId(page), "grant-11-end-confirm", "the focus is on End access with the error");
+  assert.equal((await mockCalls(page, "end_grant")).length, 1, "sent once");
+  await closeApp(app, assert);
+});
+
+test("a decline that fails keeps the focus on Decline (aria-disabled while sent, not disabled) and says why", async () => {
+  const grants = { received: [received(21, "invited", ["results"])] };
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({ grants, delayMs: { decline_grant: 1000 }, fail: { decline_grant: UNAVAILABLE } }),
+  );
+  const { page } = app;
+  await signInAs(page, JANE);
+  await page.waitForSelector("#invitations");
+  await page.focus("#invitation-21-decline");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "invitation-21-decline-cancel");
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#invitation-21-decline-confirm[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#invitation-21-decline-confirm", "disabled"), null, "still focusable while sent");
+  assert.equal(await focusedId(page), "invitation-21-decline-confirm");
+  await page.waitForSelector("#invitations-error");
+  await page.waitForSelector("#invitation-21-decline-confirm:not([aria-disabled])");
+  assert.equal(await text(page, "#invitations-error"), "John Doe's invitation could not be declined. The service is not available.");
+  assert.equal(await focusedId(page), "invitation-21-decline-confirm", "the focus is on Decline with the error");
+  await closeApp(app, assert);
+});
+
+test("a switch that fails gives the focus to the list to choose again (Switch aria-disabled while switching, not disabled)", async () => {
+  const grants = { received: [received(21, "active", ["results"])] };
+  const app = await openApp(env.browser, env.base, scenario({ grants, delayMs: { act_for: 1000 }, fail: { act_for: UNAVAILABLE } }));
+  const { page } = app;
+  await signInAs(page, JANE);
+  await switchTo(page, "John Doe");
+  await page.waitForSelector("#acting-for-switch[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#acting-for-switch", "disabled"), null, "still focusable while switching");
+  assert.equal(await focusedId(page), "acting-for-switch");
+  await page.waitForSelector("#acting-for-error");
+  assert.equal(await text(page, "#acting-for-error"), "The service is not available.");
+  assert.equal(await page.$eval("#acting-for", (s) => s.value), "self", "the choice is put back");
+  assert.equal(await focusedId(page), "acting-for", "the focus is on the list");
+  assert.equal(await page.$("#acting-banner"), null);
   await closeApp(app, assert);
 });

@@ -51,6 +51,17 @@ async function findWalshes(page, who) {
   await page.waitForSelector("#patient-open-3");
 }
 
+/** Opens Leo Walsh's form and fills it in: Mara may read his messages until 2031-03-13. */
+async function fillForLeo(page) {
+  await page.click("#patient-grant-3");
+  await page.fill("#practice-grant-name", MARA.name);
+  await page.fill("#practice-grant-email", MARA.email);
+  await page.check("#practice-grant-scope-read-messages");
+  await page.fill("#practice-grant-until", "2031-03-13");
+  await page.fill("#practice-grant-reason", REASON);
+  await page.fill("#practice-grant-document", DOCUMENT);
+}
+
 /** Sends the form and waits for its error; answers the error's text. */
 async function sendExpectingError(page, pattern) {
   await page.click("#practice-grant-send");
@@ -179,13 +190,7 @@ test("a refusal of the service for the account (403) says only the front desk ma
   );
   const { page } = app;
   await findWalshes(page, JORDAN);
-  await page.click("#patient-grant-3");
-  await page.fill("#practice-grant-name", MARA.name);
-  await page.fill("#practice-grant-email", MARA.email);
-  await page.check("#practice-grant-scope-read-messages");
-  await page.fill("#practice-grant-until", "2031-03-13");
-  await page.fill("#practice-grant-reason", REASON);
-  await page.fill("#practice-grant-document", DOCUMENT);
+  await fillForLeo(page);
   assert.equal(
     await sendExpectingError(page, /front desk/),
     "Your account cannot set up authorized persons: only the front desk can.",
@@ -211,5 +216,63 @@ test("clinical and billing staff and physicians are not offered it; admins have 
   assert.ok(await page.$("#nav-account"), "the admin is signed in, with the portal's navigation");
   assert.equal(await page.$("#nav-patients"), null);
   assert.equal(await page.$("[data-testid='patient-grant']"), null);
+  await closeApp(app, assert);
+});
+
+test("a refusal while the form is sent leaves the focus on Send (aria-disabled while sending, not disabled: WebKit moves the focus off a disabled control)", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({
+      delayMs: { give_grant_by_practice: 1500 },
+      fail: { give_grant_by_practice: { code: "unavailable", message: "The service is not available." } },
+    }),
+  );
+  const { page } = app;
+  await findWalshes(page, JORDAN);
+  await fillForLeo(page);
+  await page.focus("#practice-grant-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#practice-grant-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#practice-grant-send", "disabled"), null, "still focusable while sending");
+  assert.equal(await focusedId(page), "practice-grant-send");
+  // Cancel waits while the form is sent.
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "practice-grant-cancel");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.$("#practice-grant-form"), "not closed while sending");
+  await page.keyboard.press("Shift+Tab");
+  await page.waitForSelector("#practice-grant-error");
+  await page.waitForSelector("#practice-grant-send:not([aria-disabled])");
+  assert.match(await text(page, "#practice-grant-error"), /not available/);
+  assert.equal(await focusedId(page), "practice-grant-send", "the focus is on Send with the error");
+  assert.equal((await mockCalls(page, "give_grant_by_practice")).length, 1, "sent once");
+  await closeApp(app, assert);
+});
+
+test("an invitation that cannot be sent: the focus stays on Send while it is sent (aria-disabled), then goes to the address", async () => {
+  const app = await openApp(
+    env.browser,
+    env.base,
+    scenario({
+      delayMs: { invite_patient: 1000 },
+      fail: { invite_patient: { code: "unavailable", message: "The service is not available." } },
+    }),
+  );
+  const { page } = app;
+  await findWalshes(page, JORDAN);
+  await page.click("#patient-invite-3");
+  await page.fill("#patient-invite-email", MARA.email);
+  await page.focus("#patient-invite-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#patient-invite-send[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#patient-invite-send", "disabled"), null, "still focusable while sending");
+  assert.equal(await focusedId(page), "patient-invite-send");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.$("#patient-invite-form"), "Cancel waits while it is sent");
+  await page.waitForSelector("#patient-invite-error");
+  assert.equal(await focusedId(page), "patient-invite-email", "the address, to correct it");
+  assert.equal((await mockCalls(page, "invite_patient")).length, 1, "sent once");
   await closeApp(app, assert);
 });

@@ -175,3 +175,28 @@ test("outside workstation mode the screen never locks", async () => {
   assert.equal((await mockCalls(page, "lock_screen")).length, 0);
   await closeApp(app, assert);
 });
+
+test("the lock screen's buttons keep the focus while busy (aria-disabled, not disabled: WebKit moves the focus off a disabled control)", async () => {
+  const app = await openApp(env.browser, env.base, { ...WORKSTATION, delayMs: { unlock_screen: 1000, switch_user: 1000 } });
+  const { page } = app;
+  await signIn(page);
+  await page.waitForSelector("#lock-screen", { timeout: 6000 });
+  await page.fill("#unlock-password", "not the right pass-phrase");
+  await page.focus("#unlock");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#unlock[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#unlock", "disabled"), null, "still focusable while unlocking");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "unlock");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#unlock-error")?.textContent.trim().length > 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "unlock-password", "the pass-phrase again");
+  assert.equal((await mockCalls(page, "unlock_screen")).length, 1, "asked once");
+
+  await page.focus("#switch-user");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#switch-user[aria-disabled='true']");
+  assert.equal(await page.getAttribute("#unlock", "aria-disabled"), "true", "Unlock waits meanwhile");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "switch-user");
+  await page.waitForSelector("#sign-in-form");
+  await closeApp(app, assert);
+});

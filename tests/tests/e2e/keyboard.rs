@@ -396,6 +396,12 @@ async fn front_desk(c: &Client, shots: &Path) {
 /// Enter; the policy accepted if asked. Ends on the home screen with its heading focused.
 pub(super) async fn sign_in_by_keyboard(c: &Client, account: demo::DemoAccount, tabs: usize) {
     tab_to(c, "email", tabs).await;
+    sign_in_from_email(c, account).await;
+}
+
+/// [`sign_in_by_keyboard`] from the email field, which has the focus.
+pub(super) async fn sign_in_from_email(c: &Client, account: demo::DemoAccount) {
+    expect_focus(c, "email").await;
     type_text(c, account.email).await;
     press(c, Key::Tab).await;
     expect_focus(c, "password").await;
@@ -509,6 +515,14 @@ pub(super) async fn type_text(c: &Client, text: &str) {
         .send_keys(text)
         .await
         .expect("typing");
+}
+
+/// Erases the `count` characters before the end of the focused field: End, then Backspace.
+pub(super) async fn erase_back(c: &Client, count: usize) {
+    press(c, Key::End).await;
+    for _ in 0..count {
+        press(c, Key::Backspace).await;
+    }
 }
 
 /// The focus must be on `#id` now.

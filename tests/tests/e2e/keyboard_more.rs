@@ -18,22 +18,18 @@ use chrono::Utc;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use portal_api::client::{PortalClient, SessionToken};
-use portal_api::Role;
-use portal_server::admin::{self, NewUser};
 use portal_server::demo;
-use portal_server::domain::access::StaffPools;
 use portal_server::Limits;
 use portal_tests::{demo_charts_folder, TestServer, PATIENT};
-use serde_json::json;
 
 use super::keyboard::{
-    expect_focus, move_until, press, press_shifted, shift_tab_to, sign_in_by_keyboard, tab_to, tab_until, type_text,
-    wait_focus,
+    erase_back, expect_focus, move_until, press, press_shifted, shift_tab_to, sign_in_by_keyboard, tab_to, tab_until,
+    type_text, wait_focus,
 };
 use super::mail_catcher::{MailCatcher, Security};
 use super::{
-    find, free_port_pair, in_app, login, prepare, save_screenshot, value_of, wait_for_count, wait_for_text, Driver,
-    WAIT,
+    find, free_port_pair, in_app, login, prepare, save_screenshot, value_of, wait_for_count, wait_for_text,
+    workstation_driver, Driver, WAIT,
 };
 
 /// The demo admin, and the nurse whose teams they change.
@@ -67,16 +63,9 @@ async fn the_sign_in_screens_other_ways_in_are_done_with_the_keyboard_alone_in_t
         .invite_patient(&SessionToken::new(staff.token), chart, INVITED)
         .await
         .expect("invited");
-    let user = NewUser {
-        email: NEW_PHYSICIAN,
-        name: NEW_PHYSICIAN_NAME,
-        role: Role::Physician,
-        passphrase: NEW_PHYSICIAN_PASSPHRASE,
-        staff_pools: StaffPools::NONE,
-    };
-    admin::add_user(&server.state.db, &server.state.hasher, &user, Utc::now())
-        .await
-        .expect("the physician is added");
+    server
+        .add_physician(NEW_PHYSICIAN, NEW_PHYSICIAN_NAME, NEW_PHYSICIAN_PASSPHRASE)
+        .await;
 
     let home = tempfile::tempdir().expect("temp home");
     let port = free_port_pair();
@@ -111,24 +100,8 @@ async fn a_workstations_lock_screen_is_used_with_the_keyboard_alone_in_the_real_
     let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start().await;
     let home = tempfile::tempdir().expect("temp home");
-    let managed = home.path().join("managed.json");
-    let config = json!({
-        "server_url": server.url,
-        "ca_file": server.ca_file,
-        "workstation_mode": true,
-        "idle_lock_minutes": 1,
-    });
-    std::fs::write(&managed, config.to_string()).expect("managed file");
     let port = free_port_pair();
-    let driver = Driver::start_with(
-        port,
-        &server,
-        home.path(),
-        &[
-            ("PORTAL_MANAGED_CONFIG", managed.as_os_str()),
-            ("PORTAL_TEST_IDLE_LOCK_SECS", std::ffi::OsStr::new("6")),
-        ],
-    );
+    let driver = workstation_driver(&server, home.path(), port);
     in_app(&app, port, &shots, "keyboard-lock", |c, shots| async move {
         find(&c, "#sign-in-form").await;
         sign_in_by_keyboard(&c, PATIENT, 3).await;
@@ -382,10 +355,7 @@ async fn server_settings(c: &Client, url: &str) {
 
     // The address put back, and the settings closed with Enter on their summary.
     shift_tab_to(c, "server-url", 3).await;
-    press(c, Key::End).await;
-    for _ in 0.."/elsewhere".len() {
-        press(c, Key::Backspace).await;
-    }
+    erase_back(c, "/elsewhere".len()).await;
     assert_eq!(value_of(c, "#server-url").await, url);
     move_until(c, true, "the server settings", 4, |f| f.tag == "summary").await;
     press(c, Key::Enter).await;
@@ -393,7 +363,7 @@ async fn server_settings(c: &Client, url: &str) {
 }
 
 /// Signs out from wherever the signed-in screen's focus is: Shift+Tab back to Sign out, Enter.
-async fn sign_out(c: &Client) {
+pub(super) async fn sign_out(c: &Client) {
     shift_tab_to(c, "sign-out", 20).await;
     press(c, Key::Enter).await;
     find(c, "#sign-in-form").await;

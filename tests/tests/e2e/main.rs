@@ -33,6 +33,9 @@ mod installed;
 mod keyboard;
 // The sign-in screen's other ways in, with the keyboard alone (issue 13).
 mod keyboard_more;
+// The flows left: the lock screen's code step, the front desk's grant form, declining an
+// invitation, ending a grant, another server (issue 13).
+mod keyboard_rest;
 // The tests' SMTP server (the API tests' own), for the mail the service sends.
 #[path = "../../../backend/server/tests/api/mail_catcher.rs"]
 #[allow(dead_code)]
@@ -526,6 +529,29 @@ impl Driver {
         }
         driver
     }
+}
+
+/// tauri-driver for the app as a shared workstation: a managed configuration
+/// (`PORTAL_MANAGED_CONFIG`, in `home`) fixes `server` and turns workstation mode on, and the
+/// screen locks after 6 idle seconds (the debug builds' `PORTAL_TEST_IDLE_LOCK_SECS`).
+fn workstation_driver(server: &TestServer, home: &Path, port: u16) -> Driver {
+    let managed = home.join("managed.json");
+    let config = json!({
+        "server_url": server.url,
+        "ca_file": server.ca_file,
+        "workstation_mode": true,
+        "idle_lock_minutes": 1,
+    });
+    std::fs::write(&managed, config.to_string()).expect("managed file");
+    Driver::start_with(
+        port,
+        server,
+        home,
+        &[
+            ("PORTAL_MANAGED_CONFIG", managed.as_os_str()),
+            ("PORTAL_TEST_IDLE_LOCK_SECS", std::ffi::OsStr::new("6")),
+        ],
+    )
 }
 
 impl Drop for Driver {

@@ -4,11 +4,7 @@
 //! shown; she goes on to her home, signs out, and signs in again with a new code at the code
 //! step.
 
-use chrono::Utc;
 use fantoccini::Locator;
-use portal_api::Role;
-use portal_server::admin::{self, NewUser};
-use portal_server::domain::access::StaffPools;
 use portal_tests::TestServer;
 
 use super::{
@@ -23,16 +19,7 @@ const PASSPHRASE: &str = "saffron kites above the river";
 async fn a_physician_sets_up_her_second_factor_at_the_first_sign_in_and_signs_in_with_a_code_in_the_real_app() {
     let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start().await;
-    let user = NewUser {
-        email: EMAIL,
-        name: NAME,
-        role: Role::Physician,
-        passphrase: PASSPHRASE,
-        staff_pools: StaffPools::NONE,
-    };
-    admin::add_user(&server.state.db, &server.state.hasher, &user, Utc::now())
-        .await
-        .expect("the physician is added");
+    server.add_physician(EMAIL, NAME, PASSPHRASE).await;
     let home = tempfile::tempdir().expect("temp home");
     let port = free_port_pair();
     let driver = Driver::start(port, &server, home.path());

@@ -1,16 +1,16 @@
 //! Workstation mode in the real app: a managed configuration (`PORTAL_MANAGED_CONFIG`) fixes
-//! the server and turns the mode on; the screen locks when idle (6 seconds here, through
-//! the debug builds' `PORTAL_TEST_IDLE_LOCK_SECS`), a wrong pass-phrase is refused, the right
+//! the server and turns the mode on; the screen locks when idle (6 seconds here, see
+//! `workstation_driver`), a wrong pass-phrase is refused, the right
 //! one unlocks, and "Switch user" leaves an empty sign-in form.
 
 use std::time::Duration;
 
 use fantoccini::Locator;
 use portal_tests::{TestServer, PATIENT};
-use serde_json::json;
 
 use super::{
-    find, free_port_pair, in_app, prepare, save_screenshot, set_value, sign_in, value_of, wait_for_text, Driver,
+    find, free_port_pair, in_app, prepare, save_screenshot, set_value, sign_in, value_of, wait_for_text,
+    workstation_driver,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,28 +18,8 @@ async fn a_shared_workstation_locks_when_idle_and_switches_user_in_the_real_app(
     let Some((app, shots)) = prepare() else { return };
     let server = TestServer::start().await;
     let home = tempfile::tempdir().expect("temp home");
-    let managed = home.path().join("managed.json");
-    std::fs::write(
-        &managed,
-        json!({
-            "server_url": server.url,
-            "ca_file": server.ca_file,
-            "workstation_mode": true,
-            "idle_lock_minutes": 1,
-        })
-        .to_string(),
-    )
-    .expect("managed file");
     let port = free_port_pair();
-    let _driver = Driver::start_with(
-        port,
-        &server,
-        home.path(),
-        &[
-            ("PORTAL_MANAGED_CONFIG", managed.as_os_str()),
-            ("PORTAL_TEST_IDLE_LOCK_SECS", std::ffi::OsStr::new("6")),
-        ],
-    );
+    let _driver = workstation_driver(&server, home.path(), port);
     in_app(&app, port, &shots, "workstation", |c, shots| async move {
         find(&c, "#sign-in-form").await;
         let autocomplete = find(&c, "#email").await.attr("autocomplete").await.expect("attr");
