@@ -10,7 +10,6 @@
 //!   used through [`core::drafts`].
 //! - [`navigation`]: the window never leaves the app's own pages.
 //! - [`updates`]: signed updates from the address the practice sets.
-//! - [`page_rendering`]: how WebKitGTK draws the page (compositing off), set before any window.
 //! - [`run`]: builds and runs the app (plugins, state, commands).
 
 #[macro_use]
@@ -19,7 +18,6 @@ pub mod contract;
 pub mod core;
 pub mod error;
 pub mod navigation;
-pub mod page_rendering;
 mod preferences_file;
 pub mod updates;
 pub mod vault;
@@ -133,7 +131,6 @@ fn create_private_dir(dir: &std::path::Path) {
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    page_rendering::configure();
     let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_ENV)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
