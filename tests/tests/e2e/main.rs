@@ -868,6 +868,10 @@ async fn login(client: &PortalClient, account: demo::DemoAccount) -> Result<port
 /// the policy if asked) and waits for the home screen.
 async fn sign_in(c: &Client, account: demo::DemoAccount) {
     find(c, "#sign-in-form").await;
+    // The practice's name comes from its server after the form is shown and is longer than the
+    // app's name it replaces (it moves the form down a line): a click before it lands where
+    // the button was (seen: the sign-in never sent, the pass-phrase field focused).
+    wait_for_text(c, "h1", |t| !t.is_empty() && t != "Patient Portal").await;
     set_value(c, "#email", account.email).await;
     set_value(c, "#password", account.passphrase).await;
     find(c, "#sign-in").await.click().await.expect("sign in");
