@@ -88,8 +88,9 @@ fn ipc_types(types: &mut Declarations) {
     types.add::<ErrorBody>();
     types.add::<ErrorCode>();
     types.add::<AppErrorCode>();
-    // settings
+    // settings (also handed to the window's first page)
     types.add::<Settings>();
+    types.add::<crate::start_handover::StartHandover>();
     types.add::<Workstation>();
     types.add::<SaveOutcome>();
     types.add::<PracticeInfo>();
@@ -323,6 +324,12 @@ pub fn values_ts() -> String {
         let _ = writeln!(out, "  \"{phrase}\",");
     }
     out.push_str("];\n");
+
+    let _ = write!(
+        out,
+        "\n/** The global the window's first page finds its settings in (`StartHandover`). */\nexport const START_HANDOVER_GLOBAL = \"{}\";\n",
+        crate::start_handover::START_HANDOVER_GLOBAL
+    );
 
     out.push_str("\n/** Every command the app registers (`src-tauri/src/commands/list.rs`). */\n");
     out.push_str("export const COMMANDS = [\n");

@@ -10,6 +10,7 @@
 //!   used through [`core::drafts`].
 //! - [`navigation`]: the window never leaves the app's own pages.
 //! - [`updates`]: signed updates from the address the practice sets.
+//! - [`start_handover`]: the main window, created with the settings its first page needs.
 //! - [`run`]: builds and runs the app (plugins, state, commands).
 
 #[macro_use]
@@ -19,6 +20,7 @@ pub mod core;
 pub mod error;
 pub mod navigation;
 mod preferences_file;
+pub mod start_handover;
 pub mod updates;
 pub mod vault;
 
@@ -85,6 +87,7 @@ pub fn builder<R: Runtime>(dev_url: Option<tauri::Url>) -> tauri::Builder<R> {
                 vault_path,
             ));
             app.manage(updates::Updates::default());
+            start_handover::open_main_window(app)?;
             watch_idle_session(app.handle().clone());
             updates::watch(app.handle().clone());
             Ok(())

@@ -224,6 +224,7 @@ test("an invitation is accepted; the switcher then lists the patient; a decline 
   assert.equal(await text(page, "#invitations-done"), "You declined Mary Doe's invitation.");
   assert.equal(await page.$("#invitation-22-accept"), null);
 
+  const sessionAsked = (await mockCalls(page, "current_session")).length;
   await page.click("#invitation-21-accept");
   await page.waitForSelector("#acting-for");
   assert.match(await text(page, "#invitations-done"), /^You can now act for John Doe\./);
@@ -233,7 +234,7 @@ test("an invitation is accepted; the switcher then lists the patient; a decline 
     ["Myself (Jane Doe)", "John Doe"],
   );
   assert.deepEqual((await mockCalls(page, "accept_grant")).at(-1).args, { grantId: 21 });
-  assert.ok((await mockCalls(page, "current_session")).length >= 2, "the session is asked again");
+  assert.ok((await mockCalls(page, "current_session")).length > sessionAsked, "the session is asked again");
   await axeClean(page, "home with the switcher");
   await closeApp(app, assert);
 });

@@ -285,8 +285,8 @@ test("an existing session at start-up opens home, or the policy when a patient h
 });
 
 test("session_expired from any command returns to sign-in with its message", async () => {
-  // 1. at start-up
-  let app = await openApp(env.browser, env.base, { fail: { current_session: EXPIRED } });
+  // 1. at start-up (a page loaded again: the window's first page is told nobody is signed in)
+  let app = await openApp(env.browser, env.base, { handover: false, fail: { current_session: EXPIRED } });
   await app.page.waitForSelector("#sign-in-status:has-text('15 minutes')");
   assert.equal(await text(app.page, "#sign-in-status"), EXPIRED.message);
   await closeApp(app, assert);

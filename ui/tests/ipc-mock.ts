@@ -27,6 +27,7 @@ import type {
   ThreadSummary,
   User,
 } from "../src/lib/ipc/types";
+import { START_HANDOVER_GLOBAL } from "../src/lib/ipc/generated/values";
 import { defaultRecord, handleRecord, RECORD_COMMANDS, type MockRecord } from "./record-mock";
 import {
   actingUser,
@@ -79,6 +80,10 @@ export interface MockScenario {
   sessionEndedIdle?: boolean;
   /** A signed update waiting for a restart (its version), as `update_status` answers. */
   updateReady?: string;
+  /** Whether the page is handed its settings at start, as the Rust side hands the window's
+   * first page (`src-tauri/src/start_handover.rs`). By default it is when no `session` is
+   * set: a scenario that starts signed in stands for a reloaded page, which is not. */
+  handover?: boolean;
   /** A session that already exists in the Rust side at start-up (`idle_timeout_secs`, `limits`, `patient_ids`, `may_act_for` and `acting_for` may be left out). */
   session?:
     | (Omit<Session, "idle_timeout_secs" | "limits" | "patient_ids" | "may_act_for" | "acting_for"> & {
@@ -1466,6 +1471,16 @@ function rawRequest(payload: unknown, options?: { headers?: HeadersInit }): RawR
     headers[key.toLowerCase()] = value;
   });
   return { bytes: payload instanceof Uint8Array ? payload : new Uint8Array(payload), headers };
+}
+
+// The handover, defined before the app's scripts run, as the webview's initialization script
+// does (on a reload too: the app reads it only on the window's first page).
+if (scenario().handover ?? !scenario().session) {
+  Object.defineProperty(window, START_HANDOVER_GLOBAL, {
+    value: Object.freeze({ settings: { ...currentState().settings } }),
+    writable: false,
+    configurable: false,
+  });
 }
 
 // mockIPC sets up what Channels need (callbacks); its `invoke` does not pass on the options

@@ -127,7 +127,9 @@ mod tests {
         assert_eq!(security["capabilities"], json!(["main"]));
         let windows = conf["app"]["windows"].as_array().expect("windows");
         assert_eq!(windows.len(), 1);
-        assert_eq!(windows[0]["label"], "main");
+        assert_eq!(windows[0]["label"], crate::start_handover::MAIN_WINDOW);
+        // Created by the app (with its first page's settings), not by Tauri.
+        assert_eq!(windows[0]["create"], false);
         // Dropped files reach the page as File objects (HTML5 drop), not as paths through
         // Tauri's own drop events.
         assert_eq!(windows[0]["dragDropEnabled"], false);

@@ -214,6 +214,16 @@ async fn sign_in_flows(c: Client, expected: Expected, shots: PathBuf, home: Path
         .await
         .expect("the sign-in form");
     wait_for_text(&c, "h1", |t| t == demo::PRACTICE_NAME).await;
+    // The window handed its first page the settings (src-tauri/src/start_handover.rs), and
+    // WebKit calls that page a first navigation: the first screen asked nothing first.
+    let first_page = c
+        .execute(
+            "return [performance.getEntriesByType('navigation')[0].type, window.__PORTAL_START__.settings.server_url];",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(first_page, json!(["navigate", expected.server_url]));
 
     // The server settings show what the environment set; an http:// address is refused and
     // the right one saved.

@@ -1034,6 +1034,15 @@ pools: Array<Pool>,
 disabled_at: string | null, };
 
 /**
+ * What the window's first page is handed (nobody is signed in yet).
+ */
+export type StartHandover = { 
+/**
+ * The settings in force when the window was created.
+ */
+settings: Settings, };
+
+/**
  * `GET /api/v1/threads/{id}`
  */
 export type ThreadDetail = { thread: ThreadSummary, messages: Array<Message>, };

@@ -189,6 +189,9 @@ export const EMERGENCY_PHRASES: readonly string[] = [
   "quemadura grave",
 ];
 
+/** The global the window's first page finds its settings in (`StartHandover`). */
+export const START_HANDOVER_GLOBAL = "__PORTAL_START__";
+
 /** Every command the app registers (`src-tauri/src/commands/list.rs`). */
 export const COMMANDS = [
   "get_settings",
