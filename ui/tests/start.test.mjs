@@ -68,3 +68,18 @@ test("a page that starts signed in (loaded again while signed in) asks and shows
   assert.ok(calls.includes("get_settings") && calls.includes("current_session"), calls.join(", "));
   await closeApp(app, assert);
 });
+
+test("the sign-in form stays where it is when the practice's name arrives (no click lands a line off)", async () => {
+  const practice = { name: "Dermatology Specialists of Kansas City", phone: "(816) 555-0142" };
+  for (const width of [1024, 800]) {
+    const app = await openApp(env.browser, env.base, { practice, delayMs: { practice_info: 1500 } }, { width });
+    const { page } = app;
+    await page.waitForSelector("#sign-in-form");
+    assert.equal(await text(page, "h1"), "Patient Portal", "shown before the practice answers");
+    const before = await page.locator("#email").boundingBox();
+    await page.waitForSelector(`h1:has-text("${practice.name}")`);
+    const after = await page.locator("#email").boundingBox();
+    assert.equal(after.y, before.y, `at ${width} px the form moved when the name arrived`);
+    await closeApp(app, assert);
+  }
+});
